@@ -1,0 +1,30 @@
+import type { Router } from 'express';
+import type { Services } from '../services';
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+}
+
+async function check(probe: () => Promise<unknown>): Promise<'ok' | 'unavailable'> {
+  try {
+    await withTimeout(probe(), 1000);
+    return 'ok';
+  } catch {
+    return 'unavailable';
+  }
+}
+
+/** Liveness says the process answers; readiness says its dependencies do too. */
+export function mountHealth(router: Router, services: Services): void {
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const [postgres, redis] = await Promise.all([
+      check(() => services.db.raw('select 1')),
+      check(() => services.redis.ping()),
+    ]);
+    const ready = postgres === 'ok' && redis === 'ok';
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks: { postgres, redis } });
+  });
+}

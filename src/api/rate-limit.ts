@@ -1,0 +1,35 @@
+import type { Response } from 'express';
+import { DAILY_REQUEST_LIMIT, type Plan } from '../plans';
+import { redisKey, type Services } from '../services';
+import { ApiError } from './errors';
+
+export function nextUtcMidnight(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
+/**
+ * Counts one API request against the user's daily allowance. INCR in Redis is atomic, so the
+ * count is exact across any number of web processes; the key expires shortly after its day.
+ */
+export async function consumeDailyRequest(services: Services, userId: number, plan: Plan, res: Response, now = new Date()): Promise<void> {
+  const limit = DAILY_REQUEST_LIMIT[plan];
+  const reset = nextUtcMidnight(now);
+  const resetSeconds = Math.floor(reset.getTime() / 1000);
+  const day = now.toISOString().slice(0, 10);
+  const key = redisKey(services.config, 'ratelimit', userId, day);
+  let count: number;
+  try {
+    const results = await services.redis.multi().incr(key).expireat(key, resetSeconds + 3600).exec();
+    count = Number(results?.[0]?.[1]);
+  } catch (err) {
+    services.logger.error({ category: 'rate-limit', err: (err as Error).message }, 'rate limit store unavailable');
+    throw new ApiError(503, 'Service temporarily unavailable, please retry');
+  }
+  res.setHeader('X-RateLimit-Limit', String(limit));
+  res.setHeader('X-RateLimit-Remaining', String(Math.max(0, limit - count)));
+  res.setHeader('X-RateLimit-Reset', String(resetSeconds));
+  if (count > limit) {
+    res.setHeader('Retry-After', String(Math.max(1, resetSeconds - Math.floor(now.getTime() / 1000))));
+    throw new ApiError(429, `Rate limit exceeded: ${limit} requests per day`);
+  }
+}

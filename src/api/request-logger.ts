@@ -1,0 +1,18 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from '../logger';
+
+/**
+ * One line per API request: method, matched route, status, duration. Deliberately no IP,
+ * no headers and no query string (tokens and personal data can travel in either).
+ */
+export function requestLogger(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      logger.info({ category: 'http', method: req.method, route, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+}

@@ -1,0 +1,121 @@
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { z } from 'zod';
+import type { Authenticated } from '../db/token-store';
+import type { Services } from '../services';
+import type { Scope } from '../tokens';
+import { authenticate, requireScope } from './auth';
+import { ApiError } from './errors';
+import { consumeDailyRequest } from './rate-limit';
+
+/**
+ * Every API endpoint is declared once as a RouteSpec: its path, scope and the zod schemas of
+ * its input and output. The same declaration mounts the Express handler (authenticate, count,
+ * check scope, validate) and feeds the OpenAPI document, so the docs cannot drift from what
+ * is enforced.
+ */
+
+type AnySchema = z.ZodType;
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface ResponseSpec {
+  description: string;
+  schema?: AnySchema;
+  /** Defaults to application/json. */
+  contentType?: string;
+}
+
+export interface RouteContext<B, Q, P, A> {
+  req: Request;
+  res: Response;
+  body: B;
+  query: Q;
+  params: P;
+  auth: A;
+  services: Services;
+}
+
+export interface RouteSpec<BS, QS, PS, Auth extends Scope | 'public'> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express-style path, e.g. /api/v1/links/:id */
+  path: string;
+  summary: string;
+  tag: string;
+  /** The scope a token needs, or 'public' for unauthenticated endpoints. */
+  auth: Auth;
+  body?: BS;
+  query?: QS;
+  params?: PS;
+  /** Largest JSON body accepted (default 1mb). */
+  bodyLimit?: string;
+  responses: Record<number, ResponseSpec>;
+  handler: (ctx: RouteContext<Infer<BS>, Infer<QS>, Infer<PS>, Auth extends 'public' ? undefined : Authenticated>) => Promise<void>;
+}
+
+// Erased form stored in the registry; type safety lives at the declaration site.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRouteSpec = RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined, Scope | 'public'>;
+
+export function humanField(path: PropertyKey[]): string {
+  const name = path.filter((p) => typeof p === 'string' && p !== 'link' && p !== 'variant').map(String).pop() ?? 'value';
+  const words = name.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Messages that are already whole sentences (capitalised) are kept; others are prefixed with the field. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    if (/^[A-Z]/.test(issue.message)) return issue.message;
+    return `${humanField(issue.path)} ${issue.message}`;
+  });
+}
+
+function parsePart<S extends AnySchema | undefined>(schema: S, value: unknown, status: number, what: string): Infer<S> {
+  if (!schema) return undefined as Infer<S>;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data as Infer<S>;
+  const errors = formatIssues(result.error);
+  throw new ApiError(status, status === 422 ? 'Validation failed' : `Invalid ${what}`, errors);
+}
+
+/** The parsed JSON object body; an absent body reads as {} so the schema decides what is required. */
+function jsonObjectBody(req: Request): Record<string, unknown> {
+  if (req.body === undefined) {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody) throw new ApiError(415, 'Request body must be JSON, sent with Content-Type: application/json');
+    return {};
+  }
+  if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
+    throw new ApiError(400, 'Request body must be a JSON object');
+  }
+  return req.body as Record<string, unknown>;
+}
+
+export class ApiRouter {
+  readonly routes: AnyRouteSpec[] = [];
+
+  add<BS extends AnySchema | undefined = undefined, QS extends AnySchema | undefined = undefined, PS extends AnySchema | undefined = undefined, Auth extends Scope | 'public' = Scope>(
+    spec: RouteSpec<BS, QS, PS, Auth>,
+  ): void {
+    this.routes.push(spec as unknown as AnyRouteSpec);
+  }
+
+  mount(router: Router, services: Services): void {
+    for (const spec of this.routes) {
+      const handlers: RequestHandler[] = [];
+      if (spec.body) handlers.push(express.json({ limit: spec.bodyLimit ?? '1mb', strict: true }));
+      handlers.push(async (req, res) => {
+        let auth: Authenticated | undefined;
+        if (spec.auth !== 'public') {
+          auth = await authenticate(services, req);
+          await consumeDailyRequest(services, auth.user.id, auth.user.plan, res);
+          requireScope(auth, spec.auth);
+        }
+        const params = parsePart(spec.params, req.params, 404, 'path');
+        const query = parsePart(spec.query, req.query, 400, 'query parameters');
+        const body = parsePart(spec.body, spec.body ? jsonObjectBody(req) : undefined, 422, 'body');
+        await spec.handler({ req, res, body, query, params, auth, services } as never);
+      });
+      router[spec.method](spec.path, ...handlers);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Shared building blocks for request schemas. */
+
+/** Query-string booleans: only the words a person would type. */
+export const queryBoolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export function queryInt(min: number, max: number) {
+  return z.string().regex(/^\d+$/, `must be a whole number from ${min} to ${max}`).transform(Number).pipe(z.number().int().min(min).max(max));
+}
+
+export const idParam = z.string().regex(/^\d{1,15}$/).transform(Number);
+
+/** http(s) only: javascript:, data:, file: and friends are refused. */
+export function httpUrl(field: string) {
+  return z
+    .string({ error: `${field} can't be blank` })
+    .trim()
+    .min(1, `${field} can't be blank`)
+    .max(2048, `${field} is too long (maximum is 2048 characters)`)
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+      } catch {
+        return false;
+      }
+    }, `${field} must be a valid http or https URL`);
+}
+
+export const timestamp = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+
+export const successFlag = z.literal(true);

@@ -1,0 +1,24 @@
+import { closeServices, createServices } from '../services';
+import { startWeb } from '../web';
+import { startWorkers } from '../workers/run';
+import { configOrExit, onShutdown, processLogger } from './lifecycle';
+import { release } from './release';
+
+/** `npm start`: the whole system in one process for a local run — migrate, then web and workers. */
+async function main(): Promise<void> {
+  await release();
+  const config = configOrExit();
+  const services = createServices(config, { logger: processLogger(config, 'linktally') });
+  const workers = startWorkers(services);
+  const web = await startWeb(services);
+  onShutdown(services.logger, async () => {
+    await web.close();
+    await workers.close();
+    await closeServices(services);
+  });
+}
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`start failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import { closeServices, createServices } from '../services';
+import { startWeb } from '../web';
+import { configOrExit, onShutdown, processLogger } from './lifecycle';
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const services = createServices(config, { logger: processLogger(config, 'web') });
+  const web = await startWeb(services);
+  onShutdown(services.logger, async () => {
+    await web.close();
+    await closeServices(services);
+  });
+}
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`web failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

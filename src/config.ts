@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/**
+ * The one place environment variables are read. Every value is parsed once at start;
+ * a value that does not parse stops the process with a line naming the variable,
+ * never a silent fallback to the default.
+ */
+
+const booleanFlag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+
+const trustProxy = z.string().regex(/^(true|false|\d{1,2})$/, 'must be true, false or a hop count (0-99)').transform((v) => {
+  if (v === 'true') return Number.POSITIVE_INFINITY;
+  if (v === 'false') return 0;
+  return Number(v);
+});
+
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/linktally'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or - (1-32)').default('lt'),
+  PUBLIC_BASE_URL: httpUrl.optional(),
+  APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  GIT_UPSTREAM_GITHUB: httpUrl.default('https://github.com'),
+  GIT_UPSTREAM_GITLAB: httpUrl.default('https://gitlab.com'),
+  GIT_UPSTREAM_BITBUCKET: httpUrl.default('https://bitbucket.org'),
+  WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  TRUST_PROXY: trustProxy.default(0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key; wrapped in braces for BullMQ so a queue's keys share one cluster slot. */
+  redisPrefix: string;
+  publicBaseUrl: string;
+  appSecret: string;
+  gitUpstreams: { github: string; gitlab: string; bitbucket: string };
+  webhookAllowPrivate: boolean;
+  /** How many proxy hops in X-Forwarded-For are trusted; 0 means only the socket address counts. */
+  trustProxyHops: number;
+  logLevel: string;
+  workerConcurrency: number;
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Without APP_SECRET outside production the key is a fixed, public development constant:
+ * web and worker processes must agree on it for keyed hashes to match, so it cannot be drawn
+ * at random per process. Production refuses to start without a real secret.
+ */
+const DEVELOPMENT_SECRET = 'linktally-development-secret-do-not-use-in-production';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
+  }
+  const v = parsed.data;
+  if (v.NODE_ENV === 'production' && !v.APP_SECRET) {
+    throw new ConfigError('Invalid configuration: APP_SECRET is required in production');
+  }
+  return {
+    env: v.NODE_ENV,
+    port: v.PORT,
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    redisPrefix: v.REDIS_PREFIX,
+    publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,
+    appSecret: v.APP_SECRET ?? DEVELOPMENT_SECRET,
+    gitUpstreams: { github: v.GIT_UPSTREAM_GITHUB, gitlab: v.GIT_UPSTREAM_GITLAB, bitbucket: v.GIT_UPSTREAM_BITBUCKET },
+    webhookAllowPrivate: v.WEBHOOK_ALLOW_PRIVATE,
+    trustProxyHops: v.TRUST_PROXY,
+    logLevel: v.LOG_LEVEL,
+    workerConcurrency: v.WORKER_CONCURRENCY,
+  };
+}
+

@@ -1,0 +1,29 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../short-codes';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface EdgeRoutes {
+  api: Handler;
+  redirect: (req: IncomingMessage, res: ServerResponse, code: string) => void;
+}
+
+/**
+ * The front door of the web process. Public edge paths (short links, and later the git proxy
+ * and badges) are dispatched here without touching Express; everything else is the API app.
+ */
+export function createEdge(routes: EdgeRoutes): Handler {
+  return (req, res) => {
+    const url = req.url ?? '/';
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const end = url.indexOf('?');
+      const path = end === -1 ? url : url.slice(0, end);
+      const code = path.slice(1);
+      if (code.length > 0 && code.indexOf('/') === -1 && SHORT_CODE_PATTERN.test(code) && !RESERVED_CODES.has(code.toLowerCase())) {
+        routes.redirect(req, res, code);
+        return;
+      }
+    }
+    routes.api(req, res);
+  };
+}

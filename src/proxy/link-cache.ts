@@ -1,0 +1,109 @@
+import type { Db } from '../db/knex';
+import { findLinkByCode, type LinkRow } from '../db/link-store';
+
+/** What the redirector needs of a link, with the UTM-merged destination computed once. */
+export interface CachedLink {
+  id: number;
+  userId: number;
+  destination: string;
+  active: boolean;
+  archived: boolean;
+  passwordHash: string | null;
+  startsAt: number | null;
+  endsAt: number | null;
+  expires: boolean;
+  expiresAt: number | null;
+}
+
+/** UTM parameters join the destination's query; a parameter the destination already has is kept as the owner wrote it. */
+export function mergeUtm(destination: string, utm: Record<string, string>): string {
+  const keys = Object.keys(utm);
+  if (keys.length === 0) return destination;
+  const url = new URL(destination);
+  for (const key of keys) {
+    if (!url.searchParams.has(key)) url.searchParams.append(key, utm[key] as string);
+  }
+  return url.toString();
+}
+
+export function toCachedLink(row: LinkRow): CachedLink {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    destination: mergeUtm(row.destination_url, row.utm_params),
+    active: row.active,
+    archived: row.archived,
+    passwordHash: row.password_hash,
+    startsAt: row.scheduled_start_at?.getTime() ?? null,
+    endsAt: row.scheduled_end_at?.getTime() ?? null,
+    expires: row.expires,
+    expiresAt: row.expires_at?.getTime() ?? null,
+  };
+}
+
+interface Entry {
+  link: CachedLink | null;
+  freshUntil: number;
+}
+
+/**
+ * In-process cache of short code → link, unknown codes included (so a flood of bad codes
+ * does not reach PostgreSQL). Entries live `ttlMs`, which bounds how long another process's
+ * edit can take to show here; concurrent misses for one code share a single query; when the
+ * database cannot be reached a stale entry keeps serving.
+ */
+export class LinkCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly loading = new Map<string, Promise<CachedLink | null>>();
+
+  constructor(
+    private readonly load: (code: string) => Promise<CachedLink | null>,
+    private readonly ttlMs = 1000,
+    private readonly maxEntries = 100_000,
+  ) {}
+
+  static forDatabase(db: Db, ttlMs?: number): LinkCache {
+    return new LinkCache(async (code) => {
+      const row = await findLinkByCode(db, code);
+      return row ? toCachedLink(row) : null;
+    }, ttlMs);
+  }
+
+  /** The cached answer if it is still fresh: lets the hot path stay synchronous. */
+  peek(code: string, now = Date.now()): CachedLink | null | undefined {
+    const entry = this.entries.get(code);
+    return entry && entry.freshUntil > now ? entry.link : undefined;
+  }
+
+  get(code: string): Promise<CachedLink | null> {
+    const inFlight = this.loading.get(code);
+    if (inFlight) return inFlight;
+    const promise = this.load(code)
+      .then((link) => {
+        this.store(code, link);
+        return link;
+      })
+      .catch((err: unknown) => {
+        const stale = this.entries.get(code);
+        if (stale) return stale.link;
+        throw err;
+      })
+      .finally(() => this.loading.delete(code));
+    this.loading.set(code, promise);
+    return promise;
+  }
+
+  invalidate(code: string): void {
+    this.entries.delete(code);
+  }
+
+  private store(code: string, link: CachedLink | null): void {
+    if (this.entries.size >= this.maxEntries && !this.entries.has(code)) {
+      // Evict the oldest insertion: Map iterates in insertion order.
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.delete(code);
+    this.entries.set(code, { link, freshUntil: Date.now() + this.ttlMs });
+  }
+}

@@ -1,0 +1,44 @@
+import type { Redis } from 'ioredis';
+import type { Config } from './config';
+import { createDb, type Db } from './db/knex';
+import { createLogger, type Logger } from './logger';
+import { bullPrefix, QueueRegistry } from './queues/registry';
+import { createRedis } from './redis';
+
+/**
+ * What every process shares with its modules: configuration, logger, the database pool, a Redis
+ * command connection and the queue registry. Built by the entry points and passed down, so
+ * nothing connects as a side effect of an import and tests build their own.
+ */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  redis: Redis;
+  queues: QueueRegistry;
+}
+
+export function createServices(config: Config, options: { logger?: Logger; dbPoolMax?: number } = {}): Services {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const redis = createRedis(config.redisUrl, 'command');
+  // An unhandled 'error' event would crash the process; connection trouble is logged and retried.
+  redis.on('error', (err) => logger.warn({ category: 'redis', err: err.message }, 'redis connection error'));
+  return {
+    config,
+    logger,
+    db: createDb(config.databaseUrl, { max: options.dbPoolMax ?? 10 }),
+    redis,
+    queues: new QueueRegistry(redis, bullPrefix(config.redisPrefix)),
+  };
+}
+
+/** Redis key under this deployment's prefix, for everything that is not a BullMQ queue. */
+export function redisKey(config: Config, ...parts: Array<string | number>): string {
+  return [config.redisPrefix, ...parts].join(':');
+}
+
+export async function closeServices(services: Services): Promise<void> {
+  await services.queues.close();
+  services.redis.disconnect();
+  await services.db.destroy();
+}

@@ -1,0 +1,56 @@
+import { Worker, type Job } from 'bullmq';
+import { bullPrefix, JOB_QUEUE, QUEUE_NAMES, type JobName, type QueueName } from '../queues/registry';
+import { createRedis } from '../redis';
+import type { Services } from '../services';
+import { PROCESSORS, type ProcessorMap } from './processors';
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs and waits for active ones; a job still running at exit is handed back (stalled) to another worker. */
+  close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  queues?: readonly QueueName[];
+  processors?: Partial<ProcessorMap>;
+  concurrency?: number;
+}
+
+export function startWorkers(services: Services, options: WorkerOptions = {}): RunningWorkers {
+  const processors: ProcessorMap = { ...PROCESSORS, ...options.processors };
+  const queues = options.queues ?? QUEUE_NAMES;
+  const { logger } = services;
+
+  const workers = queues.map((queueName) => {
+    const connection = createRedis(services.config.redisUrl, 'worker');
+    connection.on('error', (err) => logger.warn({ category: 'redis', err: err.message }, 'worker redis connection error'));
+    const worker = new Worker(
+      queueName,
+      async (job: Job) => {
+        const name = job.name as JobName;
+        if (JOB_QUEUE[name] !== queueName) throw new Error(`Job ${job.name} does not belong on queue ${queueName}`);
+        const processor = processors[name] as (s: typeof services, d: unknown, j: Job) => Promise<unknown>;
+        return processor(services, job.data, job);
+      },
+      { connection, prefix: bullPrefix(services.config.redisPrefix), concurrency: options.concurrency ?? services.config.workerConcurrency, autorun: true },
+    );
+    worker.on('failed', (job, err) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      // Logged once, when retries are exhausted; earlier attempts are routine.
+      const fields = { category: 'jobs', queue: queueName, job: job.name, jobId: job.id, attempts: job.attemptsMade, err: err.message };
+      if (final) logger.error(fields, 'job failed for good');
+      else logger.debug(fields, 'job attempt failed; will retry');
+    });
+    worker.on('error', (err) => logger.error({ category: 'jobs', queue: queueName, err: err.message }, 'worker error'));
+    return { worker, connection };
+  });
+
+  return {
+    workers: workers.map((w) => w.worker),
+    async close() {
+      await Promise.all(workers.map((w) => w.worker.close()));
+      for (const w of workers) w.connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { issueToken } from '../../src/db/token-store';
+import { createUser, type User } from '../../src/db/user-store';
+import type { Plan } from '../../src/plans';
+import type { Services } from '../../src/services';
+import { SCOPES, type Scope } from '../../src/tokens';
+
+let counter = 0;
+
+export interface TestAccount {
+  user: User;
+  token: string;
+  auth: { authorization: string };
+}
+
+export async function createAccount(services: Services, options: { plan?: Plan; scopes?: Scope[]; days?: number } = {}): Promise<TestAccount> {
+  const user = await createUser(services.db, `user${++counter}-${Date.now()}@example.com`, options.plan ?? 'enterprise');
+  const issued = await issueToken(services.db, user.id, options.scopes ?? SCOPES, options.days);
+  return { user, token: issued.token, auth: { authorization: `Bearer ${issued.token}` } };
+}

@@ -1,0 +1,34 @@
+import { Redis } from 'ioredis';
+import { createRunDatabase, dropRunDatabase } from './test-database';
+
+/**
+ * Mocha root hooks: one database and one Redis key prefix for this test run, set in the
+ * environment before any test builds its configuration.
+ */
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(60_000);
+    process.env.NODE_ENV = 'test';
+    process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
+    process.env.REDIS_PREFIX = `lt_test_${process.pid}`;
+    process.env.WEBHOOK_ALLOW_PRIVATE = 'true';
+    process.env.APP_SECRET = 'test-secret-test-secret-test-secret-0123';
+    process.env.DATABASE_URL = await createRunDatabase();
+  },
+  async afterAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    if (process.env.DATABASE_URL) await dropRunDatabase(process.env.DATABASE_URL);
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await deleteKeys(redis, `*${process.env.REDIS_PREFIX}*`);
+    redis.disconnect();
+  },
+};
+
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}

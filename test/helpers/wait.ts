@@ -1,0 +1,32 @@
+import type { Services } from '../../src/services';
+import { QUEUE_NAMES } from '../../src/queues/registry';
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, { timeoutMs = 10_000, intervalMs = 20, what = 'condition' } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+/** Waits until no queue has a job waiting, delayed, active or prioritised. */
+export async function drainQueues(services: Services, timeoutMs = 15_000): Promise<void> {
+  await waitFor(
+    async () => {
+      for (const name of QUEUE_NAMES) {
+        const counts = await services.queues.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+        if (Object.values(counts).some((n) => n > 0)) return false;
+      }
+      return true;
+    },
+    { timeoutMs, what: 'queues to drain' },
+  );
+}

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { request } from '../helpers/http';
+import { startStack, type Stack } from '../helpers/stack';
+
+describe('Health checks and the OpenAPI document', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.stop());
+
+  it('answers /healthz while the process lives', async () => {
+    const res = await request(stack.url('/healthz'));
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { status: 'ok' });
+  });
+
+  it('answers /readyz 200 with PostgreSQL and Redis reachable', async () => {
+    const res = await request(stack.url('/readyz'));
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.checks, { postgres: 'ok', redis: 'ok' });
+  });
+
+  it('answers /readyz 503 when PostgreSQL is unreachable', async () => {
+    const broken = await startStack({ env: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing' } });
+    try {
+      const res = await request(broken.url('/readyz'));
+      assert.equal(res.status, 503);
+      assert.equal(res.body.checks.postgres, 'unavailable');
+      assert.equal(res.body.checks.redis, 'ok');
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  it('publishes an OpenAPI 3.1 document of every declared route, without authentication', async () => {
+    const res = await request(stack.url('/api/v1/openapi.json'));
+    assert.equal(res.status, 200);
+    assert.equal(res.body.openapi, '3.1.0');
+    const post = res.body.paths['/api/v1/links'].post;
+    assert.equal(post['x-required-scope'], 'links:write');
+    assert.ok(post.requestBody.content['application/json'].schema.properties.link);
+    assert.ok(res.body.paths['/api/v1/links/{id}'].get.parameters.some((p: { name: string; in: string }) => p.name === 'id' && p.in === 'path'));
+    assert.ok(res.body.paths['/api/v1/tokens/revoke'].delete);
+  });
+});

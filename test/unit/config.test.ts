@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('config', () => {
+  it('gives a working local configuration with no settings at all', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.databaseUrl, 'postgres://postgres@127.0.0.1:5432/linktally');
+    assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+    assert.equal(config.publicBaseUrl, 'http://localhost:3000');
+    assert.equal(config.webhookAllowPrivate, false);
+    assert.equal(config.trustProxyHops, 0);
+    assert.equal(config.gitUpstreams.github, 'https://github.com');
+  });
+
+  it('derives PUBLIC_BASE_URL from PORT and strips a trailing slash when set', () => {
+    assert.equal(loadConfig({ PORT: '8080' }).publicBaseUrl, 'http://localhost:8080');
+    assert.equal(loadConfig({ PUBLIC_BASE_URL: 'https://lt.example/' }).publicBaseUrl, 'https://lt.example');
+  });
+
+  const bad: Array<[Record<string, string>, string]> = [
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ PUBLIC_BASE_URL: 'ftp://x' }, 'PUBLIC_BASE_URL'],
+    [{ APP_SECRET: 'short' }, 'APP_SECRET'],
+    [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE'],
+    [{ GIT_UPSTREAM_GITHUB: 'github.com' }, 'GIT_UPSTREAM_GITHUB'],
+    [{ TRUST_PROXY: 'loopback' }, 'TRUST_PROXY'],
+    [{ NODE_ENV: 'production' }, 'APP_SECRET'],
+  ];
+  for (const [env, name] of bad) {
+    it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {
+      assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && err.message.includes(name) && !err.message.includes('\n'));
+    });
+  }
+
+  it('reads booleans and proxy hops', () => {
+    assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookAllowPrivate, true);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxyHops, 2);
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxyHops, Number.POSITIVE_INFINITY);
+  });
+});

@@ -1,33 +1,10 @@
 import { z } from 'zod';
-import { findUserLink, insertLink, isUniqueViolation, type LinkRow } from '../db/link-store';
-import type { Services } from '../services';
-import { generateShortCode } from '../short-codes';
+import { findUserLink } from '../db/link-store';
+import { createLink } from '../links';
 import { ApiError } from './errors';
 import { createLinkBody, linkObject, presentLink } from './links.schema';
 import type { ApiRouter } from './route';
 import { idParam } from './schemas';
-
-const GENERATED_CODE_ATTEMPTS = 5;
-
-async function createWithCode(services: Services, userId: number, fields: z.output<typeof createLinkBody>['link']): Promise<LinkRow> {
-  const base = { user_id: userId, destination_url: fields.destination_url, title: fields.title ?? null };
-  if (fields.short_code) {
-    try {
-      return await insertLink(services.db, { ...base, short_code: fields.short_code });
-    } catch (err) {
-      // The unique index decides, so two racing creates of one code get exactly one winner.
-      if (isUniqueViolation(err, 'links_short_code_unique')) throw ApiError.validation(['Short code has already been taken']);
-      throw err;
-    }
-  }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await insertLink(services.db, { ...base, short_code: generateShortCode() });
-    } catch (err) {
-      if (!isUniqueViolation(err, 'links_short_code_unique') || attempt >= GENERATED_CODE_ATTEMPTS) throw err;
-    }
-  }
-}
 
 export function registerLinkRoutes(api: ApiRouter): void {
   api.add({
@@ -42,7 +19,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
       422: { description: 'Validation failed' },
     },
     handler: async ({ body, auth, res, services }) => {
-      const link = await createWithCode(services, auth.user.id, body.link);
+      const link = await createLink(services.db, { user_id: auth.user.id, destination_url: body.link.destination_url, title: body.link.title ?? null, short_code: body.link.short_code });
       res.status(201).json({ success: true, link: presentLink(link, services.config.publicBaseUrl) });
     },
   });

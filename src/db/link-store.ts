@@ -16,6 +16,7 @@ export interface LinkRow {
   expires: boolean;
   expires_at: Date | null;
   utm_params: Record<string, string>;
+  collection_id: number | null;
   click_count: number;
   last_clicked_at: Date | null;
   created_at: Date;

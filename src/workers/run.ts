@@ -38,7 +38,7 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
       if (!job) return;
       const final = job.attemptsMade >= (job.opts.attempts ?? 1);
       // Logged once, when retries are exhausted; earlier attempts are routine.
-      const fields = { category: 'jobs', queue: queueName, job: job.name, jobId: job.id, attempts: job.attemptsMade, err: err.message };
+      const fields = { category: 'jobs', queue: queueName, job: job.name, jobId: job.id, attempts: job.attemptsMade, err: err.message.slice(0, 500) };
       if (final) logger.error(fields, 'job failed for good');
       else logger.debug(fields, 'job attempt failed; will retry');
     });

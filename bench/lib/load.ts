@@ -1,0 +1,44 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+export interface LoadResult {
+  tool: string;
+  requests: number;
+  non3xx: number;
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+}
+
+function toMs(value: string): number {
+  const match = /^([\d.]+)(us|ms|s)$/.exec(value.trim());
+  if (!match) return Number.NaN;
+  const n = Number(match[1]);
+  return match[2] === 'us' ? n / 1000 : match[2] === 's' ? n * 1000 : n;
+}
+
+function hasWrk(): boolean {
+  return spawnSync('wrk', ['--version']).error === undefined;
+}
+
+/** A real browser's user agent, so the clicks count (an empty agent is a bot). */
+export const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+
+/** Drives GET url with wrk (preferred: it costs the server's core least) or autocannon. */
+export function load(url: string, connections: number, seconds: number): LoadResult {
+  if (hasWrk()) {
+    const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `User-Agent: ${BROWSER_UA}`, url], { encoding: 'utf8' });
+    const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+    const non3xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+    return {
+      tool: 'wrk',
+      requests,
+      non3xx,
+      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+      p50ms: toMs(/50%\s+(\S+)/.exec(out)?.[1] ?? ''),
+      p99ms: toMs(/99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    };
+  }
+  const out = execFileSync(process.execPath, [require.resolve('autocannon/autocannon.js'), '-j', '-c', String(connections), '-d', String(seconds), url], { encoding: 'utf8' });
+  const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number };
+  return { tool: 'autocannon', requests: r.requests.total, non3xx: 0, rps: r.requests.average, p50ms: r.latency.p50, p99ms: r.latency.p99 };
+}

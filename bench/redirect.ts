@@ -1,0 +1,89 @@
+/**
+ * Redirect throughput: GET /:short_code on the real web process against a bare Node server
+ * that answers a fixed 302 (the ceiling), same load generator, same port range, same run.
+ * Then a worker drains the queue and the clicks stored must match the redirects answered.
+ *
+ *   npm run bench -- redirect        (CONNECTIONS=50 BENCH_SECONDS=10 by default)
+ */
+import { Redis } from 'ioredis';
+import { createDb } from '../src/db/knex';
+import { issueToken } from '../src/db/token-store';
+import { createUser } from '../src/db/user-store';
+import { createLink } from '../src/links';
+import { SCOPES } from '../src/tokens';
+import { createRunDatabase, dropRunDatabase } from '../test/helpers/test-database';
+import { load, type LoadResult } from './lib/load';
+import { freePort, runTs, stop, waitForHttp } from './lib/processes';
+
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+function row(name: string, r: LoadResult): string {
+  return `${name.padEnd(12)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50ms.toFixed(2)} ms   p99 ${r.p99ms.toFixed(2)} ms   (${r.requests} requests, ${r.tool})`;
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = await createRunDatabase();
+  const prefix = `lt_bench_${process.pid}`;
+  const env = { DATABASE_URL: databaseUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  const db = createDb(databaseUrl);
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    const user = await createUser(db, 'bench@example.com', 'enterprise');
+    await issueToken(db, user.id, SCOPES);
+    const link = await createLink(db, { user_id: user.id, destination_url: 'https://example.com/landing', short_code: 'bench' });
+
+    const barePort = await freePort();
+    const bare = runTs('bench/lib/bare-302.ts', { PORT: String(barePort) });
+    await waitForHttp(`http://127.0.0.1:${barePort}/`);
+    load(`http://127.0.0.1:${barePort}/bench`, CONNECTIONS, 2); // warm-up
+    const ceiling = load(`http://127.0.0.1:${barePort}/bench`, CONNECTIONS, SECONDS);
+    await stop(bare);
+
+    const webPort = await freePort();
+    const web = runTs('src/bin/web.ts', { ...env, PORT: String(webPort) });
+    await waitForHttp(`http://127.0.0.1:${webPort}/healthz`);
+    const warm = load(`http://127.0.0.1:${webPort}/bench`, CONNECTIONS, 2);
+    const measured = load(`http://127.0.0.1:${webPort}/bench`, CONNECTIONS, SECONDS);
+    await stop(web); // SIGTERM flushes the click buffer to the queue
+
+    // Drained after the load so the worker does not compete with the web process for the 2 cores.
+    const worker = runTs('src/bin/worker.ts', { ...env, LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'warn' });
+    const answered = warm.requests - warm.non3xx + measured.requests - measured.non3xx;
+    const started = Date.now();
+    let counted = 0;
+    while (Date.now() - started < 120_000) {
+      counted = Number((await db('links').where({ id: link.id }).first('click_count'))?.click_count ?? 0);
+      if (counted >= answered) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Settle: nothing further may arrive once the queue is empty.
+    await new Promise((r) => setTimeout(r, 500));
+    counted = Number((await db('links').where({ id: link.id }).first('click_count'))?.click_count ?? 0);
+    const drainSeconds = (Date.now() - started) / 1000;
+    await stop(worker);
+
+    const ratio = measured.rps / ceiling.rps;
+    console.log(`\nGET /:short_code, ${CONNECTIONS} connections, ${SECONDS} s, 1 thread load generator`);
+    console.log(row('bare 302', ceiling));
+    console.log(row('linktally', measured));
+    console.log(`ratio        ${(ratio * 100).toFixed(1)}% of the ceiling (target ≥ 60%), p99 ${measured.p99ms.toFixed(2)} ms (target < 10 ms)`);
+    // wrk counts responses it read; requests still in flight when it stops may have been answered
+    // (and counted by us) without being counted by wrk, at most one per connection per run.
+    const slack = 2 * CONNECTIONS;
+    const ok = counted >= answered && counted <= answered + slack;
+    console.log(`clicks       ${counted} counted for ${answered} redirects wrk saw answered (allowed in-flight slack ${slack}); drained in ${drainSeconds.toFixed(1)} s -> ${ok ? 'OK' : 'MISMATCH'}`);
+    if (!ok) process.exitCode = 1;
+  } finally {
+    await db.destroy();
+    const keys = await redis.keys(`*${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await dropRunDatabase(databaseUrl);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

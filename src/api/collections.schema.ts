@@ -43,11 +43,15 @@ export const updateCollectionBody = z
   .strict()
   .refine((body) => Object.values(body).some((v) => v !== undefined), 'Send at least one of name, slug, description, tags');
 
-/** A package's slug, or its numeric id. */
+/** A package's slug, or its numeric id; every way to miss gets the same one sentence. */
+const PACKAGE_REF_MESSAGE = 'PackageId must be a package slug or a positive integer id';
 export const packageRef = z.union(
-  // Control characters can be in no slug (and PostgreSQL refuses a NUL byte with an error).
-  [z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().trim().min(1).max(255).regex(/^[^\u0000-\u001f\u007f]+$/)],
-  { error: 'PackageId must be a package slug or a positive integer id' },
+  [
+    z.number().int(PACKAGE_REF_MESSAGE).positive(PACKAGE_REF_MESSAGE).max(Number.MAX_SAFE_INTEGER, PACKAGE_REF_MESSAGE),
+    // Control characters can be in no slug (and PostgreSQL refuses a NUL byte with an error).
+    z.string().trim().min(1, PACKAGE_REF_MESSAGE).max(255, PACKAGE_REF_MESSAGE).regex(/^[^\u0000-\u001f\u007f]+$/, PACKAGE_REF_MESSAGE),
+  ],
+  { error: PACKAGE_REF_MESSAGE },
 );
 
 export const packageMembershipBody = z

@@ -23,8 +23,10 @@ export async function authenticate(services: Services, req: Request): Promise<Au
   return found;
 }
 
-export function requireScope(auth: Authenticated, scope: Scope): void {
-  if (!auth.token.scopes.includes(scope)) {
-    throw new ApiError(403, `Insufficient scope: this token lacks ${scope}`);
+/** A list of scopes means any one of them will do (collections serve both surfaces). */
+export function requireScope(auth: Authenticated, scope: Scope | readonly Scope[]): void {
+  const accepted: readonly Scope[] = typeof scope === 'string' ? [scope] : scope;
+  if (!accepted.some((s) => auth.token.scopes.includes(s))) {
+    throw new ApiError(403, `Insufficient scope: this token lacks ${accepted.join(' or ')}`);
   }
 }

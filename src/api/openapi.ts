@@ -44,6 +44,7 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
     paths[path][route.method] = {
       summary: route.summary,
       tags: [route.tag],
+      // x-required-scope: one scope as a string, or a list of which any one suffices.
       ...(route.auth === 'public' ? { security: [] } : { security: [{ bearerAuth: [] }], 'x-required-scope': route.auth }),
       parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),

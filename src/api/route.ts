@@ -34,13 +34,16 @@ export interface RouteContext<B, Q, P, A> {
   services: Services;
 }
 
-export interface RouteSpec<BS, QS, PS, Auth extends Scope | 'public'> {
+/** One scope, or a list meaning "any of these" (for resources both surfaces share). */
+export type RouteScope = Scope | readonly Scope[];
+
+export interface RouteSpec<BS, QS, PS, Auth extends RouteScope | 'public'> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express-style path, e.g. /api/v1/links/:id */
   path: string;
   summary: string;
   tag: string;
-  /** The scope a token needs, or 'public' for unauthenticated endpoints. */
+  /** The scope a token needs (a list: any one of them), or 'public' for unauthenticated endpoints. */
   auth: Auth;
   body?: BS;
   query?: QS;
@@ -53,7 +56,7 @@ export interface RouteSpec<BS, QS, PS, Auth extends Scope | 'public'> {
 
 // Erased form stored in the registry; type safety lives at the declaration site.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRouteSpec = RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined, Scope | 'public'>;
+export type AnyRouteSpec = RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined, RouteScope | 'public'>;
 
 export function humanField(path: PropertyKey[]): string {
   const name = path.filter((p) => typeof p === 'string' && p !== 'link' && p !== 'variant').map(String).pop() ?? 'value';
@@ -93,7 +96,7 @@ function jsonObjectBody(req: Request): Record<string, unknown> {
 export class ApiRouter {
   readonly routes: AnyRouteSpec[] = [];
 
-  add<BS extends AnySchema | undefined = undefined, QS extends AnySchema | undefined = undefined, PS extends AnySchema | undefined = undefined, Auth extends Scope | 'public' = Scope>(
+  add<BS extends AnySchema | undefined = undefined, QS extends AnySchema | undefined = undefined, PS extends AnySchema | undefined = undefined, Auth extends RouteScope | 'public' = Scope>(
     spec: RouteSpec<BS, QS, PS, Auth>,
   ): void {
     this.routes.push(spec as unknown as AnyRouteSpec);

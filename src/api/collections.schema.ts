@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { slugProblem } from '../collection-slugs';
+import type { CollectionWithCounts, MemberPackage } from '../db/collection-store';
+import { queryInt } from './schemas';
+
+export const NAME_MAX = 100;
+export const DESCRIPTION_MAX = 2000;
+export const TAGS_MAX = 20;
+export const TAG_MAX = 50;
+
+/** Messages are whole sentences, so formatIssues keeps them as written. */
+function text(field: string, max: number) {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? `${field} can't be blank` : `${field} must be a string`) })
+    .trim()
+    .max(max, `${field} is too long (maximum is ${max} characters)`);
+}
+
+const name = text('Name', NAME_MAX).min(1, "Name can't be blank");
+
+const slug = z
+  .string({ error: 'Slug must be a string' })
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = slugProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const description = text('Description', DESCRIPTION_MAX).nullable();
+
+/** Tags are trimmed and de-duplicated, keeping the order given. */
+const tags = z
+  .array(text('Each tag', TAG_MAX).min(1, "A tag can't be blank"), { error: 'Tags must be an array of strings' })
+  .max(TAGS_MAX, `Tags may hold at most ${TAGS_MAX} tags`)
+  .transform((list) => [...new Set(list)]);
+
+export const createCollectionBody = z
+  .object({ name, slug: slug.optional(), description: description.optional(), tags: tags.optional() })
+  .strict();
+
+export const updateCollectionBody = z
+  .object({ name: name.optional(), slug: slug.optional(), description: description.optional(), tags: tags.optional() })
+  .strict()
+  .refine((body) => Object.values(body).some((v) => v !== undefined), 'Send at least one of name, slug, description, tags');
+
+/** A package's slug, or its numeric id; every way to miss gets the same one sentence. */
+const PACKAGE_REF_MESSAGE = 'PackageId must be a package slug or a positive integer id';
+export const packageRef = z.union(
+  [
+    z.number().int(PACKAGE_REF_MESSAGE).positive(PACKAGE_REF_MESSAGE).max(Number.MAX_SAFE_INTEGER, PACKAGE_REF_MESSAGE),
+    // Control characters can be in no slug (and PostgreSQL refuses a NUL byte with an error).
+    z.string().trim().min(1, PACKAGE_REF_MESSAGE).max(255, PACKAGE_REF_MESSAGE).regex(/^[^\u0000-\u001f\u007f]+$/, PACKAGE_REF_MESSAGE),
+  ],
+  { error: PACKAGE_REF_MESSAGE },
+);
+
+export const packageMembershipBody = z
+  .object({ packageId: z.unknown().refine((v) => v !== undefined, "PackageId can't be blank").pipe(packageRef) })
+  .strict();
+
+export const collectionParams = z.object({ slug: z.string().describe('The collection slug, or its integer id') });
+export const membershipParams = collectionParams.extend({ packageId: z.string().describe('The package slug, or its integer id') });
+
+export const listQuery = z.object({
+  page: queryInt(1, 1_000_000).optional().describe('Page number (default 1)'),
+  per_page: queryInt(1, 100).optional().describe('Results per page (default 50, max 100)'),
+});
+
+const collectionFields = {
+  id: z.number().int(),
+  slug: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  tags: z.array(z.string()),
+  link_count: z.number().int(),
+  package_count: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+};
+
+export const collectionSummary = z.object(collectionFields);
+
+export const memberPackage = z.object({
+  id: z.number().int(),
+  slug: z.string(),
+  display_name: z.string(),
+  description: z.string().nullable(),
+  git_platform: z.string(),
+  git_owner: z.string(),
+  git_repo: z.string(),
+  git_path: z.string().nullable(),
+  git_ref: z.string().nullable(),
+  is_private: z.boolean(),
+  total_installs: z.number().int(),
+  created_at: z.string(),
+  added_at: z.string(),
+});
+
+export const collectionObject = z.object({ ...collectionFields, packages: z.array(memberPackage) });
+
+export const collectionList = z.object({
+  collections: z.array(collectionSummary),
+  total: z.number().int(),
+  pagination: z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() }),
+});
+
+export const deletedObject = z.object({ deleted: z.literal(true) });
+
+export function presentSummary(row: CollectionWithCounts): z.infer<typeof collectionSummary> {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    tags: row.tags,
+    link_count: row.link_count,
+    package_count: row.package_count,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+export function presentCollection(row: CollectionWithCounts, packages: MemberPackage[]): z.infer<typeof collectionObject> {
+  return {
+    ...presentSummary(row),
+    packages: packages.map((p) => ({ ...p, created_at: p.created_at.toISOString(), added_at: p.added_at.toISOString() })),
+  };
+}

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
 
@@ -22,16 +24,36 @@ export function createDb(databaseUrl: string, pool: { min?: number; max?: number
     client: 'pg',
     connection: databaseUrl,
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
-    migrations: migrationConfig(),
+    migrations: { migrationSource: new MigrationFiles(), tableName: 'knex_migrations' },
   });
 }
 
-/** Migrations run from TypeScript under tsx and from the compiled JavaScript in production. */
-export function migrationConfig(): Knex.MigratorConfig {
-  const compiled = __filename.endsWith('.js');
-  return {
-    directory: require('node:path').resolve(__dirname, '../../migrations'),
-    loadExtensions: [compiled ? '.js' : '.ts'],
-    tableName: 'knex_migrations',
-  };
+interface MigrationFile {
+  name: string;
+  path: string;
+}
+
+/**
+ * Migrations run from TypeScript under tsx (tests, `npm run migrate`) and from the compiled
+ * JavaScript in production. They are recorded by name without the extension, so a database
+ * migrated one way is recognised the other way.
+ */
+class MigrationFiles implements Knex.MigrationSource<MigrationFile> {
+  private readonly directory = resolve(__dirname, '../../migrations');
+  private readonly extension = __filename.endsWith('.js') ? '.js' : '.ts';
+
+  async getMigrations(): Promise<MigrationFile[]> {
+    return readdirSync(this.directory)
+      .filter((file) => file.endsWith(this.extension) && !file.endsWith('.d.ts'))
+      .sort()
+      .map((file) => ({ name: file.slice(0, -this.extension.length), path: join(this.directory, file) }));
+  }
+
+  getMigrationName(migration: MigrationFile): string {
+    return migration.name;
+  }
+
+  async getMigration(migration: MigrationFile): Promise<Knex.Migration> {
+    return require(migration.path) as Knex.Migration;
+  }
 }

@@ -99,7 +99,7 @@ describe('A click, end to end', () => {
   it('counts every one of many concurrent clicks exactly once', async () => {
     const link = await createLink();
     await Promise.all(Array.from({ length: 300 }, () => fetch(stack.url(`/${link.short_code}`), { redirect: 'manual', headers: { 'user-agent': BROWSER } })));
-    await waitFor(async () => (await clickCount(link.id)) === 300, { what: '300 clicks counted' });
+    await waitFor(async () => (await clickCount(link.id)) === 300, { what: '300 clicks counted', timeoutMs: 30_000 });
     await drainQueues(stack.services);
     assert.equal(await clickCount(link.id), 300);
   });

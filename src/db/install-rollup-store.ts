@@ -42,68 +42,75 @@ export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[])
   let written = 0;
   for (let i = 0; i < pairs.length; i += CHUNK) {
     const chunk = pairs.slice(i, i + CHUNK);
-    const result = await db.raw<{ rowCount: number }>(
-      `WITH targets AS (
-         SELECT DISTINCT t.package_id, t.day
-         FROM unnest(?::bigint[], ?::date[]) AS t(package_id, day)
-         WHERE EXISTS (SELECT 1 FROM packages p WHERE p.id = t.package_id)
-       ),
-       sessions AS (
-         SELECT t.package_id, t.day, e.session_id,
-                (array_agg(e.os ORDER BY e.occurred_at) FILTER (WHERE e.os IS NOT NULL))[1] AS os,
-                (array_agg(upper(btrim(e.country_code)) ORDER BY e.occurred_at)
-                   FILTER (WHERE btrim(e.country_code) ~ '^[A-Za-z]{2}$'))[1] AS country
+    written += await db.transaction(async (trx) => {
+      // Two recomputes of one package must not race: the one that read events earlier could
+      // commit last and leave older figures. Holding a per-package lock (taken in id order, so
+      // never a deadlock) makes the INSERT's snapshot start after the previous one committed.
+      const ids = [...new Set(chunk.map((p) => p.packageId))].sort((a, b) => a - b);
+      await trx.raw(`SELECT pg_advisory_xact_lock(hashtextextended('install-rollup:' || id, 0)) FROM unnest(?::bigint[]) AS u(id)`, [ids]);
+      const result = await trx.raw<{ rowCount: number }>(
+        `WITH targets AS (
+           SELECT DISTINCT t.package_id, t.day
+           FROM unnest(?::bigint[], ?::date[]) AS t(package_id, day)
+           WHERE EXISTS (SELECT 1 FROM packages p WHERE p.id = t.package_id)
+         ),
+         sessions AS (
+           SELECT t.package_id, t.day, e.session_id,
+                  (array_agg(e.os ORDER BY e.occurred_at) FILTER (WHERE e.os IS NOT NULL))[1] AS os,
+                  (array_agg(upper(btrim(e.country_code)) ORDER BY e.occurred_at)
+                     FILTER (WHERE btrim(e.country_code) ~ '^[A-Za-z]{2}$'))[1] AS country
+           FROM targets t
+           JOIN install_events e ON e.package_id = t.package_id
+            AND e.occurred_at >= ((t.day - 1)::timestamp AT TIME ZONE 'UTC')
+            AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
+           GROUP BY t.package_id, t.day, e.session_id
+           HAVING min(e.occurred_at) >= (t.day::timestamp AT TIME ZONE 'UTC')
+         ),
+         installs AS (
+           SELECT package_id, day, count(*)::int AS n FROM sessions GROUP BY package_id, day
+         ),
+         os_counts AS (
+           SELECT package_id, day, jsonb_object_agg(os_key, n) AS by_os
+           FROM (SELECT s.package_id, s.day, ${OS_KEY} AS os_key, count(*)::int AS n FROM sessions s GROUP BY 1, 2, 3) x
+           GROUP BY package_id, day
+         ),
+         country_counts AS (
+           SELECT package_id, day, jsonb_object_agg(country, n) AS by_country
+           FROM (SELECT package_id, day, country, count(*)::int AS n FROM sessions WHERE country IS NOT NULL GROUP BY 1, 2, 3) x
+           GROUP BY package_id, day
+         ),
+         ips AS (
+           SELECT t.package_id, t.day, array_agg(DISTINCT left(e.hashed_ip, 16) ORDER BY left(e.hashed_ip, 16)) AS hashes
+           FROM targets t
+           JOIN install_events e ON e.package_id = t.package_id
+            AND e.occurred_at >= (t.day::timestamp AT TIME ZONE 'UTC')
+            AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
+           GROUP BY t.package_id, t.day
+         )
+         INSERT INTO package_install_days AS d (package_id, day, installs, unique_ips, by_os, by_country, ip_hashes, computed_at)
+         SELECT t.package_id, t.day,
+                COALESCE(i.n, 0),
+                COALESCE(cardinality(ip.hashes), 0),
+                COALESCE(o.by_os, '{}'::jsonb),
+                COALESCE(c.by_country, '{}'::jsonb),
+                COALESCE(ip.hashes, '{}'::text[]),
+                now()
          FROM targets t
-         JOIN install_events e ON e.package_id = t.package_id
-          AND e.occurred_at >= ((t.day - 1)::timestamp AT TIME ZONE 'UTC')
-          AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
-         GROUP BY t.package_id, t.day, e.session_id
-         HAVING min(e.occurred_at) >= (t.day::timestamp AT TIME ZONE 'UTC')
-       ),
-       installs AS (
-         SELECT package_id, day, count(*)::int AS n FROM sessions GROUP BY package_id, day
-       ),
-       os_counts AS (
-         SELECT package_id, day, jsonb_object_agg(os_key, n) AS by_os
-         FROM (SELECT s.package_id, s.day, ${OS_KEY} AS os_key, count(*)::int AS n FROM sessions s GROUP BY 1, 2, 3) x
-         GROUP BY package_id, day
-       ),
-       country_counts AS (
-         SELECT package_id, day, jsonb_object_agg(country, n) AS by_country
-         FROM (SELECT package_id, day, country, count(*)::int AS n FROM sessions WHERE country IS NOT NULL GROUP BY 1, 2, 3) x
-         GROUP BY package_id, day
-       ),
-       ips AS (
-         SELECT t.package_id, t.day, array_agg(DISTINCT left(e.hashed_ip, 16) ORDER BY left(e.hashed_ip, 16)) AS hashes
-         FROM targets t
-         JOIN install_events e ON e.package_id = t.package_id
-          AND e.occurred_at >= (t.day::timestamp AT TIME ZONE 'UTC')
-          AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
-         GROUP BY t.package_id, t.day
-       )
-       INSERT INTO package_install_days AS d (package_id, day, installs, unique_ips, by_os, by_country, ip_hashes, computed_at)
-       SELECT t.package_id, t.day,
-              COALESCE(i.n, 0),
-              COALESCE(cardinality(ip.hashes), 0),
-              COALESCE(o.by_os, '{}'::jsonb),
-              COALESCE(c.by_country, '{}'::jsonb),
-              COALESCE(ip.hashes, '{}'::text[]),
-              now()
-       FROM targets t
-       LEFT JOIN installs i ON i.package_id = t.package_id AND i.day = t.day
-       LEFT JOIN os_counts o ON o.package_id = t.package_id AND o.day = t.day
-       LEFT JOIN country_counts c ON c.package_id = t.package_id AND c.day = t.day
-       LEFT JOIN ips ip ON ip.package_id = t.package_id AND ip.day = t.day
-       ON CONFLICT (package_id, day) DO UPDATE SET
-         installs = EXCLUDED.installs,
-         unique_ips = EXCLUDED.unique_ips,
-         by_os = EXCLUDED.by_os,
-         by_country = EXCLUDED.by_country,
-         ip_hashes = EXCLUDED.ip_hashes,
-         computed_at = EXCLUDED.computed_at`,
-      [chunk.map((p) => p.packageId), chunk.map((p) => p.day)],
-    );
-    written += result.rowCount;
+         LEFT JOIN installs i ON i.package_id = t.package_id AND i.day = t.day
+         LEFT JOIN os_counts o ON o.package_id = t.package_id AND o.day = t.day
+         LEFT JOIN country_counts c ON c.package_id = t.package_id AND c.day = t.day
+         LEFT JOIN ips ip ON ip.package_id = t.package_id AND ip.day = t.day
+         ON CONFLICT (package_id, day) DO UPDATE SET
+           installs = EXCLUDED.installs,
+           unique_ips = EXCLUDED.unique_ips,
+           by_os = EXCLUDED.by_os,
+           by_country = EXCLUDED.by_country,
+           ip_hashes = EXCLUDED.ip_hashes,
+           computed_at = EXCLUDED.computed_at`,
+        [chunk.map((p) => p.packageId), chunk.map((p) => p.day)],
+      );
+      return result.rowCount;
+    });
   }
   return written;
 }

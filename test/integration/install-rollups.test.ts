@@ -51,6 +51,16 @@ describe('Daily install rollups', () => {
     assert.equal(first.length, 2);
   });
 
+  it('runs overlapping recomputes at once without deadlock, ending with the latest figures', async () => {
+    const other = await insertPackage(stack.services, account.user.id);
+    await insertInstallEvents(stack.services, pkg.id, [...install(daysAgo(1)), ...install(daysAgo(2))]);
+    await insertInstallEvents(stack.services, other.id, install(daysAgo(1)));
+    const pairs = [pkg.id, other.id].flatMap((packageId) => [1, 2].map((n) => ({ packageId, day: utcDay(daysAgo(n)) })));
+    await Promise.all(Array.from({ length: 8 }, (_, i) => recomputeInstallDays(stack.services.db, i % 2 ? pairs : [...pairs].reverse())));
+    assert.deepEqual((await rows()).map((r) => r.installs), [1, 1]);
+    assert.deepEqual((await installDays(stack.services.db, other.id)).map((r) => [r.day, r.installs]), [[utcDay(daysAgo(2)), 0], [utcDay(daysAgo(1)), 1]]);
+  });
+
   it('picks up events stored after an earlier rollup of the same day', async () => {
     const day = daysAgo(1);
     await insertInstallEvents(stack.services, pkg.id, install(day));

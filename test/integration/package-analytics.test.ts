@@ -117,6 +117,14 @@ describe('Package install analytics and the summary', () => {
     });
   });
 
+  it('documents both endpoints in the OpenAPI document', async () => {
+    const res = await request(stack.url('/api/v1/openapi.json'));
+    const analyticsOp = res.body.paths['/api/v1/packages/{slug}/analytics'].get;
+    assert.equal(analyticsOp['x-required-scope'], 'analytics:read');
+    assert.ok(analyticsOp.parameters.some((p: { name: string; in: string }) => p.name === 'days' && p.in === 'query'));
+    assert.ok(res.body.paths['/api/v1/analytics/summary'].get.responses['200']);
+  });
+
   describe('GET /api/v1/analytics/summary', () => {
     const summary = (auth = account.auth) => request(stack.url('/api/v1/analytics/summary'), { headers: auth });
 

@@ -13,6 +13,7 @@ export interface InstallDayRow {
   unique_ips: number;
   by_os: Record<string, number>;
   by_country: Record<string, number>;
+  /** 64-bit digests, read as decimal strings (pg leaves int8 arrays as text). */
   ip_hashes: string[];
 }
 
@@ -37,8 +38,9 @@ const OS_KEY = `CASE
  * sessions that began the day before (a clone at 23:59, its fetch at 00:00) are found by looking
  * one day back and left out. A session's OS and country are those of its first event that has
  * one. unique_ips counts distinct addresses with any event that day.
+ * `proceed` is asked once the packages' locks are held; false skips the chunk.
  */
-export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[]): Promise<number> {
+export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[], proceed: () => Promise<boolean> = async () => true): Promise<number> {
   let written = 0;
   for (let i = 0; i < pairs.length; i += CHUNK) {
     const chunk = pairs.slice(i, i + CHUNK);
@@ -48,23 +50,30 @@ export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[])
       // never a deadlock) makes the INSERT's snapshot start after the previous one committed.
       const ids = [...new Set(chunk.map((p) => p.packageId))].sort((a, b) => a - b);
       await trx.raw(`SELECT pg_advisory_xact_lock(hashtextextended('install-rollup:' || id, 0)) FROM unnest(?::bigint[]) AS u(id)`, [ids]);
+      // Asked under the lock: has a recompute that committed meanwhile made this one unnecessary?
+      if (!(await proceed())) return 0;
       const result = await trx.raw<{ rowCount: number }>(
         `WITH targets AS (
            SELECT DISTINCT t.package_id, t.day
            FROM unnest(?::bigint[], ?::date[]) AS t(package_id, day)
            WHERE EXISTS (SELECT 1 FROM packages p WHERE p.id = t.package_id)
          ),
+         -- LATERAL keeps each target an index range scan on (package_id, occurred_at).
          sessions AS (
-           SELECT t.package_id, t.day, e.session_id,
-                  (array_agg(e.os ORDER BY e.occurred_at) FILTER (WHERE e.os IS NOT NULL))[1] AS os,
-                  (array_agg(upper(btrim(e.country_code)) ORDER BY e.occurred_at)
-                     FILTER (WHERE btrim(e.country_code) ~ '^[A-Za-z]{2}$'))[1] AS country
+           SELECT t.package_id, t.day, s.os, s.country
            FROM targets t
-           JOIN install_events e ON e.package_id = t.package_id
-            AND e.occurred_at >= ((t.day - 1)::timestamp AT TIME ZONE 'UTC')
-            AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
-           GROUP BY t.package_id, t.day, e.session_id
-           HAVING min(e.occurred_at) >= (t.day::timestamp AT TIME ZONE 'UTC')
+           CROSS JOIN LATERAL (
+             SELECT e.session_id,
+                    (array_agg(e.os ORDER BY e.occurred_at) FILTER (WHERE e.os IS NOT NULL))[1] AS os,
+                    (array_agg(upper(btrim(e.country_code)) ORDER BY e.occurred_at)
+                       FILTER (WHERE btrim(e.country_code) ~ '^[A-Za-z]{2}$'))[1] AS country
+             FROM install_events e
+             WHERE e.package_id = t.package_id
+               AND e.occurred_at >= ((t.day - 1)::timestamp AT TIME ZONE 'UTC')
+               AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
+             GROUP BY e.session_id
+             HAVING min(e.occurred_at) >= (t.day::timestamp AT TIME ZONE 'UTC')
+           ) s
          ),
          installs AS (
            SELECT package_id, day, count(*)::int AS n FROM sessions GROUP BY package_id, day
@@ -79,13 +88,17 @@ export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[])
            FROM (SELECT package_id, day, country, count(*)::int AS n FROM sessions WHERE country IS NOT NULL GROUP BY 1, 2, 3) x
            GROUP BY package_id, day
          ),
+         -- 64 bits of each address hash as a bigint: compact, and fast to count distinct.
          ips AS (
-           SELECT t.package_id, t.day, array_agg(DISTINCT left(e.hashed_ip, 16) ORDER BY left(e.hashed_ip, 16)) AS hashes
+           SELECT t.package_id, t.day, h.hashes
            FROM targets t
-           JOIN install_events e ON e.package_id = t.package_id
-            AND e.occurred_at >= (t.day::timestamp AT TIME ZONE 'UTC')
-            AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
-           GROUP BY t.package_id, t.day
+           CROSS JOIN LATERAL (
+             SELECT array_agg(DISTINCT ('x' || left(md5(e.hashed_ip), 16))::bit(64)::bigint) AS hashes
+             FROM install_events e
+             WHERE e.package_id = t.package_id
+               AND e.occurred_at >= (t.day::timestamp AT TIME ZONE 'UTC')
+               AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
+           ) h
          )
          INSERT INTO package_install_days AS d (package_id, day, installs, unique_ips, by_os, by_country, ip_hashes, computed_at)
          SELECT t.package_id, t.day,
@@ -93,7 +106,7 @@ export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[])
                 COALESCE(cardinality(ip.hashes), 0),
                 COALESCE(o.by_os, '{}'::jsonb),
                 COALESCE(c.by_country, '{}'::jsonb),
-                COALESCE(ip.hashes, '{}'::text[]),
+                COALESCE(ip.hashes, '{}'::bigint[]),
                 now()
          FROM targets t
          LEFT JOIN installs i ON i.package_id = t.package_id AND i.day = t.day

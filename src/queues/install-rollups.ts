@@ -1,6 +1,7 @@
 import { utcDay, type PackageDay } from '../db/install-rollup-store';
 import type { Services } from '../services';
 import { JOB_QUEUE } from './registry';
+import { numberRollupRequests } from './rollup-requests';
 
 /**
  * Producers of install rollup jobs. The ingest worker calls enqueueInstallRollups after it has
@@ -27,15 +28,17 @@ export function installDaysOf(events: ReadonlyArray<{ package_id: number; occurr
  * Debounced enqueue: the job id names the pair and a ROLLUP_DEBOUNCE_MS time bucket, and the job
  * is delayed until that bucket has ended. A second request in the same bucket is a no-op (same
  * id), yet is still covered, because the job only starts reading events after every request of
- * its bucket was made. A burst of installs of one package costs one recompute per bucket.
- * Returns the number of pairs requested.
+ * its bucket was made. A burst of installs of one package costs one recompute per bucket, and
+ * jobs left queued behind a long recompute are skipped once it has covered them
+ * (rollup-requests.ts). Returns the number of pairs requested.
  */
-export async function enqueueInstallRollups(services: Pick<Services, 'queues'>, pairs: readonly PackageDay[], now = Date.now()): Promise<number> {
+export async function enqueueInstallRollups(services: Pick<Services, 'queues' | 'redis' | 'config'>, pairs: readonly PackageDay[], now = Date.now()): Promise<number> {
   const bucket = Math.floor(now / ROLLUP_DEBOUNCE_MS);
   const delay = (bucket + 1) * ROLLUP_DEBOUNCE_MS - now + 50;
+  const seqs = await numberRollupRequests(services, pairs);
   await Promise.all(
-    pairs.map((pair) =>
-      services.queues.add('rollup-installs', { packageId: pair.packageId, day: pair.day }, { jobId: `rollup-installs-${pair.packageId}-${pair.day}-${bucket}`, delay }),
+    pairs.map((pair, i) =>
+      services.queues.add('rollup-installs', { packageId: pair.packageId, day: pair.day, seq: seqs[i] }, { jobId: `rollup-installs-${pair.packageId}-${pair.day}-${bucket}`, delay }),
     ),
   );
   return pairs.length;

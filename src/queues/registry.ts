@@ -13,8 +13,8 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
   'ingest-clicks': { events: ClickEvent[] };
-  /** Recompute one package's install rollup for a UTC day ('YYYY-MM-DD') and the day after. */
-  'rollup-installs': { packageId: number; day: string };
+  /** Recompute one package's install rollup for a UTC day ('YYYY-MM-DD') and the day after; seq numbers the request (src/queues/rollup-requests.ts). */
+  'rollup-installs': { packageId: number; day: string; seq?: number };
   /** Recompute every package's install rollups over the last `days` UTC days. */
   'catch-up-install-rollups': { days: number };
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { installDays, recomputeInstallDays, utcDay } from '../../src/db/install-rollup-store';
 import { CATCH_UP_SCHEDULER_ID, enqueueInstallRollups, installDaysOf, scheduleInstallRollupCatchUp } from '../../src/queues/install-rollups';
+import { numberRollupRequests } from '../../src/queues/rollup-requests';
 import { catchUpInstallRollups, rollupInstalls } from '../../src/workers/rollup-installs';
 import { createAccount, type TestAccount } from '../helpers/accounts';
-import { daysAgo, fakeIpHash, insertInstallEvents, insertPackage, install, type PackageFixture } from '../helpers/install-fixtures';
+import { daysAgo, insertInstallEvents, insertPackage, install, type PackageFixture } from '../helpers/install-fixtures';
 import { startStack, type Stack } from '../helpers/stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
@@ -38,7 +39,7 @@ describe('Daily install rollups', () => {
     assert.equal(row?.unique_ips, 3);
     assert.deepEqual(row?.by_os, { windows: 1, macos: 1, linux: 1, unknown: 1 });
     assert.deepEqual(row?.by_country, { US: 2, DE: 1 });
-    assert.deepEqual(row?.ip_hashes, ['1.1.1.1', '2.2.2.2', '3.3.3.3'].map((ip) => fakeIpHash(ip).slice(0, 16)).sort());
+    assert.equal(row?.ip_hashes.length, 3, 'one digest per distinct address');
   });
 
   it('writes the same rows when the same days are recomputed twice', async () => {
@@ -70,6 +71,23 @@ describe('Daily install rollups', () => {
     const [row] = await rows();
     assert.equal(row?.installs, 2);
     assert.equal(row?.unique_ips, 2);
+  });
+
+  it('skips a queued rollup that a recompute started after its request has already covered', async () => {
+    const pair = { packageId: pkg.id, day: utcDay(daysAgo(1)) };
+    await insertInstallEvents(stack.services, pkg.id, install(daysAgo(1)));
+    const [first] = await numberRollupRequests(stack.services, [pair]);
+    const [second] = await numberRollupRequests(stack.services, [pair]);
+    assert.deepEqual([first, second], [1, 2]);
+    // The later job runs first, covering both requests; the earlier one then has nothing to do.
+    assert.ok((await rollupInstalls(stack.services, { ...pair, seq: 2 })) > 0);
+    assert.equal(await rollupInstalls(stack.services, { ...pair, seq: 1 }), 0);
+    // A request made after that recompute is not covered by it.
+    await insertInstallEvents(stack.services, pkg.id, install(daysAgo(1), { ip: '7.7.7.7' }));
+    const [third] = await numberRollupRequests(stack.services, [pair]);
+    assert.ok((await rollupInstalls(stack.services, { ...pair, seq: third! })) > 0);
+    const [row] = await rows();
+    assert.equal(row?.installs, 2);
   });
 
   it('counts a session that crosses midnight once, on the day it began', async () => {

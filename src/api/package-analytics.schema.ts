@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOOKUP_SLUG } from '../db/package-stats-store';
 
 /** Request and response shapes of the pkglnk analytics endpoints (seed: pkglnk-api-v1). */
 
@@ -17,7 +18,7 @@ export const analyticsQuery = z.object({
     .describe(`Days to include, 1-${MAX_DAYS} (default ${DEFAULT_DAYS})`),
 });
 
-export const slugParams = z.object({ slug: z.string().min(1).max(200) });
+export const slugParams = z.object({ slug: z.string().regex(LOOKUP_SLUG) });
 
 const counts = z.record(z.string(), z.number().int());
 

@@ -6,6 +6,13 @@ import type { Db } from './knex';
  * them scans install_events.
  */
 
+/**
+ * What may be looked up as a slug: 1-200 characters, no control characters (PostgreSQL refuses
+ * NUL in text) and no slash. Anything else cannot name a package, so callers answer not found
+ * without a query.
+ */
+export const LOOKUP_SLUG = /^[^/\u0000-\u001f\u007f]{1,200}$/;
+
 export interface AnalyticsPackage {
   id: number;
   slug: string;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LOOKUP_SLUG } from '../db/package-stats-store';
 import type { Logger } from '../logger';
 import type { BadgeCache } from './badge-cache';
 import { BADGE_COLORS, BADGE_STYLES, DEFAULT_BADGE_STYLE, installsText, isBadgeStyle, renderBadge, type Badge } from './badge-svg';
@@ -9,7 +10,19 @@ export interface BadgeDeps {
   logger: Logger;
 }
 
-export const BADGE_PATH = /^\/badge\/([A-Za-z0-9][A-Za-z0-9._-]{0,199})\.svg$/;
+const BADGE_PATH = /^\/badge\/([^/]+)\.svg$/;
+
+/** The slug of /badge/{slug}.svg, percent-decoded; undefined for any other path. */
+export function badgeSlug(path: string): string | undefined {
+  const raw = BADGE_PATH.exec(path)?.[1];
+  if (raw === undefined) return undefined;
+  try {
+    const slug = decodeURIComponent(raw);
+    return LOOKUP_SLUG.test(slug) ? slug : undefined;
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
+}
 
 // Counts may be an hour old in browsers and CDNs (the seed's promise); a private package's
 // badge is kept out of shared caches; answers that may soon change are cached briefly.
@@ -54,7 +67,7 @@ export function createBadgeHandler(deps: BadgeDeps) {
       return;
     }
     const label = BADGE_STYLES[requested].label;
-    const slug = BADGE_PATH.exec(path)?.[1];
+    const slug = badgeSlug(path);
     if (!slug) {
       send(req, res, 404, { label, value: 'not found', color: BADGE_COLORS.error }, CACHE_ERROR);
       return;

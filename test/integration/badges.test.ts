@@ -80,7 +80,7 @@ describe('README badges', () => {
   });
 
   it('answers 404 with a "not found" badge for an unknown slug or a malformed badge path', async () => {
-    for (const path of ['/badge/no-such-pkg.svg', '/badge/no-such-pkg.svg?style=installs', '/badge/', '/badge/a/b.svg', '/badge/pkg.png', '/badge/%3Cx%3E.svg', `/badge/${'a'.repeat(300)}.svg`]) {
+    for (const path of ['/badge/no-such-pkg.svg', '/badge/no-such-pkg.svg?style=installs', '/badge/', '/badge/a/b.svg', '/badge/pkg.png', '/badge/%3Cx%3E.svg', '/badge/%00.svg', '/badge/%E0%A4%A.svg', '/badge/.svg', `/badge/${'a'.repeat(300)}.svg`]) {
       const res = await badge(path);
       assert.equal(res.status, 404, path);
       assert.equal(res.headers.get('content-type'), 'image/svg+xml');

@@ -105,6 +105,17 @@ describe('Package install analytics and the summary', () => {
       }
     });
 
+    it('answers 404 for a slug no package can have, and 400 for a path that is not valid percent-encoding', async () => {
+      for (const slug of ['%00', 'a%0Ab', 'a'.repeat(201)]) {
+        const res = await analytics('', slug);
+        assert.equal(res.status, 404, slug);
+        assert.equal(res.body.error.code, 'not_found');
+      }
+      const res = await analytics('', '%E0%A4%A');
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.code, 'bad_request');
+    });
+
     it('answers 403 forbidden to a token without analytics:read, and 401 without a token', async () => {
       const limited = await createAccount(stack.services, { scopes: ['packages:read'] });
       const mine = await insertPackage(stack.services, limited.user.id);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { formatCount, installsText, renderBadge, textWidth } from '../../../src/proxy/badge-svg';
+import { badgeSlug } from '../../../src/proxy/badges';
 import { findAll, parseXml, textOf } from '../../helpers/xml';
 
 describe('Badge install counts', () => {
@@ -66,5 +67,16 @@ describe('The XML check used on badges', () => {
     assert.throws(() => parseXml('<svg><text>a & b</text></svg>'));
     assert.throws(() => parseXml('<svg/><svg/>'));
     assert.throws(() => parseXml('<svg width=3/>'));
+  });
+});
+
+describe('Badge paths', () => {
+  it('reads the percent-decoded slug of /badge/{slug}.svg and nothing else', () => {
+    assert.equal(badgeSlug('/badge/my-package.svg'), 'my-package');
+    assert.equal(badgeSlug('/badge/com.example.pkg.svg'), 'com.example.pkg');
+    assert.equal(badgeSlug('/badge/caf%C3%A9.svg'), 'café');
+    for (const path of ['/badge/.svg', '/badge/a/b.svg', '/badge/a.png', '/badge/%00.svg', '/badge/%E0%A4%A.svg', '/badge/a%2Fb.svg', '/badges/a.svg']) {
+      assert.equal(badgeSlug(path), undefined, path);
+    }
   });
 });

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
 import type { Services } from './services';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
+import { BadgeCache } from './proxy/badge-cache';
+import { createBadgeHandler } from './proxy/badges';
 import { createEdge } from './proxy/edge';
 import { LinkCache } from './proxy/link-cache';
 import { createRedirector } from './proxy/redirector';
@@ -32,7 +34,8 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const linkCache = LinkCache.forDatabase(services.db);
   const redirect = createRedirector({ cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger });
   const api = createApiApp(services);
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect }));
+  const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
+  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

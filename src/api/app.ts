@@ -5,6 +5,7 @@ import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerLinkRoutes } from './links';
 import { buildOpenApiDocument } from './openapi';
+import { registerPackageAnalyticsRoutes } from './package-analytics';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
 import { registerTokenRoutes } from './tokens';
@@ -15,6 +16,7 @@ export function buildApiRouter(): ApiRouter {
   registerTokenRoutes(api);
   registerLinkRoutes(api);
   registerCollectionRoutes(api);
+  registerPackageAnalyticsRoutes(api);
   return api;
 }
 

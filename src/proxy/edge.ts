@@ -6,6 +6,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export interface EdgeRoutes {
   api: Handler;
   redirect: (req: IncomingMessage, res: ServerResponse, code: string) => void;
+  /** GET /badge/{slug}.svg (src/proxy/badges.ts). */
+  badge?: Handler;
 }
 
 /**
@@ -18,6 +20,10 @@ export function createEdge(routes: EdgeRoutes): Handler {
     if (req.method === 'GET' || req.method === 'HEAD') {
       const end = url.indexOf('?');
       const path = end === -1 ? url : url.slice(0, end);
+      if (routes.badge && path.startsWith('/badge/')) {
+        routes.badge(req, res);
+        return;
+      }
       const code = path.slice(1);
       if (code.length > 0 && code.indexOf('/') === -1 && SHORT_CODE_PATTERN.test(code) && !RESERVED_CODES.has(code.toLowerCase())) {
         routes.redirect(req, res, code);

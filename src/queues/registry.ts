@@ -8,16 +8,22 @@ import type { ClickEvent } from '../events';
  * the worker process constructs BullMQ Workers (src/workers/run.ts).
  */
 
-export const QUEUE_NAMES = ['clicks'] as const;
+export const QUEUE_NAMES = ['clicks', 'install-rollups'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
   'ingest-clicks': { events: ClickEvent[] };
+  /** Recompute one package's install rollup for a UTC day ('YYYY-MM-DD') and the day after; seq numbers the request (src/queues/rollup-requests.ts). */
+  'rollup-installs': { packageId: number; day: string; seq?: number };
+  /** Recompute every package's install rollups over the last `days` UTC days. */
+  'catch-up-install-rollups': { days: number };
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'ingest-clicks': 'clicks',
+  'rollup-installs': 'install-rollups',
+  'catch-up-install-rollups': 'install-rollups',
 };
 
 const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
@@ -27,6 +33,13 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
     backoff: { type: 'exponential', delay: 500 },
     removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },
+  },
+  // Rollups recompute from stored events, so any retry is harmless; the catch-up repairs the rest.
+  'install-rollups': {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
   },
 };
 

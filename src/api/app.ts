@@ -6,13 +6,17 @@ import { registerLinkRoutes } from './links';
 import { buildOpenApiDocument } from './openapi';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
+import { registerSettingsRoutes } from './settings';
 import { registerTokenRoutes } from './tokens';
+import { registerWebhookRoutes } from './webhooks';
 
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
 export function buildApiRouter(): ApiRouter {
   const api = new ApiRouter();
   registerTokenRoutes(api);
   registerLinkRoutes(api);
+  registerSettingsRoutes(api);
+  registerWebhookRoutes(api);
   return api;
 }
 

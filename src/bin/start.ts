@@ -1,6 +1,7 @@
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
 import { startWorkers } from '../workers/run';
+import { scheduleWebhookMaintenance } from '../webhooks/schedule';
 import { configOrExit, onShutdown, processLogger } from './lifecycle';
 import { release } from './release';
 
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const services = createServices(config, { logger: processLogger(config, 'linktally') });
   const workers = startWorkers(services);
+  scheduleWebhookMaintenance(services).catch((err: unknown) => services.logger.error({ category: 'webhooks', err: (err as Error).message }, 'could not schedule webhook maintenance'));
   const web = await startWeb(services);
   onShutdown(services.logger, async () => {
     await web.close();

@@ -8,16 +8,21 @@ import type { ClickEvent } from '../events';
  * the worker process constructs BullMQ Workers (src/workers/run.ts).
  */
 
-export const QUEUE_NAMES = ['clicks'] as const;
+export const QUEUE_NAMES = ['clicks', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
   'ingest-clicks': { events: ClickEvent[] };
+  // Webhooks have their own queue so a slow receiver never holds up clicks or other work.
+  'deliver-webhook': { deliveryId: string; series: number };
+  'maintain-webhooks': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'ingest-clicks': 'clicks',
+  'deliver-webhook': 'webhooks',
+  'maintain-webhooks': 'webhooks',
 };
 
 const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
@@ -25,6 +30,11 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
   clicks: {
     attempts: 8,
     backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600 },
+  },
+  // Attempts and the 1s/5s/30s backoff are set per delivery job (src/webhooks/schedule.ts).
+  webhooks: {
     removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },
   },

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { guardedLookup, literalHostProblem } from './ssrf';
+import { guardedLookup, literalHostProblem, SsrfError } from './ssrf';
 
 /**
  * One HTTP attempt at a receiver. Never follows redirects (node:http does not, and a 3xx is
@@ -71,7 +71,7 @@ export function sendWebhook(target: string, headers: Record<string, string>, bod
       });
       res.on('error', (err) => finish(fail(`Response failed: ${err.message}`, status)));
     });
-    req.on('error', (err: NodeJS.ErrnoException) => finish(fail(err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message)));
+    req.on('error', (err: NodeJS.ErrnoException) => finish(fail(!(err instanceof SsrfError) && err.code && !err.message.includes(err.code) ? `${err.code}: ${err.message}` : err.message)));
     req.end(body);
   });
 }

@@ -29,6 +29,10 @@ export function jobAttemptContext(job: Job, token: string | undefined): AttemptC
   };
 }
 
+/** A receiver at its ceiling is retried this soon (plus jitter, so waiting jobs do not move in lockstep): about one fast attempt. */
+const POSTPONE_MIN_MS = 20;
+const POSTPONE_JITTER_MS = 60;
+
 export type DeliveryOutcome = 'succeeded' | 'failed' | 'retrying' | 'skipped';
 
 /**
@@ -58,7 +62,7 @@ export async function deliverWebhook(services: Services, data: JobPayloads['deli
 
   const url = target.webhook_url;
   const slot = await acquireReceiverSlot(services.redis, config, receiverOrigin(url), `${delivery.id}:${delivery.series}:${ctx.attemptsMade}`);
-  if (!slot) return ctx.postpone(100 + Math.floor(Math.random() * 200));
+  if (!slot) return ctx.postpone(POSTPONE_MIN_MS + Math.floor(Math.random() * POSTPONE_JITTER_MS));
 
   const startedAt = new Date();
   const headers = deliveryHeaders({ event: delivery.event, deliveryId: delivery.id, body: delivery.body, secret, now: startedAt });

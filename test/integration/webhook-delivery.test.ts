@@ -9,7 +9,7 @@ import { startStack, type Stack } from '../helpers/stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
 const SECRET = 'receiver-shared-secret-0123456789';
-const DELAYS = [50, 250, 1500];
+const DELAYS = [40, 200, 1000];
 
 /** The receiver side of the PVTLNK recipe: HMAC of the raw body, compared in constant time. */
 function pvtlnkVerifies(got: Received, secret: string): boolean {
@@ -202,6 +202,25 @@ describe('Webhook delivery', () => {
     await drainQueues(stack.services);
     assert.equal(receiver.received.length, 0);
     assert.equal((await stack.services.db('webhook_deliveries').count({ n: '*' }))[0]?.n, 0);
+  });
+
+  it('inside a transaction, writes the delivery with it and queues it only after commit; a rollback sends nothing', async () => {
+    await configure(receiver.url);
+    const link = { link: { id: 7, short_code: 'trx', title: null } };
+    await stack.services.db
+      .transaction(async (trx) => {
+        await emitWebhook(stack.services, account.user.id, 'link.created', link, { trx });
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    await stack.services.db.transaction(async (trx) => {
+      await emitWebhook(stack.services, account.user.id, 'link.updated', link, { trx });
+      assert.equal(await stack.services.queues.queue('webhooks').count(), 0, 'nothing queued before commit');
+    });
+    await waitFor(() => receiver.received.length === 1, { what: 'the committed event' });
+    await drainQueues(stack.services);
+    assert.deepEqual(receiver.received.map((r) => JSON.parse(r.rawBody).event), ['link.updated']);
+    assert.equal((await stack.services.db('webhook_deliveries').count({ n: '*' }))[0]?.n, 1);
   });
 
   it('keeps at most the per-receiver ceiling in flight and still delivers every event, without spending attempts', async () => {

@@ -26,7 +26,11 @@ export interface ReceiverSlot {
 }
 
 export function receiverOrigin(url: string): string {
-  return new URL(url).origin;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url; // an unparsable URL fails at send time; it still gets a slot of its own
+  }
 }
 
 function slotKey(config: Config, origin: string): string {

@@ -7,7 +7,7 @@ export const listDeliveriesQuery = z
   .object({
     page: queryInt(1, 1_000_000).optional(),
     per_page: queryInt(1, 100).optional(),
-    status: z.enum(DELIVERY_STATUSES as ['pending', 'succeeded', 'failed'], { error: `Status must be one of ${DELIVERY_STATUSES.join(', ')}` }).optional(),
+    status: z.enum(DELIVERY_STATUSES, { error: `Status must be one of ${DELIVERY_STATUSES.join(', ')}` }).optional(),
     event: z.enum(WEBHOOK_EVENTS, { error: `Event must be one of ${WEBHOOK_EVENTS.join(', ')}` }).optional(),
   })
   .strict();
@@ -29,7 +29,7 @@ export const deliveryObject = z.object({
   id: z.string(),
   event: z.string(),
   event_id: z.string(),
-  status: z.enum(['pending', 'succeeded', 'failed']),
+  status: z.enum(DELIVERY_STATUSES),
   series: z.number().int(),
   attempt_count: z.number().int(),
   last_status_code: z.number().int().nullable(),

@@ -51,8 +51,10 @@ export async function storeClicks(db: Db, clicks: ClickRow[]): Promise<InsertedC
     }
     if (perLink.size > 0) {
       // Rows locked in id order first, so concurrent batches touching the same links cannot deadlock.
+      // NO KEY UPDATE, not UPDATE: the insert above already holds KEY SHARE on these rows (the
+      // foreign key), and FOR UPDATE would wait on another batch's KEY SHARE while it waits on ours.
       const rows = [...perLink.entries()].sort((a, b) => a[0] - b[0]);
-      await trx.raw('SELECT 1 FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE', [rows.map(([id]) => id)]);
+      await trx.raw('SELECT 1 FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR NO KEY UPDATE', [rows.map(([id]) => id)]);
       await trx.raw(
         `UPDATE links SET click_count = links.click_count + v.n,
                 last_clicked_at = GREATEST(links.last_clicked_at, v.last)

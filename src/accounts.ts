@@ -4,6 +4,8 @@ import { isUniqueViolation } from './db/link-store';
 import type { Plan } from './plans';
 import type { Services } from './services';
 import { SCOPES, type Scope } from './tokens';
+import { emitWebhook } from './webhooks/emit';
+import { webhookTimestamp } from './webhooks/events';
 
 export class AccountError extends Error {}
 
@@ -24,6 +26,11 @@ export async function createAccount(services: Services, email: string, plan: Pla
 export async function changePlan(services: Services, email: string, plan: Plan): Promise<User> {
   const changed = await setUserPlan(services.db, email, plan);
   if (!changed) throw new AccountError(`No user with email ${email}`);
+  if (changed.before.plan !== changed.after.plan) {
+    await emitWebhook(services, changed.after.id, 'subscription.updated', {
+      subscription: { plan: changed.after.plan, previous_plan: changed.before.plan, updated_at: webhookTimestamp(changed.after.updated_at) },
+    });
+  }
   return changed.after;
 }
 

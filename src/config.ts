@@ -28,6 +28,11 @@ const schema = z.object({
   GIT_UPSTREAM_GITLAB: httpUrl.default('https://gitlab.com'),
   GIT_UPSTREAM_BITBUCKET: httpUrl.default('https://bitbucket.org'),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_RETRY_DELAYS_MS: z.string().regex(/^\d{1,7}(,\d{1,7}){0,9}$/, 'must be comma-separated milliseconds, e.g. 1000,5000,30000').default('1000,5000,30000').transform((v) => v.split(',').map(Number)),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(25),
+  WEBHOOK_RECEIVER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRUST_PROXY: trustProxy.default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
@@ -44,6 +49,12 @@ export interface Config {
   appSecret: string;
   gitUpstreams: { github: string; gitlab: string; bitbucket: string };
   webhookAllowPrivate: boolean;
+  /** Webhook delivery: per-attempt timeout, delays before retries 2..n, delivery jobs per worker process, in-flight deliveries per receiver origin across all workers, days delivery records are kept. */
+  webhookTimeoutMs: number;
+  webhookRetryDelaysMs: number[];
+  webhookConcurrency: number;
+  webhookReceiverConcurrency: number;
+  webhookRetentionDays: number;
   /** How many proxy hops in X-Forwarded-For are trusted; 0 means only the socket address counts. */
   trustProxyHops: number;
   logLevel: string;
@@ -81,6 +92,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     appSecret: v.APP_SECRET ?? DEVELOPMENT_SECRET,
     gitUpstreams: { github: v.GIT_UPSTREAM_GITHUB, gitlab: v.GIT_UPSTREAM_GITLAB, bitbucket: v.GIT_UPSTREAM_BITBUCKET },
     webhookAllowPrivate: v.WEBHOOK_ALLOW_PRIVATE,
+    webhookTimeoutMs: v.WEBHOOK_TIMEOUT_MS,
+    webhookRetryDelaysMs: v.WEBHOOK_RETRY_DELAYS_MS,
+    webhookConcurrency: v.WEBHOOK_CONCURRENCY,
+    webhookReceiverConcurrency: v.WEBHOOK_RECEIVER_CONCURRENCY,
+    webhookRetentionDays: v.WEBHOOK_RETENTION_DAYS,
     trustProxyHops: v.TRUST_PROXY,
     logLevel: v.LOG_LEVEL,
     workerConcurrency: v.WORKER_CONCURRENCY,

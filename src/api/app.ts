@@ -8,7 +8,9 @@ import { buildOpenApiDocument } from './openapi';
 import { registerPackageAnalyticsRoutes } from './package-analytics';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
+import { registerSettingsRoutes } from './settings';
 import { registerTokenRoutes } from './tokens';
+import { registerWebhookRoutes } from './webhooks';
 
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
 export function buildApiRouter(): ApiRouter {
@@ -17,6 +19,8 @@ export function buildApiRouter(): ApiRouter {
   registerLinkRoutes(api);
   registerCollectionRoutes(api);
   registerPackageAnalyticsRoutes(api);
+  registerSettingsRoutes(api);
+  registerWebhookRoutes(api);
   return api;
 }
 

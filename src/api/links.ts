@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findUserLink } from '../db/link-store';
 import { createLink } from '../links';
+import { emitWebhook } from '../webhooks/emit';
 import { ApiError } from './errors';
 import { createLinkBody, linkObject, presentLink } from './links.schema';
 import type { ApiRouter } from './route';
@@ -20,6 +21,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
     },
     handler: async ({ body, auth, res, services }) => {
       const link = await createLink(services.db, { user_id: auth.user.id, destination_url: body.link.destination_url, title: body.link.title ?? null, short_code: body.link.short_code });
+      await emitWebhook(services, auth.user.id, 'link.created', { link: presentLink(link, services.config.publicBaseUrl) });
       res.status(201).json({ success: true, link: presentLink(link, services.config.publicBaseUrl) });
     },
   });

@@ -2,6 +2,7 @@ import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
 import { startWorkers } from '../workers/run';
 import { scheduleInstallRollupCatchUp } from '../queues/install-rollups';
+import { scheduleWebhookMaintenance } from '../webhooks/schedule';
 import { configOrExit, onShutdown, processLogger } from './lifecycle';
 import { release } from './release';
 
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   const workers = startWorkers(services);
   // Periodic repair of install rollups; idempotent, so every worker process may register it.
   scheduleInstallRollupCatchUp(services).catch((err: unknown) => services.logger.error({ category: 'jobs', err: (err as Error).message }, 'could not schedule the install rollup catch-up'));
+  scheduleWebhookMaintenance(services).catch((err: unknown) => services.logger.error({ category: 'webhooks', err: (err as Error).message }, 'could not schedule webhook maintenance'));
   const web = await startWeb(services);
   onShutdown(services.logger, async () => {
     await web.close();

@@ -8,7 +8,7 @@ import type { ClickEvent } from '../events';
  * the worker process constructs BullMQ Workers (src/workers/run.ts).
  */
 
-export const QUEUE_NAMES = ['clicks', 'install-rollups'] as const;
+export const QUEUE_NAMES = ['clicks', 'install-rollups', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -17,6 +17,9 @@ export interface JobPayloads {
   'rollup-installs': { packageId: number; day: string; seq?: number };
   /** Recompute every package's install rollups over the last `days` UTC days. */
   'catch-up-install-rollups': { days: number };
+  // Webhooks have their own queue so a slow receiver never holds up clicks or other work.
+  'deliver-webhook': { deliveryId: string; series: number };
+  'maintain-webhooks': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -24,6 +27,8 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'ingest-clicks': 'clicks',
   'rollup-installs': 'install-rollups',
   'catch-up-install-rollups': 'install-rollups',
+  'deliver-webhook': 'webhooks',
+  'maintain-webhooks': 'webhooks',
 };
 
 const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
@@ -40,6 +45,11 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
     backoff: { type: 'exponential', delay: 1000 },
     removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600 },
+  },
+  // Attempts and the 1s/5s/30s backoff are set per delivery job (src/webhooks/schedule.ts).
+  webhooks: {
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600 },
   },
 };
 

@@ -3,6 +3,7 @@ import { hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../en
 import type { ClickEvent } from '../events';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
+import { emitClickWebhooks } from '../webhooks/click-events';
 
 export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
   const agent = parseAgent(event.userAgent);
@@ -28,5 +29,7 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
 /** Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once. */
 export async function ingestClicks(services: Services, data: JobPayloads['ingest-clicks']): Promise<InsertedClick[]> {
   const rows = data.events.map((event) => enrichClick(services.config.appSecret, event));
-  return storeClicks(services.db, rows);
+  const inserted = await storeClicks(services.db, rows);
+  await emitClickWebhooks(services, rows, inserted); // after commit; never throws
+  return inserted;
 }

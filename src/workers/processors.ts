@@ -1,10 +1,14 @@
-import type { Job } from 'bullmq';
-import type { JobName, JobPayloads } from '../queues/registry';
+import type { Job, WorkerOptions as BullWorkerOptions } from 'bullmq';
+import type { JobName, JobPayloads, QueueName } from '../queues/registry';
 import type { Services } from '../services';
+import { webhookBackoffStrategy } from '../webhooks/schedule';
+import { deliverWebhook, jobAttemptContext } from './deliver-webhook';
 import { ingestClicks } from './ingest-clicks';
 import { catchUpInstallRollups, rollupInstalls } from './rollup-installs';
+import { maintainWebhooks } from './maintain-webhooks';
 
-export type Processor<J extends JobName> = (services: Services, data: JobPayloads[J], job: Job<JobPayloads[J]>) => Promise<unknown>;
+/** `token` is the worker's lock token, for processors that move their own job (e.g. to delayed). */
+export type Processor<J extends JobName> = (services: Services, data: JobPayloads[J], job: Job<JobPayloads[J]>, token?: string) => Promise<unknown>;
 
 /** Every job name maps to its processor; the compiler checks the map is complete. */
 export type ProcessorMap = { [J in JobName]: Processor<J> };
@@ -13,4 +17,15 @@ export const PROCESSORS: ProcessorMap = {
   'ingest-clicks': (services, data) => ingestClicks(services, data),
   'rollup-installs': (services, data) => rollupInstalls(services, data),
   'catch-up-install-rollups': (services, data) => catchUpInstallRollups(services, data),
+  'deliver-webhook': (services, data, job, token) => deliverWebhook(services, data, jobAttemptContext(job, token)),
+  'maintain-webhooks': (services) => maintainWebhooks(services),
+};
+
+/** Worker settings a queue needs beyond the defaults; run.ts merges them into its Worker. */
+export const QUEUE_WORKER_OPTIONS: { [Q in QueueName]?: (services: Services) => Partial<BullWorkerOptions> } = {
+  // I/O-bound and capped per receiver (src/webhooks/receiver-slots.ts), so more slots than CPU work.
+  webhooks: (services) => ({
+    concurrency: services.config.webhookConcurrency,
+    settings: { backoffStrategy: webhookBackoffStrategy(services.config.webhookRetryDelaysMs) },
+  }),
 };

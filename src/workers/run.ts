@@ -2,7 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import { bullPrefix, JOB_QUEUE, QUEUE_NAMES, type JobName, type QueueName } from '../queues/registry';
 import { createRedis } from '../redis';
 import type { Services } from '../services';
-import { PROCESSORS, type ProcessorMap } from './processors';
+import { PROCESSORS, QUEUE_WORKER_OPTIONS, type ProcessorMap } from './processors';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -23,16 +23,17 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
 
   const workers = queues.map((queueName) => {
     const connection = createRedis(services.config.redisUrl, 'worker');
+    const queueOptions = QUEUE_WORKER_OPTIONS[queueName]?.(services) ?? {};
     connection.on('error', (err) => logger.warn({ category: 'redis', err: err.message }, 'worker redis connection error'));
     const worker = new Worker(
       queueName,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const name = job.name as JobName;
         if (JOB_QUEUE[name] !== queueName) throw new Error(`Job ${job.name} does not belong on queue ${queueName}`);
-        const processor = processors[name] as (s: typeof services, d: unknown, j: Job) => Promise<unknown>;
-        return processor(services, job.data, job);
+        const processor = processors[name] as (s: typeof services, d: unknown, j: Job, t?: string) => Promise<unknown>;
+        return processor(services, job.data, job, token);
       },
-      { connection, prefix: bullPrefix(services.config.redisPrefix), concurrency: options.concurrency ?? services.config.workerConcurrency, autorun: true },
+      { ...queueOptions, connection, prefix: bullPrefix(services.config.redisPrefix), concurrency: options.concurrency ?? queueOptions.concurrency ?? services.config.workerConcurrency, autorun: true },
     );
     worker.on('failed', (job, err) => {
       if (!job) return;

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { beginRedelivery, findUserDelivery, findWebhookTarget, listDeliveries } from '../db/webhook-store';
+import { planAllows } from '../plans';
+import { enqueueDeliveries } from '../webhooks/emit';
+import { ApiError } from './errors';
+import type { ApiRouter } from './route';
+import { deliveryIdParam, deliveryObject, listDeliveriesQuery, presentDelivery } from './webhooks.schema';
+
+const pagination = z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() });
+
+export function registerWebhookRoutes(api: ApiRouter): void {
+  api.add({
+    method: 'get',
+    path: '/api/v1/webhooks/deliveries',
+    tag: 'Webhooks',
+    summary: 'List webhook deliveries, newest first, each with its attempts',
+    auth: 'settings:manage',
+    query: listDeliveriesQuery,
+    responses: { 200: { description: 'Deliveries', schema: z.object({ success: z.literal(true), deliveries: z.array(deliveryObject), pagination }) } },
+    handler: async ({ query, auth, res, services }) => {
+      const page = query.page ?? 1;
+      const perPage = query.per_page ?? 50;
+      const { rows, total, attempts } = await listDeliveries(services.db, auth.user.id, { page, perPage, status: query.status, event: query.event });
+      res.json({
+        success: true,
+        deliveries: rows.map((row) => presentDelivery(row, attempts.filter((a) => a.delivery_id === row.id))),
+        pagination: { page, per_page: perPage, total, total_pages: Math.ceil(total / perPage) },
+      });
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/v1/webhooks/deliveries/:id/redeliver',
+    tag: 'Webhooks',
+    summary: 'Send a finished delivery again: a new series of attempts, same delivery id and body',
+    auth: 'settings:manage',
+    params: deliveryIdParam,
+    responses: {
+      202: { description: 'Queued', schema: z.object({ success: z.literal(true), delivery: deliveryObject }) },
+      403: { description: 'Feature not available on your plan' },
+      404: { description: 'No such delivery' },
+      409: { description: 'The delivery is still being attempted' },
+      422: { description: 'No webhook URL is configured' },
+    },
+    handler: async ({ params, auth, res, services }) => {
+      const existing = await findUserDelivery(services.db, auth.user.id, params.id);
+      if (!existing) throw new ApiError(404, 'Delivery not found');
+      if (!planAllows(auth.user.plan, 'webhooks')) throw new ApiError(403, 'Feature not available on your plan');
+      if (!(await findWebhookTarget(services.db, auth.user.id))?.webhook_url) throw ApiError.validation(['No webhook URL is configured']);
+      const delivery = await beginRedelivery(services.db, auth.user.id, params.id);
+      if (!delivery) throw new ApiError(409, 'Delivery is still being attempted');
+      await enqueueDeliveries(services, [{ deliveryId: delivery.id, series: delivery.series }]);
+      res.status(202).json({ success: true, delivery: presentDelivery(delivery, []) });
+    },
+  });
+}

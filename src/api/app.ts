@@ -4,6 +4,7 @@ import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerLinkRoutes } from './links';
 import { buildOpenApiDocument } from './openapi';
+import { registerPackageRoutes } from './packages';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
 import { registerTokenRoutes } from './tokens';
@@ -13,6 +14,7 @@ export function buildApiRouter(): ApiRouter {
   const api = new ApiRouter();
   registerTokenRoutes(api);
   registerLinkRoutes(api);
+  registerPackageRoutes(api);
   return api;
 }
 

@@ -12,7 +12,7 @@ import type { InstallTracker } from './install-tracker';
 
 export type GitProxyOptions = ForwardOptions;
 
-export const DEFAULT_GIT_PROXY: GitProxyOptions = { headersTimeoutMs: 30_000, idleTimeoutMs: 120_000 };
+export const DEFAULT_GIT_PROXY: GitProxyOptions = { headersTimeoutMs: 60_000, idleTimeoutMs: 120_000 };
 
 export interface GitProxyDeps {
   db: Db;

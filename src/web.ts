@@ -16,6 +16,7 @@ export interface RunningWeb {
   port: number;
   clicks: ClickBuffer;
   installs: EventBuffer<InstallEvent>;
+  installTracker: InstallTracker;
   linkCache: LinkCache;
   /** Stops accepting, lets in-flight requests finish, then queues every buffered click. */
   close(graceMs?: number): Promise<void>;
@@ -69,6 +70,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     port,
     clicks,
     installs,
+    installTracker: tracker,
     linkCache,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -45,6 +45,7 @@ return ARGV[2]`;
  */
 export class InstallTracker {
   unavailable = 0;
+  private admitting = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -54,14 +55,24 @@ export class InstallTracker {
     private readonly options: InstallTrackerOptions = DEFAULT_INSTALL_TRACKING,
   ) {}
 
+  /** Sightings still waiting for Redis, not yet in the buffer (or dropped by the limit). */
+  get inFlight(): number {
+    return this.admitting;
+  }
+
   record(sighting: InstallSighting): void {
-    this.sessionFor(sighting).then(
-      (sessionId) => {
-        if (sessionId === null) return; // over the IP's hourly limit: logging pauses
-        this.buffer.push({ id: randomUUID(), packageId: sighting.packageId, type: sighting.type, sessionId, at: sighting.at, ip: sighting.ip, userAgent: sighting.userAgent, subpath: sighting.subpath });
-      },
-      (err: unknown) => this.logger.error({ category: 'installs', err: (err as Error).message }, 'install event lost'),
-    );
+    this.admitting++;
+    void this.admit(sighting).finally(() => this.admitting--);
+  }
+
+  private async admit(sighting: InstallSighting): Promise<void> {
+    try {
+      const sessionId = await this.sessionFor(sighting);
+      if (sessionId === null) return; // over the IP's hourly limit: logging pauses
+      this.buffer.push({ id: randomUUID(), packageId: sighting.packageId, type: sighting.type, sessionId, at: sighting.at, ip: sighting.ip, userAgent: sighting.userAgent, subpath: sighting.subpath });
+    } catch (err) {
+      this.logger.error({ category: 'installs', err: (err as Error).message }, 'install event lost');
+    }
   }
 
   private async sessionFor(s: InstallSighting): Promise<string | null> {

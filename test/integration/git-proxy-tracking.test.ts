@@ -86,7 +86,7 @@ describe('Install tracking', function () {
       assert.equal(res.code, 0, res.stderr);
       assert.match(res.stdout, /refs\/heads\/main/);
     }
-    await waitFor(() => stack.web.installs.pending === 0, { what: 'install buffer to empty' });
+    await waitFor(() => stack.web.installTracker.inFlight === 0 && stack.web.installs.pending === 0, { what: 'install events to be queued' });
     await drainQueues(stack.services);
     assert.equal((await stack.services.db('install_events').count({ n: '*' }))[0]?.n, 3, 'six requests, three logged');
   });

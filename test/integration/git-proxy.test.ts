@@ -52,7 +52,7 @@ describe('The git proxy', function () {
   }
 
   async function events(): Promise<Array<Record<string, any>>> {
-    await waitFor(() => stack.web.installs.pending === 0, { what: 'install buffer to empty' });
+    await waitFor(() => stack.web.installTracker.inFlight === 0 && stack.web.installs.pending === 0, { what: 'install events to be queued' });
     await drainQueues(stack.services);
     return stack.services.db('install_events').orderBy('occurred_at').orderBy('id').select('*');
   }

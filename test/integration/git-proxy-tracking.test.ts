@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { createUser } from '../../src/db/user-store';
 import type { InstallEvent } from '../../src/events';
 import { createLogger } from '../../src/logger';
@@ -10,7 +12,7 @@ import { createPackage } from '../../src/packages';
 import { closeServices, createServices } from '../../src/services';
 import { startWeb } from '../../src/web';
 import { ingestInstalls } from '../../src/workers/ingest-installs';
-import { buildPackageRepo, runGit, startGitUpstream, type GitUpstream } from '../helpers/git-upstream';
+import { buildPackageRepo, PRIVATE_PASSWORD, PRIVATE_USER, runGit, startGitUpstream, type GitUpstream } from '../helpers/git-upstream';
 import { startStack, testConfig, type Stack } from '../helpers/stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
@@ -106,6 +108,47 @@ describe('Install tracking', function () {
       services.redis.disconnect();
       await services.db.destroy();
       rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('Git proxy logs', function () {
+  this.timeout(30_000);
+
+  it('never carry credentials, addresses or user agents, even at debug level', async () => {
+    const repoRoot = mkdtempSync(join(tmpdir(), 'lt-git-upstream-'));
+    buildPackageRepo(repoRoot, 'private', 'secret');
+    const upstream = await startGitUpstream(repoRoot);
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    // A bare pino, without the redaction paths of src/logger.ts: nothing sensitive may reach it at all.
+    const services = createServices(testConfig({ GIT_UPSTREAM_GITHUB: upstream.baseUrl }), { logger: pino({ level: 'debug' }, sink) });
+    const web = await startWeb(services, { port: 0 });
+    const scratch = mkdtempSync(join(tmpdir(), 'lt-git-client-'));
+    try {
+      const user = await createUser(services.db, `logs-${randomUUID()}@example.com`, 'free');
+      await createPackage(services.db, user.id, { ...LOCATION, git_owner: 'private', git_repo: 'secret', slug: `logs-${Date.now()}`, display_name: 'Logs', description: null, is_private: true });
+      const slug = (await services.db('packages').where({ user_id: user.id }).first('slug')).slug as string;
+      const agent = 'git/2.43.0.windows.1 (very-identifying-agent)';
+      const url = `http://${PRIVATE_USER}:${PRIVATE_PASSWORD}@127.0.0.1:${web.port}/${slug}.git`;
+      const clone = await runGit(['-c', `http.userAgent=${agent}`, 'clone', '-q', url, join(scratch, 'c')]);
+      assert.equal(clone.code, 0, clone.stderr);
+      await waitFor(() => web.installTracker.inFlight === 0, { what: 'tracking to settle' });
+      const logged = lines.join('');
+      assert.match(logged, /"category":"git"/, 'git requests are logged');
+      const basic = Buffer.from(`${PRIVATE_USER}:${PRIVATE_PASSWORD}`).toString('base64');
+      for (const secret of [PRIVATE_PASSWORD, basic, '127.0.0.1', 'very-identifying-agent']) assert.ok(!logged.includes(secret), `logs contain ${secret}`);
+    } finally {
+      await web.close(1000);
+      await closeServices(services);
+      await upstream.close();
+      rmSync(scratch, { recursive: true, force: true });
+      rmSync(repoRoot, { recursive: true, force: true });
     }
   });
 });

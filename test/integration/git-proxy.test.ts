@@ -92,6 +92,23 @@ describe('The git proxy', function () {
     assert.ok(types.length >= 2 && types.slice(1).every((t) => t === 'fetch_objects'), types.join());
   });
 
+  it('serves shallow and full clones over both URL shapes with protocol v0 and v2', async () => {
+    await createPackage({ git_url: 'https://github.com/owner/pkg.git', slug: 'matrix' });
+    const cases: Array<[string, string, string[]]> = [
+      ['/matrix.git', '0', ['--depth', '1']],
+      ['/matrix.git', '2', ['--depth', '1']],
+      ['/track/matrix.git', '0', []],
+      ['/track/matrix.git', '2', []],
+    ];
+    for (const [path, version, depth] of cases) {
+      const dir = join(scratch, `${version}${path.replace(/\W/g, '-')}`);
+      const clone = await runGit(['-c', `protocol.version=${version}`, 'clone', '-q', ...depth, stack.url(path), dir]);
+      assert.equal(clone.code, 0, `${path} v${version}: ${clone.stderr}`);
+      const commits = (await runGit(['rev-list', '--count', 'HEAD'], { cwd: dir })).stdout.trim();
+      assert.equal(commits, depth.length > 0 ? '1' : '2', `${path} v${version}`);
+    }
+  });
+
   it('fetches into an existing clone and lists the same refs as the upstream', async () => {
     await createPackage({ git_url: 'https://github.com/owner/pkg.git', slug: 'fetchy' });
     assert.equal((await runGit(['clone', '-q', '--depth', '1', stack.url('/fetchy.git'), join(scratch, 'f')])).code, 0);

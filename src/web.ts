@@ -79,6 +79,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       force.unref();
       await closed;
       clearTimeout(force);
+      await tracker.settle();
       await Promise.all([clicks.close(), installs.close()]);
     },
   };

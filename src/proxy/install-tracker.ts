@@ -45,7 +45,7 @@ return ARGV[2]`;
  */
 export class InstallTracker {
   unavailable = 0;
-  private admitting = 0;
+  private readonly admitting = new Set<Promise<void>>();
 
   constructor(
     private readonly redis: Redis,
@@ -57,12 +57,17 @@ export class InstallTracker {
 
   /** Sightings still waiting for Redis, not yet in the buffer (or dropped by the limit). */
   get inFlight(): number {
-    return this.admitting;
+    return this.admitting.size;
   }
 
   record(sighting: InstallSighting): void {
-    this.admitting++;
-    void this.admit(sighting).finally(() => this.admitting--);
+    const admission = this.admit(sighting).finally(() => this.admitting.delete(admission));
+    this.admitting.add(admission);
+  }
+
+  /** Resolves once every sighting so far is in the buffer or dropped (at most redisTimeoutMs): shutdown waits for it. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.admitting]);
   }
 
   private async admit(sighting: InstallSighting): Promise<void> {

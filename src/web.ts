@@ -1,11 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
+import type { InstallEvent } from './events';
 import type { Services } from './services';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { BadgeCache } from './proxy/badge-cache';
 import { createBadgeHandler } from './proxy/badges';
 import { createEdge } from './proxy/edge';
+import { EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
+import { createGitProxy, DEFAULT_GIT_PROXY, type GitProxyOptions } from './proxy/git-proxy';
+import { DEFAULT_INSTALL_TRACKING, InstallTracker, type InstallTrackerOptions } from './proxy/install-tracker';
 import { LinkCache } from './proxy/link-cache';
 import { createRedirector } from './proxy/redirector';
 
@@ -13,6 +17,8 @@ export interface RunningWeb {
   server: Server;
   port: number;
   clicks: ClickBuffer;
+  installs: EventBuffer<InstallEvent>;
+  installTracker: InstallTracker;
   linkCache: LinkCache;
   /** Stops accepting, lets in-flight requests finish, then queues every buffered click. */
   close(graceMs?: number): Promise<void>;
@@ -21,7 +27,12 @@ export interface RunningWeb {
 export interface WebOptions {
   port?: number;
   clickBuffer?: ClickBufferOptions;
+  installBuffer?: EventBufferOptions;
+  gitProxy?: GitProxyOptions;
+  installTracking?: InstallTrackerOptions;
 }
+
+export const DEFAULT_INSTALL_BUFFER: EventBufferOptions = { maxBatch: 200, flushMs: 50, capacity: 100_000, retryMs: 1000, sendTimeoutMs: 5000 };
 
 export async function startWeb(services: Services, options: WebOptions = {}): Promise<RunningWeb> {
   const clicks = new ClickBuffer(
@@ -33,9 +44,19 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   );
   const linkCache = LinkCache.forDatabase(services.db);
   const redirect = createRedirector({ cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger });
+  const installs = new EventBuffer<InstallEvent>(
+    async (batch) => {
+      await services.queues.add('ingest-installs', { events: batch.events }, { jobId: batch.id });
+    },
+    services.logger,
+    options.installBuffer ?? DEFAULT_INSTALL_BUFFER,
+    'installs',
+  );
+  const tracker = new InstallTracker(services.redis, installs, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
+  const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services);
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge }));
+  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -51,6 +72,8 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     server,
     port,
     clicks,
+    installs,
+    installTracker: tracker,
     linkCache,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -59,7 +82,8 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       force.unref();
       await closed;
       clearTimeout(force);
-      await clicks.close();
+      await tracker.settle();
+      await Promise.all([clicks.close(), installs.close()]);
     },
   };
 }

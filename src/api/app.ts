@@ -6,6 +6,7 @@ import { mountHealth } from './health';
 import { registerLinkRoutes } from './links';
 import { buildOpenApiDocument } from './openapi';
 import { registerPackageAnalyticsRoutes } from './package-analytics';
+import { registerPackageRoutes } from './packages';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
 import { registerSettingsRoutes } from './settings';
@@ -21,6 +22,7 @@ export function buildApiRouter(): ApiRouter {
   registerPackageAnalyticsRoutes(api);
   registerSettingsRoutes(api);
   registerWebhookRoutes(api);
+  registerPackageRoutes(api);
   return api;
 }
 

@@ -1,127 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { ClickEvent } from '../events';
 import type { Logger } from '../logger';
+import { EventBuffer, type EventBatch, type EventBufferOptions } from './event-buffer';
 
-export interface ClickBatch {
-  id: string;
-  events: ClickEvent[];
-}
-
-export interface ClickBufferOptions {
-  /** Events per queued job. */
-  maxBatch: number;
-  /** Longest an event waits at the edge before its batch is sent. */
-  flushMs: number;
-  /** Events held in memory while the queue is unreachable; past this, new clicks are dropped and counted. */
-  capacity: number;
-  /** Pause before trying again after a failed send. */
-  retryMs: number;
-  /** A send that takes longer than this counts as failed (it may still land: the sink is idempotent). */
-  sendTimeoutMs: number;
-}
+export type ClickBatch = EventBatch<ClickEvent>;
+export type ClickBufferOptions = EventBufferOptions;
 
 export const DEFAULT_CLICK_BUFFER: ClickBufferOptions = { maxBatch: 500, flushMs: 20, capacity: 250_000, retryMs: 1000, sendTimeoutMs: 5000 };
 
 /**
- * Clicks leave the redirector in batches: one queue job per batch instead of one Redis round
- * trip per click. The redirect never waits for a send. While the queue is unreachable, sealed
- * batches wait here in order and are retried; a crash loses what is held at that moment (at most
- * one flush interval's worth while Redis is healthy).
+ * Clicks leave the redirector in batches (the generic EventBuffer): one queue job every 20 ms
+ * or 500 clicks; the redirect never waits for a send.
  */
-export class ClickBuffer {
-  private open: ClickEvent[] = [];
-  private readonly sealed: ClickBatch[] = [];
-  private held = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private sending = false;
-  private closed = false;
-  dropped = 0;
-
-  constructor(
-    private readonly send: (batch: ClickBatch) => Promise<void>,
-    private readonly logger: Logger,
-    private readonly options: ClickBufferOptions = DEFAULT_CLICK_BUFFER,
-  ) {}
-
-  /** Events accepted and not yet handed to the queue. */
-  get pending(): number {
-    return this.held;
+export class ClickBuffer extends EventBuffer<ClickEvent> {
+  constructor(send: (batch: ClickBatch) => Promise<void>, logger: Logger, options: ClickBufferOptions = DEFAULT_CLICK_BUFFER) {
+    super(send, logger, options, 'clicks');
   }
-
-  push(event: ClickEvent): void {
-    if (this.held >= this.options.capacity) {
-      this.dropped++;
-      if (this.dropped === 1 || this.dropped % 10_000 === 0) {
-        this.logger.error({ category: 'clicks', dropped: this.dropped, held: this.held }, 'click buffer full: dropping clicks until the queue is reachable');
-      }
-      return;
-    }
-    this.open.push(event);
-    this.held++;
-    if (this.open.length >= this.options.maxBatch) {
-      this.seal();
-      void this.drain();
-    } else {
-      this.schedule(this.options.flushMs);
-    }
-  }
-
-  /** Sends everything held, retrying until it is all sent or the deadline passes. */
-  async close(deadlineMs = 10_000): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.seal();
-    const deadline = Date.now() + deadlineMs;
-    while (this.held > 0 && Date.now() < deadline) {
-      await this.drain();
-      if (this.held > 0) await new Promise((r) => setTimeout(r, Math.min(this.options.retryMs, Math.max(0, deadline - Date.now()))));
-    }
-    if (this.held > 0) this.logger.error({ category: 'clicks', lost: this.held }, 'shutting down with clicks that could not be queued');
-  }
-
-  private seal(): void {
-    if (this.open.length === 0) return;
-    this.sealed.push({ id: randomUUID(), events: this.open });
-    this.open = [];
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.seal();
-      void this.drain();
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async drain(): Promise<void> {
-    if (this.sending) return;
-    this.sending = true;
-    try {
-      while (this.sealed.length > 0) {
-        const batch = this.sealed[0] as ClickBatch;
-        try {
-          await withTimeout(this.send(batch), this.options.sendTimeoutMs);
-        } catch (err) {
-          this.logger.warn({ category: 'clicks', held: this.held, err: (err as Error).message }, 'could not queue clicks; will retry');
-          this.schedule(this.options.retryMs);
-          return;
-        }
-        this.sealed.shift();
-        this.held -= batch.events.length;
-      }
-    } finally {
-      this.sending = false;
-    }
-    if (this.open.length > 0) this.schedule(this.options.flushMs);
-  }
-}
-
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`send timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

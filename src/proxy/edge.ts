@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../short-codes';
+import { isGitPath } from './git-paths';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -8,6 +9,8 @@ export interface EdgeRoutes {
   redirect: (req: IncomingMessage, res: ServerResponse, code: string) => void;
   /** GET /badge/{slug}.svg (src/proxy/badges.ts). */
   badge?: Handler;
+  /** /<slug>.git/… and /track/… — any method (git POSTs upload-pack). */
+  git?: Handler;
 }
 
 /**
@@ -17,6 +20,10 @@ export interface EdgeRoutes {
 export function createEdge(routes: EdgeRoutes): Handler {
   return (req, res) => {
     const url = req.url ?? '/';
+    if (routes.git && isGitPath(url)) {
+      routes.git(req, res);
+      return;
+    }
     if (req.method === 'GET' || req.method === 'HEAD') {
       const end = url.indexOf('?');
       const path = end === -1 ? url : url.slice(0, end);

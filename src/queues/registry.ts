@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ClickEvent } from '../events';
+import type { ClickEvent, InstallEvent } from '../events';
 
 /**
  * The one queue registry: every queue's name, every job's typed payload and the queue it runs
@@ -8,11 +8,12 @@ import type { ClickEvent } from '../events';
  * the worker process constructs BullMQ Workers (src/workers/run.ts).
  */
 
-export const QUEUE_NAMES = ['clicks', 'install-rollups', 'webhooks'] as const;
+export const QUEUE_NAMES = ['clicks', 'installs', 'install-rollups', 'webhooks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
   'ingest-clicks': { events: ClickEvent[] };
+  'ingest-installs': { events: InstallEvent[] };
   /** Recompute one package's install rollup for a UTC day ('YYYY-MM-DD') and the day after; seq numbers the request (src/queues/rollup-requests.ts). */
   'rollup-installs': { packageId: number; day: string; seq?: number };
   /** Recompute every package's install rollups over the last `days` UTC days. */
@@ -25,6 +26,7 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'ingest-clicks': 'clicks',
+  'ingest-installs': 'installs',
   'rollup-installs': 'install-rollups',
   'catch-up-install-rollups': 'install-rollups',
   'deliver-webhook': 'webhooks',
@@ -34,6 +36,13 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
 const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
   // Click batches carry raw IPs and user agents: removed as soon as they are stored.
   clicks: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600 },
+  },
+  // Install batches from the git proxy carry raw IPs and user agents too: same treatment.
+  installs: {
     attempts: 8,
     backoff: { type: 'exponential', delay: 500 },
     removeOnComplete: true,

@@ -6,6 +6,7 @@ import { deliverWebhook, jobAttemptContext } from './deliver-webhook';
 import { ingestClicks } from './ingest-clicks';
 import { catchUpInstallRollups, rollupInstalls } from './rollup-installs';
 import { maintainWebhooks } from './maintain-webhooks';
+import { ingestInstalls } from './ingest-installs';
 
 /** `token` is the worker's lock token, for processors that move their own job (e.g. to delayed). */
 export type Processor<J extends JobName> = (services: Services, data: JobPayloads[J], job: Job<JobPayloads[J]>, token?: string) => Promise<unknown>;
@@ -19,6 +20,7 @@ export const PROCESSORS: ProcessorMap = {
   'catch-up-install-rollups': (services, data) => catchUpInstallRollups(services, data),
   'deliver-webhook': (services, data, job, token) => deliverWebhook(services, data, jobAttemptContext(job, token)),
   'maintain-webhooks': (services) => maintainWebhooks(services),
+  'ingest-installs': (services, data) => ingestInstalls(services, data),
 };
 
 /** Worker settings a queue needs beyond the defaults; run.ts merges them into its Worker. */

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { PackageRow } from '../db/package-store';
+import { GIT_PLATFORMS, installUrl } from '../git-url';
+import { slugError } from '../packages';
+import { queryInt } from './schemas';
+
+const slug = z
+  .string({ error: 'Slug must be a string' })
+  .trim()
+  .toLowerCase()
+  .superRefine((value, ctx) => {
+    const problem = slugError(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const text = (field: string, max: number) => z.string({ error: `${field} must be a string` }).max(max, `${field} is too long (maximum is ${max} characters)`);
+
+/** Every writable field; create and update differ only in what they require (decided in the handler). */
+export const packageBody = z.object({
+  slug: slug.optional(),
+  display_name: text('Display name', 255).trim().min(1, "Display name can't be blank").optional(),
+  description: text('Description', 2000).trim().nullable().optional(),
+  is_private: z.boolean({ error: 'Is private must be true or false' }).optional(),
+  git_url: text('Git url', 2048).optional(),
+  git_platform: z.enum(GIT_PLATFORMS, { error: 'Git platform must be github, gitlab or bitbucket' }).optional(),
+  git_owner: text('Git owner', 255).optional(),
+  git_repo: text('Git repo', 255).optional(),
+  git_path: text('Git path', 255).nullable().optional(),
+  git_ref: text('Git ref', 255).nullable().optional(),
+});
+export type PackageBody = z.infer<typeof packageBody>;
+
+export const slugParams = z.object({ slug: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).transform((s) => s.toLowerCase()) });
+
+export const listQuery = z.object({
+  limit: queryInt(1, 1000).optional(),
+  offset: queryInt(0, 1_000_000_000).optional(),
+});
+
+/** GET /packages items: the seed's fields, plus the URL users paste into Unity. */
+export const packageListItem = z.object({
+  slug: z.string(),
+  display_name: z.string(),
+  git_platform: z.enum(GIT_PLATFORMS),
+  git_owner: z.string(),
+  git_repo: z.string(),
+  git_path: z.string().nullable(),
+  git_ref: z.string().nullable(),
+  is_private: z.boolean(),
+  total_installs: z.number().int(),
+  created_at: z.string(),
+  install_url: z.string(),
+});
+
+/** GET /packages/:slug: the seed's fields, plus install_url. */
+export const packageDetail = packageListItem.extend({
+  description: z.string().nullable(),
+  unique_ips: z.number().int(),
+  updated_at: z.string(),
+});
+
+export function presentPackageItem(row: PackageRow, publicBaseUrl: string): z.infer<typeof packageListItem> {
+  return {
+    slug: row.slug,
+    display_name: row.display_name,
+    git_platform: row.git_platform,
+    git_owner: row.git_owner,
+    git_repo: row.git_repo,
+    git_path: row.git_path,
+    git_ref: row.git_ref,
+    is_private: row.is_private,
+    total_installs: row.total_installs,
+    created_at: row.created_at.toISOString(),
+    install_url: installUrl(publicBaseUrl, row.slug, row),
+  };
+}
+
+export function presentPackage(row: PackageRow, publicBaseUrl: string): z.infer<typeof packageDetail> {
+  return {
+    slug: row.slug,
+    display_name: row.display_name,
+    description: row.description,
+    git_platform: row.git_platform,
+    git_owner: row.git_owner,
+    git_repo: row.git_repo,
+    git_path: row.git_path,
+    git_ref: row.git_ref,
+    is_private: row.is_private,
+    total_installs: row.total_installs,
+    unique_ips: row.unique_ips,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    install_url: installUrl(publicBaseUrl, row.slug, row),
+  };
+}

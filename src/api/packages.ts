@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { deleteUserPackage, findUserPackage, listUserPackages, type PackageFields, type PackageRow } from '../db/package-store';
+import { resolveLocation, type GitLocation } from '../git-url';
+import { createPackage, slugError, slugFromRepo, updatePackage } from '../packages';
+import { ApiError } from './errors';
+import { listQuery, packageBody, packageDetail, packageListItem, presentPackage, presentPackageItem, slugParams, type PackageBody } from './packages.schema';
+import type { ApiRouter } from './route';
+
+const LOCATION_KEYS = ['git_url', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref'] as const;
+
+function locationOf(body: PackageBody, current?: GitLocation): GitLocation {
+  const resolved = resolveLocation(body, current);
+  if (!resolved.ok) throw ApiError.validation(resolved.errors);
+  return resolved.value;
+}
+
+function currentLocation(row: PackageRow): GitLocation {
+  return { git_platform: row.git_platform, git_owner: row.git_owner, git_repo: row.git_repo, git_path: row.git_path, git_ref: row.git_ref };
+}
+
+export function registerPackageRoutes(api: ApiRouter): void {
+  api.add({
+    method: 'get',
+    path: '/api/v1/packages',
+    tag: 'Packages',
+    summary: 'List your packages (newest first)',
+    auth: 'packages:read',
+    query: listQuery,
+    responses: { 200: { description: 'Your packages', schema: z.object({ packages: z.array(packageListItem), total: z.number().int() }) } },
+    handler: async ({ query, auth, res, services }) => {
+      const { packages, total } = await listUserPackages(services.db, auth.user.id, { limit: query.limit ?? 100, offset: query.offset ?? 0 });
+      res.json({ packages: packages.map((p) => presentPackageItem(p, services.config.publicBaseUrl)), total });
+    },
+  });
+
+  api.add({
+    method: 'get',
+    path: '/api/v1/packages/:slug',
+    tag: 'Packages',
+    summary: 'Get one package',
+    auth: 'packages:read',
+    params: slugParams,
+    responses: { 200: { description: 'The package', schema: packageDetail }, 404: { description: 'No such package' } },
+    handler: async ({ params, auth, res, services }) => {
+      const row = await findUserPackage(services.db, auth.user.id, params.slug);
+      if (!row) throw new ApiError(404, 'Package not found');
+      res.json(presentPackage(row, services.config.publicBaseUrl));
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/v1/packages',
+    tag: 'Packages',
+    summary: 'Create a package from a git URL (…repo.git?path=…#ref) or from git_platform, git_owner, git_repo, git_path, git_ref',
+    auth: 'packages:write',
+    body: packageBody,
+    responses: {
+      201: { description: 'Created', schema: packageDetail },
+      409: { description: 'Slug already taken' },
+      422: { description: 'Validation failed' },
+    },
+    handler: async ({ body, auth, res, services }) => {
+      const location = locationOf(body);
+      const slug = body.slug ?? slugFromRepo(location.git_repo);
+      const problem = slugError(slug);
+      if (problem) throw ApiError.validation([body.slug === undefined ? `${problem}: give a slug (the one derived from the repository name, "${slug}", cannot be used)` : problem]);
+      const fields: PackageFields = {
+        ...location,
+        slug,
+        display_name: body.display_name ?? location.git_repo,
+        description: body.description ?? null,
+        is_private: body.is_private ?? false,
+      };
+      const row = await createPackage(services.db, auth.user.id, fields);
+      res.status(201).json(presentPackage(row, services.config.publicBaseUrl));
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/v1/packages/:slug',
+    tag: 'Packages',
+    summary: 'Update a package (any field of create; null clears description, git_path, git_ref)',
+    auth: 'packages:write',
+    params: slugParams,
+    body: packageBody,
+    responses: {
+      200: { description: 'Updated', schema: packageDetail },
+      404: { description: 'No such package' },
+      409: { description: 'Slug already taken' },
+      422: { description: 'Validation failed' },
+    },
+    handler: async ({ params, body, auth, res, services }) => {
+      if (Object.values(body).every((v) => v === undefined)) throw ApiError.validation(['Give at least one field to change']);
+      const current = await findUserPackage(services.db, auth.user.id, params.slug);
+      if (!current) throw new ApiError(404, 'Package not found');
+      const fields: Partial<PackageFields> = {};
+      if (LOCATION_KEYS.some((key) => body[key] !== undefined)) Object.assign(fields, locationOf(body, currentLocation(current)));
+      if (body.slug !== undefined) fields.slug = body.slug;
+      if (body.display_name !== undefined) fields.display_name = body.display_name;
+      if (body.description !== undefined) fields.description = body.description;
+      if (body.is_private !== undefined) fields.is_private = body.is_private;
+      const row = await updatePackage(services.db, auth.user.id, params.slug, fields);
+      if (!row) throw new ApiError(404, 'Package not found');
+      res.json(presentPackage(row, services.config.publicBaseUrl));
+    },
+  });
+
+  api.add({
+    method: 'delete',
+    path: '/api/v1/packages/:slug',
+    tag: 'Packages',
+    summary: 'Delete a package and its install history',
+    auth: 'packages:write',
+    params: slugParams,
+    responses: { 204: { description: 'Deleted' }, 404: { description: 'No such package' } },
+    handler: async ({ params, auth, res, services }) => {
+      if (!(await deleteUserPackage(services.db, auth.user.id, params.slug))) throw new ApiError(404, 'Package not found');
+      res.status(204).end();
+    },
+  });
+}

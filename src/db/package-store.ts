@@ -1,0 +1,58 @@
+import type { GitPlatform } from '../git-url';
+import type { Db } from './knex';
+
+export interface PackageRow {
+  id: number;
+  user_id: number;
+  slug: string;
+  display_name: string;
+  description: string | null;
+  git_platform: GitPlatform;
+  git_owner: string;
+  git_repo: string;
+  git_path: string | null;
+  git_ref: string | null;
+  is_private: boolean;
+  total_installs: number;
+  unique_ips: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type PackageFields = Pick<PackageRow, 'slug' | 'display_name' | 'description' | 'git_platform' | 'git_owner' | 'git_repo' | 'git_path' | 'git_ref' | 'is_private'>;
+
+export const PACKAGE_SLUG_CONSTRAINT = 'packages_slug_unique';
+
+export async function insertPackage(db: Db, userId: number, fields: PackageFields): Promise<PackageRow> {
+  const [row] = await db('packages').insert({ ...fields, user_id: userId }).returning('*');
+  return row as PackageRow;
+}
+
+/** Tenancy: a package is only ever found together with its owner. */
+export async function findUserPackage(db: Db, userId: number, slug: string): Promise<PackageRow | undefined> {
+  return db<PackageRow>('packages').where({ user_id: userId, slug }).first();
+}
+
+export async function listUserPackages(db: Db, userId: number, page: { limit: number; offset: number }): Promise<{ packages: PackageRow[]; total: number }> {
+  const [packages, counted] = await Promise.all([
+    db<PackageRow>('packages').where({ user_id: userId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.limit).offset(page.offset),
+    db('packages').where({ user_id: userId }).count<Array<{ n: string | number }>>({ n: '*' }),
+  ]);
+  return { packages, total: Number(counted[0]?.n ?? 0) };
+}
+
+export async function updateUserPackage(db: Db, userId: number, slug: string, fields: Partial<PackageFields>): Promise<PackageRow | undefined> {
+  const [row] = await db('packages').where({ user_id: userId, slug }).update({ ...fields, updated_at: db.fn.now() }).returning('*');
+  return row as PackageRow | undefined;
+}
+
+export async function deleteUserPackage(db: Db, userId: number, slug: string): Promise<boolean> {
+  return (await db('packages').where({ user_id: userId, slug }).delete()) > 0;
+}
+
+/** What the git proxy needs to route a request: the upstream and the owner's settings. */
+export type ProxiedPackage = Pick<PackageRow, 'id' | 'user_id' | 'slug' | 'git_platform' | 'git_owner' | 'git_repo' | 'git_path' | 'is_private'>;
+
+export async function findPackageBySlug(db: Db, slug: string): Promise<ProxiedPackage | undefined> {
+  return db<PackageRow>('packages').select('id', 'user_id', 'slug', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'is_private').where({ slug }).first();
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { InstallEvent, InstallEventType } from '../events';
+import type { Logger } from '../logger';
+import { keyedHash, randomBase62 } from '../secrets';
+import type { EventBuffer } from './event-buffer';
+
+export interface InstallTrackerOptions {
+  /** Events logged per client IP per hour; past it git keeps working and logging pauses. */
+  limitPerHour: number;
+  /** An install's requests share a session while they come less than this apart. */
+  sessionWindowSeconds: number;
+  /** Longest wait for Redis before the event is minted without it. */
+  redisTimeoutMs: number;
+}
+
+export const DEFAULT_INSTALL_TRACKING: InstallTrackerOptions = { limitPerHour: 100, sessionWindowSeconds: 600, redisTimeoutMs: 1000 };
+
+export interface InstallSighting {
+  packageId: number;
+  subpath: string | null;
+  type: InstallEventType;
+  at: number;
+  ip: string;
+  userAgent: string;
+}
+
+// One round trip: count the IP's hour, and past the limit stop; else reuse the client's open
+// session for this package (sliding its window) or open the candidate one.
+const ADMIT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], 3600) end
+if n > tonumber(ARGV[1]) then return false end
+local s = redis.call('GET', KEYS[2])
+if s then redis.call('EXPIRE', KEYS[2], ARGV[3]) return s end
+redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+return ARGV[2]`;
+
+/**
+ * Turns proxied git requests into install events: rate limited per IP, grouped into sessions
+ * (same keyed IP + user agent, same package, requests less than the window apart), then handed
+ * to the event buffer. Nothing here is awaited by the proxy: git never waits on Redis. When Redis
+ * cannot answer, the event is still minted, with a session derived from the client and the
+ * current window, and unlimited (the buffer bounds it), so an outage loses no installs.
+ */
+export class InstallTracker {
+  unavailable = 0;
+  private readonly admitting = new Set<Promise<void>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly buffer: EventBuffer<InstallEvent>,
+    private readonly settings: { appSecret: string; redisPrefix: string },
+    private readonly logger: Logger,
+    private readonly options: InstallTrackerOptions = DEFAULT_INSTALL_TRACKING,
+  ) {}
+
+  /** Sightings still waiting for Redis, not yet in the buffer (or dropped by the limit). */
+  get inFlight(): number {
+    return this.admitting.size;
+  }
+
+  record(sighting: InstallSighting): void {
+    const admission = this.admit(sighting).finally(() => this.admitting.delete(admission));
+    this.admitting.add(admission);
+  }
+
+  /** Resolves once every sighting so far is in the buffer or dropped (at most redisTimeoutMs): shutdown waits for it. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.admitting]);
+  }
+
+  private async admit(sighting: InstallSighting): Promise<void> {
+    try {
+      const sessionId = await this.sessionFor(sighting);
+      if (sessionId === null) return; // over the IP's hourly limit: logging pauses
+      this.buffer.push({ id: randomUUID(), packageId: sighting.packageId, type: sighting.type, sessionId, at: sighting.at, ip: sighting.ip, userAgent: sighting.userAgent, subpath: sighting.subpath });
+    } catch (err) {
+      this.logger.error({ category: 'installs', err: (err as Error).message }, 'install event lost');
+    }
+  }
+
+  private async sessionFor(s: InstallSighting): Promise<string | null> {
+    const ipKey = keyedHash(this.settings.appSecret, 'git-ip', s.ip).slice(0, 32);
+    const clientKey = keyedHash(this.settings.appSecret, 'git-client', `${s.ip}\0${s.userAgent}`).slice(0, 32);
+    // The IP hash is the hash tag: both keys land in one Redis Cluster slot, as a script needs.
+    const base = `${this.settings.redisPrefix}:git:{${ipKey}}`;
+    const candidate = `sess_${randomBase62(20)}`;
+    try {
+      const answer = await withTimeout(
+        this.redis.eval(ADMIT, 2, `${base}:hour`, `${base}:session:${s.packageId}:${clientKey}`, this.options.limitPerHour, candidate, this.options.sessionWindowSeconds),
+        this.options.redisTimeoutMs,
+      );
+      return typeof answer === 'string' ? answer : null;
+    } catch (err) {
+      this.unavailable++;
+      if (this.unavailable === 1 || this.unavailable % 1000 === 0) {
+        this.logger.warn({ category: 'installs', unavailable: this.unavailable, err: (err as Error).message }, 'install tracking without Redis: sessions derived locally, no rate limit');
+      }
+      const window = Math.floor(s.at / (this.options.sessionWindowSeconds * 1000));
+      return `sess_${keyedHash(this.settings.appSecret, 'git-session', `${s.packageId}:${clientKey}:${window}`).slice(0, 24)}`;
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,40 @@
+import { storeInstalls, type InstallRow } from '../db/install-store';
+import { hashIp, locate } from '../enrichment';
+import type { InstallEvent } from '../events';
+import { gitOs, gitVersion } from '../git-agent';
+import { enqueueInstallRollups, installDaysOf } from '../queues/install-rollups';
+import type { JobPayloads } from '../queues/registry';
+import type { Services } from '../services';
+
+/** The stored form of an install event: the raw IP becomes a keyed hash and a place; the user agent a git version and an OS. */
+export function enrichInstall(appSecret: string, event: InstallEvent): InstallRow {
+  const place = locate(event.ip);
+  return {
+    event_id: event.id,
+    package_id: event.packageId,
+    occurred_at: new Date(event.at),
+    event_type: event.type,
+    session_id: event.sessionId,
+    hashed_ip: hashIp(appSecret, event.ip),
+    country_code: place.countryCode,
+    city: place.city,
+    os: gitOs(event.userAgent),
+    git_version: gitVersion(event.userAgent),
+    subpath: event.subpath,
+  };
+}
+
+/** Processor of `ingest-installs`: enrich a batch of install events, store each once, move the package counters. */
+export async function ingestInstalls(services: Services, data: JobPayloads['ingest-installs']): Promise<number> {
+  const rows = data.events.map((event) => enrichInstall(services.config.appSecret, event));
+  const stored = await storeInstalls(services.db, rows);
+  // After the commit, so a rollup never misses the rows it was asked for. Recomputing is
+  // idempotent, so a redelivered batch asking again is harmless; if Redis refuses, the periodic
+  // catch-up recomputes recent days anyway.
+  try {
+    await enqueueInstallRollups(services, installDaysOf(rows));
+  } catch (err) {
+    services.logger.warn({ category: 'installs', err: (err as Error).message }, 'could not queue install rollups; the catch-up will');
+  }
+  return stored;
+}

@@ -5,6 +5,8 @@ import type { Services } from './services';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { createEdge } from './proxy/edge';
 import { LinkCache } from './proxy/link-cache';
+import { subscribeLinkInvalidation } from './proxy/link-invalidation';
+import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
 
 export interface RunningWeb {
@@ -19,6 +21,9 @@ export interface RunningWeb {
 export interface WebOptions {
   port?: number;
   clickBuffer?: ClickBufferOptions;
+  /** Link cache freshness; invalidations over Redis make changes show sooner (default 1 s). */
+  linkCacheTtlMs?: number;
+  passwordAttempts?: AttemptLimits;
 }
 
 export async function startWeb(services: Services, options: WebOptions = {}): Promise<RunningWeb> {
@@ -29,8 +34,12 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     services.logger,
     options.clickBuffer ?? DEFAULT_CLICK_BUFFER,
   );
-  const linkCache = LinkCache.forDatabase(services.db);
-  const redirect = createRedirector({ cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger });
+  const linkCache = LinkCache.forDatabase(services.db, options.linkCacheTtlMs);
+  const invalidations = subscribeLinkInvalidation(services.config, linkCache, services.logger);
+  const redirect = createRedirector({
+    cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger,
+    config: services.config, redis: services.redis, passwordAttempts: options.passwordAttempts,
+  });
   const api = createApiApp(services);
   const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect }));
 
@@ -56,6 +65,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       force.unref();
       await closed;
       clearTimeout(force);
+      await invalidations.close();
       await clicks.close();
     },
   };

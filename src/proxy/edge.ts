@@ -15,7 +15,8 @@ export interface EdgeRoutes {
 export function createEdge(routes: EdgeRoutes): Handler {
   return (req, res) => {
     const url = req.url ?? '/';
-    if (req.method === 'GET' || req.method === 'HEAD') {
+    // POST /:code is a password form's answer; the redirector takes it too.
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') {
       const end = url.indexOf('?');
       const path = end === -1 ? url : url.slice(0, end);
       const code = path.slice(1);

@@ -51,8 +51,10 @@ export async function storeClicks(db: Db, clicks: ClickRow[]): Promise<InsertedC
     }
     if (perLink.size > 0) {
       // Rows locked in id order first, so concurrent batches touching the same links cannot deadlock.
+      // NO KEY UPDATE (what the UPDATE takes anyway), not FOR UPDATE: the click inserts above hold
+      // KEY SHARE on their links through the foreign key, which FOR UPDATE would wait on, crosswise.
       const rows = [...perLink.entries()].sort((a, b) => a[0] - b[0]);
-      await trx.raw('SELECT 1 FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE', [rows.map(([id]) => id)]);
+      await trx.raw('SELECT 1 FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR NO KEY UPDATE', [rows.map(([id]) => id)]);
       await trx.raw(
         `UPDATE links SET click_count = links.click_count + v.n,
                 last_clicked_at = GREATEST(links.last_clicked_at, v.last)

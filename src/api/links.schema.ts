@@ -25,6 +25,9 @@ function typed(field: string, kind: string): { error: (issue: { input?: unknown 
   return { error: (issue) => (issue.input === undefined || issue.input === null ? `${field} can't be blank` : `${field} must be ${kind}`) };
 }
 
+// PostgreSQL text cannot hold NUL: refused here as a 422 rather than failing at the insert.
+const hasNul = (v: string) => v.includes('\u0000');
+
 export const shortCode = z
   .string(typed('Short code', 'a string'))
   .trim()
@@ -37,6 +40,7 @@ function optionalText(field: string, max: number) {
     .string(typed(field, 'a string'))
     .trim()
     .max(max, `${field} is too long (maximum is ${max} characters)`)
+    .refine((v) => !hasNul(v), `${field} can't contain NUL characters`)
     .transform((v) => (v === '' ? null : v))
     .nullable();
 }
@@ -63,7 +67,7 @@ const tags = z
       const t = tag.trim();
       if (t === '') ctx.addIssue({ code: 'custom', message: "Tags can't contain a blank tag" });
       else if (t.length > LIMITS.tag) ctx.addIssue({ code: 'custom', message: `Tag "${t.slice(0, 20)}…" is too long (maximum is ${LIMITS.tag} characters)` });
-      else if (t.includes(',')) ctx.addIssue({ code: 'custom', message: `Tag "${t}" can't contain a comma` });
+      else if (t.includes(',') || hasNul(t)) ctx.addIssue({ code: 'custom', message: `Tag "${t.replace(/\u0000/g, '')}" can't contain a comma or NUL` });
     }
   })
   .transform((list) => [...new Set(list.map((t) => t.trim()))])
@@ -81,7 +85,7 @@ const utmParams = z
     for (const [key, value] of entries) {
       if (!UTM_KEY.test(key) || key.length > LIMITS.utmKey) {
         ctx.addIssue({ code: 'custom', message: `Utm params key "${key.slice(0, LIMITS.utmKey)}" is not allowed: use lowercase utm_* names such as utm_source (at most ${LIMITS.utmKey} characters)` });
-      } else if (typeof value !== 'string' || value.trim() === '' || value.length > LIMITS.utmValue) {
+      } else if (typeof value !== 'string' || value.trim() === '' || value.length > LIMITS.utmValue || hasNul(value)) {
         ctx.addIssue({ code: 'custom', message: `Utm params ${key} must be a non-empty string of at most ${LIMITS.utmValue} characters` });
       }
     }
@@ -90,7 +94,12 @@ const utmParams = z
   .nullable()
   .transform((params) => params ?? {});
 
-const collectionId = z.number(typed('Collection id', 'a whole number')).int('Collection id must be a whole number').positive('Collection id must be a whole number').nullable();
+const collectionId = z
+  .number(typed('Collection id', 'a whole number'))
+  // int() also refuses numbers past 2^53, which PostgreSQL's bigint would choke on.
+  .int({ error: 'Collection id must be a whole number', abort: true })
+  .positive('Collection id must be a whole number')
+  .nullable();
 
 /** Top level, beside `link`, as the contract has it. null (or absent) means no password. */
 const password = z
@@ -104,6 +113,7 @@ const password = z
 const destinationUrl = z
   .string(typed('Destination url', 'a string'))
   .refine((v) => v.trim() !== '', { message: "Destination url can't be blank", abort: true })
+  .refine((v) => !hasNul(v), { message: "Destination url can't contain NUL characters", abort: true })
   .pipe(httpUrl('Destination url'));
 
 const editable = {

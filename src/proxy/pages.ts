@@ -41,17 +41,19 @@ export function sendUnavailable(res: ServerResponse, message = 'Please try again
  * The password form posts to the page's own URL (no action attribute), so it works under any
  * PUBLIC_BASE_URL path; the password travels in the body, never in a query string.
  */
-export function passwordForm(error?: string): string {
+export function passwordForm(error?: string, referrer?: string | null): string {
   const message = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
+  // The page that led here, carried through the form so the click keeps its referrer.
+  const ref = referrer ? `<input type="hidden" name="ref" value="${escapeHtml(referrer)}">` : '';
   return page(
     'Password required',
     `<h1>Password required</h1><p>This link is password protected.</p>${message}` +
-      '<form method="post"><label for="password">Password</label><br>' +
+      `<form method="post">${ref}<label for="password">Password</label><br>` +
       '<input id="password" name="password" type="password" autocomplete="current-password" maxlength="128" required autofocus> ' +
       '<button type="submit">Continue</button></form>',
   );
 }
 
-export function sendPasswordForm(res: ServerResponse, status: number, error?: string, headers: Record<string, string> = {}): void {
-  sendHtml(res, status, passwordForm(error), headers);
+export function sendPasswordForm(res: ServerResponse, status: number, error?: string, headers: Record<string, string> = {}, referrer?: string | null): void {
+  sendHtml(res, status, passwordForm(error, referrer), headers);
 }

@@ -9,16 +9,21 @@ import { sendPasswordForm, sendUnavailable } from './pages';
 import type { PasswordAttempts } from './password-attempts';
 import { hasPasswordCookie, passwordCookieHeader, signPasswordCookie, type ProtectedLink } from './password-cookie';
 
-/** Generous for one password field (at most 128 characters, percent-encoded). */
-const FORM_LIMIT_BYTES = 4096;
+/** Generous for a password (at most 128 characters) and the carried referrer, percent-encoded. */
+const FORM_LIMIT_BYTES = 8192;
+const REFERRER_MAX = 2048;
+
+function referrerOf(value: string | null | undefined): string | null {
+  return value && value.length <= REFERRER_MAX ? value : null;
+}
 
 export interface PasswordGateDeps {
   config: Pick<Config, 'appSecret' | 'publicBaseUrl'>;
   attempts: PasswordAttempts;
   trustedHops: number;
   logger: Logger;
-  /** Records the click and answers 302 to the link's destination. */
-  redirect(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, headers?: Record<string, string>): void;
+  /** Records the click (with this referrer) and answers 302 to the link's destination. */
+  redirect(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers?: Record<string, string>): void;
 }
 
 export interface PasswordGate {
@@ -41,22 +46,26 @@ function protectedLink(code: string, link: CachedLink): ProtectedLink {
 export function createPasswordGate(deps: PasswordGateDeps): PasswordGate {
   async function submit(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink): Promise<void> {
     let password: string;
+    let referrer: string | null;
     try {
-      password = (await readFormBody(req, FORM_LIMIT_BYTES)).get('password') ?? '';
+      const form = await readFormBody(req, FORM_LIMIT_BYTES);
+      password = form.get('password') ?? '';
+      referrer = referrerOf(form.get('ref'));
     } catch (err) {
       const status = err instanceof FormBodyError ? err.status : 400;
       sendPasswordForm(res, status, (err as Error).message, status === 413 ? { Connection: 'close' } : {});
       return;
     }
+    const again = (status: number, message: string, headers: Record<string, string> = {}) => sendPasswordForm(res, status, message, headers, referrer);
     if (password === '') {
-      sendPasswordForm(res, 400, 'Please enter the password.');
+      again(400, 'Please enter the password.');
       return;
     }
 
     try {
       const decision = await deps.attempts.consume(link.id, clientIp(req, deps.trustedHops));
       if (!decision.allowed) {
-        sendPasswordForm(res, 429, 'Too many attempts. Please wait a few minutes and try again.', { 'Retry-After': String(decision.retryAfterSeconds) });
+        again(429, 'Too many attempts. Please wait a few minutes and try again.', { 'Retry-After': String(decision.retryAfterSeconds) });
         return;
       }
     } catch (err) {
@@ -70,21 +79,22 @@ export function createPasswordGate(deps: PasswordGateDeps): PasswordGate {
       return false;
     });
     if (!ok) {
-      sendPasswordForm(res, 401, 'Incorrect password. Please try again.');
+      again(401, 'Incorrect password. Please try again.');
       return;
     }
     const now = Date.now();
     const cookie = signPasswordCookie(deps.config.appSecret, protectedLink(code, link), now);
-    deps.redirect(req, res, link, now, { 'Set-Cookie': passwordCookieHeader(cookie, deps.config.publicBaseUrl, code) });
+    deps.redirect(req, res, link, now, referrer, { 'Set-Cookie': passwordCookieHeader(cookie, deps.config.publicBaseUrl, code) });
   }
 
   return {
     show(req, res, code, link, now) {
+      const referrer = referrerOf(req.headers.referer);
       if (hasPasswordCookie(deps.config.appSecret, protectedLink(code, link), req.headers.cookie, now)) {
-        deps.redirect(req, res, link, now);
+        deps.redirect(req, res, link, now, referrer);
         return;
       }
-      sendPasswordForm(res, 200);
+      sendPasswordForm(res, 200, undefined, {}, referrer);
     },
     submit(req, res, code, link) {
       submit(req, res, code, link).catch((err: unknown) => {

@@ -30,7 +30,7 @@ const REDIRECT_CACHE_CONTROL = 'private, max-age=0';
  * POST /:short_code is the password form's answer (password-gate.ts).
  */
 export function createRedirector(deps: RedirectorDeps) {
-  function pushClick(req: IncomingMessage, link: CachedLink, now: number): void {
+  function pushClick(req: IncomingMessage, link: CachedLink, now: number, referrer: string | null): void {
     deps.clicks.push({
       id: randomUUID(),
       linkId: link.id,
@@ -39,13 +39,13 @@ export function createRedirector(deps: RedirectorDeps) {
       at: now,
       ip: clientIp(req, deps.trustedHops),
       userAgent: req.headers['user-agent'] ?? '',
-      referrer: req.headers.referer ?? null,
+      referrer,
     });
   }
 
   /** 302 after a password (GET with its cookie, or the form's POST): the click counts, HEAD does not. */
-  function redirectThroughGate(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, headers: Record<string, string> = {}): void {
-    if (req.method !== 'HEAD') pushClick(req, link, now);
+  function redirectThroughGate(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers: Record<string, string> = {}): void {
+    if (req.method !== 'HEAD') pushClick(req, link, now, referrer);
     res.writeHead(302, { Location: link.destination, 'Cache-Control': REDIRECT_CACHE_CONTROL, 'Content-Length': '0', ...headers });
     res.end();
   }
@@ -79,7 +79,7 @@ export function createRedirector(deps: RedirectorDeps) {
           res.end();
           return;
         }
-        if (req.method === 'GET') pushClick(req, verdict.link, now);
+        if (req.method === 'GET') pushClick(req, verdict.link, now, req.headers.referer ?? null);
         res.writeHead(302, { Location: verdict.link.destination, 'Cache-Control': REDIRECT_CACHE_CONTROL, 'Content-Length': '0' });
         res.end();
     }

@@ -73,6 +73,20 @@ describe('Password-protected links', () => {
     await waitFor(async () => (await clicks()) === 2, { what: 'second click recorded' });
   });
 
+  it('keeps the referrer of the page that led to the form on the recorded click', async () => {
+    const link = await protectedLink();
+    const form = await visit(link.short_code, { referer: 'https://news.example.org/story?id=1' });
+    const html = await form.text();
+    const ref = /name="ref" value="([^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+    assert.equal(ref, 'https://news.example.org/story?id=1');
+    const body = new URLSearchParams({ password: 'open sesame', ref }).toString();
+    const res = await fetch(stack.url(`/${link.short_code}`), { method: 'POST', redirect: 'manual', headers: { 'user-agent': BROWSER, 'content-type': FORM }, body });
+    assert.equal(res.status, 302);
+    await waitFor(async () => (await clicks()) === 1, { what: 'click recorded' });
+    const [click] = await stack.services.db('clicks').select('referrer_domain');
+    assert.equal(click.referrer_domain, 'news.example.org');
+  });
+
   it('re-shows the form with 401 on a wrong password, and 400 on an empty one', async () => {
     const link = await protectedLink();
     const wrong = await submit(link.short_code, 'guess');

@@ -130,10 +130,9 @@ const editable = {
   active: flag('Active').optional(),
 };
 
-export const createLinkFields = z.object(
-  { ...editable, short_code: shortCode.nullable().optional() },
-  'Link must be an object of link fields',
-);
+const linkObjectError = { error: (issue: { input?: unknown }) => (issue.input === undefined ? "Link can't be blank" : 'Link must be an object of link fields') };
+
+export const createLinkFields = z.object({ ...editable, short_code: shortCode.nullable().optional() }, linkObjectError);
 
 export const updateLinkFields = z.object(
   {
@@ -143,13 +142,11 @@ export const updateLinkFields = z.object(
     // Not in the contract: lets an archived link be restored (DELETE only archives).
     archived: flag('Archived').optional(),
   },
-  'Link must be an object of link fields',
+  linkObjectError,
 );
 
-const linkPresent = z.unknown().refine((v) => v !== undefined, "Link can't be blank");
-
-export const createLinkBody = z.object({ link: linkPresent.pipe(createLinkFields), password });
-export const updateLinkBody = z.object({ link: linkPresent.pipe(updateLinkFields), password });
+export const createLinkBody = z.object({ link: createLinkFields, password });
+export const updateLinkBody = z.object({ link: updateLinkFields, password });
 
 export type CreateLinkFields = z.output<typeof createLinkFields>;
 export type UpdateLinkFields = z.output<typeof updateLinkFields>;

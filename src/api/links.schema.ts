@@ -146,7 +146,11 @@ export const updateLinkFields = z.object(
 );
 
 export const createLinkBody = z.object({ link: createLinkFields, password });
-export const updateLinkBody = z.object({ link: updateLinkFields, password });
+// On PATCH the password may change alone; otherwise `link` carries the changes.
+export const updateLinkBody = z
+  .object({ link: updateLinkFields.optional(), password })
+  .refine((body) => body.link !== undefined || body.password !== undefined, { message: "Link can't be blank", path: ['link'] })
+  .transform((body) => ({ link: body.link ?? {}, password: body.password }));
 
 export type CreateLinkFields = z.output<typeof createLinkFields>;
 export type UpdateLinkFields = z.output<typeof updateLinkFields>;

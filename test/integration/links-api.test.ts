@@ -438,6 +438,7 @@ describe('Links API', () => {
       assert.equal((await patch(link.id, { link: {}, password: null })).body.link.password_protected, false);
       assert.equal(await hashOf(), null);
       assertValidation(await patch(link.id, { link: {}, password: '' }), /^Password can't be blank/);
+      assert.equal((await patch(link.id, { password: 'alone' })).body.link.password_protected, true, 'the password may change without a link object');
     });
 
     it('checks the schedule against the stored values', async () => {

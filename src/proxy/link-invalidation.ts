@@ -17,15 +17,24 @@ export function linkInvalidationChannel(config: Config): string {
   return redisKey(config, 'links', 'invalidate');
 }
 
+const PUBLISH_TIMEOUT_MS = 1000;
+
 /** Short codes cannot contain spaces, so a space-separated list is an unambiguous message. */
 export async function publishLinkInvalidation(services: Services, codes: readonly string[]): Promise<void> {
   const unique = [...new Set(codes)];
   if (unique.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await services.redis.publish(linkInvalidationChannel(services.config), unique.join(' '));
+    // The change is already committed: a slow Redis must not hold the API response for long.
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
+    });
+    await Promise.race([services.redis.publish(linkInvalidationChannel(services.config), unique.join(' ')), timeout]);
   } catch (err) {
     // The change is committed; other processes will see it when their cache entry ages out.
     services.logger.warn({ category: 'link-cache', err: (err as Error).message }, 'could not publish link invalidation; caches refresh within their TTL');
+  } finally {
+    clearTimeout(timer);
   }
 }
 

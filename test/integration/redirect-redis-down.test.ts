@@ -61,6 +61,8 @@ describe('Redirects while Redis is unreachable', () => {
       env: { REDIS_URL: `redis://127.0.0.1:${port}` },
       web: { clickBuffer: { maxBatch: 500, flushMs: 20, capacity: 1000, retryMs: 100, sendTimeoutMs: 1000 } },
     });
+    // BullMQ prints connection errors of a queue with no 'error' listener; here they are expected.
+    cut.services.queues.queue('clicks').on('error', () => undefined);
     account = await createAccount(healthy.services);
   });
   after(async () => {
@@ -96,5 +98,17 @@ describe('Redirects while Redis is unreachable', () => {
     assert.equal(res.status, 503);
     assert.ok(res.headers.get('retry-after'));
     assert.match(await res.text(), /temporarily unavailable/);
+  });
+
+  it('still picks up a change within the cache TTL when no invalidation can arrive', async () => {
+    await forwarder?.close();
+    forwarder = undefined;
+    const link = await createLink(healthy.services.db, { user_id: account.user.id, destination_url: 'https://example.com/v1', short_code: 'ttl-backstop' });
+    const location = async () => (await fetch(cut.url('/ttl-backstop'), { redirect: 'manual' })).headers.get('location');
+    assert.equal(await location(), 'https://example.com/v1');
+    await healthy.services.db('links').where({ id: link.id }).update({ destination_url: 'https://example.com/v2' });
+    const changedAt = Date.now();
+    await waitFor(async () => (await location()) === 'https://example.com/v2', { timeoutMs: 3000, what: 'change seen after the TTL' });
+    assert.ok(Date.now() - changedAt < 2500, 'within about one TTL');
   });
 });

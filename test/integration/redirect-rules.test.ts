@@ -10,7 +10,7 @@ describe('Redirect rules', () => {
   let stack: Stack;
   let account: TestAccount;
   before(async () => {
-    // A long cache freshness: anything that shows at once below did so through invalidation.
+    // A long cache freshness: anything that shows within seconds below did so through invalidation.
     stack = await startStack({ workers: true, web: { linkCacheTtlMs: 60_000 } });
   });
   after(() => stack.stop());
@@ -73,21 +73,21 @@ describe('Redirect rules', () => {
     const link = await created();
     assert.equal(await statusOf(link.short_code), 302);
     await request(stack.url(`/api/v1/links/${link.id}`), { method: 'PATCH', headers: account.auth, json: { link: { destination_url: 'https://example.com/new' } } });
-    await waitFor(async () => (await visit(link.short_code)).headers.get('location') === 'https://example.com/new', { timeoutMs: 1000, what: 'new destination' });
+    await waitFor(async () => (await visit(link.short_code)).headers.get('location') === 'https://example.com/new', { timeoutMs: 2000, what: 'new destination' });
     await request(stack.url(`/api/v1/links/${link.id}`), { method: 'PATCH', headers: account.auth, json: { link: { active: false } } });
-    await waitFor(async () => (await statusOf(link.short_code)) === 404, { timeoutMs: 1000, what: 'deactivated' });
+    await waitFor(async () => (await statusOf(link.short_code)) === 404, { timeoutMs: 2000, what: 'deactivated' });
     await request(stack.url(`/api/v1/links/${link.id}`), { method: 'PATCH', headers: account.auth, json: { link: { active: true, scheduled_end_at: '2020-01-01T00:00:00Z' } } });
-    await waitFor(async () => (await statusOf(link.short_code)) === 404, { timeoutMs: 1000, what: 'ended' });
+    await waitFor(async () => (await statusOf(link.short_code)) === 404, { timeoutMs: 2000, what: 'ended' });
     await request(stack.url(`/api/v1/links/${link.id}`), { method: 'PATCH', headers: account.auth, json: { link: { scheduled_end_at: null } } });
-    await waitFor(async () => (await statusOf(link.short_code)) === 302, { timeoutMs: 1000, what: 'live again' });
+    await waitFor(async () => (await statusOf(link.short_code)) === 302, { timeoutMs: 2000, what: 'live again' });
     await request(stack.url(`/api/v1/links/${link.id}`), { method: 'DELETE', headers: account.auth });
-    await waitFor(async () => (await statusOf(link.short_code)) === 404, { timeoutMs: 1000, what: 'archived' });
+    await waitFor(async () => (await statusOf(link.short_code)) === 404, { timeoutMs: 2000, what: 'archived' });
   });
 
   it('serves a code at once after it is created, even if it was looked up (and cached as unknown) before', async () => {
     assert.equal(await statusOf('fresh-code'), 404);
     await created({ short_code: 'fresh-code' });
-    await waitFor(async () => (await statusOf('fresh-code')) === 302, { timeoutMs: 1000, what: 'new code served' });
+    await waitFor(async () => (await statusOf('fresh-code')) === 302, { timeoutMs: 2000, what: 'new code served' });
   });
 
   it('moves a renamed link to its new code and frees the old one', async () => {
@@ -95,7 +95,7 @@ describe('Redirect rules', () => {
     assert.equal(await statusOf('before'), 302);
     assert.equal(await statusOf('after'), 404);
     await request(stack.url(`/api/v1/links/${link.id}`), { method: 'PATCH', headers: account.auth, json: { link: { short_code: 'after' } } });
-    await waitFor(async () => (await statusOf('before')) === 404 && (await statusOf('after')) === 302, { timeoutMs: 1000, what: 'rename' });
+    await waitFor(async () => (await statusOf('before')) === 404 && (await statusOf('after')) === 302, { timeoutMs: 2000, what: 'rename' });
   });
 
   it('counts a redirect as a click but not a HEAD request', async () => {

@@ -252,6 +252,16 @@ describe('Links API', () => {
       assert.equal(unprotected.password_protected, false);
     });
 
+    it('answers 401 in the envelope without a token, on every links call', async () => {
+      const calls: Array<[string, string]> = [['GET', '/api/v1/links'], ['POST', '/api/v1/links'], ['GET', '/api/v1/links/1'], ['PATCH', '/api/v1/links/1'], ['DELETE', '/api/v1/links/1']];
+      for (const [method, path] of calls) {
+        const res = await request(stack.url(path), { method, json: method === 'POST' || method === 'PATCH' ? { link: {} } : undefined });
+        assert.equal(res.status, 401, `${method} ${path}`);
+        assert.equal(res.body.success, false);
+        assert.equal(typeof res.body.error, 'string');
+      }
+    });
+
     it('refuses a token without links:write', async () => {
       const reader = await createAccount(stack.services, { scopes: ['links:read'] });
       const res = await post({ link: { destination_url: 'https://example.com' } }, reader);

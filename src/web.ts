@@ -11,6 +11,8 @@ import { EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
 import { createGitProxy, DEFAULT_GIT_PROXY, type GitProxyOptions } from './proxy/git-proxy';
 import { DEFAULT_INSTALL_TRACKING, InstallTracker, type InstallTrackerOptions } from './proxy/install-tracker';
 import { LinkCache } from './proxy/link-cache';
+import { subscribeLinkInvalidation } from './proxy/link-invalidation';
+import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
 
 export interface RunningWeb {
@@ -30,6 +32,9 @@ export interface WebOptions {
   installBuffer?: EventBufferOptions;
   gitProxy?: GitProxyOptions;
   installTracking?: InstallTrackerOptions;
+  /** Link cache freshness; invalidations over Redis make changes show sooner (default 1 s). */
+  linkCacheTtlMs?: number;
+  passwordAttempts?: AttemptLimits;
 }
 
 export const DEFAULT_INSTALL_BUFFER: EventBufferOptions = { maxBatch: 200, flushMs: 50, capacity: 100_000, retryMs: 1000, sendTimeoutMs: 5000 };
@@ -42,8 +47,12 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     services.logger,
     options.clickBuffer ?? DEFAULT_CLICK_BUFFER,
   );
-  const linkCache = LinkCache.forDatabase(services.db);
-  const redirect = createRedirector({ cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger });
+  const linkCache = LinkCache.forDatabase(services.db, options.linkCacheTtlMs);
+  const invalidations = subscribeLinkInvalidation(services.config, linkCache, services.logger);
+  const redirect = createRedirector({
+    cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger,
+    config: services.config, redis: services.redis, passwordAttempts: options.passwordAttempts,
+  });
   const installs = new EventBuffer<InstallEvent>(
     async (batch) => {
       await services.queues.add('ingest-installs', { events: batch.events }, { jobId: batch.id });
@@ -83,6 +92,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       await closed;
       clearTimeout(force);
       await tracker.settle();
+      await invalidations.close();
       await Promise.all([clicks.close(), installs.close()]);
     },
   };

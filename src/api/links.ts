@@ -1,28 +1,62 @@
 import { z } from 'zod';
-import { findUserLink } from '../db/link-store';
-import { createLink } from '../links';
+import { linkAnalytics } from '../db/link-analytics-store';
+import { findUserLink, listUserLinks } from '../db/link-store';
+import { archiveUserLink, createUserLink, updateUserLink } from '../links';
 import { emitWebhook } from '../webhooks/emit';
 import { ApiError } from './errors';
-import { createLinkBody, linkObject, presentLink } from './links.schema';
+import {
+  createLinkBody, linkObject, linkWithAnalytics, listLinksQuery, paginationObject, presentLink, presentRecentClick, updateLinkBody,
+} from './links.schema';
 import type { ApiRouter } from './route';
 import { idParam } from './schemas';
 
+const DEFAULT_PER_PAGE = 50;
+const NOT_FOUND = 'Link not found';
+const linkResponse = z.object({ success: z.literal(true), link: linkObject });
+const idParams = z.object({ id: idParam });
+
 export function registerLinkRoutes(api: ApiRouter): void {
+  api.add({
+    method: 'get',
+    path: '/api/v1/links',
+    tag: 'Links',
+    summary: 'List links, newest first',
+    auth: 'links:read',
+    query: listLinksQuery,
+    responses: {
+      200: { description: 'One page of links', schema: z.object({ success: z.literal(true), links: z.array(linkObject), pagination: paginationObject }) },
+      400: { description: 'Invalid query parameters' },
+    },
+    handler: async ({ query, auth, res, services }) => {
+      const page = query.page ?? 1;
+      const perPage = query.per_page ?? DEFAULT_PER_PAGE;
+      const filters = { active: query.active, archived: query.archived, scheduled: query.scheduled, collectionId: query.collection_id };
+      const { links, total } = await listUserLinks(services.db, auth.user.id, filters, page, perPage);
+      res.json({
+        success: true,
+        links: links.map((link) => presentLink(link, services.config.publicBaseUrl)),
+        pagination: { page, per_page: perPage, total, total_pages: Math.ceil(total / perPage) },
+      });
+    },
+  });
+
   api.add({
     method: 'post',
     path: '/api/v1/links',
     tag: 'Links',
-    summary: 'Create a short link',
+    summary: 'Create a short link (password at the top level, beside link)',
     auth: 'links:write',
     body: createLinkBody,
     responses: {
-      201: { description: 'Created', schema: z.object({ success: z.literal(true), link: linkObject }) },
+      201: { description: 'Created', schema: linkResponse },
+      403: { description: 'Scheduling is not available on your plan' },
       422: { description: 'Validation failed' },
     },
     handler: async ({ body, auth, res, services }) => {
-      const link = await createLink(services.db, { user_id: auth.user.id, destination_url: body.link.destination_url, title: body.link.title ?? null, short_code: body.link.short_code });
-      await emitWebhook(services, auth.user.id, 'link.created', { link: presentLink(link, services.config.publicBaseUrl) });
-      res.status(201).json({ success: true, link: presentLink(link, services.config.publicBaseUrl) });
+      const link = await createUserLink(services, auth.user, body.link, body.password);
+      const presented = presentLink(link, services.config.publicBaseUrl);
+      await emitWebhook(services, auth.user.id, 'link.created', { link: presented });
+      res.status(201).json({ success: true, link: presented });
     },
   });
 
@@ -30,17 +64,67 @@ export function registerLinkRoutes(api: ApiRouter): void {
     method: 'get',
     path: '/api/v1/links/:id',
     tag: 'Links',
-    summary: 'Get one link',
+    summary: 'Get one link with its click analytics',
     auth: 'links:read',
-    params: z.object({ id: idParam }),
+    params: idParams,
     responses: {
-      200: { description: 'The link', schema: z.object({ success: z.literal(true), link: linkObject }) },
+      200: { description: 'The link', schema: z.object({ success: z.literal(true), link: linkWithAnalytics }) },
       404: { description: 'No such link' },
     },
     handler: async ({ params, auth, res, services }) => {
       const link = await findUserLink(services.db, auth.user.id, params.id);
-      if (!link) throw new ApiError(404, 'Link not found');
-      res.json({ success: true, link: presentLink(link, services.config.publicBaseUrl) });
+      if (!link) throw new ApiError(404, NOT_FOUND);
+      const analytics = await linkAnalytics(services.db, link.id);
+      res.json({
+        success: true,
+        link: {
+          ...presentLink(link, services.config.publicBaseUrl),
+          analytics: { total_clicks: analytics.total_clicks, recent_clicks: analytics.recent_clicks.map(presentRecentClick) },
+        },
+      });
+    },
+  });
+
+  api.add({
+    method: 'patch',
+    path: '/api/v1/links/:id',
+    tag: 'Links',
+    summary: 'Update a link: only the fields sent change; password null removes it',
+    auth: 'links:write',
+    params: idParams,
+    body: updateLinkBody,
+    responses: {
+      200: { description: 'Updated', schema: linkResponse },
+      403: { description: 'Scheduling is not available on your plan' },
+      404: { description: 'No such link' },
+      422: { description: 'Validation failed' },
+    },
+    handler: async ({ params, body, auth, res, services }) => {
+      const link = await updateUserLink(services, auth.user, params.id, body.link, body.password);
+      if (!link) throw new ApiError(404, NOT_FOUND);
+      const presented = presentLink(link, services.config.publicBaseUrl);
+      await emitWebhook(services, auth.user.id, 'link.updated', { link: presented });
+      res.json({ success: true, link: presented });
+    },
+  });
+
+  api.add({
+    method: 'delete',
+    path: '/api/v1/links/:id',
+    tag: 'Links',
+    summary: 'Archive a link (links are never deleted)',
+    auth: 'links:write',
+    params: idParams,
+    responses: {
+      200: { description: 'Archived', schema: z.object({ success: z.literal(true), message: z.string() }) },
+      404: { description: 'No such link' },
+    },
+    handler: async ({ params, auth, res, services }) => {
+      const link = await archiveUserLink(services, auth.user, params.id);
+      if (!link) throw new ApiError(404, NOT_FOUND);
+      // Archiving changes the link (archived: true), so subscribers hear of it as an update.
+      await emitWebhook(services, auth.user.id, 'link.updated', { link: presentLink(link, services.config.publicBaseUrl) });
+      res.json({ success: true, message: 'Link archived successfully' });
     },
   });
 }

@@ -45,3 +45,64 @@ export async function findUserLink(db: Db, userId: number, id: number): Promise<
 export async function findLinkByCode(db: Db, shortCode: string): Promise<LinkRow | undefined> {
   return db<LinkRow>('links').where({ short_code: shortCode }).first();
 }
+
+export const FOREIGN_KEY_VIOLATION = '23503';
+
+export function isForeignKeyViolation(err: unknown, constraint: string): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === FOREIGN_KEY_VIOLATION && e.constraint === constraint;
+}
+
+export interface LinkFilters {
+  active?: boolean;
+  archived?: boolean;
+  /** true: links with a start or an end; false: links with neither. */
+  scheduled?: boolean;
+  collectionId?: number;
+}
+
+/** One page of a user's links, newest first, and how many match in all. */
+export async function listUserLinks(db: Db, userId: number, filters: LinkFilters, page: number, perPage: number): Promise<{ links: LinkRow[]; total: number }> {
+  const matching = () => {
+    const q = db<LinkRow>('links').where({ user_id: userId });
+    if (filters.active !== undefined) q.andWhere('active', filters.active);
+    if (filters.archived !== undefined) q.andWhere('archived', filters.archived);
+    if (filters.collectionId !== undefined) q.andWhere('collection_id', filters.collectionId);
+    if (filters.scheduled === true) q.andWhere((w) => w.whereNotNull('scheduled_start_at').orWhereNotNull('scheduled_end_at'));
+    if (filters.scheduled === false) q.andWhere((w) => w.whereNull('scheduled_start_at').whereNull('scheduled_end_at'));
+    return q;
+  };
+  const [links, counted] = await Promise.all([
+    matching().select('*').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(perPage).offset((page - 1) * perPage),
+    matching().count<Array<{ n: string | number }>>({ n: '*' }),
+  ]);
+  return { links: links as LinkRow[], total: Number(counted[0]?.n ?? 0) };
+}
+
+/** The link, locked for the rest of the transaction, so a read-check-write cannot interleave with another. */
+export async function findUserLinkForUpdate(db: Db, userId: number, id: number): Promise<LinkRow | undefined> {
+  return db<LinkRow>('links').where({ id, user_id: userId }).forUpdate().first();
+}
+
+export type LinkChanges = Partial<Omit<LinkRow, 'id' | 'user_id' | 'click_count' | 'last_clicked_at' | 'created_at' | 'updated_at'>>;
+
+export async function updateLinkRow(db: Db, id: number, changes: LinkChanges): Promise<LinkRow> {
+  const { utm_params, ...rest } = changes;
+  const [row] = await db('links')
+    .where({ id })
+    .update({ ...rest, ...(utm_params !== undefined ? { utm_params: JSON.stringify(utm_params) } : {}), updated_at: db.fn.now() })
+    .returning('*');
+  return row as LinkRow;
+}
+
+/** Tenancy for collections: another user's collection is as good as none. */
+export async function userOwnsCollection(db: Db, userId: number, collectionId: number): Promise<boolean> {
+  const row = await db('collections').where({ id: collectionId, user_id: userId }).first('id');
+  return row !== undefined;
+}
+
+/** Archiving is a flag, never a delete: clicks and analytics stay. Undefined when the user has no such link. */
+export async function archiveUserLinkRow(db: Db, userId: number, id: number): Promise<LinkRow | undefined> {
+  const [row] = await db('links').where({ id, user_id: userId }).update({ archived: true, updated_at: db.fn.now() }).returning('*');
+  return row as LinkRow | undefined;
+}

@@ -24,7 +24,8 @@ export function createEdge(routes: EdgeRoutes): Handler {
       routes.git(req, res);
       return;
     }
-    if (req.method === 'GET' || req.method === 'HEAD') {
+    // POST /:code is a password form's answer; the redirector takes it too.
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') {
       const end = url.indexOf('?');
       const path = end === -1 ? url : url.slice(0, end);
       if (routes.badge && path.startsWith('/badge/')) {

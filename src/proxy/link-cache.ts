@@ -48,13 +48,16 @@ interface Entry {
 
 /**
  * In-process cache of short code → link, unknown codes included (so a flood of bad codes
- * does not reach PostgreSQL). Entries live `ttlMs`, which bounds how long another process's
- * edit can take to show here; concurrent misses for one code share a single query; when the
+ * does not reach PostgreSQL). Changes are announced over Redis pub/sub and dropped at once
+ * (link-invalidation.ts); entries also live only `ttlMs`, which bounds staleness when those
+ * announcements cannot arrive. Concurrent misses for one code share a single query; when the
  * database cannot be reached a stale entry keeps serving.
  */
 export class LinkCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<CachedLink | null>>();
+  /** Moves on every invalidation, so a lookup that straddles one is not cached. */
+  private generation = 0;
 
   constructor(
     private readonly load: (code: string) => Promise<CachedLink | null>,
@@ -78,9 +81,12 @@ export class LinkCache {
   get(code: string): Promise<CachedLink | null> {
     const inFlight = this.loading.get(code);
     if (inFlight) return inFlight;
-    const promise = this.load(code)
+    const generation = this.generation;
+    const promise: Promise<CachedLink | null> = this.load(code)
       .then((link) => {
-        this.store(code, link);
+        // A load that started before an invalidation may have read the old row: answer with
+        // it (the request came first) but do not cache it.
+        if (generation === this.generation) this.store(code, link);
         return link;
       })
       .catch((err: unknown) => {
@@ -88,13 +94,25 @@ export class LinkCache {
         if (stale) return stale.link;
         throw err;
       })
-      .finally(() => this.loading.delete(code));
+      .finally(() => {
+        if (this.loading.get(code) === promise) this.loading.delete(code);
+      });
     this.loading.set(code, promise);
     return promise;
   }
 
+  /** Forgets one code at once (a change was announced), including a lookup already under way. */
   invalidate(code: string): void {
+    this.generation++;
     this.entries.delete(code);
+    this.loading.delete(code);
+  }
+
+  /** Forgets everything (announcements may have been missed). */
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.loading.clear();
   }
 
   private store(code: string, link: CachedLink | null): void {

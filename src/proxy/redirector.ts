@@ -1,25 +1,64 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { ClickBuffer } from './click-buffer';
 import { clientIp } from './client-ip';
 import type { CachedLink, LinkCache } from './link-cache';
 import { judgeLink } from './link-rules';
-import { sendGone, sendHtml, sendNotFound, page } from './pages';
+import { sendGone, sendNotFound, sendUnavailable } from './pages';
+import { DEFAULT_ATTEMPT_LIMITS, PasswordAttempts, type AttemptLimits } from './password-attempts';
+import { createPasswordGate } from './password-gate';
 
 export interface RedirectorDeps {
   cache: LinkCache;
   clicks: ClickBuffer;
   trustedHops: number;
   logger: Logger;
+  config: Config;
+  /** Counts password attempts; only protected links ever touch it. */
+  redis: Redis;
+  passwordAttempts?: AttemptLimits;
 }
+
+const REDIRECT_CACHE_CONTROL = 'private, max-age=0';
 
 /**
  * GET /:short_code — the hot path. A cache hit answers synchronously: judge, stamp the click,
  * hand it to the batch buffer (never awaited), 302. No Express, no per-click Redis round trip.
+ * POST /:short_code is the password form's answer (password-gate.ts).
  */
 export function createRedirector(deps: RedirectorDeps) {
-  function follow(req: IncomingMessage, res: ServerResponse, link: CachedLink | null): void {
+  function pushClick(req: IncomingMessage, link: CachedLink, now: number, referrer: string | null): void {
+    deps.clicks.push({
+      id: randomUUID(),
+      linkId: link.id,
+      userId: link.userId,
+      variantId: null,
+      at: now,
+      ip: clientIp(req, deps.trustedHops),
+      userAgent: req.headers['user-agent'] ?? '',
+      referrer,
+    });
+  }
+
+  /** 302 after a password (GET with its cookie, or the form's POST): the click counts, HEAD does not. */
+  function redirectThroughGate(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers: Record<string, string> = {}): void {
+    if (req.method !== 'HEAD') pushClick(req, link, now, referrer);
+    res.writeHead(302, { Location: link.destination, 'Cache-Control': REDIRECT_CACHE_CONTROL, 'Content-Length': '0', ...headers });
+    res.end();
+  }
+
+  const password = createPasswordGate({
+    config: deps.config,
+    attempts: new PasswordAttempts(deps.redis, deps.config, deps.passwordAttempts ?? DEFAULT_ATTEMPT_LIMITS),
+    trustedHops: deps.trustedHops,
+    logger: deps.logger,
+    redirect: redirectThroughGate,
+  });
+
+  function follow(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink | null): void {
     const now = Date.now();
     const verdict = judgeLink(link, now);
     switch (verdict.kind) {
@@ -30,22 +69,18 @@ export function createRedirector(deps: RedirectorDeps) {
         sendGone(res);
         return;
       case 'password':
-        sendHtml(res, 401, page('Password required', '<h1>Password required</h1><p>This link is password protected.</p>'));
+        if (req.method === 'POST') password.submit(req, res, code, verdict.link);
+        else password.show(req, res, code, verdict.link, now);
         return;
       case 'redirect':
-        if (req.method === 'GET') {
-          deps.clicks.push({
-            id: randomUUID(),
-            linkId: verdict.link.id,
-            userId: verdict.link.userId,
-            variantId: null,
-            at: now,
-            ip: clientIp(req, deps.trustedHops),
-            userAgent: req.headers['user-agent'] ?? '',
-            referrer: req.headers.referer ?? null,
-          });
+        if (req.method === 'POST') {
+          // A form answered after its password was removed: send the browser back to GET the link.
+          res.writeHead(303, { Location: (req.url ?? `/${code}`).slice(1), 'Cache-Control': 'no-store', 'Content-Length': '0' });
+          res.end();
+          return;
         }
-        res.writeHead(302, { Location: verdict.link.destination, 'Cache-Control': 'private, max-age=0', 'Content-Length': '0' });
+        if (req.method === 'GET') pushClick(req, verdict.link, now, req.headers.referer ?? null);
+        res.writeHead(302, { Location: verdict.link.destination, 'Cache-Control': REDIRECT_CACHE_CONTROL, 'Content-Length': '0' });
         res.end();
     }
   }
@@ -53,14 +88,14 @@ export function createRedirector(deps: RedirectorDeps) {
   return function redirect(req: IncomingMessage, res: ServerResponse, code: string): void {
     const cached = deps.cache.peek(code);
     if (cached !== undefined) {
-      follow(req, res, cached);
+      follow(req, res, code, cached);
       return;
     }
     deps.cache.get(code).then(
-      (link) => follow(req, res, link),
+      (link) => follow(req, res, code, link),
       (err: unknown) => {
         deps.logger.error({ category: 'redirect', err: (err as Error).message }, 'link lookup failed');
-        sendHtml(res, 503, page('Temporarily unavailable', '<h1>Temporarily unavailable</h1><p>Please try again in a moment.</p>'), { 'Retry-After': '5' });
+        sendUnavailable(res);
       },
     );
   };

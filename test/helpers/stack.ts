@@ -27,6 +27,8 @@ export interface StackOptions {
   workers?: boolean | WorkerOptions;
   web?: WebOptions;
   env?: Record<string, string>;
+  /** false: start without waiting for Redis (tests of the redirect while Redis is away). */
+  waitForRedis?: boolean;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -41,7 +43,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // PUBLIC_BASE_URL is only known once the port is: point generated URLs at this server.
   services.config.publicBaseUrl = options.env?.PUBLIC_BASE_URL ?? baseUrl;
   // Tests start talking to Redis at once; production degrades instead of waiting like this.
-  await waitFor(() => services.redis.status === 'ready', { what: 'redis connection' });
+  if (options.waitForRedis !== false) await waitFor(() => services.redis.status === 'ready', { what: 'redis connection' });
   const workers = options.workers ? startWorkers(services, options.workers === true ? {} : options.workers) : undefined;
   return {
     services,

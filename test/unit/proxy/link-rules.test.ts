@@ -18,6 +18,15 @@ describe('judgeLink', () => {
     ['a link that expires later', { ...base, expires: true, expiresAt: now + 1000 }, 'redirect'],
     ['an expires_at without the expires flag', { ...base, expiresAt: now - 1000 }, 'redirect'],
     ['a password-protected link', { ...base, passwordHash: 'scrypt$…' }, 'password'],
+    ['a link at the very instant it starts', { ...base, startsAt: now }, 'redirect'],
+    ['a link at the very instant it ends', { ...base, endsAt: now }, 'redirect'],
+    ['a link one millisecond after it ends', { ...base, endsAt: now - 1 }, 'not_found'],
+    ['a link at the very instant it expires', { ...base, expires: true, expiresAt: now }, 'gone'],
+    ['a link with expires on and no date (switched off by hand)', { ...base, expires: true, expiresAt: null }, 'gone'],
+    ['an archived link that has also expired', { ...base, archived: true, expires: true, expiresAt: now - 1 }, 'not_found'],
+    ['an expired password-protected link', { ...base, passwordHash: 'scrypt$…', expires: true, expiresAt: now - 1 }, 'gone'],
+    ['an inactive password-protected link', { ...base, passwordHash: 'scrypt$…', active: false }, 'not_found'],
+    ['a password-protected link before its start', { ...base, passwordHash: 'scrypt$…', startsAt: now + 1 }, 'not_found'],
   ];
   for (const [name, link, kind] of cases) {
     it(`judges ${name} as ${kind}`, () => assert.equal(judgeLink(link, now).kind, kind));

@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
 import type { Services } from './services';
+import { reserveClickIds } from './db/click-ids';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
+import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
 import { LinkCache } from './proxy/link-cache';
 import { createRedirector } from './proxy/redirector';
@@ -30,7 +32,8 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     options.clickBuffer ?? DEFAULT_CLICK_BUFFER,
   );
   const linkCache = LinkCache.forDatabase(services.db);
-  const redirect = createRedirector({ cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger });
+  const clickIds = new ClickIdBlocks((count) => reserveClickIds(services.db, count), services.logger);
+  const redirect = createRedirector({ cache: linkCache, clicks, clickIds, trustedHops: services.config.trustProxyHops, logger: services.logger });
   const api = createApiApp(services);
   const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect }));
 

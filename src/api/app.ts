@@ -1,5 +1,7 @@
 import express, { type Express } from 'express';
 import type { Services } from '../services';
+import { registerConversionGoalRoutes } from './conversion-goals';
+import { registerConversionRoutes } from './conversions';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerLinkRoutes } from './links';
@@ -7,12 +9,16 @@ import { buildOpenApiDocument } from './openapi';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
 import { registerTokenRoutes } from './tokens';
+import { registerVariantRoutes } from './variants';
 
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
 export function buildApiRouter(): ApiRouter {
   const api = new ApiRouter();
   registerTokenRoutes(api);
   registerLinkRoutes(api);
+  registerVariantRoutes(api);
+  registerConversionGoalRoutes(api);
+  registerConversionRoutes(api);
   return api;
 }
 

@@ -13,6 +13,8 @@ export const linkFields = z.object({
   destination_url: httpUrl('Destination url'),
   short_code: shortCode.optional(),
   title: z.string().trim().max(255, 'Title is too long (maximum is 255 characters)').nullable().optional(),
+  /** Conversion attribution: the redirect appends the click id as lt_click (see README). */
+  append_click_id: z.boolean({ error: 'Append click id must be true or false' }).optional(),
 });
 
 export const createLinkBody = z.object({
@@ -40,6 +42,7 @@ export const linkObject = z.object({
   created_at: z.string(),
   updated_at: z.string(),
   utm_params: z.record(z.string(), z.string()),
+  append_click_id: z.boolean(),
 });
 export type LinkObject = z.infer<typeof linkObject>;
 
@@ -69,5 +72,6 @@ export function presentLink(link: LinkRow, publicBaseUrl: string): LinkObject {
     created_at: link.created_at.toISOString(),
     updated_at: link.updated_at.toISOString(),
     utm_params: link.utm_params,
+    append_click_id: link.append_click_id,
   };
 }

@@ -19,7 +19,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
       422: { description: 'Validation failed' },
     },
     handler: async ({ body, auth, res, services }) => {
-      const link = await createLink(services.db, { user_id: auth.user.id, destination_url: body.link.destination_url, title: body.link.title ?? null, short_code: body.link.short_code });
+      const link = await createLink(services.db, { user_id: auth.user.id, destination_url: body.link.destination_url, title: body.link.title ?? null, short_code: body.link.short_code, append_click_id: body.link.append_click_id ?? false });
       res.status(201).json({ success: true, link: presentLink(link, services.config.publicBaseUrl) });
     },
   });

@@ -1,17 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import type { ClickBuffer } from './click-buffer';
-import { clientIp } from './client-ip';
+import type { ClickIdBlocks } from './click-ids';
 import type { CachedLink, LinkCache } from './link-cache';
 import { judgeLink } from './link-rules';
 import { sendGone, sendHtml, sendNotFound, page } from './pages';
+import { sendRedirect } from './send-redirect';
 
 export interface RedirectorDeps {
   cache: LinkCache;
   clicks: ClickBuffer;
   trustedHops: number;
   logger: Logger;
+  /** Edge-minted integer click ids, for links with append_click_id. */
+  clickIds?: ClickIdBlocks;
 }
 
 /**
@@ -33,20 +35,8 @@ export function createRedirector(deps: RedirectorDeps) {
         sendHtml(res, 401, page('Password required', '<h1>Password required</h1><p>This link is password protected.</p>'));
         return;
       case 'redirect':
-        if (req.method === 'GET') {
-          deps.clicks.push({
-            id: randomUUID(),
-            linkId: verdict.link.id,
-            userId: verdict.link.userId,
-            variantId: null,
-            at: now,
-            ip: clientIp(req, deps.trustedHops),
-            userAgent: req.headers['user-agent'] ?? '',
-            referrer: req.headers.referer ?? null,
-          });
-        }
-        res.writeHead(302, { Location: verdict.link.destination, 'Cache-Control': 'private, max-age=0', 'Content-Length': '0' });
-        res.end();
+        // Variant choice, click id and the click event itself: send-redirect.ts.
+        sendRedirect(deps, req, res, verdict.link, now);
     }
   }
 

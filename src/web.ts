@@ -14,6 +14,7 @@ export interface RunningWeb {
   port: number;
   clicks: ClickBuffer;
   linkCache: LinkCache;
+  clickIds: ClickIdBlocks;
   /** Stops accepting, lets in-flight requests finish, then queues every buffered click. */
   close(graceMs?: number): Promise<void>;
 }
@@ -52,6 +53,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     port,
     clicks,
     linkCache,
+    clickIds,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

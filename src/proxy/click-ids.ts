@@ -36,6 +36,12 @@ export class ClickIdBlocks {
     return this.ids.length - this.next;
   }
 
+  /** Forgets reserved ids: only for tests, whose reset restarts the sequence they came from. */
+  discard(): void {
+    this.ids = [];
+    this.next = 0;
+  }
+
   /** The next id, or undefined when the block is empty; starts a refill when running low. */
   take(): number | undefined {
     if (this.available <= this.options.lowWater) void this.refill();

@@ -21,7 +21,7 @@ export function registerConversionRoutes(api: ApiRouter): void {
     tag: 'Conversions',
     summary: 'Track a conversion (postback; public, authenticated by the goal token in the path)',
     auth: 'public',
-    params: z.object({ token: z.string().max(200) }),
+    params: z.object({ token: z.string() }),
     body: postbackBody,
     bodyLimit: '16kb',
     responses: {

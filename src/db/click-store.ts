@@ -53,9 +53,9 @@ export async function storeClicks(db: Db, clicks: ClickRow[]): Promise<InsertedC
       }
     }
     if (perLink.size > 0) {
-      // Rows locked in id order first, so concurrent batches touching the same links cannot deadlock.
-      // NO KEY UPDATE (what the UPDATE below takes anyway): plain FOR UPDATE would conflict with the
-      // KEY SHARE locks the clicks foreign key check left on these rows in other batches' inserts.
+      // Rows locked in id order first, so concurrent batches touching the same links cannot
+      // deadlock. NO KEY UPDATE (what the UPDATE itself takes) coexists with the KEY SHARE locks
+      // the clicks foreign key check holds; FOR UPDATE would not, and deadlocks under load.
       const rows = [...perLink.entries()].sort((a, b) => a[0] - b[0]);
       await trx.raw('SELECT 1 FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR NO KEY UPDATE', [rows.map(([id]) => id)]);
       await trx.raw(

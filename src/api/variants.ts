@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Authenticated } from '../db/token-store';
 import { findUserLink, type LinkRow } from '../db/link-store';
 import { countVariants, deleteVariant, insertVariant, listVariants, updateVariant } from '../db/variant-store';
-import type { Services } from '../services';
+import { redisKey, type Services } from '../services';
 import { ApiError } from './errors';
 import { requireFeature } from './feature-gate';
 import type { ApiRouter } from './route';
@@ -11,7 +11,8 @@ import { createVariantBody, MAX_VARIANTS_PER_LINK, presentVariants, updateVarian
 
 /**
  * A/B destination variants of a link (PVTLNK "A/B Testing (Variants) API"). Pro and enterprise
- * only. The redirector sees changes within the link cache's freshness (1 s).
+ * only. Every change is announced to the web processes' link caches (below); without that the
+ * redirector still sees it within the cache's freshness (1 s).
  */
 
 const linkParams = z.object({ link_id: idParam });
@@ -23,6 +24,20 @@ async function ownedLink(services: Services, auth: Authenticated, linkId: number
   const link = await findUserLink(services.db, auth.user.id, linkId);
   if (!link) throw new ApiError(404, 'Link not found');
   return link;
+}
+
+/**
+ * Asks every web process to drop the link from its cache, so the redirector serves the change
+ * at once. Same channel and message (space-separated short codes) as the links' own
+ * invalidation (proxy/link-invalidation.ts, links branch): use its publishLinkInvalidation once
+ * both are merged. Best effort: the change is committed, and the cache TTL bounds staleness.
+ */
+async function announceChange(services: Services, link: LinkRow): Promise<void> {
+  try {
+    await services.redis.publish(redisKey(services.config, 'links', 'invalidate'), link.short_code);
+  } catch (err) {
+    services.logger.warn({ category: 'link-cache', err: (err as Error).message }, 'could not announce a variant change; caches refresh within their TTL');
+  }
 }
 
 /** One variant presented with its share of the link's clicks, which depends on its siblings. */
@@ -74,6 +89,7 @@ export function registerVariantRoutes(api: ApiRouter): void {
         throw ApiError.validation([`Link can have at most ${MAX_VARIANTS_PER_LINK} variants`]);
       }
       const row = await insertVariant(services.db, link.id, body.variant);
+      await announceChange(services, link);
       res.status(201).json({ success: true, variant: await presentOne(services, link.id, row.id) });
     },
   });
@@ -96,6 +112,7 @@ export function registerVariantRoutes(api: ApiRouter): void {
       const link = await ownedLink(services, auth, params.link_id);
       const row = await updateVariant(services.db, link.id, params.variant_id, body.variant);
       if (!row) throw new ApiError(404, 'Variant not found');
+      await announceChange(services, link);
       res.json({ success: true, variant: await presentOne(services, link.id, row.id) });
     },
   });
@@ -115,6 +132,7 @@ export function registerVariantRoutes(api: ApiRouter): void {
     handler: async ({ params, auth, res, services }) => {
       const link = await ownedLink(services, auth, params.link_id);
       if (!(await deleteVariant(services.db, link.id, params.variant_id))) throw new ApiError(404, 'Variant not found');
+      await announceChange(services, link);
       res.json({ success: true, message: 'Variant deleted successfully' });
     },
   });

@@ -1,3 +1,4 @@
+import { planAllows, type Plan } from '../plans';
 import type { Db } from './knex';
 
 export interface VariantRow {
@@ -19,9 +20,19 @@ export async function listVariants(db: Db, linkId: number): Promise<VariantRow[]
   return db<VariantRow>('link_variants').where({ link_id: linkId }).orderBy('id');
 }
 
-/** What the redirector may choose from: active variants, in a stable order. */
+/**
+ * What the redirector may choose from: active variants, in a stable order — none when the
+ * link's owner is on a plan without A/B testing (e.g. after a downgrade), so the link's own
+ * destination is served and the variants wait, intact, for an upgrade.
+ */
 export async function findActiveVariants(db: Db, linkId: number): Promise<VariantRow[]> {
-  return db<VariantRow>('link_variants').where({ link_id: linkId, active: true }).orderBy('id');
+  const rows = (await db('link_variants as v')
+    .join('links as l', 'l.id', 'v.link_id')
+    .join('users as u', 'u.id', 'l.user_id')
+    .where({ 'v.link_id': linkId, 'v.active': true })
+    .orderBy('v.id')
+    .select('v.*', 'u.plan as owner_plan')) as Array<VariantRow & { owner_plan: Plan }>;
+  return rows.filter((r) => planAllows(r.owner_plan, 'variants')).map(({ owner_plan: _plan, ...variant }) => variant);
 }
 
 export async function countVariants(db: Db, linkId: number): Promise<number> {

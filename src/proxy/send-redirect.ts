@@ -19,15 +19,30 @@ function pathOf(req: IncomingMessage): string {
   return end === -1 ? url : url.slice(0, end);
 }
 
+export interface RedirectExtras {
+  /** The referrer to record, when it is not this request's (e.g. carried through a password form). */
+  referrer?: string | null;
+  /** More response headers (e.g. a password cookie); Set-Cookie values are combined with the variant's. */
+  headers?: Record<string, string>;
+}
+
+function combineCookies(...cookies: Array<string | null | undefined>): string[] | undefined {
+  const present = cookies.filter((c): c is string => typeof c === 'string' && c.length > 0);
+  return present.length > 0 ? present : undefined;
+}
+
 /**
  * The 302 for a link that may be followed: choose the destination (an A/B variant — the
  * visitor's remembered one or a weighted pick — or the link's own), stamp the click (with its
  * variant and, for opted-in links, an edge-minted click id), hand it to the batch buffer
- * without waiting, answer. HEAD requests are answered alike but are not clicks.
+ * without waiting, answer. HEAD requests are answered alike but are not clicks. Also the
+ * redirect after a password form (extras carry its referrer and cookie), so protected links
+ * split traffic and carry click ids like any other.
  */
-export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number): void {
+export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, extras: RedirectExtras = {}): void {
   const choice = decideVariant(link.id, link.variants ?? [], req.headers.cookie, pathOf(req), Math.random());
-  const isClick = req.method === 'GET';
+  // GET, or a form's POST that ends in this redirect; HEAD only looks.
+  const isClick = req.method !== 'HEAD';
   withClickId(deps.clickIds, isClick && link.appendClickId === true, (clickId) => {
     if (isClick) {
       deps.clicks.push({
@@ -39,14 +54,17 @@ export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: 
         at: now,
         ip: clientIp(req, deps.trustedHops),
         userAgent: req.headers['user-agent'] ?? '',
-        referrer: req.headers.referer ?? null,
+        referrer: extras.referrer !== undefined ? extras.referrer : (req.headers.referer ?? null),
       });
     }
+    const { 'Set-Cookie': extraCookie, ...extraHeaders } = extras.headers ?? {};
+    const cookies = combineCookies(extraCookie, choice.setCookie);
     res.writeHead(302, {
+      ...extraHeaders,
       Location: appendClickId(choice.variant?.destination ?? link.destination, clickId),
       'Cache-Control': 'private, max-age=0',
       'Content-Length': '0',
-      ...(choice.setCookie ? { 'Set-Cookie': choice.setCookie } : {}),
+      ...(cookies ? { 'Set-Cookie': cookies } : {}),
     });
     res.end();
   });

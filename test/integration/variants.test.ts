@@ -228,6 +228,16 @@ describe('A/B variants', () => {
       assert.equal(last.variant_id, null);
     });
 
+    it("stops splitting traffic when the owner's plan loses A/B testing, and keeps the variants", async () => {
+      const link = await createLink();
+      await addVariant(link.id, { name: 'A', destination_url: 'https://landing-a.com/' });
+      await stack.services.db('users').where({ id: account.user.id }).update({ plan: 'free' });
+      const res = await follow(link.short_code);
+      assert.equal(res.headers.get('location'), 'https://example.com/primary');
+      assert.equal(res.headers.get('set-cookie'), null);
+      assert.equal((await stack.services.db('link_variants').count({ n: '*' }))[0]?.n, 1);
+    });
+
     it("merges the link's UTM parameters into the variant destination", async () => {
       const link = await createLink();
       await stack.services.db('links').where({ id: link.id }).update({ utm_params: JSON.stringify({ utm_source: 'newsletter', utm_medium: 'email' }) });

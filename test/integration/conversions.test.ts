@@ -281,6 +281,22 @@ describe('Conversion postbacks', () => {
       assert.equal((await stack.services.db('conversions').where({ id: lower.body.conversion_id }).first()).currency, 'EUR');
     });
 
+    it('answers 413 for an oversized postback and records nothing', async () => {
+      const res = await track({ ua: 'x'.repeat(20_000) });
+      assert.equal(res.status, 413);
+      assert.equal(res.body.success, false);
+      assert.equal((await stack.services.db('conversions').count({ n: '*' }))[0]?.n, 0);
+    });
+
+    it('is documented in the OpenAPI document as public', async () => {
+      const doc = await request(stack.url('/api/v1/openapi.json'));
+      const op = doc.body.paths['/api/conversions/track/{token}'].post;
+      assert.deepEqual(op.security, []);
+      assert.deepEqual(Object.keys(op.responses).sort(), ['200', '403', '404', '409', '410', '422']);
+      assert.ok(doc.body.paths['/api/v1/links/{link_id}/variants/{variant_id}'].patch);
+      assert.ok(doc.body.paths['/api/v1/conversion_goals/{id}/rotate_token'].post);
+    });
+
     it('needs no API token', async () => {
       const res = await request(stack.url(`/api/conversions/track/${token}`), { method: 'POST', headers: { authorization: 'Bearer nonsense' }, json: {} });
       assert.equal(res.status, 200);

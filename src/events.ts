@@ -5,6 +5,8 @@
 export interface ClickEvent {
   /** Minted at the edge; the idempotency key of the stored click. */
   id: string;
+  /** Integer click id minted at the edge (links with append_click_id); otherwise the database assigns one. */
+  clickId?: number;
   linkId: number;
   userId: number;
   variantId: number | null;

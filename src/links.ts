@@ -55,6 +55,8 @@ export interface LinkInput {
   utm_params?: Record<string, string>;
   active?: boolean;
   archived?: boolean;
+  /** Conversion attribution: the redirect appends the click id as lt_click (see README). */
+  append_click_id?: boolean;
 }
 
 /** Top-level password: a string sets it, null removes it, absent leaves it. */
@@ -106,6 +108,7 @@ export async function createUserLink(services: Services, owner: Owner, input: Li
     expires_at: input.expires_at ?? null,
     utm_params: input.utm_params ?? {},
     active: input.active ?? true,
+    append_click_id: input.append_click_id ?? false,
   };
   await checkLinkRules(db, owner, input, fields);
   const password_hash = password ? await hashPassword(password) : null;

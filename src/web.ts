@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
 import type { InstallEvent } from './events';
 import type { Services } from './services';
+import { reserveClickIds } from './db/click-ids';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { BadgeCache } from './proxy/badge-cache';
 import { createBadgeHandler } from './proxy/badges';
+import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
 import { EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
 import { createGitProxy, DEFAULT_GIT_PROXY, type GitProxyOptions } from './proxy/git-proxy';
@@ -22,6 +24,7 @@ export interface RunningWeb {
   installs: EventBuffer<InstallEvent>;
   installTracker: InstallTracker;
   linkCache: LinkCache;
+  clickIds: ClickIdBlocks;
   /** Stops accepting, lets in-flight requests finish, then queues every buffered click. */
   close(graceMs?: number): Promise<void>;
 }
@@ -48,10 +51,11 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     options.clickBuffer ?? DEFAULT_CLICK_BUFFER,
   );
   const linkCache = LinkCache.forDatabase(services.db, options.linkCacheTtlMs);
+  const clickIds = new ClickIdBlocks((count) => reserveClickIds(services.db, count), services.logger);
   const invalidations = subscribeLinkInvalidation(services.config, linkCache, services.logger);
   const redirect = createRedirector({
     cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger,
-    config: services.config, redis: services.redis, passwordAttempts: options.passwordAttempts,
+    config: services.config, redis: services.redis, passwordAttempts: options.passwordAttempts, clickIds,
   });
   const installs = new EventBuffer<InstallEvent>(
     async (batch) => {
@@ -84,6 +88,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     installs,
     installTracker: tracker,
     linkCache,
+    clickIds,
     async close(graceMs = 10_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import type { Services } from '../services';
 import { registerCollectionRoutes } from './collections';
+import { registerConversionGoalRoutes } from './conversion-goals';
+import { registerConversionRoutes } from './conversions';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerLinkRoutes } from './links';
@@ -12,6 +14,7 @@ import { ApiRouter } from './route';
 import { registerSettingsRoutes } from './settings';
 import { registerTokenRoutes } from './tokens';
 import { registerWebhookRoutes } from './webhooks';
+import { registerVariantRoutes } from './variants';
 
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
 export function buildApiRouter(): ApiRouter {
@@ -23,6 +26,9 @@ export function buildApiRouter(): ApiRouter {
   registerSettingsRoutes(api);
   registerWebhookRoutes(api);
   registerPackageRoutes(api);
+  registerVariantRoutes(api);
+  registerConversionGoalRoutes(api);
+  registerConversionRoutes(api);
   return api;
 }
 

@@ -128,6 +128,7 @@ const editable = {
   expires_at: instant('Expires at').optional(),
   utm_params: utmParams.optional(),
   active: flag('Active').optional(),
+  append_click_id: flag('Append click id').optional(),
 };
 
 const linkObjectError = { error: (issue: { input?: unknown }) => (issue.input === undefined ? "Link can't be blank" : 'Link must be an object of link fields') };
@@ -195,6 +196,7 @@ export const linkObject = z.object({
   updated_at: z.string(),
   utm_params: z.record(z.string(), z.string()),
   collection_id: z.number().int().nullable(),
+  append_click_id: z.boolean(),
 });
 export type LinkObject = z.infer<typeof linkObject>;
 
@@ -242,6 +244,7 @@ export function presentLink(link: LinkRow, publicBaseUrl: string): LinkObject {
     updated_at: link.updated_at.toISOString(),
     utm_params: link.utm_params,
     collection_id: link.collection_id,
+    append_click_id: link.append_click_id,
   };
 }
 

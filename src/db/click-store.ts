@@ -1,6 +1,8 @@
 import type { Db } from './knex';
 
 export interface ClickRow {
+  /** Set when the edge minted the id (append_click_id links); otherwise the sequence assigns it. */
+  id?: number;
   event_id: string;
   link_id: number;
   user_id: number;
@@ -21,6 +23,7 @@ export interface InsertedClick {
   id: number;
   event_id: string;
   link_id: number;
+  variant_id: number | null;
   clicked_at: Date;
   is_bot: boolean;
 }
@@ -37,7 +40,7 @@ export async function storeClicks(db: Db, clicks: ClickRow[]): Promise<InsertedC
       .insert(clicks)
       .onConflict(['event_id', 'clicked_at'])
       .ignore()
-      .returning(['id', 'event_id', 'link_id', 'clicked_at', 'is_bot'])) as InsertedClick[];
+      .returning(['id', 'event_id', 'link_id', 'variant_id', 'clicked_at', 'is_bot'])) as InsertedClick[];
 
     const perLink = new Map<number, { count: number; last: Date }>();
     for (const click of inserted) {
@@ -63,6 +66,26 @@ export async function storeClicks(db: Db, clicks: ClickRow[]): Promise<InsertedC
         [rows.map(([id]) => id), rows.map(([, e]) => e.count), rows.map(([, e]) => e.last.toISOString())],
       );
     }
+    await countVariantClicks(trx, inserted);
     return inserted;
   });
+}
+
+/**
+ * A/B variants' click_count, moved by the same inserted non-bot rows as the link counters.
+ * Runs after the links' rows are locked in id order, and every variant belongs to one of those
+ * links, so concurrent batches are already serialised here and cannot deadlock.
+ */
+async function countVariantClicks(trx: Db, inserted: InsertedClick[]): Promise<void> {
+  const perVariant = new Map<number, number>();
+  for (const click of inserted) {
+    if (click.is_bot || click.variant_id === null) continue;
+    perVariant.set(click.variant_id, (perVariant.get(click.variant_id) ?? 0) + 1);
+  }
+  if (perVariant.size === 0) return;
+  await trx.raw(
+    `UPDATE link_variants SET click_count = link_variants.click_count + v.n
+     FROM unnest(?::bigint[], ?::int[]) AS v(id, n) WHERE link_variants.id = v.id`,
+    [[...perVariant.keys()], [...perVariant.values()]],
+  );
 }

@@ -17,6 +17,8 @@ export interface LinkRow {
   expires_at: Date | null;
   utm_params: Record<string, string>;
   collection_id: number | null;
+  /** Opt-in: the redirect appends the click id (lt_click) for conversion attribution. */
+  append_click_id: boolean;
   click_count: number;
   last_clicked_at: Date | null;
   created_at: Date;

@@ -1,5 +1,7 @@
 import type { Db } from '../db/knex';
 import { findLinkByCode, type LinkRow } from '../db/link-store';
+import { findActiveVariants, type VariantRow } from '../db/variant-store';
+import type { CachedVariant } from './variant-choice';
 
 /** What the redirector needs of a link, with the UTM-merged destination computed once. */
 export interface CachedLink {
@@ -13,6 +15,10 @@ export interface CachedLink {
   endsAt: number | null;
   expires: boolean;
   expiresAt: number | null;
+  /** Active A/B variants, UTM-merged (variant-choice.ts); none means the destination above. */
+  variants?: CachedVariant[];
+  /** Append the edge-minted click id to the destination as lt_click (conversion attribution). */
+  appendClickId?: boolean;
 }
 
 /** UTM parameters join the destination's query; a parameter the destination already has is kept as the owner wrote it. */
@@ -26,7 +32,7 @@ export function mergeUtm(destination: string, utm: Record<string, string>): stri
   return url.toString();
 }
 
-export function toCachedLink(row: LinkRow): CachedLink {
+export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = []): CachedLink {
   return {
     id: row.id,
     userId: row.user_id,
@@ -38,6 +44,8 @@ export function toCachedLink(row: LinkRow): CachedLink {
     endsAt: row.scheduled_end_at?.getTime() ?? null,
     expires: row.expires,
     expiresAt: row.expires_at?.getTime() ?? null,
+    variants: variants.map((v) => ({ id: v.id, destination: mergeUtm(v.destination_url, row.utm_params), weight: v.weight })),
+    appendClickId: row.append_click_id === true,
   };
 }
 
@@ -68,7 +76,7 @@ export class LinkCache {
   static forDatabase(db: Db, ttlMs?: number): LinkCache {
     return new LinkCache(async (code) => {
       const row = await findLinkByCode(db, code);
-      return row ? toCachedLink(row) : null;
+      return row ? toCachedLink(row, await findActiveVariants(db, row.id)) : null;
     }, ttlMs);
   }
 

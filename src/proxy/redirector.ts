@@ -1,15 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { ClickBuffer } from './click-buffer';
-import { clientIp } from './client-ip';
+import type { ClickIdBlocks } from './click-ids';
 import type { CachedLink, LinkCache } from './link-cache';
 import { judgeLink } from './link-rules';
 import { sendGone, sendNotFound, sendUnavailable } from './pages';
 import { DEFAULT_ATTEMPT_LIMITS, PasswordAttempts, type AttemptLimits } from './password-attempts';
 import { createPasswordGate } from './password-gate';
+import { sendRedirect } from './send-redirect';
 
 export interface RedirectorDeps {
   cache: LinkCache;
@@ -20,9 +20,9 @@ export interface RedirectorDeps {
   /** Counts password attempts; only protected links ever touch it. */
   redis: Redis;
   passwordAttempts?: AttemptLimits;
+  /** Edge-minted integer click ids, for links with append_click_id. */
+  clickIds?: ClickIdBlocks;
 }
-
-const REDIRECT_CACHE_CONTROL = 'private, max-age=0';
 
 /**
  * GET /:short_code — the hot path. A cache hit answers synchronously: judge, stamp the click,
@@ -30,24 +30,9 @@ const REDIRECT_CACHE_CONTROL = 'private, max-age=0';
  * POST /:short_code is the password form's answer (password-gate.ts).
  */
 export function createRedirector(deps: RedirectorDeps) {
-  function pushClick(req: IncomingMessage, link: CachedLink, now: number, referrer: string | null): void {
-    deps.clicks.push({
-      id: randomUUID(),
-      linkId: link.id,
-      userId: link.userId,
-      variantId: null,
-      at: now,
-      ip: clientIp(req, deps.trustedHops),
-      userAgent: req.headers['user-agent'] ?? '',
-      referrer,
-    });
-  }
-
-  /** 302 after a password (GET with its cookie, or the form's POST): the click counts, HEAD does not. */
+  /** 302 after a password (GET with its cookie, or the form's POST): variants, click ids and the click as for any redirect. */
   function redirectThroughGate(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers: Record<string, string> = {}): void {
-    if (req.method !== 'HEAD') pushClick(req, link, now, referrer);
-    res.writeHead(302, { Location: link.destination, 'Cache-Control': REDIRECT_CACHE_CONTROL, 'Content-Length': '0', ...headers });
-    res.end();
+    sendRedirect(deps, req, res, link, now, { referrer, headers });
   }
 
   const password = createPasswordGate({
@@ -79,9 +64,8 @@ export function createRedirector(deps: RedirectorDeps) {
           res.end();
           return;
         }
-        if (req.method === 'GET') pushClick(req, verdict.link, now, req.headers.referer ?? null);
-        res.writeHead(302, { Location: verdict.link.destination, 'Cache-Control': REDIRECT_CACHE_CONTROL, 'Content-Length': '0' });
-        res.end();
+        // Variant choice, click id and the click event itself: send-redirect.ts.
+        sendRedirect(deps, req, res, verdict.link, now);
     }
   }
 

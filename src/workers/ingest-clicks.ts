@@ -9,6 +9,7 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
   const agent = parseAgent(event.userAgent);
   const place = locate(event.ip);
   return {
+    ...(event.clickId !== undefined ? { id: event.clickId } : {}),
     event_id: event.id,
     link_id: event.linkId,
     user_id: event.userId,

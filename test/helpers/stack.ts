@@ -55,6 +55,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all(QUEUE_NAMES.map((name) => services.queues.queue(name).obliterate({ force: true })));
       await deleteKeys(services.redis, `${config.redisPrefix}:*`);
       await truncateAll(services.db);
+      // The truncate restarts the clicks id sequence: ids reserved from it before are reissued.
+      web.clickIds.discard();
     },
     async stop() {
       await web.close(1000);

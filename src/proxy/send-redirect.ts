@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClickBuffer } from './click-buffer';
+import { appendClickId, withClickId, type ClickIdBlocks } from './click-ids';
+import { clientIp } from './client-ip';
+import type { CachedLink } from './link-cache';
+import { decideVariant } from './variant-choice';
+
+export interface SendRedirectDeps {
+  clicks: ClickBuffer;
+  trustedHops: number;
+  /** Edge-minted integer click ids, for links with append_click_id. */
+  clickIds?: ClickIdBlocks;
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const end = url.indexOf('?');
+  return end === -1 ? url : url.slice(0, end);
+}
+
+export interface RedirectExtras {
+  /** The referrer to record, when it is not this request's (e.g. carried through a password form). */
+  referrer?: string | null;
+  /** More response headers (e.g. a password cookie); Set-Cookie values are combined with the variant's. */
+  headers?: Record<string, string>;
+}
+
+function combineCookies(...cookies: Array<string | null | undefined>): string[] | undefined {
+  const present = cookies.filter((c): c is string => typeof c === 'string' && c.length > 0);
+  return present.length > 0 ? present : undefined;
+}
+
+/**
+ * The 302 for a link that may be followed: choose the destination (an A/B variant — the
+ * visitor's remembered one or a weighted pick — or the link's own), stamp the click (with its
+ * variant and, for opted-in links, an edge-minted click id), hand it to the batch buffer
+ * without waiting, answer. HEAD requests are answered alike but are not clicks. Also the
+ * redirect after a password form (extras carry its referrer and cookie), so protected links
+ * split traffic and carry click ids like any other.
+ */
+export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, extras: RedirectExtras = {}): void {
+  const choice = decideVariant(link.id, link.variants ?? [], req.headers.cookie, pathOf(req), Math.random());
+  // GET, or a form's POST that ends in this redirect; HEAD only looks.
+  const isClick = req.method !== 'HEAD';
+  withClickId(deps.clickIds, isClick && link.appendClickId === true, (clickId) => {
+    if (isClick) {
+      deps.clicks.push({
+        id: randomUUID(),
+        ...(clickId !== undefined ? { clickId } : {}),
+        linkId: link.id,
+        userId: link.userId,
+        variantId: choice.variant?.id ?? null,
+        at: now,
+        ip: clientIp(req, deps.trustedHops),
+        userAgent: req.headers['user-agent'] ?? '',
+        referrer: extras.referrer !== undefined ? extras.referrer : (req.headers.referer ?? null),
+      });
+    }
+    const { 'Set-Cookie': extraCookie, ...extraHeaders } = extras.headers ?? {};
+    const cookies = combineCookies(extraCookie, choice.setCookie);
+    res.writeHead(302, {
+      ...extraHeaders,
+      Location: appendClickId(choice.variant?.destination ?? link.destination, clickId),
+      'Cache-Control': 'private, max-age=0',
+      'Content-Length': '0',
+      ...(cookies ? { 'Set-Cookie': cookies } : {}),
+    });
+    res.end();
+  });
+}

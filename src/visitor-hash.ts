@@ -1,0 +1,41 @@
+import { isIP } from 'node:net';
+import { keyedHash } from './secrets';
+
+/**
+ * The keyed visitor hashes, for code in the web process: enrichment.ts computes the same
+ * values in workers but loads the geoip database on import, which the API must not do.
+ * A unit test pins both to the same output.
+ */
+export function hashIp(appSecret: string, ip: string): string {
+  return keyedHash(appSecret, 'ip', ip);
+}
+
+export function hashUserAgent(appSecret: string, userAgent: string): string {
+  return keyedHash(appSecret, 'ua', userAgent);
+}
+
+/**
+ * An address in the form the edge records it (see proxy/client-ip.ts): IPv4-mapped IPv6 as
+ * plain IPv4 and IPv6 in its canonical lower-case compressed form, so an address reported by a
+ * merchant's server hashes like the one the visitor's request came from. Undefined if not an IP.
+ */
+export function canonicalIp(value: string): string | undefined {
+  const trimmed = value.trim();
+  const kind = isIP(trimmed);
+  if (kind === 4) return trimmed;
+  if (kind !== 6) return undefined;
+  let canonical: string;
+  try {
+    canonical = new URL(`http://[${trimmed}]/`).hostname.slice(1, -1);
+  } catch {
+    // Scoped addresses (fe80::1%eth0) are valid IPs but not valid URL hosts: keep them as given.
+    return trimmed.toLowerCase();
+  }
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (mapped) {
+    const high = parseInt(mapped[1] as string, 16);
+    const low = parseInt(mapped[2] as string, 16);
+    return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+  }
+  return canonical;
+}

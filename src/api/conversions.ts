@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { attributeConversion, formatTimeToConvert } from '../attribution';
 import { findGoalByTokenHash } from '../db/conversion-goal-store';
 import { insertConversion } from '../db/conversion-store';
+import { emitWebhook } from '../webhooks/emit';
 import { hashPostbackToken, POSTBACK_TOKEN_PATTERN } from '../postback-tokens';
 import { clientIp } from '../proxy/client-ip';
 import { postbackResponse, postbackBody } from './conversions.schema';
@@ -57,14 +58,23 @@ export function registerConversionRoutes(api: ApiRouter): void {
         attributed: click !== undefined,
       });
       if (!stored) throw new ApiError(409, 'Duplicate conversion: this order_id has already been tracked for this goal');
-      // conversion.tracked webhook: emit here (webhooks engineer's function), after the insert.
-      res.json({
-        success: true,
-        conversion_id: stored.id,
-        attributed: click !== undefined,
-        value: stored.value,
-        time_to_convert: click ? formatTimeToConvert(stored.converted_at.getTime() - click.clicked_at.getTime()) : null,
+      const timeToConvert = click ? formatTimeToConvert(stored.converted_at.getTime() - click.clicked_at.getTime()) : null;
+      await emitWebhook(services, owner.id, 'conversion.tracked', {
+        conversion: {
+          id: stored.id,
+          goal: { id: goal.id, name: goal.name },
+          order_id: body.order_id ?? null,
+          value: stored.value,
+          currency: body.currency ?? goal.currency,
+          attributed: click !== undefined,
+          link_id: click?.link_id ?? null,
+          click_id: click?.id ?? null,
+          variant_id: click?.variant_id ?? null,
+          time_to_convert: timeToConvert,
+          converted_at: stored.converted_at.toISOString(),
+        },
       });
+      res.json({ success: true, conversion_id: stored.id, attributed: click !== undefined, value: stored.value, time_to_convert: timeToConvert });
     },
   });
 }

@@ -8,6 +8,20 @@ import { randomBytes } from 'node:crypto';
 export const WEBHOOK_EVENTS = ['link.created', 'link.updated', 'link.clicked', 'conversion.tracked', 'subscription.updated'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
+export interface ConversionSummary {
+  id: number;
+  goal: { id: number; name: string };
+  order_id: string | null;
+  value: number | null;
+  currency: string;
+  attributed: boolean;
+  link_id: number | null;
+  click_id: number | null;
+  variant_id: number | null;
+  time_to_convert: string | null;
+  converted_at: string;
+}
+
 export interface LinkSummary {
   id: number;
   short_code: string;
@@ -34,7 +48,7 @@ export interface WebhookEventData {
   'link.updated': { link: LinkSummary & object };
   'link.clicked': ClickedData;
   /** Shaped by the conversions module; `conversion.id` is the one field receivers can rely on. */
-  'conversion.tracked': { conversion: { id: number } & object } & object;
+  'conversion.tracked': { conversion: ConversionSummary };
   'subscription.updated': { subscription: { plan: string; previous_plan: string; updated_at: string } };
 }
 

@@ -194,6 +194,36 @@ describe('Webhook delivery', () => {
     assert.equal(receiver.received.length, 1);
   });
 
+  it('fires link.updated when a link is edited and when it is archived', async () => {
+    await configure(receiver.url);
+    const link = await createLink('Before');
+    await request(stack.url(`/api/v1/links/${link.id}`), { method: 'PATCH', headers: account.auth, json: { link: { title: 'After' } } });
+    await request(stack.url(`/api/v1/links/${link.id}`), { method: 'DELETE', headers: account.auth });
+    await waitFor(() => receiver.received.length === 3, { what: 'three deliveries' });
+    const events = receiver.received.map((got) => JSON.parse(got.rawBody) as { event: string; data: { link: { title: string; archived: boolean } } });
+    const updates = events.filter((e) => e.event === 'link.updated');
+    assert.equal(updates.length, 2);
+    assert.ok(updates.some((e) => e.data.link.title === 'After' && !e.data.link.archived));
+    assert.ok(updates.some((e) => e.data.link.archived));
+  });
+
+  it('fires conversion.tracked when a postback is recorded', async () => {
+    await configure(receiver.url);
+    const goal = await request(stack.url('/api/v1/conversion_goals'), { method: 'POST', headers: account.auth, json: { conversion_goal: { name: 'Purchase', currency: 'EUR' } } });
+    assert.equal(goal.status, 201, JSON.stringify(goal.body));
+    const token = goal.body.conversion_goal.postback_token;
+    const tracked = await request(stack.url(`/api/conversions/track/${token}`), { method: 'POST', json: { value: 12.5, order_id: 'ORDER-1' } });
+    assert.equal(tracked.status, 200, JSON.stringify(tracked.body));
+    const [got] = await waitFor(() => receiver.received.length === 1 && receiver.received, { what: 'conversion.tracked' });
+    const payload = JSON.parse(got?.rawBody ?? '{}');
+    assert.equal(payload.event, 'conversion.tracked');
+    assert.equal(payload.data.conversion.id, tracked.body.conversion_id);
+    assert.equal(payload.data.conversion.order_id, 'ORDER-1');
+    assert.equal(payload.data.conversion.value, 12.5);
+    assert.equal(payload.data.conversion.attributed, false);
+    assert.equal(payload.data.conversion.goal.name, 'Purchase');
+  });
+
   it('sends nothing for users without a webhook URL or without the enterprise plan', async () => {
     const pro = await createAccount(stack.services, { plan: 'pro' });
     await stack.services.db('users').where({ id: pro.user.id }).update({ webhook_url: receiver.url });

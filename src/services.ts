@@ -28,7 +28,7 @@ export function createServices(config: Config, options: { logger?: Logger; dbPoo
     logger,
     db: createDb(config.databaseUrl, { max: options.dbPoolMax ?? 10 }),
     redis,
-    queues: new QueueRegistry(redis, bullPrefix(config.redisPrefix)),
+    queues: new QueueRegistry(redis, bullPrefix(config.redisPrefix), (queue, err) => logger.warn({ category: 'queues', queue, err: err.message }, 'queue connection error')),
   };
 }
 

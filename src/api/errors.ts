@@ -71,12 +71,17 @@ export function sendError(req: Request, res: import('express').Response, err: Ap
   res.status(err.status).json(errorBody(surfaceOf(req.path), err.status, err.message, err.errors));
 }
 
+/** The matched route's pattern, never the concrete path: paths can carry secrets (postback tokens). */
+function routePattern(req: Request): string {
+  return (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = classify(err);
     if (res.headersSent) {
       // A streamed response failed midway: the client sees a truncated body; all we can do is log.
-      logger.error({ category: 'api', err, route: req.path }, 'response failed after headers were sent');
+      logger.error({ category: 'api', err, route: routePattern(req) }, 'response failed after headers were sent');
       res.destroy();
       return;
     }
@@ -84,7 +89,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(req, res, known);
       return;
     }
-    logger.error({ category: 'api', err, method: req.method, route: req.path }, 'unhandled API error');
+    logger.error({ category: 'api', err, method: req.method, route: routePattern(req) }, 'unhandled API error');
     sendError(req, res, new ApiError(500, 'Internal server error'));
   };
 }

@@ -70,12 +70,18 @@ export function bullPrefix(redisPrefix: string): string {
 export class QueueRegistry {
   private readonly queues = new Map<QueueName, Queue>();
 
-  constructor(private readonly connection: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+    /** Connection trouble is reported here instead of BullMQ printing it to stderr. */
+    private readonly onError: (queue: QueueName, err: Error) => void = () => {},
+  ) {}
 
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: this.prefix, defaultJobOptions: QUEUE_DEFAULTS[name] });
+      queue.on('error', (err) => this.onError(name, err));
       this.queues.set(name, queue);
     }
     return queue;

@@ -16,8 +16,8 @@ export function httpUrl(field: string) {
   return z
     .string({ error: `${field} can't be blank` })
     .trim()
-    .min(1, `${field} can't be blank`)
-    .max(2048, `${field} is too long (maximum is 2048 characters)`)
+    .min(1, { message: `${field} can't be blank`, abort: true })
+    .max(2048, { message: `${field} is too long (maximum is 2048 characters)`, abort: true })
     .refine((value) => {
       try {
         const url = new URL(value);

@@ -2,7 +2,10 @@ import express, { type Express } from 'express';
 import type { Services } from '../services';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
+import { registerJobRoutes } from './jobs';
+import { registerLinkJobRoutes } from './link-jobs';
 import { registerLinkRoutes } from './links';
+import { registerPackageExportRoutes } from './package-export';
 import { buildOpenApiDocument } from './openapi';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
@@ -12,7 +15,11 @@ import { registerTokenRoutes } from './tokens';
 export function buildApiRouter(): ApiRouter {
   const api = new ApiRouter();
   registerTokenRoutes(api);
+  // Before the links resource: its /api/v1/links/:id would take "export" and "bulk_import".
+  registerLinkJobRoutes(api);
   registerLinkRoutes(api);
+  registerJobRoutes(api);
+  registerPackageExportRoutes(api);
   return api;
 }
 

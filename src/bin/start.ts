@@ -1,6 +1,7 @@
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
 import { startWorkers } from '../workers/run';
+import { scheduleJobMaintenance } from '../jobs/schedule';
 import { configOrExit, onShutdown, processLogger } from './lifecycle';
 import { release } from './release';
 
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const services = createServices(config, { logger: processLogger(config, 'linktally') });
   const workers = startWorkers(services);
+  // Repeating jobs are registered by worker processes only; an upsert, so every worker may.
+  scheduleJobMaintenance(services).catch((err: unknown) => services.logger.error({ category: 'jobs', err: (err as Error).message }, 'could not schedule job maintenance'));
   const web = await startWeb(services);
   onShutdown(services.logger, async () => {
     await web.close();

@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClickEvent } from '../events';
+import type { ExportSpec } from '../jobs/export-spec';
 
 /**
  * The one queue registry: every queue's name, every job's typed payload and the queue it runs
@@ -8,16 +9,23 @@ import type { ClickEvent } from '../events';
  * the worker process constructs BullMQ Workers (src/workers/run.ts).
  */
 
-export const QUEUE_NAMES = ['clicks'] as const;
+export const QUEUE_NAMES = ['clicks', 'imports', 'exports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
   'ingest-clicks': { events: ClickEvent[] };
+  // Heavy jobs carry only their run's id (the CSV itself waits in PostgreSQL, job_runs.input).
+  'import-links': { runId: string };
+  'build-export': { runId: string; userId: number; spec: ExportSpec };
+  'prune-jobs': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'ingest-clicks': 'clicks',
+  'import-links': 'imports',
+  'build-export': 'exports',
+  'prune-jobs': 'exports',
 };
 
 const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
@@ -27,6 +35,20 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
     backoff: { type: 'exponential', delay: 500 },
     removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },
+  },
+  // Imports and exports keep their state and results in PostgreSQL (job_runs), so Redis
+  // forgets them once done. Retries are safe: see workers/import-links.ts, build-export.ts.
+  imports: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+  exports: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
   },
 };
 

@@ -10,14 +10,17 @@ export async function importedRows(db: Db, runId: string, rows?: number[]): Prom
   return new Map(found.map((r) => [r.row, r.link_id]));
 }
 
-export async function recordImportedRow(trx: Knex.Transaction, runId: string, row: number, linkId: number): Promise<void> {
-  await trx('job_import_rows').insert({ run_id: runId, row, link_id: linkId });
+/** One statement for a chunk's rows; the (run, row) key refuses a row recorded twice. */
+export async function recordImportedRows(trx: Knex.Transaction, runId: string, rows: Array<{ row: number; linkId: number }>): Promise<void> {
+  if (rows.length === 0) return;
+  await trx('job_import_rows').insert(rows.map((r) => ({ run_id: runId, row: r.row, link_id: r.linkId })));
 }
 
 /**
- * Serialises attempts of one run for the rest of the transaction: a second worker running the
- * same run (a stalled job handed over) waits here, then sees the rows the first one committed.
+ * Serialises attempts on one chunk of a run (named by its first row) until the transaction
+ * ends: a second worker running the same run (a stalled job handed over) waits here, then sees
+ * the rows the first one committed.
  */
-export async function lockImportRun(trx: Knex.Transaction, runId: string): Promise<void> {
-  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`import:${runId}`]);
+export async function lockImportRun(trx: Knex.Transaction, runId: string, firstRow: number): Promise<void> {
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [`import:${runId}:${firstRow}`]);
 }

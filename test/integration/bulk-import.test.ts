@@ -160,6 +160,24 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
     assert.equal(finished.input, null, 'the CSV is not kept once the run is done');
   });
 
+  it('fails only the racing row when another request takes its short code mid-import', async () => {
+    const db = stack.services.db;
+    const run = await createRun(db, { userId: account.user.id, kind: 'import-links', input: 'destination_url,short_code\nhttps://a.example,before\nhttps://b.example,race\nhttps://c.example,after' });
+    // Another writer holds "race" uncommitted: the import's insert of it waits, then conflicts.
+    const other = await db.transaction();
+    await other('links').insert({ user_id: account.user.id, short_code: 'race', destination_url: 'https://other.example' });
+    const importing = importLinks(stack.services, { runId: run.id });
+    await waitFor(async () => {
+      const { rows } = await db.raw("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+      return rows.length > 0;
+    }, { what: 'the import to wait on the other writer' });
+    await other.commit();
+    const result = await importing;
+    assert.deepEqual(result?.errors, [{ row: 2, error: 'Short code has already been taken', errors: ['Short code has already been taken'] }]);
+    assert.deepEqual(result?.links.map((l) => l.short_code), ['before', 'after']);
+    assert.equal(await linkCount(), 3);
+  });
+
   it('answers 202 with a status URL when the import outlasts the wait, then serves the result there', async () => {
     setJobWaitBound(stack.services, 0);
     const imports = stack.workers?.workers.find((w) => w.name === 'imports');

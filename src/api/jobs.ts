@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { findUserRun, type JobRun } from '../db/job-store';
 import { LINK_SIDE_KINDS } from '../jobs/kinds';
+import { reconcileRun } from '../jobs/reconcile';
 import { sendStoredFile, statusUrl } from '../jobs/respond';
 import type { Services } from '../services';
 import type { ExportResult } from '../workers/build-export';
@@ -57,13 +58,13 @@ function presentRun(services: Services, run: JobRun): object {
 async function findLinkSideRun(services: Services, userId: number, id: string): Promise<JobRun> {
   const run = await findUserRun(services.db, userId, id);
   if (!run || !LINK_SIDE_KINDS.includes(run.kind)) throw new ApiError(404, 'Job not found');
-  return run;
+  return reconcileRun(services, run);
 }
 
 async function findPackageRun(services: Services, userId: number, slug: string, id: string): Promise<JobRun> {
   const run = await findUserRun(services.db, userId, id);
   if (!run || run.kind !== 'export-package' || run.params.slug !== slug) throw new ApiError(404, 'Export job not found');
-  return run;
+  return reconcileRun(services, run);
 }
 
 /** 409 until the run has a file; a run that never makes one (an import) has none to download. */

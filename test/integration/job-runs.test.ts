@@ -84,6 +84,17 @@ describe('Job runs and stored files', () => {
     assert.equal(download.status, 404);
   });
 
+  it('reports a run failed when its job is gone from the queue, and leaves a queued one alone', async () => {
+    const lost = await createRun(stack.services.db, { userId: account.user.id, kind: 'export-links' });
+    const res = await request(stack.url(`/api/v1/jobs/${lost.id}`), { headers: account.auth });
+    assert.equal(res.body.status, 'failed');
+
+    const waiting = await createRun(stack.services.db, { userId: account.user.id, kind: 'export-links' });
+    await stack.services.queues.add('build-export', { runId: waiting.id, userId: account.user.id, spec: { kind: 'links', fileName: 'x.csv', filters: {} } }, { jobId: waiting.id });
+    const queued = await request(stack.url(`/api/v1/jobs/${waiting.id}`), { headers: account.auth });
+    assert.equal(queued.body.status, 'queued');
+  });
+
   it('registers one hourly prune schedule however many worker processes start', async () => {
     await scheduleJobMaintenance(stack.services);
     await scheduleJobMaintenance(stack.services);

@@ -12,7 +12,7 @@ export const bulkImportBody = z.object({
     .string({ error: "Csv can't be blank" })
     .refine((csv) => csv.trim().length > 0, "Csv can't be blank")
     .refine((csv) => readHeader(csv).includes('destination_url'), 'Csv must start with a header row naming its columns, including destination_url')
-    .refine((csv) => csv.trim().includes('\n'), 'Csv has a header row but no rows to import')
+    .refine((csv) => /[\r\n]/.test(csv.trim()), 'Csv has a header row but no rows to import')
     .refine((csv) => roughRowCount(csv) <= MAX_IMPORT_ROWS, `Csv has too many rows (maximum is ${MAX_IMPORT_ROWS.toLocaleString('en-US')} per import)`),
 });
 

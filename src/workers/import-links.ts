@@ -4,17 +4,10 @@ import { importedRows } from '../db/import-row-store';
 import { completeRun, loadRunInput } from '../db/job-store';
 import type { LinkRow } from '../db/link-store';
 import { importChunk, type PendingRow } from '../jobs/import-chunk';
-import { parseImportCsv } from '../jobs/import-csv';
-import { validateImportRow } from '../jobs/import-row';
+import { planImport, rowError, type ImportRowError } from '../jobs/import-plan';
 import { runJob } from '../jobs/run-job';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
-
-export interface ImportRowError {
-  row: number;
-  error: string;
-  errors: string[];
-}
 
 export interface ImportResult {
   success: true;
@@ -28,32 +21,6 @@ export interface ImportResult {
 const ROWS_PER_TRANSACTION = 250;
 /** Chunks written at once: hides round-trip latency; each takes one pooled connection. */
 const PARALLEL_CHUNKS = 3;
-
-function rowError(row: number, errors: string[]): ImportRowError {
-  return { row, error: errors.join('; '), errors };
-}
-
-/** Validates every row and fails later rows that repeat a short code of an earlier one. */
-function planImport(csv: string): { total: number; pending: PendingRow[]; errors: ImportRowError[] } {
-  const rows = parseImportCsv(csv);
-  const pending: PendingRow[] = [];
-  const errors: ImportRowError[] = [];
-  const codes = new Set<string>();
-  for (const { row, cells, problem } of rows) {
-    if (problem) {
-      errors.push(rowError(row, [problem]));
-      continue;
-    }
-    const outcome = validateImportRow(cells);
-    if (!outcome.ok) errors.push(rowError(row, outcome.errors));
-    else if (outcome.link.short_code && codes.has(outcome.link.short_code)) errors.push(rowError(row, ['Short code has already been taken']));
-    else {
-      if (outcome.link.short_code) codes.add(outcome.link.short_code);
-      pending.push({ row, link: outcome.link });
-    }
-  }
-  return { total: rows.length, pending, errors };
-}
 
 async function presentCreated(services: Services, created: Map<number, number>): Promise<LinkObject[]> {
   const rows = (await services.db('links').select('*').whereRaw('id = ANY(?)', [[...created.values()]])) as LinkRow[];
@@ -76,23 +43,28 @@ export async function importLinks(services: Services, data: JobPayloads['import-
     const csv = await loadRunInput(services.db, run.id);
     if (csv === null) throw new Error(`Import run ${run.id} has no input`);
     const plan = planImport(csv);
-    const done = await importedRows(services.db, run.id);
-    const created = new Map<number, number>();
+    // Rows an earlier attempt of this run committed are done: reported, never redone.
+    const created = await importedRows(services.db, run.id);
     const errors = [...plan.errors];
     // Chunks are cut from the plan, not from what is left, so every attempt of the run cuts the
     // same chunks and two attempts on one chunk meet at its lock (see import-chunk.ts).
     const chunks: PendingRow[][] = [];
     for (let i = 0; i < plan.pending.length; i += ROWS_PER_TRANSACTION) chunks.push(plan.pending.slice(i, i + ROWS_PER_TRANSACTION));
-    const left = chunks.filter((chunk) => chunk.some((p) => !done.has(p.row)));
-    for (const chunk of chunks) for (const p of chunk) if (done.has(p.row)) created.set(p.row, done.get(p.row) ?? 0);
+    const left = chunks.filter((chunk) => chunk.some((p) => !created.has(p.row)));
     const next = async (): Promise<void> => {
       for (let chunk = left.shift(); chunk; chunk = left.shift()) {
-        const outcome = await importChunk(services, run.user_id, run.id, chunk);
+        const outcome = await importChunk(services, run.user_id, run.id, chunk).catch((err: unknown) => {
+          left.length = 0; // one chunk failed: the others stop taking work, the attempt fails
+          throw err;
+        });
         for (const [row, linkId] of outcome.created) created.set(row, linkId);
         errors.push(...outcome.failed.map((f) => rowError(f.row, f.errors)));
       }
     };
-    await Promise.all(Array.from({ length: PARALLEL_CHUNKS }, next));
+    // Settled, not all: the attempt ends only once no chunk is still writing.
+    const lanes = await Promise.allSettled(Array.from({ length: PARALLEL_CHUNKS }, next));
+    const broken = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
+    if (broken) throw broken.reason;
     const links = await presentCreated(services, created);
     errors.sort((a, b) => a.row - b.row);
     const result: ImportResult = {

@@ -139,6 +139,14 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
     assert.equal(Number((await stack.services.db('job_runs').count({ n: '*' }))[0]?.n), 0);
   });
 
+  it('answers 413 for a body over 16 MB and imports nothing', async () => {
+    const csv = `destination_url,title\n${'https://example.com/x,'.padEnd(1000, 't').concat('\n').repeat(17_000)}`;
+    const res = await importCsv(csv);
+    assert.equal(res.status, 413);
+    assert.deepEqual(res.body, { success: false, error: 'Request body is too large' });
+    assert.equal(await linkCount(), 0);
+  });
+
   it('creates each link once when the processor runs again after a crash, or twice at once', async () => {
     const csv = `destination_url,short_code\n${Array.from({ length: 120 }, (_, i) => `https://example.com/${i},code-${i}`).join('\n')}\nnot-a-url,bad`;
     const run = await createRun(stack.services.db, { userId: account.user.id, kind: 'import-links', input: csv });

@@ -57,6 +57,14 @@ describe('Job runs and stored files', () => {
     assert.equal(kept.status, 200);
   });
 
+  it('leaves no file behind when an export fails midway, and marks the run failed', async () => {
+    const run = await createRun(stack.services.db, { userId: account.user.id, kind: 'export-package', params: { slug: 'gone' } });
+    const spec = { kind: 'package' as const, fileName: 'gone.json', packageId: 999_999, format: 'json' as const, days: 30, startDate: new Date(0).toISOString(), endDate: new Date().toISOString() };
+    await assert.rejects(buildExport(stack.services, { runId: run.id, userId: account.user.id, spec }), /no longer exists/);
+    assert.equal(await count('job_files'), 0);
+    assert.equal((await stack.services.db('job_runs').where({ id: run.id }).first()).status, 'failed');
+  });
+
   it('builds a run once: a duplicate delivery after completion changes nothing', async () => {
     const run = await createRun(stack.services.db, { userId: account.user.id, kind: 'export-links' });
     const payload = { runId: run.id, userId: account.user.id, spec: { kind: 'links' as const, fileName: 'x.csv', filters: {} } };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findUserRun, type JobRun } from '../db/job-store';
+import { findUserRun, listUserRuns, type JobRun } from '../db/job-store';
 import { LINK_SIDE_KINDS } from '../jobs/kinds';
 import { reconcileRun } from '../jobs/reconcile';
 import { sendStoredFile, statusUrl } from '../jobs/respond';
@@ -35,6 +35,21 @@ export const jobStatusFields = {
 function exportFile(run: JobRun): ExportResult | undefined {
   const result = run.result as Partial<ExportResult> | null;
   return run.status === 'completed' && typeof result?.file_id === 'string' ? (result as ExportResult) : undefined;
+}
+
+/** A run in a list: no params or result (an import's result can be megabytes); fetch the run for those. */
+function summariseRun(services: Services, run: JobRun): object {
+  const url = statusUrl(services, run);
+  return {
+    job_id: run.id,
+    kind: run.kind,
+    status: run.status,
+    status_url: url,
+    error: run.error,
+    created_at: run.created_at.toISOString(),
+    finished_at: run.finished_at?.toISOString() ?? null,
+    expires_at: run.expires_at.toISOString(),
+  };
 }
 
 function presentRun(services: Services, run: JobRun): object {
@@ -76,6 +91,24 @@ function fileOf(run: JobRun): ExportResult {
 }
 
 export function registerJobRoutes(api: ApiRouter): void {
+  api.add({
+    method: 'get',
+    path: '/api/v1/jobs',
+    tag: 'Jobs',
+    summary: 'Recent bulk imports and link exports (last 24 hours), newest first',
+    auth: 'links:read',
+    responses: {
+      200: {
+        description: 'Up to 50 jobs; a client whose request was cut off mid-wait finds its job here',
+        schema: z.object({ success: z.literal(true), jobs: z.array(z.object({ job_id: z.string(), kind: z.string(), status: z.string(), status_url: z.string() }).loose()) }),
+      },
+    },
+    handler: async ({ auth, res, services }) => {
+      const runs = await listUserRuns(services.db, auth.user.id, LINK_SIDE_KINDS, 50);
+      res.json({ success: true, jobs: runs.map((run) => summariseRun(services, run)) });
+    },
+  });
+
   api.add({
     method: 'get',
     path: '/api/v1/jobs/:id',

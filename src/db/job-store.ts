@@ -46,6 +46,17 @@ export async function findUserRun(db: Db, userId: number, id: string): Promise<J
   return db('job_runs').select(RUN_COLUMNS).where({ id, user_id: userId }).where('expires_at', '>', db.fn.now()).first();
 }
 
+/** A user's live runs of the given kinds, newest first, without their (possibly large) results. */
+export async function listUserRuns(db: Db, userId: number, kinds: readonly JobKind[], limit: number): Promise<JobRun[]> {
+  return db('job_runs')
+    .select(RUN_COLUMNS.filter((c) => c !== 'result'))
+    .where({ user_id: userId })
+    .whereIn('kind', kinds)
+    .where('expires_at', '>', db.fn.now())
+    .orderBy('created_at', 'desc')
+    .limit(limit);
+}
+
 export async function findRun(db: Db, id: string): Promise<JobRun | undefined> {
   return db('job_runs').select(RUN_COLUMNS).where({ id }).first();
 }

@@ -156,8 +156,12 @@ describe('Links CSV export (GET /api/v1/links/export)', () => {
     assert.match(file.headers.get('content-disposition') ?? '', /^attachment; filename="pvtlnk-links-\d{4}-\d\d-\d\d\.csv"$/);
     assert.deepEqual(codes(await file.text()), ['slow']);
 
+    const listed = await request(stack.url('/api/v1/jobs'), { headers: account.auth });
+    assert.deepEqual(listed.body.jobs.map((j: { job_id: string; status: string }) => [j.job_id, j.status]), [[accepted.body.job_id, 'completed']]);
+
     const stranger = await createAccount(stack.services);
     assert.equal((await request(done.download_url, { headers: stranger.auth })).status, 404);
+    assert.deepEqual((await request(stack.url('/api/v1/jobs'), { headers: stranger.auth })).body, { success: true, jobs: [] });
     assert.equal((await request(stack.url('/api/v1/jobs/not-a-uuid'), { headers: account.auth })).status, 404);
   });
 

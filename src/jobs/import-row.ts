@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { linkFields } from '../api/links.schema';
+import { createLinkBody } from '../api/links.schema';
 import { formatIssues } from '../api/route';
 
 /**
  * One bulk-import CSV row → the fields of a new link, or the reasons it cannot be one.
  * CSV cells are text, so this file owns the CSV spelling of each column (booleans, tag lists,
  * times); the rules of the fields themselves (URL safety, short code format, lengths) are the
- * API's own `linkFields`, applied to the converted values, so an import accepts exactly what
- * POST /api/v1/links accepts.
+ * API's own: each converted row is checked as the body of POST /api/v1/links would be
+ * (`createLinkBody`), so an import accepts exactly what that endpoint accepts.
  */
 
 export const IMPORT_COLUMNS = [
@@ -85,25 +85,28 @@ export function validateImportRow(raw: Record<string, unknown>): RowOutcome {
   const row = csvRow.safeParse(cells);
   const typed = row.success ? row.data : undefined;
   // The shared field rules see the row as the JSON API would receive it.
-  const shared = linkFields.safeParse({
-    destination_url: cells.destination_url,
-    short_code: cells.short_code,
-    title: cells.title,
-    ...(typed?.description !== undefined ? { description: typed.description } : {}),
-    ...(typed?.tags !== undefined ? { tags: typed.tags } : {}),
-    ...(typed?.active !== undefined ? { active: typed.active } : {}),
-    ...(typed?.scheduled_start_at ? { scheduled_start_at: typed.scheduled_start_at.toISOString() } : {}),
-    ...(typed?.scheduled_end_at ? { scheduled_end_at: typed.scheduled_end_at.toISOString() } : {}),
-    ...(typed?.expires_at ? { expires: true, expires_at: typed.expires_at.toISOString() } : {}),
+  const shared = createLinkBody.safeParse({
+    link: {
+      destination_url: cells.destination_url,
+      short_code: cells.short_code,
+      title: cells.title,
+      ...(typed?.description !== undefined ? { description: typed.description } : {}),
+      ...(typed?.tags !== undefined ? { tags: typed.tags } : {}),
+      ...(typed?.active !== undefined ? { active: typed.active } : {}),
+      ...(typed?.scheduled_start_at ? { scheduled_start_at: typed.scheduled_start_at.toISOString() } : {}),
+      ...(typed?.scheduled_end_at ? { scheduled_end_at: typed.scheduled_end_at.toISOString() } : {}),
+      ...(typed?.expires_at ? { expires: true, expires_at: typed.expires_at.toISOString() } : {}),
+    },
+    ...(typed?.password ? { password: typed.password } : {}),
   });
   const errors = [...(shared.success ? [] : formatIssues(shared.error)), ...(row.success ? [] : formatIssues(row.error))];
   if (!shared.success || !typed || errors.length > 0) return { ok: false, errors: [...new Set(errors)] };
   return {
     ok: true,
     link: {
-      destination_url: shared.data.destination_url,
-      ...(shared.data.short_code ? { short_code: shared.data.short_code } : {}),
-      title: shared.data.title ?? null,
+      destination_url: shared.data.link.destination_url,
+      ...(shared.data.link.short_code ? { short_code: shared.data.link.short_code } : {}),
+      title: shared.data.link.title ?? null,
       description: typed.description ?? null,
       tags: typed.tags ?? [],
       active: typed.active ?? true,

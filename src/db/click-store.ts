@@ -33,10 +33,6 @@ export interface InsertedClick {
 export async function storeClicks(db: Db, clicks: ClickRow[]): Promise<InsertedClick[]> {
   if (clicks.length === 0) return [];
   return db.transaction(async (trx) => {
-    // Lock the links first, in id order: the clicks' foreign key would otherwise take a KEY
-    // SHARE on them, and two batches upgrading that to FOR UPDATE below deadlock each other.
-    const linkIds = [...new Set(clicks.map((c) => c.link_id))].sort((a, b) => a - b);
-    await trx.raw('SELECT 1 FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE', [linkIds]);
     const inserted = (await trx('clicks')
       .insert(clicks)
       .onConflict(['event_id', 'clicked_at'])

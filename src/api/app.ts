@@ -5,7 +5,10 @@ import { registerConversionGoalRoutes } from './conversion-goals';
 import { registerConversionRoutes } from './conversions';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
+import { registerJobRoutes } from './jobs';
+import { registerLinkJobRoutes } from './link-jobs';
 import { registerLinkRoutes } from './links';
+import { registerPackageExportRoutes } from './package-export';
 import { buildOpenApiDocument } from './openapi';
 import { registerPackageAnalyticsRoutes } from './package-analytics';
 import { registerPackageRoutes } from './packages';
@@ -20,6 +23,8 @@ import { registerVariantRoutes } from './variants';
 export function buildApiRouter(): ApiRouter {
   const api = new ApiRouter();
   registerTokenRoutes(api);
+  // Before the links resource: its /api/v1/links/:id would take "export" and "bulk_import".
+  registerLinkJobRoutes(api);
   registerLinkRoutes(api);
   registerCollectionRoutes(api);
   registerPackageAnalyticsRoutes(api);
@@ -29,6 +34,8 @@ export function buildApiRouter(): ApiRouter {
   registerVariantRoutes(api);
   registerConversionGoalRoutes(api);
   registerConversionRoutes(api);
+  registerJobRoutes(api);
+  registerPackageExportRoutes(api);
   return api;
 }
 

@@ -1,8 +1,7 @@
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
 import { startWorkers } from '../workers/run';
-import { scheduleInstallRollupCatchUp } from '../queues/install-rollups';
-import { scheduleWebhookMaintenance } from '../webhooks/schedule';
+import { registerSchedules } from '../workers/schedules';
 import { configOrExit, onShutdown, processLogger } from './lifecycle';
 import { release } from './release';
 
@@ -12,9 +11,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const services = createServices(config, { logger: processLogger(config, 'linktally') });
   const workers = startWorkers(services);
-  // Periodic repair of install rollups; idempotent, so every worker process may register it.
-  scheduleInstallRollupCatchUp(services).catch((err: unknown) => services.logger.error({ category: 'jobs', err: (err as Error).message }, 'could not schedule the install rollup catch-up'));
-  scheduleWebhookMaintenance(services).catch((err: unknown) => services.logger.error({ category: 'webhooks', err: (err as Error).message }, 'could not schedule webhook maintenance'));
+  registerSchedules(services);
   const web = await startWeb(services);
   onShutdown(services.logger, async () => {
     await web.close();

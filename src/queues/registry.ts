@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClickEvent, InstallEvent } from '../events';
+import type { ExportSpec } from '../jobs/export-spec';
 
 /**
  * The one queue registry: every queue's name, every job's typed payload and the queue it runs
@@ -8,7 +9,7 @@ import type { ClickEvent, InstallEvent } from '../events';
  * the worker process constructs BullMQ Workers (src/workers/run.ts).
  */
 
-export const QUEUE_NAMES = ['clicks', 'installs', 'install-rollups', 'webhooks'] as const;
+export const QUEUE_NAMES = ['clicks', 'installs', 'install-rollups', 'webhooks', 'imports', 'exports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -21,6 +22,10 @@ export interface JobPayloads {
   // Webhooks have their own queue so a slow receiver never holds up clicks or other work.
   'deliver-webhook': { deliveryId: string; series: number };
   'maintain-webhooks': Record<string, never>;
+  // Heavy jobs carry only their run's id (the CSV itself waits in PostgreSQL, job_runs.input).
+  'import-links': { runId: string };
+  'build-export': { runId: string; userId: number; spec: ExportSpec };
+  'prune-jobs': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -31,6 +36,9 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'catch-up-install-rollups': 'install-rollups',
   'deliver-webhook': 'webhooks',
   'maintain-webhooks': 'webhooks',
+  'import-links': 'imports',
+  'build-export': 'exports',
+  'prune-jobs': 'exports',
 };
 
 const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
@@ -59,6 +67,20 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
   webhooks: {
     removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },
+  },
+  // Imports and exports keep their state and results in PostgreSQL (job_runs), so Redis
+  // forgets them once done. Retries are safe: see workers/import-links.ts, build-export.ts.
+  imports: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+  exports: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 7 * 24 * 3600 },
   },
 };
 

@@ -7,6 +7,9 @@ import { ingestClicks } from './ingest-clicks';
 import { catchUpInstallRollups, rollupInstalls } from './rollup-installs';
 import { maintainWebhooks } from './maintain-webhooks';
 import { ingestInstalls } from './ingest-installs';
+import { buildExport } from './build-export';
+import { importLinks } from './import-links';
+import { pruneJobs } from './prune-jobs';
 
 /** `token` is the worker's lock token, for processors that move their own job (e.g. to delayed). */
 export type Processor<J extends JobName> = (services: Services, data: JobPayloads[J], job: Job<JobPayloads[J]>, token?: string) => Promise<unknown>;
@@ -21,6 +24,14 @@ export const PROCESSORS: ProcessorMap = {
   'deliver-webhook': (services, data, job, token) => deliverWebhook(services, data, jobAttemptContext(job, token)),
   'maintain-webhooks': (services) => maintainWebhooks(services),
   'ingest-installs': (services, data) => ingestInstalls(services, data),
+  // Results go to PostgreSQL (job_runs); nothing large is returned into Redis.
+  'import-links': async (services, data, job) => {
+    await importLinks(services, data, job);
+  },
+  'build-export': async (services, data, job) => {
+    await buildExport(services, data, job);
+  },
+  'prune-jobs': (services) => pruneJobs(services),
 };
 
 /** Worker settings a queue needs beyond the defaults; run.ts merges them into its Worker. */

@@ -1,0 +1,224 @@
+import { encryptSecret } from '../../src/secrets';
+import assert from 'node:assert/strict';
+import { createRun } from '../../src/db/job-store';
+import { setJobWaitBound } from '../../src/jobs/wait';
+import { importLinks } from '../../src/workers/import-links';
+import { createAccount, type TestAccount } from '../helpers/accounts';
+import { request } from '../helpers/http';
+import { startStack, type Stack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait';
+
+describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
+  /** Run inputs are stored encrypted (they may hold link passwords), as the API stores them. */
+  const sealed = (csv: string): string => encryptSecret(stack.services.config.appSecret, csv);
+  let stack: Stack;
+  let account: TestAccount;
+  before(async () => {
+    stack = await startStack({ workers: true });
+  });
+  after(() => stack.stop());
+  beforeEach(async () => {
+    await stack.reset();
+    setJobWaitBound(stack.services, 10_000);
+    account = await createAccount(stack.services, { plan: 'enterprise' });
+  });
+
+  const importCsv = (csv: unknown, auth = account.auth) => request(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: auth, json: { csv } });
+  const linkCount = async () => Number((await stack.services.db('links').count({ n: '*' }))[0]?.n);
+
+  it('answers in the documented format for the seed example', async () => {
+    const res = await importCsv('destination_url,title,short_code,tags\nhttps://example1.com,Link 1,link1,\nhttps://example2.com,Link 2,link2,');
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(Object.keys(res.body), ['success', 'created', 'links', 'errors', 'summary']);
+    assert.equal(res.body.success, true);
+    assert.equal(res.body.created, 2);
+    assert.deepEqual(res.body.errors, []);
+    assert.deepEqual(res.body.summary, { total_rows: 2, created: 2, failed: 0 });
+    assert.deepEqual(res.body.links.map((l: { short_code: string }) => l.short_code), ['link1', 'link2']);
+    const [first] = res.body.links;
+    assert.equal(first.short_url, stack.url('/link1'));
+    assert.equal(first.title, 'Link 1');
+    assert.equal(typeof first.id, 'number');
+    assert.equal(first.click_count, 0);
+  });
+
+  it('creates the good rows and reports each bad row with its row number and reason', async () => {
+    const csv = [
+      'destination_url,title,short_code,description,tags,active,password_protected,password,scheduled_start_at,scheduled_end_at,expires_at',
+      'https://good.example/1,Good one,good-1,First,"a, b",true,,,,,',
+      'javascript:alert(1),Bad url,bad-1,,,,,,,,',
+      ',No url,bad-2,,,,,,,,',
+      'https://good.example/2,Scheduled,good-2,,x;y,false,true,s3cret,2026-04-01T00:00:00Z,2026-04-30,2027-01-01',
+      'https://good.example/3,Bad flag,bad-3,,,maybe,,,,,',
+      'https://good.example/4,Bad time,bad-4,,,,,,yesterday,,',
+      'https://good.example/5,Protected without password,bad-5,,,,true,,,,',
+      'https://good.example/6,Bad code,has space,,,,,,,,',
+    ].join('\n');
+    const res = await importCsv(csv);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.created, 2);
+    assert.deepEqual(res.body.summary, { total_rows: 8, created: 2, failed: 6 });
+    assert.deepEqual(res.body.errors.map((e: { row: number }) => e.row), [2, 3, 5, 6, 7, 8]);
+    const reason = (row: number) => res.body.errors.find((e: { row: number }) => e.row === row).error as string;
+    assert.match(reason(2), /Destination url must be a valid http or https URL/);
+    assert.match(reason(3), /Destination url can't be blank/);
+    assert.match(reason(5), /Active must be true or false/);
+    assert.match(reason(6), /Scheduled start at must be an ISO 8601 date or time/);
+    assert.match(reason(7), /Password can't be blank/);
+    assert.match(reason(8), /Short code may contain only/);
+
+    const [one, two] = res.body.links;
+    assert.equal(one.short_code, 'good-1');
+    assert.equal(one.description, 'First');
+    assert.deepEqual(one.tags, ['a', 'b']);
+    assert.equal(one.active, true);
+    assert.equal(two.short_code, 'good-2');
+    assert.deepEqual(two.tags, ['x', 'y']);
+    assert.equal(two.active, false);
+    assert.equal(two.password_protected, true);
+    assert.equal(two.scheduled_start_at, '2026-04-01T00:00:00.000Z');
+    assert.equal(two.scheduled_end_at, '2026-04-30T00:00:00.000Z');
+    assert.equal(two.expires, true);
+    assert.equal(two.expires_at, '2027-01-01T00:00:00.000Z');
+    assert.equal(await linkCount(), 2);
+    const stored = await stack.services.db('links').where({ short_code: 'good-2' }).first();
+    assert.match(stored.password_hash, /^scrypt\$/, 'the password is stored hashed');
+  });
+
+  it('fails a row whose short code repeats an earlier row or an existing link', async () => {
+    const existing = await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com', short_code: 'taken' } } });
+    assert.equal(existing.status, 201);
+    const res = await importCsv('destination_url,short_code\nhttps://a.example,fresh\nhttps://b.example,fresh\nhttps://c.example,taken\nhttps://d.example,');
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.errors, [
+      { row: 2, error: 'Short code has already been taken', errors: ['Short code has already been taken'] },
+      { row: 3, error: 'Short code has already been taken', errors: ['Short code has already been taken'] },
+    ]);
+    assert.deepEqual(res.body.links.map((l: { destination_url: string }) => l.destination_url), ['https://a.example', 'https://d.example']);
+    assert.match(res.body.links[1].short_code, /^[A-Za-z0-9]{7}$/, 'a row without a code gets a generated one');
+    assert.equal(await linkCount(), 3);
+  });
+
+  it('reports a row with more cells than the header, and imports rows with trailing cells missing', async () => {
+    const res = await importCsv('Destination_URL , Title,short_code\nhttps://a.example,A\nhttps://b.example,B,b-code,extra\n\nhttps://c.example,"C, quoted",c-code\n');
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.summary, { total_rows: 3, created: 2, failed: 1 });
+    assert.equal(res.body.errors[0].row, 2);
+    assert.match(res.body.errors[0].error, /more cells than the header/);
+    assert.equal(res.body.links[1].title, 'C, quoted');
+  });
+
+  it('answers 403 "Feature not available on your plan" on free and pro, and queues nothing', async () => {
+    for (const plan of ['free', 'pro'] as const) {
+      const other = await createAccount(stack.services, { plan });
+      const res = await importCsv('destination_url\nhttps://example.com', other.auth);
+      assert.equal(res.status, 403);
+      assert.deepEqual(res.body, { success: false, error: 'Feature not available on your plan' });
+    }
+    assert.equal(await linkCount(), 0);
+    assert.equal(Number((await stack.services.db('job_runs').count({ n: '*' }))[0]?.n), 0);
+  });
+
+  it('answers 403 for a token without links:write', async () => {
+    const readOnly = await createAccount(stack.services, { scopes: ['links:read'] });
+    const res = await importCsv('destination_url\nhttps://example.com', readOnly.auth);
+    assert.equal(res.status, 403);
+  });
+
+  it('answers 422 with a clear reason for a CSV it cannot use', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [undefined, /Csv can't be blank/],
+      ['', /Csv can't be blank/],
+      [42, /Csv can't be blank/],
+      ['title,short_code\nA,a', /header row .* destination_url/],
+      ['destination_url\n', /no rows/],
+    ];
+    for (const [csv, message] of cases) {
+      const res = await importCsv(csv);
+      assert.equal(res.status, 422, JSON.stringify(csv));
+      assert.equal(res.body.error, 'Validation failed');
+      assert.match(res.body.errors.join('\n'), message);
+    }
+    assert.equal(Number((await stack.services.db('job_runs').count({ n: '*' }))[0]?.n), 0);
+  });
+
+  it('answers 413 for a body over 16 MB and imports nothing', async () => {
+    const csv = `destination_url,title\n${'https://example.com/x,'.padEnd(1000, 't').concat('\n').repeat(17_000)}`;
+    const res = await importCsv(csv);
+    assert.equal(res.status, 413);
+    assert.deepEqual(res.body, { success: false, error: 'Request body is too large' });
+    assert.equal(await linkCount(), 0);
+  });
+
+  it('creates each link once when the processor runs again after a crash, or twice at once', async () => {
+    const csv = `destination_url,short_code\n${Array.from({ length: 120 }, (_, i) => `https://example.com/${i},code-${i}`).join('\n')}\nnot-a-url,bad`;
+    const run = await createRun(stack.services.db, { userId: account.user.id, kind: 'import-links', input: sealed(csv) });
+    const first = await importLinks(stack.services, { runId: run.id });
+    // A crash after the rows committed but before the run was marked done: the job runs again.
+    await stack.services.db('job_runs').where({ id: run.id }).update({ status: 'running', input: sealed(csv) });
+    const again = await importLinks(stack.services, { runId: run.id });
+    assert.equal(await linkCount(), 120);
+    assert.deepEqual(again?.links.map((l) => l.id), first?.links.map((l) => l.id));
+    assert.deepEqual(again?.summary, { total_rows: 121, created: 120, failed: 1 });
+
+    // Two workers on one run at once (a stalled job handed over while the first still runs).
+    const twin = await createRun(stack.services.db, { userId: account.user.id, kind: 'import-links', input: sealed(csv.replace(/code-/g, 'twin-')) });
+    await Promise.all([importLinks(stack.services, { runId: twin.id }), importLinks(stack.services, { runId: twin.id })]);
+    assert.equal(await linkCount(), 240);
+    const finished = await stack.services.db('job_runs').where({ id: twin.id }).first();
+    assert.equal(finished.status, 'completed');
+    assert.equal(finished.result.created, 120);
+    assert.equal(finished.input, null, 'the CSV is not kept once the run is done');
+  });
+
+  it('fails only the racing row when another request takes its short code mid-import', async () => {
+    const db = stack.services.db;
+    const run = await createRun(db, { userId: account.user.id, kind: 'import-links', input: sealed('destination_url,short_code\nhttps://a.example,before\nhttps://b.example,race\nhttps://c.example,after') });
+    // Another writer holds "race" uncommitted: the import's insert of it waits, then conflicts.
+    const other = await db.transaction();
+    await other('links').insert({ user_id: account.user.id, short_code: 'race', destination_url: 'https://other.example' });
+    const importing = importLinks(stack.services, { runId: run.id });
+    await waitFor(async () => {
+      const { rows } = await db.raw("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+      return rows.length > 0;
+    }, { what: 'the import to wait on the other writer' });
+    await other.commit();
+    const result = await importing;
+    assert.deepEqual(result?.errors, [{ row: 2, error: 'Short code has already been taken', errors: ['Short code has already been taken'] }]);
+    assert.deepEqual(result?.links.map((l) => l.short_code), ['before', 'after']);
+    assert.equal(await linkCount(), 3);
+  });
+
+  it('answers 202 with a status URL when the import outlasts the wait, then serves the result there', async () => {
+    setJobWaitBound(stack.services, 0);
+    const imports = stack.workers?.workers.find((w) => w.name === 'imports');
+    await imports?.pause();
+    let res;
+    try {
+      res = await importCsv('destination_url,short_code\nhttps://example.com,later');
+    } finally {
+      imports?.resume();
+    }
+    assert.equal(res.status, 202);
+    assert.equal(res.body.success, true);
+    assert.equal(res.body.status, 'queued');
+    assert.equal(res.body.status_url, stack.url(`/api/v1/jobs/${res.body.job_id}`));
+    assert.equal(res.headers.get('location'), res.body.status_url);
+
+    const done = await waitFor(async () => {
+      const poll = await request(res.body.status_url, { headers: account.auth });
+      return poll.body.status === 'completed' ? poll : undefined;
+    }, { what: 'import job completed' });
+    assert.equal(done.status, 200);
+    assert.equal(done.body.success, true);
+    assert.equal(done.body.kind, 'import-links');
+    assert.equal(done.body.download_url, null);
+    assert.equal(done.body.result.created, 1);
+    assert.equal(done.body.result.links[0].short_code, 'later');
+
+    const stranger = await createAccount(stack.services);
+    const hidden = await request(res.body.status_url, { headers: stranger.auth });
+    assert.equal(hidden.status, 404);
+    assert.deepEqual(hidden.body, { success: false, error: 'Job not found' });
+  });
+});

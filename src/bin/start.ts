@@ -1,5 +1,6 @@
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
+import { scheduleAnalyticsJobs } from '../workers/analytics-schedules';
 import { startWorkers } from '../workers/run';
 import { configOrExit, onShutdown, processLogger } from './lifecycle';
 import { release } from './release';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const services = createServices(config, { logger: processLogger(config, 'linktally') });
   const workers = startWorkers(services);
+  await scheduleAnalyticsJobs(services);
   const web = await startWeb(services);
   onShutdown(services.logger, async () => {
     await web.close();

@@ -1,4 +1,6 @@
+import type { Knex } from 'knex';
 import type { Db } from './knex';
+import { markRollupsPending } from './rollup-store';
 
 export interface ClickRow {
   event_id: string;
@@ -21,46 +23,79 @@ export interface InsertedClick {
   id: number;
   event_id: string;
   link_id: number;
+  user_id: number;
+  variant_id: number | null;
   clicked_at: Date;
   is_bot: boolean;
 }
 
 /**
- * Stores a batch of clicks exactly once and moves the links' counters by what was actually
- * inserted, in one transaction: a redelivered batch inserts nothing and moves nothing.
- * Bots are stored (flagged) but never counted.
+ * Work done in the insert's transaction with the rows actually inserted (a redelivered batch
+ * yields none, so nothing moves twice). Add a step here to keep another counter exactly-once.
  */
-export async function storeClicks(db: Db, clicks: ClickRow[]): Promise<InsertedClick[]> {
-  if (clicks.length === 0) return [];
-  return db.transaction(async (trx) => {
-    const inserted = (await trx('clicks')
-      .insert(clicks)
-      .onConflict(['event_id', 'clicked_at'])
-      .ignore()
-      .returning(['id', 'event_id', 'link_id', 'clicked_at', 'is_bot'])) as InsertedClick[];
+export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[]) => Promise<void>;
 
-    const perLink = new Map<number, { count: number; last: Date }>();
-    for (const click of inserted) {
-      if (click.is_bot) continue;
-      const entry = perLink.get(click.link_id);
-      if (!entry) perLink.set(click.link_id, { count: 1, last: click.clicked_at });
-      else {
-        entry.count++;
-        if (click.clicked_at > entry.last) entry.last = click.clicked_at;
-      }
+// Column order of the unnest insert; the casts give each array its element type.
+const COLUMNS: Array<[keyof ClickRow, string]> = [
+  ['event_id', 'uuid'], ['link_id', 'bigint'], ['user_id', 'bigint'], ['variant_id', 'bigint'], ['clicked_at', 'timestamptz'],
+  ['hashed_ip', 'text'], ['hashed_user_agent', 'text'], ['referrer_domain', 'text'], ['country_code', 'text'], ['city', 'text'],
+  ['device_type', 'text'], ['browser_family', 'text'], ['os_family', 'text'], ['is_bot', 'boolean'],
+];
+
+const INSERT_SQL = `
+  INSERT INTO clicks (${COLUMNS.map(([name]) => name).join(', ')})
+  SELECT * FROM unnest(${COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')})
+  ON CONFLICT (event_id, clicked_at) DO NOTHING
+  RETURNING id, event_id, link_id, user_id, variant_id, clicked_at, is_bot`;
+
+/** Counted (non-bot) clicks per link: how many and the latest. */
+export function countPerLink(inserted: InsertedClick[]): Array<{ linkId: number; count: number; last: Date }> {
+  const perLink = new Map<number, { linkId: number; count: number; last: Date }>();
+  for (const click of inserted) {
+    if (click.is_bot) continue;
+    const entry = perLink.get(click.link_id);
+    if (!entry) perLink.set(click.link_id, { linkId: click.link_id, count: 1, last: click.clicked_at });
+    else {
+      entry.count++;
+      if (click.clicked_at > entry.last) entry.last = click.clicked_at;
     }
-    if (perLink.size > 0) {
-      // Rows locked in id order first, so concurrent batches touching the same links cannot deadlock.
-      const rows = [...perLink.entries()].sort((a, b) => a[0] - b[0]);
-      await trx.raw('SELECT 1 FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR UPDATE', [rows.map(([id]) => id)]);
-      await trx.raw(
-        `UPDATE links SET click_count = links.click_count + v.n,
-                last_clicked_at = GREATEST(links.last_clicked_at, v.last)
-         FROM unnest(?::bigint[], ?::int[], ?::timestamptz[]) AS v(id, n, last)
-         WHERE links.id = v.id`,
-        [rows.map(([id]) => id), rows.map(([, e]) => e.count), rows.map(([, e]) => e.last.toISOString())],
-      );
-    }
+  }
+  // Sorted by id so concurrent batches lock the same links in the same order (no deadlocks).
+  return [...perLink.values()].sort((a, b) => a.linkId - b.linkId);
+}
+
+/** links.click_count and last_clicked_at move by the clicks inserted: seconds behind, exactly once. */
+export const moveLinkCounters: AfterInsertStep = async (trx, inserted) => {
+  const rows = countPerLink(inserted);
+  if (rows.length === 0) return;
+  const ids = rows.map((r) => r.linkId);
+  // NO KEY UPDATE, the lock the UPDATE itself takes: it does not conflict with the KEY SHARE
+  // locks the clicks foreign key check holds on the same links (FOR UPDATE would, and two
+  // batches of one link would deadlock).
+  await trx.raw('SELECT 1 FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR NO KEY UPDATE', [ids]);
+  await trx.raw(
+    `UPDATE links SET click_count = links.click_count + v.n,
+            last_clicked_at = GREATEST(links.last_clicked_at, v.last)
+     FROM unnest(?::bigint[], ?::int[], ?::timestamptz[]) AS v(id, n, last)
+     WHERE links.id = v.id`,
+    [ids, rows.map((r) => r.count), rows.map((r) => r.last.toISOString())],
+  );
+};
+
+export const AFTER_INSERT: AfterInsertStep[] = [moveLinkCounters, markRollupsPending];
+
+/**
+ * Stores a batch of clicks exactly once (one multi-row insert; event ids are unique) and runs
+ * the after-insert steps on what was actually inserted, in one transaction: a redelivered batch
+ * inserts nothing and moves nothing. Bots are stored (flagged) but never counted.
+ */
+export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsertStep[] = AFTER_INSERT): Promise<InsertedClick[]> {
+  if (clicks.length === 0) return [];
+  const columns = COLUMNS.map(([name]) => clicks.map((c) => (name === 'clicked_at' ? c.clicked_at.toISOString() : c[name])));
+  return db.transaction(async (trx) => {
+    const result = await trx.raw<{ rows: InsertedClick[] }>(INSERT_SQL, columns as unknown as Knex.RawBinding[]);
+    const inserted = result.rows;
+    for (const step of steps) await step(trx, inserted);
     return inserted;
   });
 }

@@ -8,16 +8,22 @@ import type { ClickEvent } from '../events';
  * the worker process constructs BullMQ Workers (src/workers/run.ts).
  */
 
-export const QUEUE_NAMES = ['clicks'] as const;
+export const QUEUE_NAMES = ['clicks', 'analytics'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
   'ingest-clicks': { events: ClickEvent[] };
+  /** Rolls up whatever link-days are due (see db/rollup-store.ts); the payload carries nothing. */
+  'rollup-clicks': Record<string, never>;
+  /** Creates the coming months' click partitions and applies CLICK_RETENTION_DAYS. */
+  'maintain-partitions': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'ingest-clicks': 'clicks',
+  'rollup-clicks': 'analytics',
+  'maintain-partitions': 'analytics',
 };
 
 const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
@@ -25,6 +31,14 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
   clicks: {
     attempts: 8,
     backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600 },
+  },
+  // Rollups recompute, so retrying is always safe. Completed jobs are removed so that the
+  // per-second rollup job ids (workers/rollup-clicks.ts) can be used again.
+  analytics: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
     removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },
   },

@@ -1,19 +1,22 @@
 import { storeClicks, type ClickRow, type InsertedClick } from '../db/click-store';
-import { hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../enrichment';
+import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../enrichment';
 import type { ClickEvent } from '../events';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
+import { scheduleRollup } from './rollup-clicks';
 
+/** The stored form of a click: raw IP, user agent and referrer go in, only derived values come out. */
 export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
   const agent = parseAgent(event.userAgent);
-  const place = locate(event.ip);
+  const ip = canonicalIp(event.ip);
+  const place = locate(ip);
   return {
     event_id: event.id,
     link_id: event.linkId,
     user_id: event.userId,
     variant_id: event.variantId,
     clicked_at: new Date(event.at),
-    hashed_ip: hashIp(appSecret, event.ip),
+    hashed_ip: hashIp(appSecret, ip),
     hashed_user_agent: hashUserAgent(appSecret, event.userAgent),
     referrer_domain: referrerDomain(event.referrer),
     country_code: place.countryCode,
@@ -25,8 +28,15 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
   };
 }
 
-/** Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once. */
+/**
+ * Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once, then
+ * ask for a rollup of the link-days it touched (marked pending in the same transaction). The
+ * rollup is requested even when a redelivered batch inserted nothing: the first attempt may have
+ * committed and then failed to enqueue.
+ */
 export async function ingestClicks(services: Services, data: JobPayloads['ingest-clicks']): Promise<InsertedClick[]> {
   const rows = data.events.map((event) => enrichClick(services.config.appSecret, event));
-  return storeClicks(services.db, rows);
+  const inserted = await storeClicks(services.db, rows);
+  if (rows.length > 0) await scheduleRollup(services.queues, Date.now() + 1000);
+  return inserted;
 }

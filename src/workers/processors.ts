@@ -2,6 +2,8 @@ import type { Job } from 'bullmq';
 import type { JobName, JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
 import { ingestClicks } from './ingest-clicks';
+import { maintainPartitions } from './maintain-partitions';
+import { rollupClicks } from './rollup-clicks';
 
 export type Processor<J extends JobName> = (services: Services, data: JobPayloads[J], job: Job<JobPayloads[J]>) => Promise<unknown>;
 
@@ -9,5 +11,8 @@ export type Processor<J extends JobName> = (services: Services, data: JobPayload
 export type ProcessorMap = { [J in JobName]: Processor<J> };
 
 export const PROCESSORS: ProcessorMap = {
-  'ingest-clicks': (services, data) => ingestClicks(services, data),
+  // The job's return value is kept in Redis until removal: a count, not the rows.
+  'ingest-clicks': async (services, data) => ({ inserted: (await ingestClicks(services, data)).length }),
+  'rollup-clicks': (services) => rollupClicks(services),
+  'maintain-partitions': (services) => maintainPartitions(services),
 };

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Services } from '../services';
+import { registerAnalyticsRoutes } from './analytics';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerLinkRoutes } from './links';
@@ -13,6 +14,7 @@ export function buildApiRouter(): ApiRouter {
   const api = new ApiRouter();
   registerTokenRoutes(api);
   registerLinkRoutes(api);
+  registerAnalyticsRoutes(api);
   return api;
 }
 

@@ -24,9 +24,10 @@ function dayBounds(day: string): [string, string] {
 /**
  * Marks the link-days of newly stored, counted clicks for rollup (after-insert step of
  * storeClicks, same transaction). A link-day already pending keeps its due time (a busy link is
- * not postponed forever) and bumps its version. The delay grows with the link-day's size — 1 s,
- * plus 1 s per 20,000 clicks already counted, at most 60 s — so a hot link is not re-scanned
- * for every batch.
+ * not postponed forever) and bumps its version. The delay grows with the user-day's size — 1 s,
+ * plus 1 s per 20,000 clicks the user already has that day, at most 120 s — because a rollup pass
+ * re-reads the raw clicks of the link-days it recomputes: a hot account is re-scanned at most
+ * about 20,000 rows per second, however fast clicks arrive, and a quiet one within a second.
  */
 export async function markRollupsPending(trx: Knex.Transaction, inserted: InsertedClick[]): Promise<void> {
   const keys = new Map<string, { linkId: number; day: string; userId: number }>();
@@ -41,9 +42,9 @@ export async function markRollupsPending(trx: Knex.Transaction, inserted: Insert
   await trx.raw(
     `INSERT INTO click_rollup_pending (link_id, day, user_id, due_at)
      SELECT v.link_id, v.day, v.user_id,
-            now() + make_interval(secs => LEAST(60, 1 + COALESCE(s.clicks, 0) / 20000.0))
+            now() + make_interval(secs => LEAST(120, 1 + COALESCE(s.clicks, 0) / 20000.0))
      FROM unnest(?::bigint[], ?::date[], ?::bigint[]) AS v(link_id, day, user_id)
-     LEFT JOIN link_daily_stats s ON s.link_id = v.link_id AND s.day = v.day
+     LEFT JOIN user_daily_stats s ON s.user_id = v.user_id AND s.day = v.day
      ORDER BY v.link_id, v.day
      ON CONFLICT (link_id, day) DO UPDATE SET version = click_rollup_pending.version + 1`,
     [rows.map((r) => r.linkId), rows.map((r) => r.day), rows.map((r) => r.userId)],

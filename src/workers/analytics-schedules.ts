@@ -12,5 +12,5 @@ import type { Services } from '../services';
 export async function scheduleAnalyticsJobs(services: Services): Promise<void> {
   const queue = services.queues.queue('analytics');
   await queue.upsertJobScheduler('rollup-catch-up', { every: 30_000 }, { name: 'rollup-clicks', data: {} });
-  await queue.upsertJobScheduler('maintain-partitions', { every: 6 * 3600_000, immediately: true }, { name: 'maintain-partitions', data: {} });
+  await queue.upsertJobScheduler('maintain-partitions', { every: 6 * 3600_000 }, { name: 'maintain-partitions', data: {} });
 }

@@ -76,7 +76,8 @@ export async function rollupDue(db: Db, options: { maxUserDays?: number; retenti
 /**
  * Recomputes one user-day: its due link-days (or all of `linkIds`), then the user-day totals.
  * User-days are serialised by an advisory lock, so two workers never interleave and the last to
- * recompute sees everything committed before it. Returns how many link-days were recomputed.
+ * recompute sees everything committed before it. Returns how many link-days were recomputed
+ * (0 when another pass holds the user-day).
  */
 export async function rollupUserDay(
   db: Db,
@@ -85,7 +86,13 @@ export async function rollupUserDay(
   options: { linkIds?: number[]; retentionDays?: number | null } = {},
 ): Promise<number> {
   return db.transaction(async (trx) => {
-    await trx.raw(`SELECT pg_advisory_xact_lock(hashtextextended('click-rollup:' || ?::text || ':' || ?::text, 0))`, [userId, day]);
+    // A pass that finds the user-day taken skips it rather than wait holding a connection: the
+    // other pass recomputes it, and anything left pending is booked for the next pass.
+    const key = "hashtextextended('click-rollup:' || ?::text || ':' || ?::text, 0)";
+    const locked = options.linkIds
+      ? await trx.raw(`SELECT pg_advisory_xact_lock(${key}), true AS ok`, [userId, day])
+      : await trx.raw(`SELECT pg_try_advisory_xact_lock(${key}) AS ok`, [userId, day]);
+    if (!(locked as { rows: Array<{ ok: boolean }> }).rows[0]?.ok) return 0;
     const pending = await trx.raw<{ rows: Array<{ link_id: number; version: number }> }>(
       options.linkIds
         ? 'SELECT link_id, version FROM click_rollup_pending WHERE user_id = ? AND day = ? AND link_id = ANY(?::bigint[])'

@@ -50,14 +50,17 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE INDEX link_daily_breakdowns_user_id_day_idx ON link_daily_breakdowns (user_id, day)');
 
   // Per user-day totals, so the account-wide endpoints read ~days rows, not links × days.
-  // visitors is a HyperLogLog sketch (2^14 one-byte registers) of the day's hashed IPs: sketches
-  // of several days merge into the window's unique visitors, which daily counts cannot.
+  // Unique visitors over a window cannot be summed from daily counts, so each day keeps its
+  // visitors in mergeable form: visitor_ids, the exact set (8 bytes of each hashed IP, sorted)
+  // while the day has at most 2,048 of them, NULL beyond; and visitors, a HyperLogLog sketch
+  // (2^14 one-byte registers) used when some day of the window is past that size.
   await knex.raw(`
     CREATE TABLE user_daily_stats (
       user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
       day date NOT NULL,
       clicks bigint NOT NULL,
       visitors bytea NOT NULL,
+      visitor_ids bytea,
       PRIMARY KEY (user_id, day)
     )
   `);

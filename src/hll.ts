@@ -1,14 +1,16 @@
 /**
  * HyperLogLog sketches of visitors (hashed IPs), so unique visitors over a window of days can be
  * counted from one small sketch per user-day instead of scanning raw clicks: sketches merge by
- * taking each register's maximum. 2^14 registers: standard error about 0.8%; for small counts
- * (below a few thousand) linear counting makes the estimate exact in practice.
+ * taking each register's maximum. 2^14 registers: standard error about 0.8% (linear counting for
+ * small sets: exact in practice up to about a hundred). Small days also keep exact id sets.
  *
  * The registers are filled in SQL (rollup-store.ts) from a visitor's hex HMAC: the first 14 bits
  * pick the register, the rank is the position of the first 1 bit among the next 50 (51 if none).
  */
 
 export const HLL_PRECISION = 14;
+/** Days with at most this many visitors also keep the exact set of their ids (see visitorIds below). */
+export const EXACT_VISITORS_MAX = 2048;
 export const HLL_REGISTERS = 1 << HLL_PRECISION;
 
 export function emptySketch(): Buffer {
@@ -51,4 +53,25 @@ export function estimate(sketch: Buffer): number {
   // 64-bit hashes: no large-range correction is needed.
   const value = raw <= 2.5 * m && zeros > 0 ? m * Math.log(m / zeros) : raw;
   return Math.round(value);
+}
+
+/**
+ * Exact visitor sets for small days: 8-byte visitor ids (the first 16 hex digits of the hashed
+ * IP), sorted and concatenated. While every day of a window has one, window uniques are exact
+ * (64-bit ids: a collision is out of reach at these sizes); otherwise the sketches are used.
+ */
+export function unionIds(sets: Buffer[]): Set<bigint> {
+  const out = new Set<bigint>();
+  for (const set of sets) for (let i = 0; i + 8 <= set.length; i += 8) out.add(set.readBigUInt64BE(i));
+  return out;
+}
+
+/** Adds hex ids to a set; null when the result passes EXACT_VISITORS_MAX (the day keeps only its sketch from then on). */
+export function addIds(current: Buffer, hexIds: string[]): Buffer | null {
+  const ids = unionIds([current]);
+  for (const hex of hexIds) ids.add(BigInt(`0x${hex}`));
+  if (ids.size > EXACT_VISITORS_MAX) return null;
+  const out = Buffer.alloc(ids.size * 8);
+  [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).forEach((id, i) => out.writeBigUInt64BE(id, i * 8));
+  return out;
 }

@@ -1,4 +1,4 @@
-import { estimate, mergeSketches } from '../hll';
+import { estimate, mergeSketches, unionIds } from '../hll';
 import type { Db } from './knex';
 
 /**
@@ -31,13 +31,13 @@ export interface DailyTotals {
   /** Clicks per day of week, 0 = Sunday … 6 = Saturday (UTC). */
   byWeekday: number[];
   totalClicks: number;
-  /** Distinct hashed IPs over the window (HyperLogLog estimate; exact for small counts in practice). */
+  /** Distinct hashed IPs over the window: exact while every day had at most 2,048, else a HyperLogLog estimate. */
   uniqueVisitors: number;
 }
 
 export async function dailyTotals(db: Db, userId: number, window: Window): Promise<DailyTotals> {
-  const { rows } = await db.raw<{ rows: Array<{ day: string; clicks: number; visitors: Buffer }> }>(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, clicks, visitors FROM user_daily_stats
+  const { rows } = await db.raw<{ rows: Array<{ day: string; clicks: number; visitors: Buffer; visitor_ids: Buffer | null }> }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, clicks, visitors, visitor_ids FROM user_daily_stats
      WHERE user_id = ? AND day >= ?::date AND day < ?::date`,
     [userId, dayString(window.start), dayString(window.end)],
   );
@@ -52,7 +52,10 @@ export async function dailyTotals(db: Db, userId: number, window: Window): Promi
     byWeekday[date.getUTCDay()] = (byWeekday[date.getUTCDay()] ?? 0) + clicks;
     totalClicks += clicks;
   }
-  const uniqueVisitors = rows.length === 0 ? 0 : estimate(mergeSketches(rows.map((r) => r.visitors)));
+  const exact = rows.every((r) => r.visitor_ids !== null);
+  const uniqueVisitors = exact
+    ? unionIds(rows.map((r) => r.visitor_ids as Buffer)).size
+    : estimate(mergeSketches(rows.map((r) => r.visitors)));
   return { byDay, byWeekday, totalClicks, uniqueVisitors };
 }
 

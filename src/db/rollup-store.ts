@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { addRegisters, emptySketch } from '../hll';
+import { addIds, addRegisters, EXACT_VISITORS_MAX, emptySketch } from '../hll';
 import type { InsertedClick } from './click-store';
 import type { Db } from './knex';
 
@@ -173,9 +173,9 @@ async function recomputeUserDay(trx: Knex.Transaction, userId: number, day: stri
     [userId, day, userId, day],
   );
 
-  // Visitor sketch: the recomputed link-days' registers merged into the user-day's. Merging is
-  // a register-wise maximum, so adding the same visitors again changes nothing. Read and
-  // written under the user-day lock taken above, so no concurrent merge can be lost.
+  // Visitors: the recomputed link-days' sketch registers (and ids) merged into the user-day's.
+  // Merging is a register-wise maximum (a set union), so adding the same visitors again changes
+  // nothing. Read and written under the user-day lock taken above: no concurrent merge is lost.
   const registers = await trx.raw<{ rows: Array<{ idx: number; rank: number }> }>(
     `SELECT idx, max(rank) AS rank FROM (
        SELECT ('x' || substr(hashed_ip, 1, 4))::bit(16)::int >> 2 AS idx,
@@ -184,13 +184,26 @@ async function recomputeUserDay(trx: Knex.Transaction, userId: number, day: stri
      ) r GROUP BY idx`,
     [linkIds, from, to],
   );
-  const current = await trx.raw<{ rows: Array<{ visitors: Buffer }> }>('SELECT visitors FROM user_daily_stats WHERE user_id = ? AND day = ?::date', [userId, day]);
-  const sketch = addRegisters(current.rows[0]?.visitors ?? emptySketch(), registers.rows);
+  const current = await trx.raw<{ rows: Array<{ visitors: Buffer; visitor_ids: Buffer | null }> }>(
+    'SELECT visitors, visitor_ids FROM user_daily_stats WHERE user_id = ? AND day = ?::date',
+    [userId, day],
+  );
+  const previous = current.rows[0];
+  const sketch = addRegisters(previous?.visitors ?? emptySketch(), registers.rows);
+  // The exact set, while the day is small: once past the limit it stays NULL (sketch only).
+  let ids: Buffer | null = null;
+  if (!previous || previous.visitor_ids) {
+    const fresh = await trx.raw<{ rows: Array<{ id: string }> }>(
+      `SELECT DISTINCT substr(hashed_ip, 1, 16) AS id FROM clicks WHERE ${RAW_FILTER} LIMIT ?`,
+      [linkIds, from, to, EXACT_VISITORS_MAX + 1],
+    );
+    ids = addIds(previous?.visitor_ids ?? Buffer.alloc(0), fresh.rows.map((r) => r.id));
+  }
   await trx.raw(
-    `INSERT INTO user_daily_stats (user_id, day, clicks, visitors)
-     SELECT ?, ?::date, COALESCE((SELECT sum(clicks) FROM link_daily_stats WHERE user_id = ? AND day = ?::date), 0), ?
-     ON CONFLICT (user_id, day) DO UPDATE SET clicks = EXCLUDED.clicks, visitors = EXCLUDED.visitors`,
-    [userId, day, userId, day, sketch],
+    `INSERT INTO user_daily_stats (user_id, day, clicks, visitors, visitor_ids)
+     SELECT ?, ?::date, COALESCE((SELECT sum(clicks) FROM link_daily_stats WHERE user_id = ? AND day = ?::date), 0), ?, ?
+     ON CONFLICT (user_id, day) DO UPDATE SET clicks = EXCLUDED.clicks, visitors = EXCLUDED.visitors, visitor_ids = EXCLUDED.visitor_ids`,
+    [userId, day, userId, day, sketch, ids],
   );
 }
 

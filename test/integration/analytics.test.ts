@@ -297,4 +297,20 @@ describe('Click analytics: overview and advanced', () => {
     const { body } = await get('/api/v1/analytics/overview');
     assert.equal(body.overview.metrics.total_clicks, 1, 'the booked pass rolled it up');
   });
+
+  it('estimates window uniques from the sketches once a day has more visitors than the exact set holds', async () => {
+    const link = await createLink('busy');
+    const at = Date.now();
+    const events = Array.from({ length: 2500 }, (_, i) => event(link.id, at, `81.${2 + (i >> 8)}.${i & 255}.7`));
+    for (let i = 0; i < events.length; i += 500) await ingestClicks(stack.services, { events: events.slice(i, i + 500) });
+    await drainQueues(stack.services);
+    const [day] = await stack.services.db('user_daily_stats').where({ user_id: account.user.id });
+    assert.equal(day.visitor_ids, null, 'past 2,048 visitors the day keeps only its sketch');
+    const { body } = await get('/api/v1/analytics/overview');
+    assert.equal(body.overview.metrics.total_clicks, 2500);
+    const estimate = body.overview.metrics.unique_visitors;
+    assert.ok(Math.abs(estimate - 2500) / 2500 < 0.03, `estimate ${estimate} within 3% of 2,500`);
+    const [stats] = await stack.services.db('link_daily_stats').where({ link_id: link.id });
+    assert.equal(stats.unique_visitors, 2500, 'per link-day uniques are exact');
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { addRegisters, emptySketch, estimate, HLL_PRECISION, mergeSketches } from '../../src/hll';
+import { addIds, addRegisters, emptySketch, estimate, EXACT_VISITORS_MAX, HLL_PRECISION, mergeSketches, unionIds } from '../../src/hll';
 
 /** The registers rollup-store.ts computes in SQL from a visitor's hex HMAC, computed here in JS. */
 function register(hex: string): { idx: number; rank: number } {
@@ -16,7 +16,7 @@ function visitors(from: number, to: number): Array<{ idx: number; rank: number }
 }
 
 describe('HyperLogLog visitor sketches', () => {
-  it('counts an empty sketch as zero and small sets exactly', () => {
+  it('counts an empty sketch as zero and sets of up to a hundred exactly', () => {
     assert.equal(estimate(emptySketch()), 0);
     for (const n of [1, 2, 3, 10, 100]) assert.equal(estimate(addRegisters(emptySketch(), visitors(0, n))), n);
   });
@@ -32,5 +32,23 @@ describe('HyperLogLog visitor sketches', () => {
     const tuesday = addRegisters(emptySketch(), visitors(25, 80));
     assert.equal(estimate(mergeSketches([monday, tuesday])), 80);
     assert.equal(estimate(mergeSketches([monday, tuesday, tuesday, monday])), 80);
+  });
+});
+
+describe('Exact visitor sets of small days', () => {
+  const hex = (i: number) => i.toString(16).padStart(16, '0');
+
+  it('unions days exactly: a visitor seen on two days counts once', () => {
+    const monday = addIds(Buffer.alloc(0), [hex(1), hex(2), hex(3)]);
+    const tuesday = addIds(Buffer.alloc(0), [hex(3), hex(4)]);
+    assert.ok(monday && tuesday);
+    assert.equal(unionIds([monday, tuesday]).size, 4);
+    assert.deepEqual(addIds(monday, [hex(2), hex(1)]), monday, 'adding known visitors changes nothing');
+  });
+
+  it(`gives up the exact set past ${EXACT_VISITORS_MAX} visitors (the sketch takes over)`, () => {
+    const full = addIds(Buffer.alloc(0), Array.from({ length: EXACT_VISITORS_MAX }, (_, i) => hex(i)));
+    assert.equal(full?.length, EXACT_VISITORS_MAX * 8);
+    assert.equal(addIds(full as Buffer, [hex(EXACT_VISITORS_MAX)]), null);
   });
 });

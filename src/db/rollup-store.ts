@@ -25,9 +25,9 @@ function dayBounds(day: string): [string, string] {
  * Marks the link-days of newly stored, counted clicks for rollup (after-insert step of
  * storeClicks, same transaction). A link-day already pending keeps its due time (a busy link is
  * not postponed forever) and bumps its version. The delay grows with the user-day's size — 1 s,
- * plus 1 s per 20,000 clicks the user already has that day, at most 120 s — because a rollup pass
+ * plus 1 s per 50,000 clicks the user already has that day, at most 120 s — because a rollup pass
  * re-reads the raw clicks of the link-days it recomputes: a hot account is re-scanned at most
- * about 20,000 rows per second, however fast clicks arrive, and a quiet one within a second.
+ * about 50,000 rows per second, however fast clicks arrive, and a quiet one within a second.
  */
 export async function markRollupsPending(trx: Knex.Transaction, inserted: InsertedClick[]): Promise<void> {
   const keys = new Map<string, { linkId: number; day: string; userId: number }>();
@@ -42,7 +42,7 @@ export async function markRollupsPending(trx: Knex.Transaction, inserted: Insert
   await trx.raw(
     `INSERT INTO click_rollup_pending (link_id, day, user_id, due_at)
      SELECT v.link_id, v.day, v.user_id,
-            now() + make_interval(secs => LEAST(120, 1 + COALESCE(s.clicks, 0) / 20000.0))
+            now() + make_interval(secs => LEAST(120, 1 + COALESCE(s.clicks, 0) / 50000.0))
      FROM unnest(?::bigint[], ?::date[], ?::bigint[]) AS v(link_id, day, user_id)
      LEFT JOIN user_daily_stats s ON s.user_id = v.user_id AND s.day = v.day
      ORDER BY v.link_id, v.day
@@ -107,9 +107,12 @@ export async function rollupUserDay(
       await recomputeLinkDays(trx, userId, day, linkIds);
       await recomputeUserDay(trx, userId, day, linkIds);
     }
-    for (const row of pending.rows) {
-      await trx('click_rollup_pending').where({ link_id: row.link_id, day, version: row.version }).delete();
-    }
+    // Only rows no batch has touched since they were read: a newer version means new clicks.
+    await trx.raw(
+      `DELETE FROM click_rollup_pending p USING unnest(?::bigint[], ?::int[]) AS v(link_id, version)
+       WHERE p.link_id = v.link_id AND p.day = ?::date AND p.version = v.version`,
+      [pending.rows.map((r) => r.link_id), pending.rows.map((r) => r.version), day],
+    );
     return expired ? 0 : linkIds.length;
   });
 }

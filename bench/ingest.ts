@@ -5,9 +5,11 @@
  *
  *   npx tsx bench/ingest.ts [--clicks 100000] [--rate 2000] [--lag-seconds 15] [--seed 1000000]
  *
+ * --lag-seconds 0 or --seed 0 skips that part. The worker's CPU time is read from /proc (Linux).
  * Needs PostgreSQL and Redis as for the tests (TEST_POSTGRES_URL, REDIS_URL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -83,6 +85,16 @@ async function counted(services: Services): Promise<{ stored: number; rolled: nu
   return { stored: links.rows[0].n, rolled: rollups.rows[0].n };
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 where there is none. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function startWorker(env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../src/bin/worker.ts')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   return child;
@@ -125,20 +137,26 @@ async function main(): Promise<void> {
     worker = startWorker(env);
     let first = 0;
     let storedAt = 0;
+    let cpuAtFirst = 0;
     for (;;) {
       const c = await counted(services);
-      if (!first && c.stored > 0) first = Date.now();
+      if (!first && c.stored > 0) {
+        first = Date.now();
+        cpuAtFirst = cpuSeconds(worker.pid);
+      }
       if (!storedAt && c.stored >= humans) storedAt = Date.now();
       if (storedAt && c.rolled >= humans) break;
       await sleep(50);
     }
     const doneAt = Date.now();
+    const workerCpu = cpuSeconds(worker.pid) - cpuAtFirst;
     const total = await counted(services);
     const storedRate = N / ((storedAt - first) / 1000);
     const endToEnd = N / ((doneAt - first) / 1000);
-    console.log(`worker: ${fmt(N)} events (${fmt(N - humans)} bots) stored in ${((storedAt - first) / 1000).toFixed(2)} s = ${fmt(storedRate)} events/s; stored and rolled up in ${((doneAt - first) / 1000).toFixed(2)} s = ${fmt(endToEnd)} events/s (one worker process, WORKER_CONCURRENCY=${config.workerConcurrency})`);
+    console.log(`worker: ${fmt(N)} events (${fmt(N - humans)} bots) stored in ${((storedAt - first) / 1000).toFixed(2)} s = ${fmt(storedRate)} events/s; stored and rolled up in ${((doneAt - first) / 1000).toFixed(2)} s = ${fmt(endToEnd)} events/s (one worker process, WORKER_CONCURRENCY=${config.workerConcurrency}, worker CPU ${workerCpu.toFixed(1)} s = ${Math.round((workerCpu / ((doneAt - first) / 1000)) * 100)}% of one core)`);
 
     // 2. Lag at a steady rate: redirect time → counted (links.click_count) and → rolled up.
+    if (LAG_SECONDS > 0) {
     const base = total;
     // Send times of the counted (non-bot) redirects; the k-th counted click is matched with the
     // k-th of them (the queue is close to first in, first out).
@@ -184,9 +202,11 @@ async function main(): Promise<void> {
     const stored = lags('stored');
     const rolled = lags('rolled');
     console.log(`lag at ${fmt(RATE)} clicks/s for ${LAG_SECONDS} s (${fmt(sent)} redirects): redirect to counted (click_count) p50 ${percentile(stored, 50)} ms, p95 ${percentile(stored, 95)} ms, max ${stored.at(-1)} ms; to rolled up p50 ${percentile(rolled, 50)} ms, p95 ${percentile(rolled, 95)} ms, max ${rolled.at(-1)} ms`);
+    }
     worker.kill('SIGTERM');
     await new Promise((r) => worker?.once('exit', r));
     worker = undefined;
+    if (SEED === 0) return;
 
     // 3. Overview over SEED stored clicks (seeded directly, then rolled up by the real rollup code).
     const big = await createAccount(services, `bench-big-${process.pid}@example.com`, 'enterprise');

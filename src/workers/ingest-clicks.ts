@@ -1,8 +1,9 @@
-import { storeClicks, type ClickRow, type InsertedClick } from '../db/click-store';
+import type { ClickRow, InsertedClick } from '../db/click-store';
 import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../enrichment';
 import type { ClickEvent } from '../events';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
+import { coalescerFor } from './click-coalescer';
 import { scheduleRollup } from './rollup-clicks';
 
 /** The stored form of a click: raw IP, user agent and referrer go in, only derived values come out. */
@@ -29,14 +30,15 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
 }
 
 /**
- * Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once, then
+ * Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once
+ * (together with the batches of other jobs running in this process: click-coalescer.ts), then
  * ask for a rollup of the link-days it touched (marked pending in the same transaction). The
  * rollup is requested even when a redelivered batch inserted nothing: the first attempt may have
  * committed and then failed to enqueue.
  */
 export async function ingestClicks(services: Services, data: JobPayloads['ingest-clicks']): Promise<InsertedClick[]> {
   const rows = data.events.map((event) => enrichClick(services.config.appSecret, event));
-  const inserted = await storeClicks(services.db, rows);
+  const inserted = await coalescerFor(services.db).write(rows);
   if (rows.length > 0) await scheduleRollup(services.queues, Date.now() + 1000);
   return inserted;
 }

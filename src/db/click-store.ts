@@ -19,6 +19,17 @@ export interface ClickRow {
   is_bot: boolean;
 }
 
+/** A ClickRow as JSON (in a queued job): the derived values only, nothing raw. */
+export type StoredClickJson = Omit<ClickRow, 'clicked_at'> & { clicked_at: string };
+
+export function clickToJson(row: ClickRow): StoredClickJson {
+  return { ...row, clicked_at: row.clicked_at.toISOString() };
+}
+
+export function clickFromJson(json: StoredClickJson): ClickRow {
+  return { ...json, clicked_at: new Date(json.clicked_at) };
+}
+
 export interface InsertedClick {
   id: number;
   event_id: string;

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { StoredClickJson } from '../db/click-store';
 import type { ClickEvent } from '../events';
 
 /**
@@ -12,7 +13,8 @@ export const QUEUE_NAMES = ['clicks', 'analytics'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
-  'ingest-clicks': { events: ClickEvent[] };
+  /** `stored` replaces `events` in a job that failed for good, so no raw visitor data stays in Redis. */
+  'ingest-clicks': { events: ClickEvent[]; stored?: StoredClickJson[] };
   /** Rolls up whatever link-days are due (see db/rollup-store.ts); the payload carries nothing. */
   'rollup-clicks': Record<string, never>;
   /** Creates the coming months' click partitions and applies CLICK_RETENTION_DAYS. */

@@ -1,4 +1,5 @@
-import type { ClickRow, InsertedClick } from '../db/click-store';
+import type { Job } from 'bullmq';
+import { clickFromJson, clickToJson, type ClickRow, type InsertedClick } from '../db/click-store';
 import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../enrichment';
 import type { ClickEvent } from '../events';
 import type { JobPayloads } from '../queues/registry';
@@ -36,9 +37,19 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
  * rollup is requested even when a redelivered batch inserted nothing: the first attempt may have
  * committed and then failed to enqueue.
  */
-export async function ingestClicks(services: Services, data: JobPayloads['ingest-clicks']): Promise<InsertedClick[]> {
-  const rows = data.events.map((event) => enrichClick(services.config.appSecret, event));
-  const inserted = await coalescerFor(services.db).write(rows);
+export async function ingestClicks(services: Services, data: JobPayloads['ingest-clicks'], job?: Job<JobPayloads['ingest-clicks']>): Promise<InsertedClick[]> {
+  const rows = data.stored ? data.stored.map(clickFromJson) : data.events.map((event) => enrichClick(services.config.appSecret, event));
+  let inserted: InsertedClick[];
+  try {
+    inserted = await coalescerFor(services.db).write(rows);
+  } catch (err) {
+    // A job that fails for good stays in Redis (for inspection and manual retry): keep the
+    // enriched rows instead of the raw IPs and user agents. A retry of it stores them as is.
+    if (job && job.attemptsMade + 1 >= (job.opts.attempts ?? 1) && !data.stored) {
+      await job.updateData({ events: [], stored: rows.map(clickToJson) }).catch(() => undefined);
+    }
+    throw err;
+  }
   if (rows.length > 0) await scheduleRollup(services.queues, Date.now() + 1000);
   return inserted;
 }

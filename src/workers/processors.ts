@@ -12,7 +12,7 @@ export type ProcessorMap = { [J in JobName]: Processor<J> };
 
 export const PROCESSORS: ProcessorMap = {
   // The job's return value is kept in Redis until removal: a count, not the rows.
-  'ingest-clicks': async (services, data) => ({ inserted: (await ingestClicks(services, data)).length }),
+  'ingest-clicks': async (services, data, job) => ({ inserted: (await ingestClicks(services, data, job)).length }),
   'rollup-clicks': (services) => rollupClicks(services),
   'maintain-partitions': (services) => maintainPartitions(services),
 };

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const services = createServices(config, { logger: processLogger(config, 'linktally') });
   const workers = startWorkers(services);
-  await scheduleAnalyticsJobs(services);
+  scheduleAnalyticsJobs(services).catch((err: unknown) => services.logger.error({ category: 'worker', err: (err as Error).message }, 'could not register analytics schedules'));
   const web = await startWeb(services);
   onShutdown(services.logger, async () => {
     await web.close();

@@ -36,6 +36,7 @@ const schema = z.object({
   TRUST_PROXY: trustProxy.default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  CLICK_RETENTION_DAYS: z.string().regex(/^\d{1,5}$/, 'must be a whole number of days (1-36500)').transform(Number).pipe(z.number().int().min(1).max(36500)).optional(),
 });
 
 export interface Config {
@@ -59,6 +60,8 @@ export interface Config {
   trustProxyHops: number;
   logLevel: string;
   workerConcurrency: number;
+  /** Raw clicks older than this many days are dropped (whole monthly partitions); null keeps them forever. Daily aggregates are kept. */
+  clickRetentionDays: number | null;
 }
 
 export class ConfigError extends Error {}
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: v.TRUST_PROXY,
     logLevel: v.LOG_LEVEL,
     workerConcurrency: v.WORKER_CONCURRENCY,
+    clickRetentionDays: v.CLICK_RETENTION_DAYS ?? null,
   };
 }
 

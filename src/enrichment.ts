@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import geoip from 'geoip-lite';
 import { isbot } from 'isbot';
 import { UAParser } from 'ua-parser-js';
@@ -52,8 +53,36 @@ export interface Place {
   city: string | null;
 }
 
+/**
+ * One spelling per address, so the keyed hash of a visitor does not depend on how a proxy wrote
+ * it: IPv4-mapped IPv6 becomes IPv4, IPv6 is lower-cased and compressed, a port some proxies
+ * append (1.2.3.4:5678, [::1]:443) is dropped. Anything that is not an address is returned
+ * trimmed (it still hashes, stably; it just has no location).
+ */
+export function canonicalIp(raw: string): string {
+  let ip = raw.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(ip);
+  if (bracketed) ip = bracketed[1] as string;
+  else if (/^\d{1,3}(\.\d{1,3}){3}:\d+$/.test(ip)) ip = ip.slice(0, ip.lastIndexOf(':'));
+  const zone = ip.indexOf('%');
+  if (zone > 0 && isIP(ip.slice(0, zone)) === 6) ip = ip.slice(0, zone);
+  const kind = isIP(ip);
+  if (kind === 4) return ip;
+  if (kind !== 6) return ip;
+  // The WHATWG URL parser prints IPv6 in its canonical (RFC 5952) form.
+  const canonical = new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (mapped) {
+    const hi = parseInt(mapped[1] as string, 16);
+    const lo = parseInt(mapped[2] as string, 16);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return canonical;
+}
+
+/** Country and city of an address (expects canonicalIp's output); nothing for private or invalid ones. */
 export function locate(ip: string): Place {
-  const found = ip ? geoip.lookup(ip) : null;
+  const found = isIP(ip) ? geoip.lookup(ip) : null;
   return { countryCode: found?.country || null, city: found?.city || null };
 }
 
@@ -62,7 +91,8 @@ export function referrerDomain(referrer: string | null): string | null {
   try {
     const url = new URL(referrer);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    return url.hostname.replace(/^www\./, '').toLowerCase() || null;
+    // The URL parser already lower-cases and punycodes the host; a trailing root dot is dropped.
+    return url.hostname.replace(/\.$/, '').replace(/^www\./, '') || null;
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@ import type { Services } from '../services';
 import { registerCollectionRoutes } from './collections';
 import { registerConversionGoalRoutes } from './conversion-goals';
 import { registerConversionRoutes } from './conversions';
+import { registerAnalyticsRoutes } from './analytics';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerJobRoutes } from './jobs';
@@ -36,6 +37,7 @@ export function buildApiRouter(): ApiRouter {
   registerConversionRoutes(api);
   registerJobRoutes(api);
   registerPackageExportRoutes(api);
+  registerAnalyticsRoutes(api);
   return api;
 }
 

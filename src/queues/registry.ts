@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { StoredClickJson } from '../db/click-store';
 import type { ClickEvent, InstallEvent } from '../events';
 import type { ExportSpec } from '../jobs/export-spec';
 
@@ -9,11 +10,16 @@ import type { ExportSpec } from '../jobs/export-spec';
  * the worker process constructs BullMQ Workers (src/workers/run.ts).
  */
 
-export const QUEUE_NAMES = ['clicks', 'installs', 'install-rollups', 'webhooks', 'imports', 'exports'] as const;
+export const QUEUE_NAMES = ['clicks', 'analytics', 'installs', 'install-rollups', 'webhooks', 'imports', 'exports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
-  'ingest-clicks': { events: ClickEvent[] };
+  /** `stored` replaces `events` in a job that failed for good, so no raw visitor data stays in Redis. */
+  'ingest-clicks': { events: ClickEvent[]; stored?: StoredClickJson[] };
+  /** Rolls up whatever link-days are due (see db/rollup-store.ts); the payload carries nothing. */
+  'rollup-clicks': Record<string, never>;
+  /** Creates the coming months' click partitions and applies CLICK_RETENTION_DAYS. */
+  'maintain-partitions': Record<string, never>;
   'ingest-installs': { events: InstallEvent[] };
   /** Recompute one package's install rollup for a UTC day ('YYYY-MM-DD') and the day after; seq numbers the request (src/queues/rollup-requests.ts). */
   'rollup-installs': { packageId: number; day: string; seq?: number };
@@ -31,6 +37,8 @@ export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'ingest-clicks': 'clicks',
+  'rollup-clicks': 'analytics',
+  'maintain-partitions': 'analytics',
   'ingest-installs': 'installs',
   'rollup-installs': 'install-rollups',
   'catch-up-install-rollups': 'install-rollups',
@@ -46,6 +54,14 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
   clicks: {
     attempts: 8,
     backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600 },
+  },
+  // Rollups recompute, so retrying is always safe. Completed jobs are removed so that the
+  // per-second rollup job ids (workers/rollup-clicks.ts) can be used again.
+  analytics: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
     removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },
   },

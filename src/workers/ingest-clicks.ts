@@ -1,13 +1,18 @@
-import { storeClicks, type ClickRow, type InsertedClick } from '../db/click-store';
-import { hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../enrichment';
+import type { Job } from 'bullmq';
+import { clickFromJson, clickToJson, type ClickRow, type InsertedClick } from '../db/click-store';
+import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../enrichment';
 import type { ClickEvent } from '../events';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
 import { emitClickWebhooks } from '../webhooks/click-events';
+import { coalescerFor } from './click-coalescer';
+import { scheduleRollup } from './rollup-clicks';
 
+/** The stored form of a click: raw IP, user agent and referrer go in, only derived values come out. */
 export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
   const agent = parseAgent(event.userAgent);
-  const place = locate(event.ip);
+  const ip = canonicalIp(event.ip);
+  const place = locate(ip);
   return {
     ...(event.clickId !== undefined ? { id: event.clickId } : {}),
     event_id: event.id,
@@ -15,7 +20,7 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
     user_id: event.userId,
     variant_id: event.variantId,
     clicked_at: new Date(event.at),
-    hashed_ip: hashIp(appSecret, event.ip),
+    hashed_ip: hashIp(appSecret, ip),
     hashed_user_agent: hashUserAgent(appSecret, event.userAgent),
     referrer_domain: referrerDomain(event.referrer),
     country_code: place.countryCode,
@@ -27,10 +32,27 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
   };
 }
 
-/** Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once. */
-export async function ingestClicks(services: Services, data: JobPayloads['ingest-clicks']): Promise<InsertedClick[]> {
-  const rows = data.events.map((event) => enrichClick(services.config.appSecret, event));
-  const inserted = await storeClicks(services.db, rows);
+/**
+ * Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once
+ * (together with the batches of other jobs running in this process: click-coalescer.ts), then
+ * ask for a rollup of the link-days it touched (marked pending in the same transaction). The
+ * rollup is requested even when a redelivered batch inserted nothing: the first attempt may have
+ * committed and then failed to enqueue.
+ */
+export async function ingestClicks(services: Services, data: JobPayloads['ingest-clicks'], job?: Job<JobPayloads['ingest-clicks']>): Promise<InsertedClick[]> {
+  const rows = data.stored ? data.stored.map(clickFromJson) : data.events.map((event) => enrichClick(services.config.appSecret, event));
+  let inserted: InsertedClick[];
+  try {
+    inserted = await coalescerFor(services.db).write(rows);
+  } catch (err) {
+    // A job that fails for good stays in Redis (for inspection and manual retry): keep the
+    // enriched rows instead of the raw IPs and user agents. A retry of it stores them as is.
+    if (job && job.attemptsMade + 1 >= (job.opts.attempts ?? 1) && !data.stored) {
+      await job.updateData({ events: [], stored: rows.map(clickToJson) }).catch(() => undefined);
+    }
+    throw err;
+  }
+  if (rows.length > 0) await scheduleRollup(services.queues, Date.now() + 1000);
   await emitClickWebhooks(services, rows, inserted); // after commit; never throws
   return inserted;
 }

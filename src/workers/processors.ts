@@ -10,6 +10,8 @@ import { ingestInstalls } from './ingest-installs';
 import { buildExport } from './build-export';
 import { importLinks } from './import-links';
 import { pruneJobs } from './prune-jobs';
+import { maintainPartitions } from './maintain-partitions';
+import { rollupClicks } from './rollup-clicks';
 
 /** `token` is the worker's lock token, for processors that move their own job (e.g. to delayed). */
 export type Processor<J extends JobName> = (services: Services, data: JobPayloads[J], job: Job<JobPayloads[J]>, token?: string) => Promise<unknown>;
@@ -18,7 +20,10 @@ export type Processor<J extends JobName> = (services: Services, data: JobPayload
 export type ProcessorMap = { [J in JobName]: Processor<J> };
 
 export const PROCESSORS: ProcessorMap = {
-  'ingest-clicks': (services, data) => ingestClicks(services, data),
+  // The job's return value is kept in Redis until removal: a count, not the rows.
+  'ingest-clicks': async (services, data, job) => ({ inserted: (await ingestClicks(services, data, job)).length }),
+  'rollup-clicks': (services) => rollupClicks(services),
+  'maintain-partitions': (services) => maintainPartitions(services),
   'rollup-installs': (services, data) => rollupInstalls(services, data),
   'catch-up-install-rollups': (services, data) => catchUpInstallRollups(services, data),
   'deliver-webhook': (services, data, job, token) => deliverWebhook(services, data, jobAttemptContext(job, token)),

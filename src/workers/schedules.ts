@@ -2,6 +2,7 @@ import { scheduleJobMaintenance } from '../jobs/schedule';
 import { scheduleInstallRollupCatchUp } from '../queues/install-rollups';
 import type { Services } from '../services';
 import { scheduleWebhookMaintenance } from '../webhooks/schedule';
+import { scheduleAnalyticsJobs } from './analytics-schedules';
 
 /**
  * Every repeating job, registered by worker processes at start (never by tests' stacks, so a
@@ -9,6 +10,7 @@ import { scheduleWebhookMaintenance } from '../webhooks/schedule';
  * one that fails (Redis away) is logged and the next worker start registers it.
  */
 const SCHEDULES: Array<[name: string, register: (services: Services) => Promise<unknown>]> = [
+  ['click analytics', scheduleAnalyticsJobs],
   ['install rollup catch-up', scheduleInstallRollupCatchUp],
   ['webhook maintenance', scheduleWebhookMaintenance],
   ['job maintenance', scheduleJobMaintenance],

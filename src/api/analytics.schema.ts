@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** The PVTLNK Analytics API responses, field for field (seeds/pvtlnk-api.txt, "Analytics API"). */
+
+/** No query parameters: the attribution window is a setting and cannot be overridden per request. */
+export const analyticsQuery = z.strictObject({}, {
+  error: (issue) => issue.code === 'unrecognized_keys'
+    ? `Unknown query parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}: the attribution window is set in API settings and cannot be overridden per request`
+    : undefined,
+});
+
+const counts = z.record(z.string(), z.number().int());
+
+const period = z.object({
+  start_date: z.string().describe('UTC midnight starting the window (first day included)'),
+  end_date: z.string().describe('UTC midnight ending the window (exclusive: the day after today)'),
+});
+
+export const overviewResponse = z.object({
+  success: z.literal(true),
+  overview: z.object({
+    attribution_window_days: z.number().int(),
+    period,
+    metrics: z.object({
+      total_clicks: z.number().int(),
+      unique_visitors: z.number().int(),
+      average_clicks_per_visitor: z.number(),
+    }),
+    top_links: z.array(z.object({
+      id: z.number().int(),
+      short_code: z.string(),
+      title: z.string().nullable(),
+      destination_url: z.string(),
+      clicks: z.number().int(),
+      last_clicked_at: z.string().nullable(),
+    })),
+    device_breakdown: counts,
+    country_breakdown: counts,
+    referrer_breakdown: counts,
+    time_series: counts.describe('Clicks per UTC date (YYYY-MM-DD), every day of the window'),
+  }),
+});
+
+export const advancedResponse = z.object({
+  success: z.literal(true),
+  advanced: z.object({
+    attribution_window_days: z.number().int(),
+    period,
+    conversion_analysis: z.array(z.object({
+      link_id: z.number().int(),
+      short_code: z.string(),
+      title: z.string().nullable(),
+      clicks: z.number().int(),
+      created_at: z.string(),
+      conversion_rate: z.number().describe('Conversions in the window per 100 clicks in the window, two decimals'),
+    })),
+    browser_breakdown: counts,
+    os_breakdown: counts,
+    hourly_distribution: counts.describe('Clicks per UTC hour "0".."23"'),
+    day_of_week_distribution: counts.describe('Clicks per UTC day of week "0" (Sunday) .. "6"'),
+    insights: z.object({
+      peak_hour: z.number().int().nullable(),
+      peak_day: z.number().int().nullable(),
+      top_browser: z.string().nullable(),
+      top_os: z.string().nullable(),
+    }),
+    day_names: z.record(z.string(), z.string()),
+  }),
+});

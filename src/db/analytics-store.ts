@@ -1,0 +1,107 @@
+import { estimate, mergeSketches, unionIds } from '../hll';
+import type { Db } from './knex';
+
+/**
+ * Reads for the analytics endpoints. Only daily aggregates (rollup-store.ts) are read, never raw
+ * clicks: a window costs about one row per day plus one per (day, breakdown value), whatever
+ * the number of clicks.
+ */
+
+const DAY_MS = 86_400_000;
+
+/** The attribution window: the last `days` UTC days, today included; end is exclusive. */
+export interface Window {
+  days: number;
+  start: Date;
+  end: Date;
+}
+
+export function windowEndingToday(days: number, now = new Date()): Window {
+  const tomorrow = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + DAY_MS;
+  return { days, start: new Date(tomorrow - days * DAY_MS), end: new Date(tomorrow) };
+}
+
+function dayString(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+export interface DailyTotals {
+  /** Every day of the window, oldest first, zero when there were no clicks. */
+  byDay: Array<{ day: string; clicks: number }>;
+  /** Clicks per day of week, 0 = Sunday … 6 = Saturday (UTC). */
+  byWeekday: number[];
+  totalClicks: number;
+  /** Distinct hashed IPs over the window: exact while every day had at most 2,048, else a HyperLogLog estimate. */
+  uniqueVisitors: number;
+}
+
+export async function dailyTotals(db: Db, userId: number, window: Window): Promise<DailyTotals> {
+  const { rows } = await db.raw<{ rows: Array<{ day: string; clicks: number; visitors: Buffer; visitor_ids: Buffer | null }> }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, clicks, visitors, visitor_ids FROM user_daily_stats
+     WHERE user_id = ? AND day >= ?::date AND day < ?::date`,
+    [userId, dayString(window.start), dayString(window.end)],
+  );
+  const clicksByDay = new Map(rows.map((r) => [r.day, r.clicks]));
+  const byDay: DailyTotals['byDay'] = [];
+  const byWeekday = [0, 0, 0, 0, 0, 0, 0];
+  let totalClicks = 0;
+  for (let t = window.start.getTime(); t < window.end.getTime(); t += DAY_MS) {
+    const date = new Date(t);
+    const clicks = clicksByDay.get(dayString(date)) ?? 0;
+    byDay.push({ day: dayString(date), clicks });
+    byWeekday[date.getUTCDay()] = (byWeekday[date.getUTCDay()] ?? 0) + clicks;
+    totalClicks += clicks;
+  }
+  const exact = rows.every((r) => r.visitor_ids !== null);
+  const uniqueVisitors = exact
+    ? unionIds(rows.map((r) => r.visitor_ids as Buffer)).size
+    : estimate(mergeSketches(rows.map((r) => r.visitors)));
+  return { byDay, byWeekday, totalClicks, uniqueVisitors };
+}
+
+export type Dimension = 'country' | 'device' | 'browser' | 'os' | 'referrer' | 'hour';
+
+/** Clicks per value of each requested dimension over the window, largest first. Missing values ('') are left out. */
+export async function breakdowns(db: Db, userId: number, window: Window, dimensions: Dimension[]): Promise<Record<Dimension, Array<[string, number]>>> {
+  const { rows } = await db.raw<{ rows: Array<{ dimension: Dimension; key: string; clicks: number }> }>(
+    `SELECT dimension, key, sum(clicks)::bigint AS clicks FROM user_daily_breakdowns
+     WHERE user_id = ? AND day >= ?::date AND day < ?::date AND dimension = ANY(?::text[]) AND key <> ''
+     GROUP BY dimension, key ORDER BY clicks DESC, key`,
+    [userId, dayString(window.start), dayString(window.end), dimensions],
+  );
+  const out = { country: [], device: [], browser: [], os: [], referrer: [], hour: [] } as Record<Dimension, Array<[string, number]>>;
+  for (const row of rows) out[row.dimension].push([row.key, row.clicks]);
+  return out;
+}
+
+export interface LinkClicks {
+  id: number;
+  short_code: string;
+  title: string | null;
+  destination_url: string;
+  last_clicked_at: Date | null;
+  created_at: Date;
+  clicks: number;
+  conversions: number;
+}
+
+/**
+ * The user's links with the most clicks in the window, with their conversions in the window
+ * (conversions attributed to the link, from the conversions table).
+ */
+export async function topLinks(db: Db, userId: number, window: Window, limit: number): Promise<LinkClicks[]> {
+  const { rows } = await db.raw<{ rows: LinkClicks[] }>(
+    `WITH top AS (
+       SELECT link_id, sum(clicks)::bigint AS clicks FROM link_daily_stats
+       WHERE user_id = ? AND day >= ?::date AND day < ?::date
+       GROUP BY link_id ORDER BY clicks DESC, link_id LIMIT ?
+     )
+     SELECT l.id, l.short_code, l.title, l.destination_url, l.last_clicked_at, l.created_at, top.clicks,
+            (SELECT count(*) FROM conversions c WHERE c.link_id = l.id AND c.user_id = l.user_id
+               AND c.converted_at >= ? AND c.converted_at < ?)::bigint AS conversions
+     FROM top JOIN links l ON l.id = top.link_id AND l.user_id = ?
+     ORDER BY top.clicks DESC, l.id`,
+    [userId, dayString(window.start), dayString(window.end), limit, window.start.toISOString(), window.end.toISOString(), userId],
+  );
+  return rows;
+}

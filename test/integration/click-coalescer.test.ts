@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { ClickEvent } from '../../src/events';
+import { ClickCoalescer } from '../../src/workers/click-coalescer';
+import { enrichClick } from '../../src/workers/ingest-clicks';
+import { createAccount, type TestAccount } from '../helpers/accounts';
+import { startStack, type Stack } from '../helpers/stack';
+
+const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+
+describe('Click writes shared by concurrent ingest jobs', () => {
+  let stack: Stack;
+  let account: TestAccount;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(() => stack.stop());
+  beforeEach(async () => {
+    await stack.reset();
+    account = await createAccount(stack.services);
+  });
+
+  async function link(): Promise<number> {
+    const [row] = await stack.services.db('links').insert({ user_id: account.user.id, short_code: `c${randomUUID().slice(0, 8)}`, destination_url: 'https://example.com' }).returning('id');
+    return row.id;
+  }
+
+  function rows(linkId: number, n: number) {
+    return Array.from({ length: n }, () => {
+      const event: ClickEvent = { id: randomUUID(), linkId, userId: account.user.id, variantId: null, at: Date.now(), ip: '81.2.69.160', userAgent: UA, referrer: null };
+      return enrichClick(stack.services.config.appSecret, event);
+    });
+  }
+
+  async function clickCount(id: number): Promise<number> {
+    return (await stack.services.db('links').where({ id }).first()).click_count;
+  }
+
+  it('answers each of many concurrent jobs with its own inserted clicks, an event sent twice counted once', async () => {
+    const coalescer = new ClickCoalescer(stack.services.db);
+    const id = await link();
+    const batches = Array.from({ length: 10 }, () => rows(id, 50));
+    const repeated = batches[0]!.slice(0, 10);
+    const results = await Promise.all([...batches, repeated].map((b) => coalescer.write(b)));
+    assert.deepEqual(results.slice(0, 10).map((r) => r.length), Array(10).fill(50));
+    assert.equal(results[10]!.length, 0, 'the repeated events were inserted for the first job');
+    assert.equal(await clickCount(id), 500);
+    assert.equal((await coalescer.write(batches[3]!)).length, 0, 'a redelivered job inserts nothing');
+    assert.equal(await clickCount(id), 500);
+  });
+
+  it('drops the clicks of a link deleted while they were queued, without failing the others', async () => {
+    const coalescer = new ClickCoalescer(stack.services.db);
+    const kept = await link();
+    const deleted = await link();
+    const lost = rows(deleted, 5);
+    await stack.services.db('links').where({ id: deleted }).delete();
+    const [good, gone] = await Promise.all([coalescer.write(rows(kept, 5)), coalescer.write(lost)]);
+    assert.equal(good.length, 5);
+    assert.equal(gone.length, 0);
+    assert.equal(await clickCount(kept), 5);
+  });
+
+  it('fails only the bad job of a shared write; the others are stored', async () => {
+    const coalescer = new ClickCoalescer(stack.services.db);
+    const id = await link();
+    const bad = rows(id, 3);
+    bad[1]!.country_code = 'GBR'; // does not fit char(2): the insert fails
+    const [good, failed] = await Promise.allSettled([coalescer.write(rows(id, 4)), coalescer.write(bad), coalescer.write(rows(id, 6))]).then((r) => [r[0], r[1]]);
+    assert.equal(good?.status, 'fulfilled');
+    assert.equal(failed?.status, 'rejected');
+    assert.equal(await clickCount(id), 10);
+  });
+});

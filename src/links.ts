@@ -1,3 +1,4 @@
+import { requireFeature } from './api/feature-gate';
 import type { Db } from './db/knex';
 import {
   archiveUserLinkRow, findUserLinkForUpdate, insertLink, isForeignKeyViolation, isUniqueViolation, updateLinkRow, userOwnsCollection,
@@ -5,7 +6,6 @@ import {
 } from './db/link-store';
 import type { User } from './db/user-store';
 import { ApiError } from './api/errors';
-import { planAllows } from './plans';
 import { publishLinkInvalidation } from './proxy/link-invalidation';
 import { hashPassword } from './secrets';
 import type { Services } from './services';
@@ -71,7 +71,7 @@ type Owner = Pick<User, 'id' | 'plan'>;
  */
 async function checkLinkRules(db: Db, owner: Owner, input: LinkInput, result: Pick<LinkRow, 'scheduled_start_at' | 'scheduled_end_at' | 'collection_id'>): Promise<void> {
   const setsSchedule = (input.scheduled_start_at ?? null) !== null || (input.scheduled_end_at ?? null) !== null;
-  if (setsSchedule && !planAllows(owner.plan, 'scheduling')) throw new ApiError(403, 'Feature not available on your plan');
+  if (setsSchedule) requireFeature(owner.plan, 'scheduling');
   const errors: string[] = [];
   const { scheduled_start_at: start, scheduled_end_at: end } = result;
   if (start && end && start.getTime() >= end.getTime()) errors.push('Scheduled end at must be after scheduled start at');

@@ -1,9 +1,8 @@
+import { requireFeature } from './feature-gate';
 import { startJob } from '../jobs/start-job';
 import { encryptSecret } from '../secrets';
 import { answerWhenDone, sendStoredFile } from '../jobs/respond';
-import { planAllows } from '../plans';
 import type { ExportResult } from '../workers/build-export';
-import { ApiError } from './errors';
 import { acceptedResponse, bulkImportBody, IMPORT_BODY_LIMIT, importResponse, linkExportQuery } from './link-jobs.schema';
 import type { ApiRouter } from './route';
 
@@ -29,7 +28,7 @@ export function registerLinkJobRoutes(api: ApiRouter): void {
       422: { description: 'The CSV itself is unusable (no header with destination_url, no rows, too many rows)' },
     },
     handler: async ({ body, auth, res, services }) => {
-      if (!planAllows(auth.user.plan, 'bulk_import')) throw new ApiError(403, 'Feature not available on your plan');
+      requireFeature(auth.user.plan, 'bulk_import');
       const run = await startJob(services, { userId: auth.user.id, kind: 'import-links', input: encryptSecret(services.config.appSecret, body.csv) }, 'import-links', (runId) => ({ runId }));
       await answerWhenDone(services, res, run, async (finished) => {
         res.status(200).json(finished.result);

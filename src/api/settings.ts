@@ -1,3 +1,4 @@
+import { requireFeature } from './feature-gate';
 import { z } from 'zod';
 import { findWebhookTarget, updateWebhookSettings } from '../db/webhook-store';
 import { planAllows } from '../plans';
@@ -58,7 +59,7 @@ export function registerSettingsRoutes(api: ApiRouter): void {
       if (Object.keys(body).length === 0) throw ApiError.validation(['Nothing to update: send attribution_window_days, webhook_url or webhook_secret']);
       // Setting a webhook needs the plan; clearing one (null) is always allowed, e.g. after a downgrade.
       const setsWebhook = (body.webhook_url ?? null) !== null || (body.webhook_secret ?? null) !== null;
-      if (setsWebhook && !planAllows(auth.user.plan, 'webhooks')) throw new ApiError(403, 'Feature not available on your plan');
+      if (setsWebhook) requireFeature(auth.user.plan, 'webhooks');
       if (body.webhook_url) {
         const problem = await webhookUrlProblem(body.webhook_url, services.config.webhookAllowPrivate);
         if (problem) throw ApiError.validation([problem]);

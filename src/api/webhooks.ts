@@ -1,6 +1,6 @@
+import { requireFeature } from './feature-gate';
 import { z } from 'zod';
 import { beginRedelivery, findUserDelivery, findWebhookTarget, listDeliveries } from '../db/webhook-store';
-import { planAllows } from '../plans';
 import { enqueueDeliveries } from '../webhooks/emit';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
@@ -46,7 +46,7 @@ export function registerWebhookRoutes(api: ApiRouter): void {
     handler: async ({ params, auth, res, services }) => {
       const existing = await findUserDelivery(services.db, auth.user.id, params.id);
       if (!existing) throw new ApiError(404, 'Delivery not found');
-      if (!planAllows(auth.user.plan, 'webhooks')) throw new ApiError(403, 'Feature not available on your plan');
+      requireFeature(auth.user.plan, 'webhooks');
       if (!(await findWebhookTarget(services.db, auth.user.id))?.webhook_url) throw ApiError.validation(['No webhook URL is configured']);
       const delivery = await beginRedelivery(services.db, auth.user.id, params.id);
       if (!delivery) throw new ApiError(409, 'Delivery is still being attempted');

@@ -146,22 +146,3 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
     return inserted;
   });
 }
-
-/**
- * A/B variants' click_count, moved by the same inserted non-bot rows as the link counters.
- * Runs after the links' rows are locked in id order, and every variant belongs to one of those
- * links, so concurrent batches are already serialised here and cannot deadlock.
- */
-async function countVariantClicks(trx: Db, inserted: InsertedClick[]): Promise<void> {
-  const perVariant = new Map<number, number>();
-  for (const click of inserted) {
-    if (click.is_bot || click.variant_id === null) continue;
-    perVariant.set(click.variant_id, (perVariant.get(click.variant_id) ?? 0) + 1);
-  }
-  if (perVariant.size === 0) return;
-  await trx.raw(
-    `UPDATE link_variants SET click_count = link_variants.click_count + v.n
-     FROM unnest(?::bigint[], ?::int[]) AS v(id, n) WHERE link_variants.id = v.id`,
-    [[...perVariant.keys()], [...perVariant.values()]],
-  );
-}

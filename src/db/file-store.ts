@@ -38,12 +38,12 @@ export class FileWriter {
   private seq = 0;
   private size = 0;
 
-  private constructor(private readonly db: Db, readonly id: string, private readonly meta: NewFile) {}
+  private constructor(private readonly db: Db, readonly id: string) {}
 
   static async create(db: Db, meta: NewFile): Promise<FileWriter> {
     const id = randomUUID();
     await db('job_files').insert({ id, run_id: meta.runId, user_id: meta.userId, file_name: meta.fileName, content_type: meta.contentType, expires_at: meta.expiresAt });
-    return new FileWriter(db, id, meta);
+    return new FileWriter(db, id);
   }
 
   async write(text: string): Promise<void> {

@@ -52,9 +52,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     baseUrl,
     url: (path) => `${baseUrl}${path}`,
     async reset() {
+      // Workers finish what they hold and take nothing new while the state is wiped: a job
+      // writing during the TRUNCATE would deadlock with it.
+      await Promise.all((workers?.workers ?? []).map((w) => w.pause()));
       await Promise.all(QUEUE_NAMES.map((name) => services.queues.queue(name).obliterate({ force: true })));
       await deleteKeys(services.redis, `${config.redisPrefix}:*`);
       await truncateAll(services.db);
+      for (const w of workers?.workers ?? []) w.resume();
       // The truncate restarts the clicks id sequence: ids reserved from it before are reissued.
       web.clickIds.discard();
     },

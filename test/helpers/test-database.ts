@@ -57,6 +57,14 @@ async function dropAbandonedRunDatabases(client: pg.Client): Promise<void> {
   }
 }
 
+/** Templates of earlier migration sets; clones only happen under the same lock, so none is in use. */
+async function dropOutdatedTemplates(client: pg.Client, current: string): Promise<void> {
+  const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'linktally\\_tmpl\\_%' AND datname <> $1", [current]);
+  for (const { datname } of rows) {
+    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
+  }
+}
+
 export async function createRunDatabase(): Promise<string> {
   const template = `linktally_tmpl_${migrationsHash()}`;
   const run = `linktally_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -65,6 +73,7 @@ export async function createRunDatabase(): Promise<string> {
     await client.query('SELECT pg_advisory_lock(727274)');
     try {
       await dropAbandonedRunDatabases(client);
+      await dropOutdatedTemplates(client, template);
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [template]);
       if (!exists.rowCount) {
         await client.query(`CREATE DATABASE ${pg.escapeIdentifier(template)}`);
@@ -103,5 +112,15 @@ export async function truncateAll(db: Db): Promise<void> {
   // Truncating a partitioned parent truncates its partitions; listing both is redundant but harmless.
   const tables = [...new Set([...rows.map((r) => r.tablename), ...partitioned])];
   if (tables.length === 0) return;
-  await db.raw(`TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`);
+  const sql = `TRUNCATE ${tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`;
+  // A straggler from the previous test (a web process's last click batch landing) can still be
+  // writing; PostgreSQL then picks one side of the deadlock to fail, and trying again is right.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.raw(sql);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+    }
+  }
 }

@@ -38,7 +38,9 @@ describe('The git proxy', function () {
     account = await createAccount(stack.services);
     scratch = mkdtempSync(join(tmpdir(), 'lt-git-client-'));
   });
-  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+  afterEach(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
 
   async function createPackage(body: Record<string, unknown>): Promise<{ slug: string; install_url: string }> {
     const res = await request(stack.url('/api/v1/packages'), { method: 'POST', headers: account.auth, json: body });

@@ -12,7 +12,13 @@ export interface TestAccount {
   auth: { authorization: string };
 }
 
-export async function createAccount(services: Services, options: { plan?: Plan; scopes?: Scope[]; days?: number } = {}): Promise<TestAccount> {
+export interface AccountOptions {
+  plan?: Plan;
+  scopes?: Scope[];
+  days?: number;
+}
+
+export async function createAccount(services: Services, options: AccountOptions = {}): Promise<TestAccount> {
   const user = await createUser(services.db, `user${++counter}-${Date.now()}@example.com`, options.plan ?? 'enterprise');
   const issued = await issueToken(services.db, user.id, options.scopes ?? SCOPES, options.days);
   return { user, token: issued.token, auth: { authorization: `Bearer ${issued.token}` } };

@@ -186,6 +186,19 @@ export async function startGitUpstream(root: string): Promise<GitUpstream> {
   };
 }
 
+/** startGitUpstream over package repositories built for it in a new temporary folder, which close() also removes. */
+export async function startPackageUpstream(...repos: Array<[owner: string, repo: string]>): Promise<GitUpstream> {
+  const root = mkdtempSync(join(tmpdir(), 'lt-git-upstream-'));
+  for (const [owner, repo] of repos) buildPackageRepo(root, owner, repo);
+  const upstream = await startGitUpstream(root);
+  const closeServer = upstream.close;
+  upstream.close = async () => {
+    await closeServer();
+    rmSync(root, { recursive: true, force: true });
+  };
+  return upstream;
+}
+
 export interface GitRun {
   code: number;
   stdout: string;

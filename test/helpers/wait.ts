@@ -1,5 +1,6 @@
 import type { Services } from '../../src/services';
 import { QUEUE_NAMES } from '../../src/queues/registry';
+import type { Stack } from './stack';
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
 export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, { timeoutMs = 10_000, intervalMs = 20, what = 'condition' } = {}): Promise<T> {
@@ -29,4 +30,10 @@ export async function drainQueues(services: Services, timeoutMs = 15_000): Promi
     },
     { timeoutMs, what: 'queues to drain' },
   );
+}
+
+/** Every click the stack has answered so far is stored: out of the edge's buffer and through the queue. */
+export async function settleClicks(stack: Stack): Promise<void> {
+  await waitFor(() => stack.web.clicks.pending === 0, { what: 'click buffer empty' });
+  await drainQueues(stack.services);
 }

@@ -5,9 +5,9 @@ import { storeClicks } from '../../src/db/click-store';
 import { rollupUserDay } from '../../src/db/rollup-store';
 import { enrichClick, ingestClicks } from '../../src/workers/ingest-clicks';
 import { rollupClicks } from '../../src/workers/rollup-clicks';
-import { createAccount, type TestAccount } from '../helpers/accounts';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -20,17 +20,8 @@ const DE = '85.214.132.117';
 const DAY_MS = 86_400_000;
 
 describe('Click analytics: overview and advanced', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    // One trusted proxy hop: the test is the proxy, so X-Forwarded-For is the visitor.
-    stack = await startStack({ workers: true, env: { TRUST_PROXY: '1' } });
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  // One trusted proxy hop: the test is the proxy, so X-Forwarded-For is the visitor.
+  const { stack, account } = useStackWithAccount({ workers: true, env: { TRUST_PROXY: '1' } });
 
   async function createLink(title: string): Promise<{ id: number; short_code: string; created_at: string }> {
     const res = await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: `https://example.com/${title}`, title } } });

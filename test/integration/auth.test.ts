@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/use-stack';
 
 describe('API authentication and scopes', () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(() => stack.reset());
+  const { stack } = useStack();
 
   const linkBody = { link: { destination_url: 'https://example.com' } };
 

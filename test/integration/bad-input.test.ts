@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 describe('Malformed requests', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  const { stack, account } = useStackWithAccount();
 
   it('answers 400 in the envelope for a body that is not JSON', async () => {
     const res = await request(stack.url('/api/v1/links'), { method: 'POST', headers: { ...account.auth, 'content-type': 'application/json' }, body: '{"link": {' });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { insertPackage } from '../helpers/install-fixtures';
-import { startStack, type Stack } from '../helpers/stack';
+import { startStack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { findAll, parseXml, textOf } from '../helpers/xml';
 
 interface BadgeResponse {
@@ -13,16 +13,9 @@ interface BadgeResponse {
 }
 
 describe('README badges', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
+  const { stack, account } = useStackWithAccount();
   let slug: string;
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
+  beforeEach(() => {
     // Each test its own slug: the web process's badge cache outlives stack.reset().
     slug = `pkg-${randomUUID().slice(0, 8)}`;
   });

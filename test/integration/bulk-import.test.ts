@@ -3,25 +3,17 @@ import assert from 'node:assert/strict';
 import { createRun } from '../../src/db/job-store';
 import { setJobWaitBound } from '../../src/jobs/wait';
 import { importLinks } from '../../src/workers/import-links';
-import { createAccount, type TestAccount } from '../helpers/accounts';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { waitForCompletedJob, whileWorkerPaused } from '../helpers/jobs';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { waitFor } from '../helpers/wait';
 
 describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
+  const { stack, account } = useStackWithAccount({ workers: true }, { plan: 'enterprise' });
+  beforeEach(() => setJobWaitBound(stack.services, 10_000));
   /** Run inputs are stored encrypted (they may hold link passwords), as the API stores them. */
   const sealed = (csv: string): string => encryptSecret(stack.services.config.appSecret, csv);
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack({ workers: true });
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    setJobWaitBound(stack.services, 10_000);
-    account = await createAccount(stack.services, { plan: 'enterprise' });
-  });
 
   const importCsv = (csv: unknown, auth = account.auth) => request(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: auth, json: { csv } });
   const linkCount = async () => Number((await stack.services.db('links').count({ n: '*' }))[0]?.n);
@@ -191,24 +183,14 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
 
   it('answers 202 with a status URL when the import outlasts the wait, then serves the result there', async () => {
     setJobWaitBound(stack.services, 0);
-    const imports = stack.workers?.workers.find((w) => w.name === 'imports');
-    await imports?.pause();
-    let res;
-    try {
-      res = await importCsv('destination_url,short_code\nhttps://example.com,later');
-    } finally {
-      imports?.resume();
-    }
+    const res = await whileWorkerPaused(stack, 'imports', () => importCsv('destination_url,short_code\nhttps://example.com,later'));
     assert.equal(res.status, 202);
     assert.equal(res.body.success, true);
     assert.equal(res.body.status, 'queued');
     assert.equal(res.body.status_url, stack.url(`/api/v1/jobs/${res.body.job_id}`));
     assert.equal(res.headers.get('location'), res.body.status_url);
 
-    const done = await waitFor(async () => {
-      const poll = await request(res.body.status_url, { headers: account.auth });
-      return poll.body.status === 'completed' ? poll : undefined;
-    }, { what: 'import job completed' });
+    const done = await waitForCompletedJob(res.body.status_url, account.auth, 'import job completed');
     assert.equal(done.status, 200);
     assert.equal(done.body.success, true);
     assert.equal(done.body.kind, 'import-links');

@@ -3,22 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { ClickEvent } from '../../src/events';
 import { ClickCoalescer } from '../../src/workers/click-coalescer';
 import { enrichClick } from '../../src/workers/ingest-clicks';
-import { createAccount, type TestAccount } from '../helpers/accounts';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
 describe('Click writes shared by concurrent ingest jobs', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  const { stack, account } = useStackWithAccount();
 
   async function link(): Promise<number> {
     const [row] = await stack.services.db('links').insert({ user_id: account.user.id, short_code: `c${randomUUID().slice(0, 8)}`, destination_url: 'https://example.com' }).returning('id');

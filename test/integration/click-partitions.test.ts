@@ -4,9 +4,8 @@ import { rollupUserDay } from '../../src/db/rollup-store';
 import type { ClickEvent } from '../../src/events';
 import { ingestClicks } from '../../src/workers/ingest-clicks';
 import { applyRetention, maintainPartitions } from '../../src/workers/maintain-partitions';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { drainQueues } from '../helpers/wait';
 
 const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
@@ -17,16 +16,7 @@ function monthName(at: Date, plus = 0): string {
 }
 
 describe('Click partitions and retention', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack({ workers: true });
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  const { stack, account } = useStackWithAccount({ workers: true });
 
   async function partitions(): Promise<string[]> {
     const { rows } = await stack.services.db.raw(`SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'clicks'::regclass`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Db } from '../../src/db/knex';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 /** Packages are written straight to their table: this suite is about membership, not the packages API. */
 async function insertPackage(db: Db, userId: number, slug: string): Promise<number> {
@@ -13,16 +13,9 @@ async function insertPackage(db: Db, userId: number, slug: string): Promise<numb
 }
 
 describe('Collections: package membership', () => {
-  let stack: Stack;
-  let account: TestAccount;
+  const { stack, account } = useStackWithAccount();
   let collection: { id: number; slug: string; updated_at: string };
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
   beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
     collection = (await request(stack.url('/api/v1/collections'), { method: 'POST', headers: account.auth, json: { name: 'Kit', slug: 'kit' } })).body;
   });
 

@@ -2,19 +2,10 @@ import assert from 'node:assert/strict';
 import type { Scope } from '../../src/tokens';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 describe('Collections: scopes, tenancy and bad input', () => {
-  let stack: Stack;
-  let owner: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    owner = await createAccount(stack.services);
-  });
+  const { stack, account: owner } = useStackWithAccount();
 
   const create = (json: unknown, who: TestAccount = owner) => request(stack.url('/api/v1/collections'), { method: 'POST', headers: who.auth, json });
 

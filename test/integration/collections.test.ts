@@ -2,19 +2,10 @@ import assert from 'node:assert/strict';
 import { createLink } from '../../src/links';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 describe('Collections: create, read, list, change, delete', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  const { stack, account } = useStackWithAccount();
 
   const create = (json: unknown, who: TestAccount = account) => request(stack.url('/api/v1/collections'), { method: 'POST', headers: who.auth, json });
   const get = (ref: string | number, who: TestAccount = account) => request(stack.url(`/api/v1/collections/${ref}`), { headers: who.auth });

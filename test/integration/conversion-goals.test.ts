@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createAccount, type TestAccount } from '../helpers/accounts';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 describe('Conversion goals', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services, { plan: 'pro' });
-  });
+  const { stack, account } = useStackWithAccount({}, { plan: 'pro' });
 
   function createGoal(goal: Record<string, unknown>, owner = account) {
     return request(stack.url('/api/v1/conversion_goals'), { method: 'POST', headers: owner.auth, json: { conversion_goal: goal } });

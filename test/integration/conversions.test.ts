@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ClickEvent } from '../../src/events';
 import { ingestClicks } from '../../src/workers/ingest-clicks';
-import { createAccount, type TestAccount } from '../helpers/accounts';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
-import { drainQueues, waitFor } from '../helpers/wait';
+import { useStackWithAccount } from '../helpers/use-stack';
+import { settleClicks } from '../helpers/wait';
 
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
@@ -13,24 +13,13 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 describe('Conversion postbacks', () => {
-  let stack: Stack;
-  let account: TestAccount;
+  const { stack, account } = useStackWithAccount({ workers: true }, { plan: 'pro' });
+  const settle = () => settleClicks(stack);
+  // Let each test's clicks land before the next reset truncates their links away under them.
+  afterEach(settle);
   let token: string;
   let goalId: number;
-  before(async () => {
-    stack = await startStack({ workers: true });
-  });
-  after(() => stack.stop());
-
-  async function settle(): Promise<void> {
-    await waitFor(() => stack.web.clicks.pending === 0, { what: 'click buffer empty' });
-    await drainQueues(stack.services);
-  }
-
   beforeEach(async () => {
-    await settle();
-    await stack.reset();
-    account = await createAccount(stack.services, { plan: 'pro' });
     await stack.services.db('users').where({ id: account.user.id }).update({ attribution_window_days: 7 });
     const goal = await request(stack.url('/api/v1/conversion_goals'), { method: 'POST', headers: account.auth, json: { conversion_goal: { name: 'Purchase', default_value: 25, currency: 'USD' } } });
     token = goal.body.conversion_goal.postback_token;

@@ -12,7 +12,7 @@ import { createPackage } from '../../src/packages';
 import { closeServices, createServices } from '../../src/services';
 import { startWeb } from '../../src/web';
 import { ingestInstalls } from '../../src/workers/ingest-installs';
-import { buildPackageRepo, PRIVATE_PASSWORD, PRIVATE_USER, runGit, startGitUpstream, type GitUpstream } from '../helpers/git-upstream';
+import { PRIVATE_PASSWORD, PRIVATE_USER, runGit, startPackageUpstream, type GitUpstream } from '../helpers/git-upstream';
 import { startStack, testConfig, type Stack } from '../helpers/stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
@@ -22,13 +22,10 @@ describe('Install tracking', function () {
   this.timeout(30_000);
   let upstream: GitUpstream;
   let stack: Stack;
-  let repoRoot: string;
   let packageId: number;
 
   before(async () => {
-    repoRoot = mkdtempSync(join(tmpdir(), 'lt-git-upstream-'));
-    buildPackageRepo(repoRoot, 'owner', 'pkg');
-    upstream = await startGitUpstream(repoRoot);
+    upstream = await startPackageUpstream(['owner', 'pkg']);
     stack = await startStack({
       workers: true,
       env: { GIT_UPSTREAM_GITHUB: upstream.baseUrl },
@@ -38,7 +35,6 @@ describe('Install tracking', function () {
   after(async () => {
     await stack.stop();
     await upstream.close();
-    rmSync(repoRoot, { recursive: true, force: true });
   });
   beforeEach(async () => {
     await stack.reset();
@@ -116,9 +112,7 @@ describe('Git proxy logs', function () {
   this.timeout(30_000);
 
   it('never carry credentials, addresses or user agents, even at debug level', async () => {
-    const repoRoot = mkdtempSync(join(tmpdir(), 'lt-git-upstream-'));
-    buildPackageRepo(repoRoot, 'private', 'secret');
-    const upstream = await startGitUpstream(repoRoot);
+    const upstream = await startPackageUpstream(['private', 'secret']);
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -148,7 +142,6 @@ describe('Git proxy logs', function () {
       await closeServices(services);
       await upstream.close();
       rmSync(scratch, { recursive: true, force: true });
-      rmSync(repoRoot, { recursive: true, force: true });
     }
   });
 });

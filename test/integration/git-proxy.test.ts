@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createAccount, type TestAccount } from '../helpers/accounts';
-import { buildPackageRepo, LFS_OID, PRIVATE_PASSWORD, PRIVATE_USER, runGit, startGitUpstream, type GitUpstream } from '../helpers/git-upstream';
+import { LFS_OID, PRIVATE_PASSWORD, PRIVATE_USER, runGit, startPackageUpstream, type GitUpstream } from '../helpers/git-upstream';
 import { request } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
 import { drainQueues, waitFor } from '../helpers/wait';
@@ -17,20 +17,15 @@ describe('The git proxy', function () {
   let stack: Stack;
   let account: TestAccount;
   let scratch: string;
-  let repoRoot: string;
 
   before(async () => {
-    repoRoot = mkdtempSync(join(tmpdir(), 'lt-git-upstream-'));
-    buildPackageRepo(repoRoot, 'owner', 'pkg');
-    buildPackageRepo(repoRoot, 'private', 'secret');
-    upstream = await startGitUpstream(repoRoot);
+    upstream = await startPackageUpstream(['owner', 'pkg'], ['private', 'secret']);
     // TRUST_PROXY lets a test speak for other clients through X-Forwarded-For.
     stack = await startStack({ workers: true, env: { GIT_UPSTREAM_GITHUB: upstream.baseUrl, GIT_UPSTREAM_GITLAB: upstream.baseUrl, TRUST_PROXY: '1' }, web: { gitProxy: { headersTimeoutMs: 1500, idleTimeoutMs: 5000 } } });
   });
   after(async () => {
     await stack.stop();
     await upstream.close();
-    rmSync(repoRoot, { recursive: true, force: true });
   });
   beforeEach(async () => {
     await stack.reset();

@@ -2,19 +2,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ClickEvent } from '../../src/events';
 import { createAccount } from '../helpers/accounts';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/use-stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
 const UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0';
 const IP = '81.2.69.160';
 
 describe('Raw visitor data in the click queue', () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ workers: true });
-  });
-  after(() => stack.stop());
-  beforeEach(() => stack.reset());
+  const { stack } = useStack({ workers: true });
 
   it('is replaced by the enriched rows when a click job fails for good', async () => {
     const account = await createAccount(stack.services);

@@ -3,22 +3,14 @@ import { installDays, recomputeInstallDays, utcDay } from '../../src/db/install-
 import { CATCH_UP_SCHEDULER_ID, enqueueInstallRollups, installDaysOf, scheduleInstallRollupCatchUp } from '../../src/queues/install-rollups';
 import { numberRollupRequests } from '../../src/queues/rollup-requests';
 import { catchUpInstallRollups, rollupInstalls } from '../../src/workers/rollup-installs';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { daysAgo, insertInstallEvents, insertPackage, install, type PackageFixture } from '../helpers/install-fixtures';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
 describe('Daily install rollups', () => {
-  let stack: Stack;
-  let account: TestAccount;
+  const { stack, account } = useStackWithAccount({ workers: true });
   let pkg: PackageFixture;
-  before(async () => {
-    stack = await startStack({ workers: true });
-  });
-  after(() => stack.stop());
   beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
     pkg = await insertPackage(stack.services, account.user.id);
   });
 

@@ -6,21 +6,11 @@ import { runJob } from '../../src/jobs/run-job';
 import { PRUNE_SCHEDULER_ID, scheduleJobMaintenance } from '../../src/jobs/schedule';
 import { buildExport } from '../../src/workers/build-export';
 import { pruneJobs } from '../../src/workers/prune-jobs';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 describe('Job runs and stored files', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  const { stack, account } = useStackWithAccount();
 
   const count = async (table: string) => Number((await stack.services.db(table).count({ n: '*' }))[0]?.n);
 

@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { deleteKeys } from '../helpers/root-hooks';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { waitFor } from '../helpers/wait';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 const FORM = 'application/x-www-form-urlencoded';
 
 describe('Password-protected links', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    // One trusted proxy hop, so tests can speak for many visitors through X-Forwarded-For.
-    stack = await startStack({ workers: true, env: { TRUST_PROXY: '1' }, web: { passwordAttempts: { perIp: 3, perLink: 5, windowSeconds: 60 } } });
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  // One trusted proxy hop, so tests can speak for many visitors through X-Forwarded-For.
+  const { stack, account } = useStackWithAccount({ workers: true, env: { TRUST_PROXY: '1' }, web: { passwordAttempts: { perIp: 3, perLink: 5, windowSeconds: 60 } } });
 
   async function protectedLink(password = 'open sesame', link: Record<string, unknown> = {}): Promise<{ id: number; short_code: string }> {
     const res = await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/secret', ...link }, password } });

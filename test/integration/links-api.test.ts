@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { storeClicks, type ClickRow } from '../../src/db/click-store';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request, type JsonResponse } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 const DOCUMENTED_LINK_KEYS = [
   'id', 'short_code', 'short_url', 'destination_url', 'title', 'description', 'tags', 'click_count', 'active', 'archived',
@@ -12,16 +12,7 @@ const DOCUMENTED_LINK_KEYS = [
 ];
 
 describe('Links API', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services, { plan: 'enterprise' });
-  });
+  const { stack, account } = useStackWithAccount({}, { plan: 'enterprise' });
 
   function post(body: unknown, who: TestAccount = account): Promise<JsonResponse> {
     return request(stack.url('/api/v1/links'), { method: 'POST', headers: who.auth, json: body });

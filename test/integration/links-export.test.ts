@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
 import { setJobWaitBound } from '../../src/jobs/wait';
-import { createAccount, type TestAccount } from '../helpers/accounts';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
-import { waitFor } from '../helpers/wait';
+import { waitForCompletedJob, whileWorkerPaused } from '../helpers/jobs';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 const HEADER = 'short_url,destination_url,short_code,title,description,tags,click_count,active,archived,password_protected,expires_at,created_at';
 
 describe('Links CSV export (GET /api/v1/links/export)', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack({ workers: true });
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    setJobWaitBound(stack.services, 10_000);
-    account = await createAccount(stack.services);
-  });
+  const { stack, account } = useStackWithAccount({ workers: true });
+  beforeEach(() => setJobWaitBound(stack.services, 10_000));
 
   /** Inserted directly, so counts, archival and creation times can be set as a test needs. */
   async function link(fields: Record<string, unknown> & { short_code: string }, owner = account): Promise<void> {
@@ -130,22 +121,15 @@ describe('Links CSV export (GET /api/v1/links/export)', () => {
   it('answers 202 when the export outlasts the wait; the file is then downloadable from the job', async () => {
     await link({ short_code: 'slow' });
     setJobWaitBound(stack.services, 0);
-    const exportsWorker = stack.workers?.workers.find((w) => w.name === 'exports');
-    await exportsWorker?.pause();
-    let accepted;
-    try {
-      accepted = await request(stack.url('/api/v1/links/export?active=true'), { headers: account.auth });
-      assert.equal(accepted.status, 202);
-      assert.equal(accepted.body.success, true);
-      const early = await request(`${accepted.body.status_url}/download`, { headers: account.auth });
+    const accepted = await whileWorkerPaused(stack, 'exports', async () => {
+      const res = await request(stack.url('/api/v1/links/export?active=true'), { headers: account.auth });
+      assert.equal(res.status, 202);
+      assert.equal(res.body.success, true);
+      const early = await request(`${res.body.status_url}/download`, { headers: account.auth });
       assert.equal(early.status, 409, 'no file before the job has finished');
-    } finally {
-      exportsWorker?.resume();
-    }
-    const done = await waitFor(async () => {
-      const poll = await request(accepted.body.status_url, { headers: account.auth });
-      return poll.body.status === 'completed' ? poll.body : undefined;
-    }, { what: 'export job completed' });
+      return res;
+    });
+    const done = (await waitForCompletedJob(accepted.body.status_url, account.auth, 'export job completed')).body;
     assert.equal(done.kind, 'export-links');
     assert.deepEqual(done.params, { active: true });
     assert.equal(done.result.row_count, 1);

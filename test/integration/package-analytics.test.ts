@@ -2,23 +2,16 @@ import assert from 'node:assert/strict';
 import { utcDay } from '../../src/db/install-rollup-store';
 import { enqueueInstallRollups } from '../../src/queues/install-rollups';
 import { catchUpInstallRollups } from '../../src/workers/rollup-installs';
-import { createAccount, type TestAccount } from '../helpers/accounts';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { daysAgo, insertInstallEvents, insertPackage, install, type PackageFixture } from '../helpers/install-fixtures';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { drainQueues } from '../helpers/wait';
 
 describe('Package install analytics and the summary', () => {
-  let stack: Stack;
-  let account: TestAccount;
+  const { stack, account } = useStackWithAccount({ workers: true });
   let pkg: PackageFixture;
-  before(async () => {
-    stack = await startStack({ workers: true });
-  });
-  after(() => stack.stop());
   beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
     pkg = await insertPackage(stack.services, account.user.id, { slug: 'my-package', display_name: 'My Package' });
   });
 

@@ -3,23 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { setJobWaitBound } from '../../src/jobs/wait';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
-import { waitFor } from '../helpers/wait';
+import { waitForCompletedJob, whileWorkerPaused } from '../helpers/jobs';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 const DAY = 24 * 3600 * 1000;
 
 describe('Package export (GET /api/v1/packages/:slug/export)', () => {
-  let stack: Stack;
-  let account: TestAccount;
+  const { stack, account } = useStackWithAccount({ workers: true });
   let packageId: number;
-  before(async () => {
-    stack = await startStack({ workers: true });
-  });
-  after(() => stack.stop());
   beforeEach(async () => {
-    await stack.reset();
     setJobWaitBound(stack.services, 10_000);
-    account = await createAccount(stack.services);
     packageId = await createPackage(account, 'my-package', 'My Package');
   });
 
@@ -123,21 +116,11 @@ describe('Package export (GET /api/v1/packages/:slug/export)', () => {
   it('answers 202 in the pkglnk style when the export outlasts the wait, then serves it on its status URL', async () => {
     await install(1);
     setJobWaitBound(stack.services, 0);
-    const worker = stack.workers?.workers.find((w) => w.name === 'exports');
-    await worker?.pause();
-    let accepted;
-    try {
-      accepted = await exportOf('?format=csv');
-    } finally {
-      worker?.resume();
-    }
+    const accepted = await whileWorkerPaused(stack, 'exports', () => exportOf('?format=csv'));
     assert.equal(accepted.status, 202);
     assert.deepEqual(Object.keys(accepted.body), ['job_id', 'status', 'status_url']);
     assert.equal(accepted.body.status_url, stack.url(`/api/v1/packages/my-package/export/jobs/${accepted.body.job_id}`));
-    const done = await waitFor(async () => {
-      const poll = await request(accepted.body.status_url, { headers: account.auth });
-      return poll.body.status === 'completed' ? poll.body : undefined;
-    }, { what: 'package export completed' });
+    const done = (await waitForCompletedJob(accepted.body.status_url, account.auth, 'package export completed')).body;
     assert.equal(done.kind, 'export-package');
     assert.equal(done.params.format, 'csv');
     const file = await fetch(done.download_url, { headers: account.auth });

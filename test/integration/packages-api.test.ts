@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { createAccount, type TestAccount } from '../helpers/accounts';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 const DETAIL_FIELDS = ['slug', 'display_name', 'description', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref', 'is_private', 'total_installs', 'unique_ips', 'created_at', 'updated_at', 'install_url'].sort();
 const LIST_FIELDS = ['slug', 'display_name', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref', 'is_private', 'total_installs', 'created_at', 'install_url'].sort();
 
 describe('The packages API', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack({ env: { PUBLIC_BASE_URL: 'https://pkg.example' } });
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  const { stack, account } = useStackWithAccount({ env: { PUBLIC_BASE_URL: 'https://pkg.example' } });
 
   const create = (json: unknown, auth = account.auth) => request(stack.url('/api/v1/packages'), { method: 'POST', headers: auth, json });
 

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { nextUtcMidnight } from '../../src/api/rate-limit';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 describe('Daily API rate limit', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  const { stack, account } = useStackWithAccount();
 
   function counterKey(userId: number): string {
     return `${stack.services.config.redisPrefix}:ratelimit:${userId}:${new Date().toISOString().slice(0, 10)}`;

@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { waitFor } from '../helpers/wait';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
 describe('Redirect rules', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    // A long cache freshness: anything that shows within seconds below did so through invalidation.
-    stack = await startStack({ workers: true, web: { linkCacheTtlMs: 60_000 } });
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services, { plan: 'enterprise' });
-  });
+  // A long cache freshness: anything that shows within seconds below did so through invalidation.
+  const { stack, account } = useStackWithAccount({ workers: true, web: { linkCacheTtlMs: 60_000 } }, { plan: 'enterprise' });
 
   async function created(link: Record<string, unknown> = {}, password?: string): Promise<{ id: number; short_code: string }> {
     const res = await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/landing', ...link }, password } });

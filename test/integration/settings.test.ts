@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 const SECRET = 'super-secret-value-never-shown-1234';
 
 describe('Settings API', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
-  });
+  const { stack, account } = useStackWithAccount();
 
   const patch = (json: unknown, who: TestAccount = account) => request(stack.url('/api/v1/settings'), { method: 'PATCH', headers: who.auth, json });
   const get = (who: TestAccount = account) => request(stack.url('/api/v1/settings'), { headers: who.auth });

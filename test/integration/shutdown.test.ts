@@ -3,16 +3,12 @@ import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { startWorkers } from '../../src/workers/run';
 import { createAccount } from '../helpers/accounts';
-import { startStack, type Stack } from '../helpers/stack';
+import { startStack } from '../helpers/stack';
+import { useStack } from '../helpers/use-stack';
 import { waitFor } from '../helpers/wait';
 
 describe('Graceful shutdown', () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(() => stack.stop());
-  beforeEach(() => stack.reset());
+  const { stack } = useStack();
 
   it('lets a worker finish its active job before close() resolves', async () => {
     let release!: () => void;

@@ -1,30 +1,16 @@
 import assert from 'node:assert/strict';
-import { createAccount, type TestAccount } from '../helpers/accounts';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startStack, type Stack } from '../helpers/stack';
-import { drainQueues, waitFor } from '../helpers/wait';
+import { useStackWithAccount } from '../helpers/use-stack';
+import { settleClicks, waitFor } from '../helpers/wait';
 
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
 describe('A/B variants', () => {
-  let stack: Stack;
-  let account: TestAccount;
-  before(async () => {
-    stack = await startStack({ workers: true });
-  });
-  after(() => stack.stop());
-  /** Every click answered so far is stored: out of the edge's buffer and through the queue. */
-  async function settle(): Promise<void> {
-    await waitFor(() => stack.web.clicks.pending === 0, { what: 'click buffer empty' });
-    await drainQueues(stack.services);
-  }
-
-  beforeEach(async () => {
-    // Let the previous test's clicks land before its links are truncated away under them.
-    await settle();
-    await stack.reset();
-    account = await createAccount(stack.services, { plan: 'pro' });
-  });
+  const { stack, account } = useStackWithAccount({ workers: true }, { plan: 'pro' });
+  const settle = () => settleClicks(stack);
+  // Let each test's clicks land before the next reset truncates their links away under them.
+  afterEach(settle);
 
   async function createLink(owner = account, fields: Record<string, unknown> = {}): Promise<{ id: number; short_code: string }> {
     const res = await request(stack.url('/api/v1/links'), { method: 'POST', headers: owner.auth, json: { link: { destination_url: 'https://example.com/primary', ...fields } } });

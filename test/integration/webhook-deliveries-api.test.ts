@@ -3,24 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { emitWebhook } from '../../src/webhooks/emit';
 import { MAINTENANCE_SCHEDULER_ID, scheduleWebhookMaintenance } from '../../src/webhooks/schedule';
 import { maintainWebhooks } from '../../src/workers/maintain-webhooks';
-import { createAccount, type TestAccount } from '../helpers/accounts';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
 describe('Webhook deliveries API', () => {
-  let stack: Stack;
-  let account: TestAccount;
+  const { stack, account } = useStackWithAccount({ workers: true, env: { WEBHOOK_RETRY_DELAYS_MS: '10,10,10' } });
   let receiver: Receiver;
-
-  before(async () => {
-    stack = await startStack({ workers: true, env: { WEBHOOK_RETRY_DELAYS_MS: '10,10,10' } });
-  });
-  after(() => stack.stop());
   beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
     receiver = await startReceiver();
     await stack.services.db('users').where({ id: account.user.id }).update({ webhook_url: receiver.url });
   });

@@ -5,7 +5,7 @@ import { emitWebhook } from '../../src/webhooks/emit';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { startReceiver, type Receiver, type Received } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
 const SECRET = 'receiver-shared-secret-0123456789';
@@ -27,17 +27,9 @@ function standardWebhooksVerifies(got: Received, secret: string): boolean {
 }
 
 describe('Webhook delivery', () => {
-  let stack: Stack;
-  let account: TestAccount;
+  const { stack, account } = useStackWithAccount({ workers: true, env: { WEBHOOK_RETRY_DELAYS_MS: DELAYS.join(','), WEBHOOK_TIMEOUT_MS: '400', WEBHOOK_RECEIVER_CONCURRENCY: '2' } });
   let receiver: Receiver;
-
-  before(async () => {
-    stack = await startStack({ workers: true, env: { WEBHOOK_RETRY_DELAYS_MS: DELAYS.join(','), WEBHOOK_TIMEOUT_MS: '400', WEBHOOK_RECEIVER_CONCURRENCY: '2' } });
-  });
-  after(() => stack.stop());
   beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
     receiver = await startReceiver();
   });
   afterEach(() => receiver.close());

@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
 import { acquireReceiverSlot, receiverOrigin } from '../../src/webhooks/receiver-slots';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStack } from '../helpers/use-stack';
 
 describe('Receiver slots (per-origin semaphore in Redis)', () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack({ env: { WEBHOOK_RECEIVER_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '100' } });
-  });
-  after(() => stack.stop());
-  beforeEach(() => stack.reset());
+  const { stack } = useStack({ env: { WEBHOOK_RECEIVER_CONCURRENCY: '2', WEBHOOK_TIMEOUT_MS: '100' } });
 
   const acquire = (origin: string, holder: string) => acquireReceiverSlot(stack.services.redis, stack.services.config, origin, holder);
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { emitWebhook } from '../../src/webhooks/emit';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 import { waitFor } from '../helpers/wait';
 
 /**
@@ -11,17 +10,9 @@ import { waitFor } from '../helpers/wait';
  * compares it with the recorded attempt, then promotes the job instead of sleeping.
  */
 describe('Webhook retry schedule, real offsets', () => {
-  let stack: Stack;
-  let account: TestAccount;
+  const { stack, account } = useStackWithAccount({ workers: true }); // default WEBHOOK_RETRY_DELAYS_MS
   let receiver: Receiver;
-
-  before(async () => {
-    stack = await startStack({ workers: true }); // default WEBHOOK_RETRY_DELAYS_MS
-  });
-  after(() => stack.stop());
   beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
     receiver = await startReceiver((n) => ({ status: n < 3 ? 500 : 200 }));
   });
   afterEach(() => receiver.close());

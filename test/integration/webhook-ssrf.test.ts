@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
 import { deliverWebhook, type AttemptContext } from '../../src/workers/deliver-webhook';
 import { emitWebhook } from '../../src/webhooks/emit';
-import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startStack, type Stack } from '../helpers/stack';
+import { useStackWithAccount } from '../helpers/use-stack';
 
 /** With WEBHOOK_ALLOW_PRIVATE=false, as in production. */
 describe('Webhook SSRF guard, end to end', () => {
-  let stack: Stack;
-  let account: TestAccount;
+  const { stack, account } = useStackWithAccount({ env: { WEBHOOK_ALLOW_PRIVATE: 'false' } });
   let receiver: Receiver;
-  before(async () => {
-    stack = await startStack({ env: { WEBHOOK_ALLOW_PRIVATE: 'false' } });
-  });
-  after(() => stack.stop());
   beforeEach(async () => {
-    await stack.reset();
-    account = await createAccount(stack.services);
     receiver = await startReceiver();
   });
   afterEach(() => receiver.close());

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import geoip from 'geoip-lite';
 import { isbot } from 'isbot';
 import { UAParser } from 'ua-parser-js';
-import { keyedHash } from './secrets';
+import { canonicalIpv6 } from './visitor-hash';
 
 /**
  * Turns the raw visitor attributes of an event into what may be stored: keyed hashes, a
@@ -69,15 +69,7 @@ export function canonicalIp(raw: string): string {
   const kind = isIP(ip);
   if (kind === 4) return ip;
   if (kind !== 6) return ip;
-  // The WHATWG URL parser prints IPv6 in its canonical (RFC 5952) form.
-  const canonical = new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
-  if (mapped) {
-    const hi = parseInt(mapped[1] as string, 16);
-    const lo = parseInt(mapped[2] as string, 16);
-    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  return canonical;
+  return canonicalIpv6(ip);
 }
 
 /** Country and city of an address (expects canonicalIp's output); nothing for private or invalid ones. */
@@ -98,10 +90,5 @@ export function referrerDomain(referrer: string | null): string | null {
   }
 }
 
-export function hashIp(appSecret: string, ip: string): string {
-  return keyedHash(appSecret, 'ip', ip);
-}
-
-export function hashUserAgent(appSecret: string, userAgent: string): string {
-  return keyedHash(appSecret, 'ua', userAgent);
-}
+/** The web process hashes visitors too: one definition (visitor-hash.ts, which loads no geoip) serves both. */
+export { hashIp, hashUserAgent } from './visitor-hash';

@@ -1,25 +1,26 @@
-import { randomBase62, sha256Hex } from './secrets';
+import { hashToken, mintPrefixedToken } from './tokens';
 
 /**
  * Per-goal postback tokens: `pt_` + 32 random base62 characters (~190 bits), the only secret a
- * merchant's server presents. Like API tokens they are high-entropy, so an unsalted SHA-256 is
- * the at-rest form (lookup by hash); the token itself is shown once, when minted.
+ * merchant's server presents. They are minted and hashed exactly as API tokens are (tokens.ts);
+ * the token itself is shown once, when minted.
  */
 export const POSTBACK_TOKEN_PATTERN = /^pt_[A-Za-z0-9]{32}$/;
 
 export interface NewPostbackToken {
   token: string;
   hash: string;
+  /** The leading characters a goal shows (its token_prefix). */
   prefix: string;
 }
 
 export function mintPostbackToken(): NewPostbackToken {
-  const token = `pt_${randomBase62(32)}`;
-  return { token, hash: hashPostbackToken(token), prefix: token.slice(0, 10) };
+  const { token, hash, displayPrefix } = mintPrefixedToken('pt_', 10);
+  return { token, hash, prefix: displayPrefix };
 }
 
 export function hashPostbackToken(token: string): string {
-  return sha256Hex(token);
+  return hashToken(token);
 }
 
 export function postbackUrl(publicBaseUrl: string, token: string): string {

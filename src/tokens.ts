@@ -13,15 +13,25 @@ export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
 }
 
+/** A new bearer token: the token itself (shown once), its at-rest hash, and the leading characters lists show. */
 export interface NewToken {
   token: string;
   hash: string;
   displayPrefix: string;
 }
 
+/**
+ * Every bearer secret this app issues — API tokens (`pk_live_…`) and goal postback tokens
+ * (`pt_…`, postback-tokens.ts) — is its kind's prefix and 32 random base62 characters (~190 bits),
+ * stored only as hashToken's hash.
+ */
+export function mintPrefixedToken(kindPrefix: string, displayLength: number): NewToken {
+  const token = `${kindPrefix}${randomBase62(32)}`;
+  return { token, hash: hashToken(token), displayPrefix: token.slice(0, displayLength) };
+}
+
 export function mintToken(): NewToken {
-  const token = `pk_live_${randomBase62(32)}`;
-  return { token, hash: hashToken(token), displayPrefix: token.slice(0, 12) };
+  return mintPrefixedToken('pk_live_', 12);
 }
 
 /** Tokens are high-entropy, so a fast unsalted SHA-256 is the right at-rest form (lookup by hash). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { slugProblem } from '../collection-slugs';
 import type { CollectionWithCounts, MemberPackage } from '../db/collection-store';
+import { packageDetail } from './packages.schema';
 import { queryInt } from './schemas';
 
 export const NAME_MAX = 100;
@@ -80,20 +81,17 @@ const collectionFields = {
 
 export const collectionSummary = z.object(collectionFields);
 
+/** The package endpoints' field schemas, so a member is documented exactly as the package itself. */
+const pkg = packageDetail.shape;
+
+/**
+ * A member package: the package's own fields plus when it joined. git_platform has always been
+ * documented here as a plain string; kept so the OpenAPI document does not change.
+ */
 export const memberPackage = z.object({
-  id: z.number().int(),
-  slug: z.string(),
-  display_name: z.string(),
-  description: z.string().nullable(),
-  git_platform: z.string(),
-  git_owner: z.string(),
-  git_repo: z.string(),
-  git_path: z.string().nullable(),
-  git_ref: z.string().nullable(),
-  is_private: z.boolean(),
-  total_installs: z.number().int(),
-  created_at: z.string(),
-  added_at: z.string(),
+  id: z.number().int(), slug: pkg.slug, display_name: pkg.display_name, description: pkg.description, git_platform: z.string(),
+  git_owner: pkg.git_owner, git_repo: pkg.git_repo, git_path: pkg.git_path, git_ref: pkg.git_ref,
+  is_private: pkg.is_private, total_installs: pkg.total_installs, created_at: pkg.created_at, added_at: z.string(),
 });
 
 export const collectionObject = z.object({ ...collectionFields, packages: z.array(memberPackage) });

@@ -37,22 +37,7 @@ function exportFile(run: JobRun): ExportResult | undefined {
   return run.status === 'completed' && typeof result?.file_id === 'string' ? (result as ExportResult) : undefined;
 }
 
-/** A run in a list: no params or result (an import's result can be megabytes); fetch the run for those. */
-function summariseRun(services: Services, run: JobRun): object {
-  const url = statusUrl(services, run);
-  return {
-    job_id: run.id,
-    kind: run.kind,
-    status: run.status,
-    status_url: url,
-    error: run.error,
-    created_at: run.created_at.toISOString(),
-    finished_at: run.finished_at?.toISOString() ?? null,
-    expires_at: run.expires_at.toISOString(),
-  };
-}
-
-function presentRun(services: Services, run: JobRun): object {
+function presentRun(services: Services, run: JobRun) {
   const url = statusUrl(services, run);
   return {
     job_id: run.id,
@@ -68,6 +53,15 @@ function presentRun(services: Services, run: JobRun): object {
     finished_at: run.finished_at?.toISOString() ?? null,
     expires_at: run.expires_at.toISOString(),
   };
+}
+
+/**
+ * A run in a list: the full presentation without params or result (an import's result can be
+ * megabytes; fetch the run for those), download_url or started_at. The remaining keys keep their order.
+ */
+function summariseRun(services: Services, run: JobRun): object {
+  const { download_url, params, result, started_at, ...summary } = presentRun(services, run);
+  return summary;
 }
 
 async function findLinkSideRun(services: Services, userId: number, id: string): Promise<JobRun> {

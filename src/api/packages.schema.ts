@@ -59,20 +59,10 @@ export const packageDetail = packageListItem.extend({
   updated_at: z.string(),
 });
 
+/** A list item is the detail without description, unique_ips and updated_at; the remaining keys keep the detail's order. */
 export function presentPackageItem(row: PackageRow, publicBaseUrl: string): z.infer<typeof packageListItem> {
-  return {
-    slug: row.slug,
-    display_name: row.display_name,
-    git_platform: row.git_platform,
-    git_owner: row.git_owner,
-    git_repo: row.git_repo,
-    git_path: row.git_path,
-    git_ref: row.git_ref,
-    is_private: row.is_private,
-    total_installs: row.total_installs,
-    created_at: row.created_at.toISOString(),
-    install_url: installUrl(publicBaseUrl, row.slug, row),
-  };
+  const { description, unique_ips, updated_at, ...item } = presentPackage(row, publicBaseUrl);
+  return item;
 }
 
 export function presentPackage(row: PackageRow, publicBaseUrl: string): z.infer<typeof packageDetail> {

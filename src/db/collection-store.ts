@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex';
+import type { PackageRow } from './package-store';
 
 export interface CollectionRow {
   id: number;
@@ -17,22 +18,11 @@ export interface CollectionWithCounts extends CollectionRow {
   package_count: number;
 }
 
-/** The package fields a collection shows for each member. */
-export interface MemberPackage {
-  id: number;
-  slug: string;
-  display_name: string;
-  description: string | null;
-  git_platform: string;
-  git_owner: string;
-  git_repo: string;
-  git_path: string | null;
-  git_ref: string | null;
-  is_private: boolean;
-  total_installs: number;
-  created_at: Date;
-  added_at: Date;
-}
+/** The package fields a collection shows for each member: the package's own row type, plus when it joined. */
+export type MemberPackage = Pick<
+  PackageRow,
+  'id' | 'slug' | 'display_name' | 'description' | 'git_platform' | 'git_owner' | 'git_repo' | 'git_path' | 'git_ref' | 'is_private' | 'total_installs' | 'created_at'
+> & { added_at: Date };
 
 export type CollectionFields = Pick<CollectionRow, 'slug' | 'name' | 'description' | 'tags'>;
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex';
 import { findLinkByCode, type LinkRow } from '../db/link-store';
 import { findActiveVariants, type VariantRow } from '../db/variant-store';
+import { TtlCache } from './ttl-cache';
 import type { CachedVariant } from './variant-choice';
 
 /** What the redirector needs of a link, with the UTM-merged destination computed once. */
@@ -49,87 +50,22 @@ export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = [])
   };
 }
 
-interface Entry {
-  link: CachedLink | null;
-  freshUntil: number;
-}
-
 /**
  * In-process cache of short code → link, unknown codes included (so a flood of bad codes
  * does not reach PostgreSQL). Changes are announced over Redis pub/sub and dropped at once
- * (link-invalidation.ts); entries also live only `ttlMs`, which bounds staleness when those
- * announcements cannot arrive. Concurrent misses for one code share a single query; when the
- * database cannot be reached a stale entry keeps serving.
+ * (link-invalidation.ts calls invalidate and clear); entries also live only `ttlMs`, which bounds
+ * staleness when those announcements cannot arrive. Shared misses and stale-on-error: TtlCache.
+ * The redirector answers a hit from the synchronous `peek`.
  */
-export class LinkCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly loading = new Map<string, Promise<CachedLink | null>>();
-  /** Moves on every invalidation, so a lookup that straddles one is not cached. */
-  private generation = 0;
-
-  constructor(
-    private readonly load: (code: string) => Promise<CachedLink | null>,
-    private readonly ttlMs = 1000,
-    private readonly maxEntries = 100_000,
-  ) {}
+export class LinkCache extends TtlCache<CachedLink | null> {
+  constructor(load: (code: string) => Promise<CachedLink | null>, ttlMs = 1000, maxEntries = 100_000) {
+    super(load, ttlMs, maxEntries);
+  }
 
   static forDatabase(db: Db, ttlMs?: number): LinkCache {
     return new LinkCache(async (code) => {
       const row = await findLinkByCode(db, code);
       return row ? toCachedLink(row, await findActiveVariants(db, row.id)) : null;
     }, ttlMs);
-  }
-
-  /** The cached answer if it is still fresh: lets the hot path stay synchronous. */
-  peek(code: string, now = Date.now()): CachedLink | null | undefined {
-    const entry = this.entries.get(code);
-    return entry && entry.freshUntil > now ? entry.link : undefined;
-  }
-
-  get(code: string): Promise<CachedLink | null> {
-    const inFlight = this.loading.get(code);
-    if (inFlight) return inFlight;
-    const generation = this.generation;
-    const promise: Promise<CachedLink | null> = this.load(code)
-      .then((link) => {
-        // A load that started before an invalidation may have read the old row: answer with
-        // it (the request came first) but do not cache it.
-        if (generation === this.generation) this.store(code, link);
-        return link;
-      })
-      .catch((err: unknown) => {
-        const stale = this.entries.get(code);
-        if (stale) return stale.link;
-        throw err;
-      })
-      .finally(() => {
-        if (this.loading.get(code) === promise) this.loading.delete(code);
-      });
-    this.loading.set(code, promise);
-    return promise;
-  }
-
-  /** Forgets one code at once (a change was announced), including a lookup already under way. */
-  invalidate(code: string): void {
-    this.generation++;
-    this.entries.delete(code);
-    this.loading.delete(code);
-  }
-
-  /** Forgets everything (announcements may have been missed). */
-  clear(): void {
-    this.generation++;
-    this.entries.clear();
-    this.loading.clear();
-  }
-
-  private store(code: string, link: CachedLink | null): void {
-    if (this.entries.size >= this.maxEntries && !this.entries.has(code)) {
-      // Evict the oldest insertion: Map iterates in insertion order.
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
-    this.entries.delete(code);
-    this.entries.set(code, { link, freshUntil: Date.now() + this.ttlMs });
   }
 }

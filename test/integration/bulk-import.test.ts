@@ -1,4 +1,4 @@
-import { encryptSecret } from '../../src/secrets';
+import { decryptSecret, encryptSecret } from '../../src/secrets';
 import assert from 'node:assert/strict';
 import { createRun } from '../../src/db/job-store';
 import { setJobWaitBound } from '../../src/jobs/wait';
@@ -179,6 +179,21 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
     assert.deepEqual(result?.errors, [{ row: 2, error: 'Short code has already been taken', errors: ['Short code has already been taken'] }]);
     assert.deepEqual(result?.links.map((l) => l.short_code), ['before', 'after']);
     assert.equal(await linkCount(), 3);
+  });
+
+  it('keeps a queued import\'s CSV encrypted at rest (it may hold link passwords) and forgets it once done', async () => {
+    setJobWaitBound(stack.services, 0);
+    const csv = 'destination_url,short_code,password\nhttps://example.com,secretive,hunter2-plaintext';
+    const res = await whileWorkerPaused(stack, 'imports', async () => {
+      const queued = await importCsv(csv);
+      const row = await stack.services.db('job_runs').where({ id: queued.body.job_id }).first('input');
+      assert.ok(!String(row.input).includes('hunter2-plaintext'), 'the password is not stored in clear');
+      assert.equal(decryptSecret(stack.services.config.appSecret, row.input), csv);
+      return queued;
+    });
+    await waitForCompletedJob(res.body.status_url, account.auth, 'import job completed');
+    const after = await stack.services.db('job_runs').where({ id: res.body.job_id }).first('input');
+    assert.equal(after.input, null);
   });
 
   it('answers 202 with a status URL when the import outlasts the wait, then serves the result there', async () => {

@@ -4,7 +4,9 @@ import type { ClickBuffer } from './click-buffer';
 import { appendClickId, withClickId, type ClickIdBlocks } from './click-ids';
 import { clientIp } from './client-ip';
 import type { CachedLink } from './link-cache';
-import { decideVariant } from './variant-choice';
+import { decideVariant, type VariantDecision } from './variant-choice';
+
+const NO_VARIANT: VariantDecision = { variant: null, setCookie: null };
 
 export interface SendRedirectDeps {
   clicks: ClickBuffer;
@@ -40,7 +42,8 @@ function combineCookies(...cookies: Array<string | null | undefined>): string[] 
  * split traffic and carry click ids like any other.
  */
 export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, extras: RedirectExtras = {}): void {
-  const choice = decideVariant(link.id, link.variants ?? [], req.headers.cookie, pathOf(req), Math.random());
+  // Most links have no variants: skip the cookie parse, path slice and random draw on the hot path.
+  const choice = link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req), Math.random()) : NO_VARIANT;
   // GET, or a form's POST that ends in this redirect; HEAD only looks.
   const isClick = req.method !== 'HEAD';
   withClickId(deps.clickIds, isClick && link.appendClickId === true, (clickId) => {

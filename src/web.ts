@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
-import type { InstallEvent } from './events';
+import type { InstallEvent, InstallProgressMark } from './events';
 import type { Services } from './services';
 import { reserveClickIds } from './db/click-ids';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
@@ -22,6 +22,8 @@ export interface RunningWeb {
   port: number;
   clicks: ClickBuffer;
   installs: EventBuffer<InstallEvent>;
+  /** Phases of named installs on their way to the advance-installs queue. */
+  installProgress: EventBuffer<InstallProgressMark>;
   installTracker: InstallTracker;
   linkCache: LinkCache;
   clickIds: ClickIdBlocks;
@@ -65,7 +67,16 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     options.installBuffer ?? DEFAULT_INSTALL_BUFFER,
     'installs',
   );
-  const tracker = new InstallTracker(services.redis, installs, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
+  // Marks are small and the client polls for them: sent sooner than install events.
+  const installProgress = new EventBuffer<InstallProgressMark>(
+    async (batch) => {
+      await services.queues.add('advance-installs', { marks: batch.events }, { jobId: batch.id });
+    },
+    services.logger,
+    { ...(options.installBuffer ?? DEFAULT_INSTALL_BUFFER), flushMs: 20 },
+    'install progress',
+  );
+  const tracker = new InstallTracker(services.redis, installs, installProgress, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services);
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
@@ -86,6 +97,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     port,
     clicks,
     installs,
+    installProgress,
     installTracker: tracker,
     linkCache,
     clickIds,
@@ -98,7 +110,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       clearTimeout(force);
       await tracker.settle();
       await invalidations.close();
-      await Promise.all([clicks.close(), installs.close()]);
+      await Promise.all([clicks.close(), installs.close(), installProgress.close()]);
     },
   };
 }

@@ -6,6 +6,7 @@ import { registerConversionRoutes } from './conversions';
 import { registerAnalyticsRoutes } from './analytics';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
+import { registerInstallRoutes } from './installs';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
 import { registerLinkRoutes } from './links';
@@ -38,6 +39,7 @@ export function buildApiRouter(): ApiRouter {
   registerJobRoutes(api);
   registerPackageExportRoutes(api);
   registerAnalyticsRoutes(api);
+  registerInstallRoutes(api);
   return api;
 }
 

@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { StoredClickJson } from '../db/click-store';
-import type { ClickEvent, InstallEvent } from '../events';
+import type { ClickEvent, InstallEvent, InstallProgressMark } from '../events';
 import type { ExportSpec } from '../jobs/export-spec';
 
 /**
@@ -21,6 +21,8 @@ export interface JobPayloads {
   /** Creates the coming months' click partitions and applies CLICK_RETENTION_DAYS. */
   'maintain-partitions': Record<string, never>;
   'ingest-installs': { events: InstallEvent[] };
+  /** Moves install ids' phases (install-progress) from the proxy's own sightings. */
+  'advance-installs': { marks: InstallProgressMark[] };
   /** Recompute one package's install rollup for a UTC day ('YYYY-MM-DD') and the day after; seq numbers the request (src/queues/rollup-requests.ts). */
   'rollup-installs': { packageId: number; day: string; seq?: number };
   /** Recompute every package's install rollups over the last `days` UTC days. */
@@ -40,6 +42,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'rollup-clicks': 'analytics',
   'maintain-partitions': 'analytics',
   'ingest-installs': 'installs',
+  'advance-installs': 'installs',
   'rollup-installs': 'install-rollups',
   'catch-up-install-rollups': 'install-rollups',
   'deliver-webhook': 'webhooks',

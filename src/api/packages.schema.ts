@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PackageRow } from '../db/package-store';
+import { PACKAGE_KINDS, type PackageRow } from '../db/package-store';
 import { GIT_PLATFORMS, installUrl } from '../git-url';
 import { slugError } from '../packages';
 import { queryInt } from './schemas';
@@ -12,6 +12,9 @@ const slug = z
     const problem = slugError(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
+
+/** NuGet package ids: letters, digits, '.', '-', '_', starting and ending with a letter or digit. */
+export const NUGET_ID = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$/;
 
 const text = (field: string, max: number) => z.string({ error: `${field} must be a string` }).max(max, `${field} is too long (maximum is ${max} characters)`);
 
@@ -27,6 +30,12 @@ export const packageBody = z.object({
   git_repo: text('Git repo', 255).optional(),
   git_path: text('Git path', 255).nullable().optional(),
   git_ref: text('Git ref', 255).nullable().optional(),
+  kind: z.enum(PACKAGE_KINDS, { error: 'Kind must be upm or nuget' }).optional(),
+  nuget_id: text('NuGet id', 100)
+    .trim()
+    .regex(NUGET_ID, 'NuGet id must be a NuGet package id such as Newtonsoft.Json (letters, digits, ".", "-", "_")')
+    .nullable()
+    .optional(),
 });
 export type PackageBody = z.infer<typeof packageBody>;
 
@@ -37,8 +46,9 @@ export const listQuery = z.object({
   offset: queryInt(0, 1_000_000_000).optional(),
 });
 
-/** GET /packages items: the seed's fields, plus the URL users paste into Unity. */
+/** GET /packages items: the seed's fields, plus id, kind and the URLs clients use (additive). */
 export const packageListItem = z.object({
+  id: z.string().describe('Stable string id: accepted as packageId wherever a package is named'),
   slug: z.string(),
   display_name: z.string(),
   git_platform: z.enum(GIT_PLATFORMS),
@@ -50,6 +60,9 @@ export const packageListItem = z.object({
   total_installs: z.number().int(),
   created_at: z.string(),
   install_url: z.string(),
+  badge_url: z.string(),
+  kind: z.enum(PACKAGE_KINDS),
+  nuget_id: z.string().nullable(),
 });
 
 /** GET /packages/:slug: the seed's fields, plus install_url. */
@@ -67,6 +80,7 @@ export function presentPackageItem(row: PackageRow, publicBaseUrl: string): z.in
 
 export function presentPackage(row: PackageRow, publicBaseUrl: string): z.infer<typeof packageDetail> {
   return {
+    id: row.public_id,
     slug: row.slug,
     display_name: row.display_name,
     description: row.description,
@@ -81,5 +95,8 @@ export function presentPackage(row: PackageRow, publicBaseUrl: string): z.infer<
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     install_url: installUrl(publicBaseUrl, row.slug, row),
+    badge_url: `${publicBaseUrl}/badge/${row.slug}.svg`,
+    kind: row.kind,
+    nuget_id: row.nuget_id,
   };
 }

@@ -17,6 +17,9 @@ export function slugError(slug: string): string | undefined {
   return undefined;
 }
 
+/** NuGet package ids: letters, digits, '.', '-', '_', starting and ending with a letter or digit (at most 100). */
+export const NUGET_ID = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$/;
+
 /** The slug a package gets when none is given: its repository name, made URL-safe. */
 export function slugFromRepo(repo: string): string {
   return repo.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 64).replace(/-+$/, '');

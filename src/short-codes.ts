@@ -9,7 +9,7 @@ export const SHORT_CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
  */
 export const RESERVED_CODES = new Set([
   'api', 'badge', 'badges', 'track', 'healthz', 'readyz', 'health', 'metrics', 'openapi', 'docs',
-  'admin', 'login', 'logout', 'signup', 'static', 'assets', 'public', 'favicon.ico', 'robots.txt', 'www',
+  'admin', 'login', 'logout', 'signup', 'static', 'assets', 'public', 'favicon.ico', 'robots.txt', 'www', 'nuget',
 ]);
 
 export function isReservedCode(code: string): boolean {

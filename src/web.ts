@@ -11,6 +11,7 @@ import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
 import { EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
 import { createGitProxy, DEFAULT_GIT_PROXY, type GitProxyOptions } from './proxy/git-proxy';
+import { createNuGetProxy } from './proxy/nuget-proxy';
 import { DEFAULT_INSTALL_TRACKING, InstallTracker, type InstallTrackerOptions } from './proxy/install-tracker';
 import { LinkCache } from './proxy/link-cache';
 import { subscribeLinkInvalidation } from './proxy/link-invalidation';
@@ -78,9 +79,10 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   );
   const tracker = new InstallTracker(services.redis, installs, installProgress, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
+  const nuget = createNuGetProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services);
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git }));
+  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, nuget }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PACKAGE_KINDS, type PackageRow } from '../db/package-store';
 import { GIT_PLATFORMS, installUrl } from '../git-url';
-import { slugError } from '../packages';
+import { NUGET_ID, slugError } from '../packages';
 import { queryInt } from './schemas';
 
 const slug = z
@@ -12,9 +12,6 @@ const slug = z
     const problem = slugError(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
-
-/** NuGet package ids: letters, digits, '.', '-', '_', starting and ending with a letter or digit. */
-export const NUGET_ID = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,98}[A-Za-z0-9])?$/;
 
 const text = (field: string, max: number) => z.string({ error: `${field} must be a string` }).max(max, `${field} is too long (maximum is ${max} characters)`);
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../short-codes';
 import { isGitPath } from './git-paths';
+import { NUGET_PREFIX } from './nuget-proxy';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -11,6 +12,8 @@ export interface EdgeRoutes {
   badge?: Handler;
   /** /<slug>.git/… and /track/… — any method (git POSTs upload-pack). */
   git?: Handler;
+  /** /nuget/flatcontainer/… (src/proxy/nuget-proxy.ts). */
+  nuget?: Handler;
 }
 
 /**
@@ -30,6 +33,10 @@ export function createEdge(routes: EdgeRoutes): Handler {
       const path = end === -1 ? url : url.slice(0, end);
       if (routes.badge && path.startsWith('/badge/')) {
         routes.badge(req, res);
+        return;
+      }
+      if (routes.nuget && path.startsWith(NUGET_PREFIX)) {
+        routes.nuget(req, res);
         return;
       }
       const code = path.slice(1);

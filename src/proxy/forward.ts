@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream';
+import { sendText } from './plain-text';
 
 export interface ForwardOptions {
   /** Longest wait for the upstream's response headers before answering 504. */
@@ -30,10 +31,6 @@ export function relayableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHead
   return out;
 }
 
-function sendText(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message), 'Cache-Control': 'no-store', Connection: 'close' });
-  res.end(message);
-}
 
 /**
  * Streams one request to `target` and the answer back, both directions through pipes, so
@@ -55,7 +52,7 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: URL, 
     upstream.destroy();
     hooks.onFailure?.(status, reason);
     if (res.headersSent) res.destroy();
-    else sendText(res, status, message);
+    else sendText(res, status, message, { Connection: 'close' });
   };
 
   const headersTimer = setTimeout(() => fail(504, 'timeout', 'The upstream repository did not answer in time; try again later.\n'), options.headersTimeoutMs);

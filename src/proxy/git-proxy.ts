@@ -9,6 +9,7 @@ import { clientIp } from './client-ip';
 import { forward, type ForwardOptions } from './forward';
 import { parseGitPath, type GitAction, type GitRequest } from './git-paths';
 import type { InstallSighting, InstallTracker } from './install-tracker';
+import { sendText } from './plain-text';
 import { inspectUploadPack, type UploadPackKind } from './upload-pack-request';
 
 export type GitProxyOptions = ForwardOptions;
@@ -56,12 +57,6 @@ function upstreamHeaders(req: IncomingMessage): OutgoingHttpHeaders {
   const agent = req.headers['user-agent'] ?? '';
   headers['user-agent'] = /^git(-lfs)?\//i.test(agent) ? agent : 'git/2 (linktally-proxy)';
   return headers;
-}
-
-/** Plain text: git prints a text/plain error body to the user as "remote: …" lines. */
-function sendText(res: ServerResponse, status: number, message: string, extra: OutgoingHttpHeaders = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message), 'Cache-Control': 'no-store', ...extra });
-  res.end(message);
 }
 
 const NOT_FOUND = 'Repository not found.\n';

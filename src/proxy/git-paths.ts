@@ -51,8 +51,8 @@ export function isGitPath(url: string): boolean {
   const path = pathOf(url);
   if (path.startsWith('/track/')) return true;
   const slash = path.indexOf('/', 1);
-  const first = slash === -1 ? path : path.slice(0, slash);
-  return first.length > 5 && first.toLowerCase().endsWith('.git');
+  const first = (slash === -1 ? path : path.slice(0, slash)).toLowerCase();
+  return first.length > 5 && (first.endsWith('.git') || first.includes('.git%3f'));
 }
 
 function params(query: string | undefined, encoded: boolean): URLSearchParams {

@@ -82,7 +82,7 @@ describe('Daily install rollups', () => {
     assert.equal(row?.installs, 2);
   });
 
-  it('counts a session that crosses midnight once, on the day it began', async () => {
+  it('counts an install whose ref discovery and pack straddle midnight once, on the day the pack was delivered', async () => {
     const before = daysAgo(2, 23);
     before.setUTCMinutes(59, 59);
     const session = 'sess_midnight';
@@ -93,7 +93,7 @@ describe('Daily install rollups', () => {
     // Rolling up the first day also recomputes the next one.
     await rollupInstalls(stack.services, { packageId: pkg.id, day: utcDay(before) });
     const byDay = Object.fromEntries((await rows()).map((r) => [r.day, r.installs]));
-    assert.deepEqual(byDay, { [utcDay(daysAgo(2))]: 1, [utcDay(daysAgo(1))]: 0 });
+    assert.deepEqual(byDay, { [utcDay(daysAgo(2))]: 0, [utcDay(daysAgo(1))]: 1 });
   });
 
   it('ignores a package that no longer exists', async () => {

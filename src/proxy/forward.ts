@@ -11,8 +11,10 @@ export interface ForwardOptions {
 }
 
 export interface ForwardHooks {
-  /** Called once, with the upstream's status, before its headers are relayed. */
-  onResponse?(status: number): void;
+  /** Called once, with the upstream's status and headers, before its headers are relayed. */
+  onResponse?(status: number, headers: IncomingHttpHeaders): void;
+  /** Sees the answer's body chunks as they are relayed, until it returns true. */
+  onAnswerData?(chunk: Buffer): boolean;
   /** Called once when the exchange fails before anything reached the client (answered 502/504). */
   onFailure?(status: 502 | 504, reason: string): void;
 }
@@ -69,7 +71,14 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: URL, 
     settled = true;
     clearTimeout(headersTimer);
     const status = answer.statusCode ?? 502;
-    hooks.onResponse?.(status);
+    hooks.onResponse?.(status, answer.headers);
+    const peek = hooks.onAnswerData;
+    if (peek) {
+      const listener = (chunk: Buffer) => {
+        if (peek(chunk)) answer.off('data', listener);
+      };
+      answer.on('data', listener);
+    }
     res.writeHead(status, relayableHeaders(answer.headers));
     // pipeline destroys both on error or early close: a client gone mid-pack releases the upstream.
     pipeline(answer, res, (err) => {

@@ -10,7 +10,7 @@ import { forward, type ForwardOptions } from './forward';
 import { parseGitPath, type GitAction, type GitRequest } from './git-paths';
 import type { InstallSighting, InstallTracker } from './install-tracker';
 import { sendText } from './plain-text';
-import { inspectUploadPack, type UploadPackKind } from './upload-pack-request';
+import { inspectUploadPack, PackAnswerReader, type UploadPackKind } from './upload-pack-request';
 
 export type GitProxyOptions = ForwardOptions;
 
@@ -104,22 +104,45 @@ export function createGitProxy(deps: GitProxyDeps) {
       if (installId) deps.tracker.advance({ installId, packageId: pkg.id, phase, at: Date.now() });
     };
     const inspected = action === 'upload-pack' ? inspectUploadPack(req, req.headers['content-encoding']) : undefined;
+    // A v2 negotiation round the server is ready on is answered with the pack at once.
+    const answerHead = inspected ? new PackAnswerReader() : undefined;
+    const release = inspected ? deps.tracker.awaitAnswer() : () => undefined;
+    const packed = (kind: UploadPackKind) => kind === 'pack' || (kind === 'negotiation' && answerHead?.hasPack === true);
     const started = process.hrtime.bigint();
     let answered = 0;
     res.on('close', () => {
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
       deps.logger.info({ category: 'git', slug: pkg.slug, action, status: res.statusCode, complete: res.writableFinished, ms }, 'git request');
-      if (!inspected || answered === 0 || answered >= 400) return;
+      if (!inspected || answered === 0 || answered >= 400) {
+        release();
+        return;
+      }
       const sent = res.writableFinished;
       void inspected.then((kind) => {
-        const pack = kind === 'pack';
+        const pack = packed(kind);
         deps.tracker.record(sighting(eventOf(action, kind), pack && sent));
+        release();
         if (pack) advance(sent ? 'complete' : 'failed');
       });
     });
+    let downloading = false;
+    const toDownloading = () => {
+      if (downloading) return;
+      downloading = true;
+      advance('downloading');
+    };
     forward(req, res, target, upstreamHeaders(req), options, {
-      onResponse: (status) => {
+      onAnswerData: answerHead
+        ? (chunk) => {
+            answerHead.feed(chunk);
+            if (answerHead.hasPack) toDownloading();
+            return answerHead.done;
+          }
+        : undefined,
+      onResponse: (status, headers) => {
         answered = status;
+        // A compressed answer cannot be read in passing: only `done` decides then.
+        if (headers['content-encoding']) answerHead?.abandon();
         if (fatal(status)) advance('failed');
         // Only answered requests are events: a 401 challenge or an upstream 404 is not.
         if (status >= 400) return;
@@ -130,7 +153,7 @@ export function createGitProxy(deps: GitProxyDeps) {
         }
         void inspected.then((kind) => {
           if (kind === 'ls-refs') advance('resolving');
-          else if (kind === 'pack') advance('downloading');
+          else if (kind === 'pack') toDownloading();
         });
       },
       onFailure: (status, reason) => {

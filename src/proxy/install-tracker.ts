@@ -69,9 +69,26 @@ export class InstallTracker {
     private readonly options: InstallTrackerOptions = DEFAULT_INSTALL_TRACKING,
   ) {}
 
-  /** Sightings still waiting for Redis, not yet in the buffer (or dropped by the limit). */
+  private pendingAnswers = 0;
+
+  /** Sightings still waiting for Redis, not yet in the buffer (or dropped by the limit), or for their answer to end. */
   get inFlight(): number {
-    return this.admitting.size;
+    return this.admitting.size + this.pendingAnswers;
+  }
+
+  /**
+   * A sighting that will be recorded when its answer ends (an upload-pack: only then is delivery
+   * known). Counts in inFlight until the returned release is called, so nothing that waits for
+   * the tracker to settle misses it.
+   */
+  awaitAnswer(): () => void {
+    this.pendingAnswers++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.pendingAnswers--;
+    };
   }
 
   record(sighting: InstallSighting): void {

@@ -10,6 +10,8 @@ import { numberRollupRequests } from './rollup-requests';
 
 /** Rollup requests for one (package, day) within this window share one job. */
 export const ROLLUP_DEBOUNCE_MS = 2000;
+/** How long after its bucket a rollup job starts: more than an add takes on a busy machine. */
+export const ROLLUP_START_GUARD_MS = 300;
 export const CATCH_UP_SCHEDULER_ID = 'catch-up-install-rollups';
 export const CATCH_UP_EVERY_MS = 10 * 60_000;
 export const CATCH_UP_DAYS = 3;
@@ -32,10 +34,14 @@ export function installDaysOf(events: ReadonlyArray<{ package_id: number; occurr
  * jobs left queued behind a long recompute are skipped once it has covered them
  * (rollup-requests.ts). Returns the number of pairs requested.
  */
-export async function enqueueInstallRollups(services: Pick<Services, 'queues' | 'redis' | 'config'>, pairs: readonly PackageDay[], now = Date.now()): Promise<number> {
-  const bucket = Math.floor(now / ROLLUP_DEBOUNCE_MS);
-  const delay = (bucket + 1) * ROLLUP_DEBOUNCE_MS - now + 50;
+export async function enqueueInstallRollups(services: Pick<Services, 'queues' | 'redis' | 'config'>, pairs: readonly PackageDay[], now?: number): Promise<number> {
   const seqs = await numberRollupRequests(services, pairs);
+  // The bucket is chosen after the requests are numbered, and its job starts a guard interval
+  // after the bucket ends: an add that names a job already running would be a no-op, and the
+  // request numbered just before it would be served by nobody.
+  const at = now ?? Date.now();
+  const bucket = Math.floor(at / ROLLUP_DEBOUNCE_MS);
+  const delay = (bucket + 1) * ROLLUP_DEBOUNCE_MS - at + ROLLUP_START_GUARD_MS;
   await Promise.all(
     pairs.map((pair, i) =>
       services.queues.add('rollup-installs', { packageId: pair.packageId, day: pair.day, seq: seqs[i] }, { jobId: `rollup-installs-${pair.packageId}-${pair.day}-${bucket}`, delay }),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { advanceInstalls } from '../../src/db/install-session-store';
 import { createAccount, type TestAccount } from '../helpers/accounts';
-import { runGit, startPackageUpstream, type GitUpstream } from '../helpers/git-upstream';
+import { git, runGit, startPackageUpstream, type GitUpstream } from '../helpers/git-upstream';
 import { request } from '../helpers/http';
 import { buildInstallUrl, CLIENT_UA, collectionMembership, generateInstallId, gitUrlOf, notifyInstallStart, parsePhase, pollProgress } from '../helpers/pkglnk-client';
 import { startStack, type Stack } from '../helpers/stack';
@@ -166,9 +166,15 @@ describe('Installs as the pkglnk Unity client makes them', function () {
     });
     assert.equal(gzipped.status, 200);
     await gzipped.arrayBuffer();
+    // A new commit upstream, fetched over v2 with haves: the server may send the pack after `ready`, without `done`.
+    const work = join(scratch, 'w');
+    git(['clone', '-q', join(upstream.root, 'owner', 'pkg.git'), work]);
+    git(['commit', '-q', '--allow-empty', '-m', 'Newer'], work);
+    git(['push', '-q', 'origin', 'HEAD:main'], work);
+    assert.equal((await runGit(['-c', 'protocol.version=2', 'fetch', '-q'], { cwd: join(scratch, 'f') })).code, 0);
     const stored = await events();
-    assert.equal(stored.filter((e) => e.delivered).length, 2, 'the clone and the unshallowing fetch');
-    assert.equal((await request(stack.url('/api/v1/packages/fetches'), { headers: account.auth })).body.total_installs, 2);
+    assert.equal(stored.filter((e) => e.delivered).length, 3, 'the clone, the unshallowing fetch and the v2 fetch of the new commit');
+    assert.equal((await request(stack.url('/api/v1/packages/fetches'), { headers: account.auth })).body.total_installs, 3);
   });
 
   it('moves a named install to failed when the upstream has no such repository', async () => {
@@ -217,7 +223,7 @@ describe('Installs as the pkglnk Unity client makes them', function () {
     assert.equal(JSON.parse(malformed.text).error.code, 'not_found');
 
     let limited: Response | undefined;
-    for (let i = 0; i < 40 && !limited; i++) {
+    for (let i = 0; i < 100 && !limited; i++) {
       const res = await post(`{"slug":"strict","install_id":"${generateInstallId()}","source":"pkglnk-web"}`);
       if (res.status === 429) limited = res;
       else await res.arrayBuffer();

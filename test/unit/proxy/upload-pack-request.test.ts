@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { inspectUploadPack, UploadPackReader } from '../../../src/proxy/upload-pack-request';
+import { inspectUploadPack, PackAnswerReader, UploadPackReader } from '../../../src/proxy/upload-pack-request';
 
 const pkt = (line: string) => `${(line.length + 5).toString(16).padStart(4, '0')}${line}\n`;
 const OID = 'a'.repeat(40);
@@ -65,5 +65,18 @@ describe('Upload-pack request inspection', () => {
     req.write(V0_ROUND.slice(0, 20));
     req.destroy();
     assert.equal(await kind, 'unknown');
+  });
+
+  it('sees a v2 answer that sends the pack after ready, and one that ends with acknowledgments only', () => {
+    const head = (body: string, chunk = 5) => {
+      const reader = new PackAnswerReader();
+      const bytes = Buffer.from(body);
+      for (let i = 0; i < bytes.length && !reader.done; i += chunk) reader.feed(bytes.subarray(i, i + chunk));
+      return { hasPack: reader.hasPack, done: reader.done };
+    };
+    const ready = pkt('acknowledgments') + pkt(`ACK ${OID}`) + pkt('ready') + '0001' + pkt('packfile') + '0009\u0001PACK';
+    assert.deepEqual(head(ready), { hasPack: true, done: true });
+    assert.deepEqual(head(pkt('acknowledgments') + pkt('NAK') + '0000'), { hasPack: false, done: true });
+    assert.deepEqual(head(pkt('NAK') + '0009\u0001PACK'), { hasPack: false, done: true }, 'v0: not read further');
   });
 });

@@ -82,6 +82,18 @@ describe('Daily install rollups', () => {
     assert.equal(row?.installs, 2);
   });
 
+  it('runs a job that later requests of its bucket folded into, though an earlier recompute covered its first request', async () => {
+    const pair = { packageId: pkg.id, day: utcDay(daysAgo(1)) };
+    await insertInstallEvents(stack.services, pkg.id, install(daysAgo(1)));
+    const [first, second] = [...(await numberRollupRequests(stack.services, [pair])), ...(await numberRollupRequests(stack.services, [pair]))];
+    assert.ok((await rollupInstalls(stack.services, { ...pair, seq: first! })) > 0, 'covers requests 1 and 2');
+    // Request 3 folds into the job queued for request 2 (same bucket, same job id).
+    await insertInstallEvents(stack.services, pkg.id, install(daysAgo(1), { ip: '7.7.7.7' }));
+    await numberRollupRequests(stack.services, [pair]);
+    assert.ok((await rollupInstalls(stack.services, { ...pair, seq: second! })) > 0, 'request 3 is not covered yet');
+    assert.equal((await rows())[0]?.installs, 2);
+  });
+
   it('counts an install whose ref discovery and pack straddle midnight once, on the day the pack was delivered', async () => {
     const before = daysAgo(2, 23);
     before.setUTCMinutes(59, 59);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LinkRow } from '../db/link-store';
 import type { RecentClick } from '../db/link-analytics-store';
 import { SHORT_CODE_PATTERN, isReservedCode } from '../short-codes';
-import { httpUrl } from './schemas';
+import { destinationUrl } from '../lib/destination-url';
 
 /**
  * Request and response shapes of the PVTLNK Links API. Every message is a whole sentence
@@ -109,15 +109,8 @@ const password = z
   .nullable()
   .optional();
 
-// Blank stops here, so it is reported once rather than also as "not a valid URL".
-const destinationUrl = z
-  .string(typed('Destination url', 'a string'))
-  .refine((v) => v.trim() !== '', { message: "Destination url can't be blank", abort: true })
-  .refine((v) => !hasNul(v), { message: "Destination url can't contain NUL characters", abort: true })
-  .pipe(httpUrl('Destination url'));
-
 const editable = {
-  destination_url: destinationUrl,
+  destination_url: destinationUrl(),
   title: optionalText('Title', LIMITS.title).optional(),
   description: optionalText('Description', LIMITS.description).optional(),
   tags: tags.optional(),

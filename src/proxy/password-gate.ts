@@ -23,14 +23,14 @@ export interface PasswordGateDeps {
   trustedHops: number;
   logger: Logger;
   /** Records the click (with this referrer) and answers 302 to the link's destination. */
-  redirect(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers?: Record<string, string>): void;
+  redirect(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers?: Record<string, string>): void | Promise<void>;
 }
 
 export interface PasswordGate {
   /** GET/HEAD: through with a valid cookie, otherwise the form. */
-  show(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink, now: number): void;
-  /** POST: the form's answer. */
-  submit(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink): void;
+  show(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink, now: number): void | Promise<void>;
+  /** POST: the form's answer; what fails in it rejects the promise, which the edge answers (edge.ts). */
+  submit(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink): Promise<void>;
 }
 
 function protectedLink(code: string, link: CachedLink): ProtectedLink {
@@ -84,23 +84,17 @@ export function createPasswordGate(deps: PasswordGateDeps): PasswordGate {
     }
     const now = Date.now();
     const cookie = signPasswordCookie(deps.config.appSecret, protectedLink(code, link), now);
-    deps.redirect(req, res, link, now, referrer, { 'Set-Cookie': passwordCookieHeader(cookie, deps.config.publicBaseUrl, code) });
+    await deps.redirect(req, res, link, now, referrer, { 'Set-Cookie': passwordCookieHeader(cookie, deps.config.publicBaseUrl, code) });
   }
 
   return {
     show(req, res, code, link, now) {
       const referrer = referrerOf(req.headers.referer);
       if (hasPasswordCookie(deps.config.appSecret, protectedLink(code, link), req.headers.cookie, now)) {
-        deps.redirect(req, res, link, now, referrer);
-        return;
+        return deps.redirect(req, res, link, now, referrer);
       }
       sendPasswordForm(res, 200, undefined, {}, referrer);
     },
-    submit(req, res, code, link) {
-      submit(req, res, code, link).catch((err: unknown) => {
-        deps.logger.error({ category: 'redirect', err: (err as Error).message }, 'password check failed');
-        if (!res.headersSent) sendUnavailable(res);
-      });
-    },
+    submit,
   };
 }

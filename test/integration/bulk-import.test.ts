@@ -86,7 +86,7 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
       { row: 2, error: 'Short code has already been taken', errors: ['Short code has already been taken'] },
       { row: 3, error: 'Short code has already been taken', errors: ['Short code has already been taken'] },
     ]);
-    assert.deepEqual(res.body.links.map((l: { destination_url: string }) => l.destination_url), ['https://a.example', 'https://d.example']);
+    assert.deepEqual(res.body.links.map((l: { destination_url: string }) => l.destination_url), ['https://a.example/', 'https://d.example/'], 'stored in canonical form');
     assert.match(res.body.links[1].short_code, /^[A-Za-z0-9]{7}$/, 'a row without a code gets a generated one');
     assert.equal(await linkCount(), 3);
   });

@@ -18,6 +18,8 @@ export const LIMITS = {
   utmKey: 40,
   utmValue: 200,
   password: 128,
+  /** Short enough to type, long enough that the guess rate README.md documents protects it. */
+  passwordMin: 8,
   perPage: 100,
 } as const;
 
@@ -104,7 +106,8 @@ const collectionId = z
 /** Top level, beside `link`, as the contract has it. null (or absent) means no password. */
 const password = z
   .string(typed('Password', 'a string'))
-  .min(1, "Password can't be blank (send null to remove a password)")
+  .min(1, { message: "Password can't be blank (send null to remove a password)", abort: true })
+  .min(LIMITS.passwordMin, `Password is too short (minimum is ${LIMITS.passwordMin} characters)`)
   .max(LIMITS.password, `Password is too long (maximum is ${LIMITS.password} characters)`)
   .nullable()
   .optional();

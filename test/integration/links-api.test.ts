@@ -430,16 +430,16 @@ describe('Links API', () => {
     it('sets, keeps and removes the top-level password', async () => {
       const link = await created();
       const hashOf = async () => (await stack.services.db('links').where({ id: link.id }).first()).password_hash;
-      assert.equal((await patch(link.id, { link: {}, password: 'first' })).body.link.password_protected, true);
+      assert.equal((await patch(link.id, { link: {}, password: 'first password' })).body.link.password_protected, true);
       const first = await hashOf();
       assert.equal((await patch(link.id, { link: { title: 'x' } })).body.link.password_protected, true);
       assert.equal(await hashOf(), first, 'absent leaves it');
-      await patch(link.id, { link: {}, password: 'second' });
+      await patch(link.id, { link: {}, password: 'second password' });
       assert.notEqual(await hashOf(), first);
       assert.equal((await patch(link.id, { link: {}, password: null })).body.link.password_protected, false);
       assert.equal(await hashOf(), null);
       assertValidation(await patch(link.id, { link: {}, password: '' }), /^Password can't be blank/);
-      assert.equal((await patch(link.id, { password: 'alone' })).body.link.password_protected, true, 'the password may change without a link object');
+      assert.equal((await patch(link.id, { password: 'alone password' })).body.link.password_protected, true, 'the password may change without a link object');
     });
 
     it('checks the schedule against the stored values', async () => {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../short-codes';
 import { isGitPath } from './git-paths';
+import { withinEdgeRequest } from './edge-safety-net';
 import { failRequest } from './request-failure';
 
 /**
@@ -23,16 +24,20 @@ export interface EdgeRoutes {
  * The front door of the web process. Public edge paths (short links, the git proxy and
  * badges) are dispatched here without touching Express; everything else is the API app.
  * No failure while answering one request may end the process or touch another request: each
- * dispatch is guarded, and a failure answers that request alone (request-failure.ts).
+ * dispatch is guarded, and a failure answers that request alone (request-failure.ts); what
+ * escapes even so (a throw in a timer or event callback) the process-level net catches
+ * through the request's async context (edge-safety-net.ts).
  */
 export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
   function guarded(route: string, req: IncomingMessage, res: ServerResponse, run: () => void | Promise<void>): void {
-    try {
-      const pending = run();
-      if (pending) pending.catch((err: unknown) => failRequest(logger, route, req, res, err));
-    } catch (err) {
-      failRequest(logger, route, req, res, err);
-    }
+    withinEdgeRequest({ route, req, res }, () => {
+      try {
+        const pending = run();
+        if (pending) pending.catch((err: unknown) => failRequest(logger, route, req, res, err));
+      } catch (err) {
+        failRequest(logger, route, req, res, err);
+      }
+    });
   }
 
   return (req, res) => {

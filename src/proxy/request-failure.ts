@@ -20,7 +20,9 @@ export function failRequest(logger: Logger, route: string, req: IncomingMessage,
     { category: 'edge', route, method: req.method, path: (q === -1 ? url : url.slice(0, q)).slice(0, 200), err: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined },
     'edge request failed',
   );
-  if (res.headersSent || res.writableEnded) {
+  // Answered already (work the request left running failed later): the log line is all.
+  if (res.writableEnded) return;
+  if (res.headersSent) {
     res.destroy();
     return;
   }

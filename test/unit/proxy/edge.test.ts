@@ -1,25 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createEdge, type EdgeHandler } from '../../../src/proxy/edge';
+import { getOrReset } from '../../helpers/http';
 
-/** GET through a raw socket-level client, so a reset connection shows as an error rather than a retry. */
-function get(base: string, path: string): Promise<{ status: number; body: string } | { reset: true }> {
-  return new Promise((resolve) => {
-    const req = httpRequest(`${base}${path}`, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', () => resolve({ reset: true }));
-      res.on('aborted', () => resolve({ reset: true }));
-    });
-    req.on('error', () => resolve({ reset: true }));
-    req.end();
-  });
-}
+const get = (base: string, path: string) => getOrReset(`${base}${path}`);
 
 describe('The public edge under a failing handler', () => {
   let server: Server;

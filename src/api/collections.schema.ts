@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { slugProblem } from '../collection-slugs';
+import { slugProblem } from '../lib/collection-slugs';
 import type { CollectionWithCounts, MemberPackage } from '../db/collection-store';
 import { packageDetail } from './packages.schema';
 import { queryInt } from './schemas';

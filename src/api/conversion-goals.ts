@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deleteGoal, findUserGoal, insertGoal, listGoals, updateGoal, type GoalWithCount } from '../db/conversion-goal-store';
 import type { Authenticated } from '../db/token-store';
-import { mintPostbackToken, postbackUrl } from '../postback-tokens';
+import { mintPostbackToken, postbackUrl } from '../lib/postback-tokens';
 import type { Services } from '../services';
 import { createGoalBody, goalObject, goalWithSecret, presentGoal, updateGoalBody } from './conversion-goals.schema';
 import { ApiError } from './errors';

@@ -1,4 +1,4 @@
-import { planAllows, type Feature, type Plan } from '../plans';
+import { planAllows, type Feature, type Plan } from '../lib/plans';
 import { ApiError } from './errors';
 
 /** 403 in the caller's envelope when the plan lacks the feature (plans.ts decides). */

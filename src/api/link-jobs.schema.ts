@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_IMPORT_ROWS, readHeader, roughRowCount } from '../jobs/import-csv';
-import { linkObject } from './links.schema';
+import { MAX_IMPORT_ROWS, readHeader, roughRowCount } from '../domain/jobs/import-csv';
+import { linkObject } from '../domain/links.schema';
 import { queryInt } from './schemas';
 
 /** Request and response schemas of the link side's heavy endpoints: bulk import and CSV export. */

@@ -1,7 +1,7 @@
 import { requireFeature } from './feature-gate';
-import { startJob } from '../jobs/start-job';
-import { encryptSecret } from '../secrets';
-import { answerWhenDone, sendStoredFile } from '../jobs/respond';
+import { startJob } from '../domain/jobs/start-job';
+import { encryptSecret } from '../lib/secrets';
+import { answerWhenDone, sendStoredFile } from './job-respond';
 import type { ExportResult } from '../workers/build-export';
 import { acceptedResponse, bulkImportBody, IMPORT_BODY_LIMIT, importResponse, linkExportQuery } from './link-jobs.schema';
 import type { ApiRouter } from './route';

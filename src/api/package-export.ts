@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { PackageExportSpec } from '../jobs/export-spec';
-import { answerWhenDone, sendStoredFile } from '../jobs/respond';
-import { startJob } from '../jobs/start-job';
+import type { PackageExportSpec } from '../queues/export-spec';
+import { answerWhenDone, sendStoredFile } from './job-respond';
+import { startJob } from '../domain/jobs/start-job';
 import type { ExportResult } from '../workers/build-export';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PackageRow } from '../db/package-store';
-import { GIT_PLATFORMS, installUrl } from '../git-url';
-import { slugError } from '../packages';
+import { GIT_PLATFORMS, installUrl } from '../lib/git-url';
+import { slugError } from '../domain/packages';
 import { queryInt } from './schemas';
 
 const slug = z

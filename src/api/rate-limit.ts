@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { DAILY_REQUEST_LIMIT, type Plan } from '../plans';
+import { DAILY_REQUEST_LIMIT, type Plan } from '../lib/plans';
 import { redisKey, type Services } from '../services';
 import { ApiError } from './errors';
 

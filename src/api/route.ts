@@ -2,7 +2,7 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { z } from 'zod';
 import type { Authenticated } from '../db/token-store';
 import type { Services } from '../services';
-import type { Scope } from '../tokens';
+import type { Scope } from '../lib/tokens';
 import { authenticate, requireScope } from './auth';
 import { ApiError } from './errors';
 import { consumeDailyRequest } from './rate-limit';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidWhsecSecret } from '../webhooks/signing';
+import { isValidWhsecSecret } from '../domain/webhooks/signing';
 import { httpUrl } from './schemas';
 
 const WINDOW = 'Attribution window days must be a whole number from 1 to 365';

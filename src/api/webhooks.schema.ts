@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES, type AttemptRow, type DeliveryRow } from '../db/webhook-store';
-import { WEBHOOK_EVENTS } from '../webhooks/events';
+import { WEBHOOK_EVENTS } from '../domain/webhooks/events';
 import { queryInt } from './schemas';
 
 export const listDeliveriesQuery = z

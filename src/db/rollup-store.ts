@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { addIds, addRegisters, EXACT_VISITORS_MAX, emptySketch } from '../hll';
+import { addIds, addRegisters, EXACT_VISITORS_MAX, emptySketch } from '../lib/hll';
 import type { InsertedClick } from './click-store';
 import type { Db } from './knex';
 

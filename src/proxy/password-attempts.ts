@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
-import { keyedHash } from '../secrets';
+import { keyedHash } from '../lib/secrets';
 import { redisKey } from '../services';
 
 export interface AttemptLimits {

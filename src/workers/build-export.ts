@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq';
 import { FileWriter } from '../db/file-store';
 import { completeRun } from '../db/job-store';
-import { writeLinksCsv } from '../jobs/export-links';
-import { writePackageExport } from '../jobs/export-package';
-import { RunAlreadyFinished, runJob } from '../jobs/run-job';
+import { writeLinksCsv } from '../domain/jobs/export-links';
+import { writePackageExport } from '../domain/jobs/export-package';
+import { RunAlreadyFinished, runJob } from './run-job';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
 

@@ -1,10 +1,10 @@
 import type { Job } from 'bullmq';
 import { clickFromJson, clickToJson, type ClickRow, type InsertedClick } from '../db/click-store';
-import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../enrichment';
-import type { ClickEvent } from '../events';
+import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../lib/enrichment';
+import type { ClickEvent } from '../lib/edge-events';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
-import { emitClickWebhooks } from '../webhooks/click-events';
+import { emitClickWebhooks } from '../domain/webhooks/click-events';
 import { coalescerFor } from './click-coalescer';
 import { scheduleRollup } from './rollup-clicks';
 

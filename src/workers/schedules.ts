@@ -1,7 +1,7 @@
-import { scheduleJobMaintenance } from '../jobs/schedule';
+import { scheduleJobMaintenance } from '../domain/jobs/schedule';
 import { scheduleInstallRollupCatchUp } from '../queues/install-rollups';
 import type { Services } from '../services';
-import { scheduleWebhookMaintenance } from '../webhooks/schedule';
+import { scheduleWebhookMaintenance } from '../domain/webhooks/retry-schedule';
 import { scheduleAnalyticsJobs } from './analytics-schedules';
 
 /**

@@ -5,7 +5,7 @@ import { mintPostbackToken, postbackUrl } from '../lib/postback-tokens';
 import type { Services } from '../services';
 import { createGoalBody, goalObject, goalWithSecret, presentGoal, updateGoalBody } from './conversion-goals.schema';
 import { ApiError } from './errors';
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
 import { idParam } from './schemas';
 

@@ -7,7 +7,7 @@ import { hashPostbackToken, POSTBACK_TOKEN_PATTERN } from '../lib/postback-token
 import { clientIp } from '../lib/client-ip';
 import { postbackResponse, postbackBody } from './conversions.schema';
 import { ApiError } from './errors';
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
 
 /**

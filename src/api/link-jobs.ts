@@ -1,4 +1,4 @@
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import { startJob } from '../domain/jobs/start-job';
 import { encryptSecret } from '../lib/secrets';
 import { answerWhenDone, sendStoredFile } from './job-respond';

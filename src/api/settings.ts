@@ -1,4 +1,4 @@
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import { z } from 'zod';
 import { findWebhookTarget, updateWebhookSettings } from '../db/webhook-store';
 import { planAllows } from '../lib/plans';

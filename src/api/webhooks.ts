@@ -1,4 +1,4 @@
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import { z } from 'zod';
 import { beginRedelivery, findUserDelivery, findWebhookTarget, listDeliveries } from '../db/webhook-store';
 import { enqueueDeliveries } from '../domain/webhooks/emit';

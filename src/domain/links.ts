@@ -1,4 +1,4 @@
-import { requireFeature } from '../api/feature-gate';
+import { requireFeature } from './feature-gate';
 import type { Db } from '../db/knex';
 import {
   archiveUserLinkRow, findUserLinkForUpdate, insertLink, isForeignKeyViolation, isUniqueViolation, updateLinkRow, userOwnsCollection,
@@ -6,7 +6,7 @@ import {
 } from '../db/link-store';
 import type { User } from '../db/user-store';
 import { ApiError } from '../api/errors';
-import { publishLinkInvalidation } from '../proxy/link-invalidation';
+import { publishLinkInvalidation } from '../queues/link-invalidation';
 import { hashPassword } from '../lib/secrets';
 import type { Services } from '../services';
 import { generateShortCode } from '../lib/short-codes';

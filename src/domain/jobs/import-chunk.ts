@@ -4,7 +4,7 @@ import { importedRows, lockImportRun, recordImportedRows } from '../../db/import
 import { isUniqueViolation, type LinkRow } from '../../db/link-store';
 import { presentLink } from '../links.schema';
 import { createLink } from '../links';
-import { publishLinkInvalidation } from '../../proxy/link-invalidation';
+import { publishLinkInvalidation } from '../../queues/link-invalidation';
 import { hashPassword } from '../../lib/secrets';
 import type { Services } from '../../services';
 import { emitWebhooks } from '../webhooks/emit';

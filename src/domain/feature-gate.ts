@@ -1,5 +1,5 @@
 import { planAllows, type Feature, type Plan } from '../lib/plans';
-import { ApiError } from './errors';
+import { ApiError } from '../api/errors';
 
 /** 403 in the caller's envelope when the plan lacks the feature (plans.ts decides). */
 export function requireFeature(plan: Plan, feature: Feature): void {

@@ -1,8 +1,8 @@
 import { scheduleJobMaintenance } from '../domain/jobs/schedule';
-import { scheduleInstallRollupCatchUp } from '../queues/install-rollups';
+import { scheduleInstallRollupCatchUp } from './rollups';
 import type { Services } from '../services';
 import { scheduleWebhookMaintenance } from '../domain/webhooks/retry-schedule';
-import { scheduleAnalyticsJobs } from './analytics-schedules';
+import { scheduleAnalyticsJobs } from '../workers/analytics-schedules';
 
 /**
  * Every repeating job, registered by worker processes at start (never by tests' stacks, so a

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { redisKey, type Services } from '../services';
-import type { LinkCache } from './link-cache';
+import type { LinkCache } from '../proxy/link-cache';
 
 /**
  * Every web process keeps its own link cache; a change made through one must reach the others

@@ -7,7 +7,7 @@ import { createGoalBody, goalObject, goalWithSecret, presentGoal, updateGoalBody
 import { ApiError } from './errors';
 import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
-import { idParam } from './schemas';
+import { idParam } from '../lib/schemas';
 
 /**
  * Conversion goals: what a merchant's server reports conversions against. Each goal has a

@@ -8,7 +8,7 @@ import {
   createLinkBody, linkObject, linkWithAnalytics, listLinksQuery, paginationObject, presentLink, presentRecentClick, updateLinkBody,
 } from '../domain/links.schema';
 import type { ApiRouter } from './route';
-import { idParam } from './schemas';
+import { idParam } from '../lib/schemas';
 
 const DEFAULT_PER_PAGE = 50;
 const NOT_FOUND = 'Link not found';

@@ -5,7 +5,7 @@ import { startJob } from '../domain/jobs/start-job';
 import type { ExportResult } from '../workers/build-export';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
-import { queryInt } from './schemas';
+import { queryInt } from '../lib/schemas';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PackageRow } from '../db/package-store';
 import { GIT_PLATFORMS, installUrl } from '../lib/git-url';
 import { slugError } from '../domain/packages';
-import { queryInt } from './schemas';
+import { queryInt } from '../lib/schemas';
 
 const slug = z
   .string({ error: 'Slug must be a string' })

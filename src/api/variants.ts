@@ -7,7 +7,7 @@ import type { Services } from '../services';
 import { ApiError } from './errors';
 import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
-import { idParam } from './schemas';
+import { idParam } from '../lib/schemas';
 import { createVariantBody, MAX_VARIANTS_PER_LINK, presentVariants, updateVariantBody, variantObject } from './variants.schema';
 
 /**

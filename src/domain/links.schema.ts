@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LinkRow } from '../db/link-store';
 import type { RecentClick } from '../db/link-analytics-store';
 import { SHORT_CODE_PATTERN, isReservedCode } from '../lib/short-codes';
-import { httpUrl } from '../api/schemas';
+import { httpUrl } from '../lib/schemas';
 
 /**
  * Request and response shapes of the PVTLNK Links API. Every message is a whole sentence

@@ -4,7 +4,7 @@ import { LINK_SIDE_KINDS } from '../lib/job-kinds';
 import { reconcileRun } from '../domain/jobs/reconcile';
 import { sendStoredFile, statusUrl } from './job-respond';
 import type { Services } from '../services';
-import type { ExportResult } from '../workers/build-export';
+import type { ExportResult } from '../queues/export-spec';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PackageExportSpec } from '../queues/export-spec';
 import { answerWhenDone, sendStoredFile } from './job-respond';
 import { startJob } from '../domain/jobs/start-job';
-import type { ExportResult } from '../workers/build-export';
+import type { ExportResult } from '../queues/export-spec';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 import { queryInt } from '../lib/schemas';

@@ -1,6 +1,6 @@
 import { issueToken, type IssuedToken } from '../db/token-store';
 import { createUser, findUserByEmail, setUserPlan, type User } from '../db/user-store';
-import { isUniqueViolation } from '../db/link-store';
+import { isUniqueViolation } from '../db/pg-errors';
 import type { Plan } from '../lib/plans';
 import type { Services } from '../services';
 import { SCOPES, type Scope } from '../lib/tokens';

@@ -1,17 +1,16 @@
-import { ApiError } from '../api/errors';
 import { NUMERIC_ID_PATTERN, slugFromName, withRandomSuffix } from '../lib/collection-slugs';
 import {
   COLLECTION_SLUG_CONSTRAINT, addCollectionPackage, findUserPackageId, insertCollection, removeCollectionPackage, updateCollection,
   type CollectionFields, type CollectionRow, type Ref,
 } from '../db/collection-store';
 import type { Db } from '../db/knex';
-import { isUniqueViolation } from '../db/link-store';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors';
+import { DomainError } from './errors';
 
 const GENERATED_SLUG_ATTEMPTS = 5;
-const FOREIGN_KEY_VIOLATION = '23503';
 
-function slugTaken(): ApiError {
-  return new ApiError(409, 'Slug has already been taken');
+function slugTaken(): DomainError {
+  return new DomainError('conflict', 'Slug has already been taken');
 }
 
 /**
@@ -63,7 +62,7 @@ export async function resolveUserPackage(db: Db, userId: number, packageId: stri
   let id: number | undefined;
   if (typeof packageId === 'number' || NUMERIC_ID_PATTERN.test(text)) id = await findUserPackageId(db, userId, { id: Number(text) });
   if (id === undefined && typeof packageId === 'string') id = await findUserPackageId(db, userId, { slug: text });
-  if (id === undefined) throw new ApiError(404, 'Package not found');
+  if (id === undefined) throw new DomainError('not_found', 'Package not found');
   return id;
 }
 
@@ -72,12 +71,12 @@ export async function addPackageToCollection(db: Db, collectionId: number, packa
   try {
     return await addCollectionPackage(db, collectionId, packageId);
   } catch (err) {
-    if ((err as { code?: string })?.code === FOREIGN_KEY_VIOLATION) throw new ApiError(404, 'Collection or package not found');
+    if (isForeignKeyViolation(err)) throw new DomainError('not_found', 'Collection or package not found');
     throw err;
   }
 }
 
 export async function removePackageFromCollection(db: Db, collectionId: number, packageId: number): Promise<void> {
   const removed = await removeCollectionPackage(db, collectionId, packageId);
-  if (!removed) throw new ApiError(404, 'Package is not in this collection');
+  if (!removed) throw new DomainError('not_found', 'Package is not in this collection');
 }

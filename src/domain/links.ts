@@ -1,11 +1,12 @@
 import { requireFeature } from './feature-gate';
 import type { Db } from '../db/knex';
 import {
-  archiveUserLinkRow, findUserLinkForUpdate, insertLink, isForeignKeyViolation, isUniqueViolation, updateLinkRow, userOwnsCollection,
+  archiveUserLinkRow, findUserLinkForUpdate, insertLink, updateLinkRow, userOwnsCollection,
   type LinkChanges, type LinkRow, type NewLink,
 } from '../db/link-store';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors';
 import type { User } from '../db/user-store';
-import { ApiError } from '../api/errors';
+import { DomainError } from './errors';
 import { publishLinkInvalidation } from '../queues/link-invalidation';
 import { hashPassword } from '../lib/secrets';
 import type { Services } from '../services';
@@ -27,7 +28,7 @@ export async function createLink(db: Db, fields: Omit<NewLink, 'short_code'> & {
     try {
       return await insertLink(db, { ...rest, short_code: requested });
     } catch (err) {
-      if (isUniqueViolation(err, 'links_short_code_unique')) throw ApiError.validation([SHORT_CODE_TAKEN]);
+      if (isUniqueViolation(err, 'links_short_code_unique')) throw DomainError.invalid([SHORT_CODE_TAKEN]);
       throw err;
     }
   }
@@ -76,7 +77,7 @@ async function checkLinkRules(db: Db, owner: Owner, input: LinkInput, result: Pi
   const { scheduled_start_at: start, scheduled_end_at: end } = result;
   if (start && end && start.getTime() >= end.getTime()) errors.push('Scheduled end at must be after scheduled start at');
   if (input.collection_id != null && !(await userOwnsCollection(db, owner.id, input.collection_id))) errors.push(COLLECTION_MISSING);
-  if (errors.length > 0) throw ApiError.validation(errors);
+  if (errors.length > 0) throw DomainError.invalid(errors);
 }
 
 /** `expires_at` given without `expires` turns expiry on (or off, when cleared). */
@@ -87,7 +88,7 @@ function impliedExpires(input: LinkInput): boolean | undefined {
 }
 
 function collectionGone(err: unknown): never {
-  if (isForeignKeyViolation(err, COLLECTION_FK)) throw ApiError.validation([COLLECTION_MISSING]);
+  if (isForeignKeyViolation(err, COLLECTION_FK)) throw DomainError.invalid([COLLECTION_MISSING]);
   throw err;
 }
 
@@ -144,7 +145,7 @@ export async function updateUserLink(services: Services, owner: Owner, id: numbe
       return { before: current, after: updated };
     })
     .catch((err: unknown) => {
-      if (isUniqueViolation(err, 'links_short_code_unique')) throw ApiError.validation([SHORT_CODE_TAKEN]);
+      if (isUniqueViolation(err, 'links_short_code_unique')) throw DomainError.invalid([SHORT_CODE_TAKEN]);
       return collectionGone(err);
     });
   if (!result) return undefined;

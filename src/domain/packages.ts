@@ -1,6 +1,6 @@
-import { ApiError } from '../api/errors';
 import type { Db } from '../db/knex';
-import { isUniqueViolation } from '../db/link-store';
+import { isUniqueViolation } from '../db/pg-errors';
+import { DomainError } from './errors';
 import { insertPackage, PACKAGE_SLUG_CONSTRAINT, updateUserPackage, type PackageFields, type PackageRow } from '../db/package-store';
 import { isReservedCode } from '../lib/short-codes';
 
@@ -24,7 +24,7 @@ export function slugFromRepo(repo: string): string {
 
 function conflictOnSlug<T>(slug: string, work: () => Promise<T>): Promise<T> {
   return work().catch((err: unknown) => {
-    if (isUniqueViolation(err, PACKAGE_SLUG_CONSTRAINT)) throw new ApiError(409, `Slug "${slug}" is already taken`);
+    if (isUniqueViolation(err, PACKAGE_SLUG_CONSTRAINT)) throw new DomainError('conflict', `Slug "${slug}" is already taken`);
     throw err;
   });
 }

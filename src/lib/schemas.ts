@@ -31,3 +31,17 @@ export function httpUrl(field: string) {
 export const timestamp = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 
 export const successFlag = z.literal(true);
+
+export function humanField(path: PropertyKey[]): string {
+  const name = path.filter((p) => typeof p === 'string' && p !== 'link' && p !== 'variant').map(String).pop() ?? 'value';
+  const words = name.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Messages that are already whole sentences (capitalised) are kept; others are prefixed with the field. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    if (/^[A-Z]/.test(issue.message)) return issue.message;
+    return `${humanField(issue.path)} ${issue.message}`;
+  });
+}

@@ -31,3 +31,12 @@ export interface PackageExportSpec {
 }
 
 export type ExportSpec = LinkExportSpec | PackageExportSpec;
+
+/** What a finished export run records as its result: the stored file the status endpoints serve. */
+export interface ExportResult {
+  file_id: string;
+  file_name: string;
+  content_type: string;
+  byte_size: number;
+  row_count: number;
+}

@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { redisKey, type Services } from '../services';
-import type { LinkCache } from '../proxy/link-cache';
 
 /**
  * Every web process keeps its own link cache; a change made through one must reach the others
@@ -38,11 +37,17 @@ export async function publishLinkInvalidation(services: Services, codes: readonl
   }
 }
 
+/** What a subscriber drops entries from: the edge's link cache (proxy/link-cache.ts). */
+export interface InvalidatedCache {
+  invalidate(code: string): void;
+  clear(): void;
+}
+
 export interface LinkInvalidationSubscriber {
   close(): Promise<void>;
 }
 
-export function subscribeLinkInvalidation(config: Config, cache: LinkCache, logger: Logger): LinkInvalidationSubscriber {
+export function subscribeLinkInvalidation(config: Config, cache: InvalidatedCache, logger: Logger): LinkInvalidationSubscriber {
   const channel = linkInvalidationChannel(config);
   // A subscriber connection cannot issue other commands, so it is never the shared one; it
   // retries forever and re-subscribes by itself after a reconnect.

@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
-import { ApiError } from '../../api/errors';
 import { importedRows, lockImportRun, recordImportedRows } from '../../db/import-row-store';
-import { isUniqueViolation, type LinkRow } from '../../db/link-store';
+import type { LinkRow } from '../../db/link-store';
+import { isUniqueViolation } from '../../db/pg-errors';
 import { presentLink } from '../links.schema';
 import { createLink } from '../links';
 import { publishLinkInvalidation } from '../../queues/link-invalidation';
 import { hashPassword } from '../../lib/secrets';
 import type { Services } from '../../services';
+import { DomainError } from '../errors';
 import { emitWebhooks } from '../webhooks/emit';
 import type { ImportLinkFields } from './import-row';
 
@@ -57,7 +58,7 @@ async function writeChunk(services: Services, trx: Knex.Transaction, userId: num
     try {
       fresh.push({ row, link: await trx.transaction((sp) => insert(sp)) });
     } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 422) throw err;
+      if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
       failed.push({ row, errors: err.errors ?? [err.message] });
     }
   }
@@ -76,7 +77,7 @@ export async function importChunk(services: Services, userId: number, runId: str
   try {
     outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, false));
   } catch (err) {
-    const conflict = (err instanceof ApiError && err.status === 422) || isUniqueViolation(err, 'links_short_code_unique');
+    const conflict = (err instanceof DomainError && err.kind === 'invalid') || isUniqueViolation(err, 'links_short_code_unique');
     if (!conflict) throw err;
     outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, true));
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createLinkBody } from '../links.schema';
-import { formatIssues } from '../../api/route';
+import { formatIssues } from '../../lib/schemas';
 
 /**
  * One bulk-import CSV row → the fields of a new link, or the reasons it cannot be one.

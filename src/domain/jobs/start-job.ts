@@ -1,7 +1,7 @@
-import { ApiError } from '../../api/errors';
 import { createRun, failRun, type JobRun, type NewRun } from '../../db/job-store';
 import type { JobName, JobPayloads } from '../../queues/registry';
 import type { Services } from '../../services';
+import { DomainError } from '../errors';
 
 /**
  * Records a run in PostgreSQL, then queues its job under the run's id (so a second add of the
@@ -15,7 +15,7 @@ export async function startJob<J extends JobName>(services: Services, run: NewRu
   } catch (err) {
     services.logger.error({ category: 'jobs', runId: created.id, job, err: (err as Error).message }, 'could not queue job');
     await failRun(services.db, created.id, 'The job could not be queued');
-    throw new ApiError(503, 'Background jobs are unavailable right now; please try again');
+    throw new DomainError('unavailable', 'Background jobs are unavailable right now; please try again');
   }
   return created;
 }

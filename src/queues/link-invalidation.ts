@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { redisKey, type Services } from '../services';
+import { redisKey } from '../lib/redis-keys';
+import type { Services } from '../services';
 
 /**
  * Every web process keeps its own link cache; a change made through one must reach the others

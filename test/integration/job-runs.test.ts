@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { FileWriter, readFileChunks, CHUNK_BYTES } from '../../src/db/file-store';
 import { createRun } from '../../src/db/job-store';
 import { runJob } from '../../src/workers/run-job';
-import { PRUNE_SCHEDULER_ID, scheduleJobMaintenance } from '../../src/domain/jobs/schedule';
+import { PRUNE_SCHEDULER_ID, scheduleJobMaintenance } from '../../src/queues/repeating-jobs';
 import { buildExport } from '../../src/workers/build-export';
 import { pruneJobs } from '../../src/workers/prune-jobs';
 import { request } from '../helpers/http';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config';
-import { redisKey } from '../../services';
+import { redisKey } from '../../lib/redis-keys';
 
 /**
  * A counting semaphore per receiver origin (scheme://host:port), shared by every worker through

@@ -1,6 +1,5 @@
 import type { JobsOptions } from 'bullmq';
 import type { Config } from '../../config';
-import type { Services } from '../../services';
 
 /**
  * The retry schedule: attempt 1 at once, then after WEBHOOK_RETRY_DELAYS_MS (1 s, 5 s, 30 s by
@@ -28,20 +27,4 @@ export function deliveryJobOptions(config: Config, deliveryId: string, series: n
     attempts: config.webhookRetryDelaysMs.length + 1,
     backoff: { type: WEBHOOK_BACKOFF },
   };
-}
-
-export const MAINTENANCE_SCHEDULER_ID = 'maintain-webhooks';
-export const MAINTENANCE_EVERY_MS = 5 * 60_000;
-
-/**
- * Registers the recurring maintenance job (prune old deliveries, re-queue lost ones). Called by
- * the worker entry points, not on import and not by startWorkers, so tests own their queues.
- * Idempotent: every worker process may call it.
- */
-export async function scheduleWebhookMaintenance(services: Services): Promise<void> {
-  await services.queues.queue('webhooks').upsertJobScheduler(
-    MAINTENANCE_SCHEDULER_ID,
-    { every: MAINTENANCE_EVERY_MS },
-    { name: 'maintain-webhooks', data: {}, opts: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 } } },
-  );
 }

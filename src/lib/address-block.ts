@@ -1,4 +1,4 @@
-import { canonicalIp } from '../visitor-hash';
+import { canonicalIp } from './visitor-hash';
 
 /**
  * The block of addresses one visitor is assumed to control, for rate limits: an IPv4 address

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
-import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../short-codes';
+import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../lib/short-codes';
 import { isGitPath } from './git-paths';
 import { withinEdgeRequest } from './edge-safety-net';
 import { failRequest } from './request-failure';

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { addressBlock } from '../lib/address-block';
-import { keyedHash } from '../secrets';
-import { redisKey } from '../services';
+import { keyedHash } from '../lib/secrets';
+import { redisKey } from '../lib/redis-keys';
 
 export interface AttemptLimits {
   /** Attempts one address block (an IPv4 address, an IPv6 /64) may make, across all links, per window. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { up as canonicaliseStoredDestinations } from '../../migrations/20261201220000_canonical_destinations';
-import { setJobWaitBound } from '../../src/jobs/wait';
+import { setJobWaitBound } from '../../src/domain/jobs/wait';
 import { request, type JsonResponse } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';
 import { settleClicks } from '../helpers/wait';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { setJobWaitBound } from '../../src/jobs/wait';
+import { setJobWaitBound } from '../../src/domain/jobs/wait';
 import type { AttemptLimits } from '../../src/proxy/password-attempts';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';

@@ -89,6 +89,13 @@ describe('sendRedirect', () => {
       assert.doesNotMatch(res.headers.get('location') ?? '', /[\r\n]/);
     });
 
+    it('never puts a tab or a C1 control character in the Location header', async () => {
+      current = only('https://example.com/a\tb\u0085');
+      const res = await fetch(`${base}/code9`, { redirect: 'manual' });
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.get('location'), 'https://example.com/ab%C2%85');
+    });
+
     it('answers the error page without a click when it is no URL at all, and keeps serving', async () => {
       current = only('not a url \u0085');
       const res = await fetch(`${base}/code9`, { redirect: 'manual' });

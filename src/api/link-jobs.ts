@@ -9,7 +9,7 @@ import { utcDay } from '../lib/days';
 
 /**
  * The link side's heavy endpoints. Both run as jobs on the workers and keep their documented
- * synchronous answers when the job finishes within the wait bound (src/jobs/wait.ts); a longer
+ * synchronous answers when the job finishes within the wait bound (src/domain/jobs/wait.ts); a longer
  * job answers 202 with a status URL. Registered before the links resource, whose /:id would
  * otherwise take "export" and "bulk_import" for ids.
  */

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../lib/short-codes';
 import { isGitPath } from './git-paths';
+import { pathOf } from '../lib/url-path';
 import { withinEdgeRequest } from './edge-safety-net';
 import { failRequest } from './request-failure';
 
@@ -49,8 +50,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
     }
     // POST /:code is a password form's answer; the redirector takes it too.
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') {
-      const end = url.indexOf('?');
-      const path = end === -1 ? url : url.slice(0, end);
+      const path = pathOf(url);
       if (badge && path.startsWith('/badge/')) {
         guarded('badge', req, res, () => badge(req, res));
         return;

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { addressBlock } from '../lib/address-block';
 import { keyedHash } from '../lib/secrets';
 import { redisKey } from '../lib/redis-keys';
+import { withTimeout } from '../lib/timeout';
 
 export interface AttemptLimits {
   /** Attempts one address block (an IPv4 address, an IPv6 /64) may make, across all links, per window. */
@@ -71,6 +72,7 @@ export class PasswordAttempts {
         this.redis.get(this.failureKey(linkId)).then(Number),
       ]),
       REDIS_TIMEOUT_MS,
+      'redis',
     );
     if (byAddress.count > this.limits.perAddress) return { allowed: false, retryAfterSeconds: byAddress.ttl };
     const excess = failures - this.limits.attackThreshold;
@@ -81,7 +83,7 @@ export class PasswordAttempts {
 
   /** A wrong password on this link (the right one is not counted). */
   async failed(linkId: number): Promise<void> {
-    await withTimeout(this.count(this.failureKey(linkId)), REDIS_TIMEOUT_MS);
+    await withTimeout(this.count(this.failureKey(linkId)), REDIS_TIMEOUT_MS, 'redis');
   }
 
   private failureKey(linkId: number): string {
@@ -94,12 +96,4 @@ export class PasswordAttempts {
     const ttl = Number(results[2]?.[1]);
     return { count: Number(results[0]?.[1]), ttl: ttl > 0 ? ttl : this.limits.windowSeconds };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

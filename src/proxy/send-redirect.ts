@@ -6,6 +6,7 @@ import { clientIp } from '../lib/client-ip';
 import type { CachedLink } from './link-cache';
 import { decideVariant, type VariantDecision } from './variant-choice';
 import { canonicalDestination } from '../lib/destination-url';
+import { pathOf } from '../lib/url-path';
 import type { Logger } from '../logger';
 import { sendServerError } from './pages';
 
@@ -17,12 +18,6 @@ export interface SendRedirectDeps {
   logger: Logger;
   /** Edge-minted integer click ids, for links with append_click_id. */
   clickIds?: ClickIdBlocks;
-}
-
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const end = url.indexOf('?');
-  return end === -1 ? url : url.slice(0, end);
 }
 
 export interface RedirectExtras {
@@ -63,7 +58,7 @@ export function safeLocation(destination: string): string | null {
  */
 export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, extras: RedirectExtras = {}): void | Promise<void> {
   // Most links have no variants: skip the cookie parse, path slice and random draw on the hot path.
-  const choice = link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req), Math.random()) : NO_VARIANT;
+  const choice = link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req.url ?? '/'), Math.random()) : NO_VARIANT;
   // GET, or a form's POST that ends in this redirect; HEAD only looks.
   const isClick = req.method !== 'HEAD';
   return withClickId(deps.clickIds, isClick && link.appendClickId === true, (clickId) => {

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
-import type { InstallEvent, InstallProgressMark } from './events';
+import type { InstallEvent, InstallProgressMark } from './lib/edge-events';
 import type { Services } from './services';
-import { reserveClickIds } from './db/click-ids';
+import { reserveClickIds } from './db/click-id-store';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { BadgeCache } from './proxy/badge-cache';
 import { createBadgeHandler } from './proxy/badges';
@@ -14,7 +14,7 @@ import { createGitProxy, DEFAULT_GIT_PROXY, type GitProxyOptions } from './proxy
 import { createNuGetProxy } from './proxy/nuget-proxy';
 import { DEFAULT_INSTALL_TRACKING, InstallTracker, type InstallTrackerOptions } from './proxy/install-tracker';
 import { LinkCache } from './proxy/link-cache';
-import { subscribeLinkInvalidation } from './proxy/link-invalidation';
+import { subscribeLinkInvalidation } from './queues/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
 
@@ -82,7 +82,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const nuget = createNuGetProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services);
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, nuget }));
+  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, nuget }, services.logger));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
-import { clientIp } from '../proxy/client-ip';
-import { keyedHash } from '../secrets';
-import { redisKey, type Services } from '../services';
+import { clientIp } from '../lib/client-ip';
+import { redisKey } from '../lib/redis-keys';
+import { keyedHash } from '../lib/secrets';
+import type { Services } from '../services';
 import { ApiError } from './errors';
 
 /**

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { INSTALL_SOURCES } from '../db/install-session-store';
-import { INSTALL_PHASES } from '../events';
-import { INSTALL_ID_PATTERN } from '../proxy/git-paths';
+import { INSTALL_ID_PATTERN, INSTALL_PHASES } from '../lib/edge-events';
 
 /** Request and response shapes of the pkglnk client's install endpoints (install-start, install-progress). */
 

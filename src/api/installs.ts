@@ -1,6 +1,6 @@
 import { findInstall, registerInstall, type InstallSessionRow } from '../db/install-session-store';
 import { findPackageBySlug } from '../db/package-store';
-import { SLUG_PATTERN } from '../packages';
+import { SLUG_PATTERN } from '../domain/packages';
 import { consumeAddressRequest } from './address-limit';
 import { ApiError } from './errors';
 import { installParams, installProgress, installStartBody, installStarted } from './installs.schema';

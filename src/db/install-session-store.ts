@@ -1,4 +1,4 @@
-import type { InstallPhase, InstallProgressMark } from '../events';
+import type { InstallPhase, InstallProgressMark } from '../lib/edge-events';
 import type { Db } from './knex';
 
 /** The sources the pkglnk client reports at install-start; an install without an id is 'direct'. */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { addIds, addRegisters, EXACT_VISITORS_MAX, emptySketch } from '../hll';
-import type { InsertedClick } from './click-store';
+import { DAY_MS, utcDay, utcMidnight } from '../lib/days';
+import { addIds, addRegisters, EXACT_VISITORS_MAX, emptySketch } from '../lib/hll';
 import type { Db } from './knex';
 
 /**
@@ -8,13 +8,6 @@ import type { Db } from './knex';
  * upserted with EXCLUDED values, so recomputing gives the same rows and a retried job is
  * harmless. Bots are stored in clicks but excluded here, so they are in no count.
  */
-
-const DAY_MS = 86_400_000;
-
-/** UTC calendar day of an instant, as YYYY-MM-DD. */
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
 
 function dayBounds(day: string): [string, string] {
   const start = new Date(`${day}T00:00:00Z`);
@@ -29,7 +22,15 @@ function dayBounds(day: string): [string, string] {
  * re-reads the raw clicks of the link-days it recomputes: a hot account is re-scanned at most
  * about 50,000 rows per second, however fast clicks arrive, and a quiet one within a second.
  */
-export async function markRollupsPending(trx: Knex.Transaction, inserted: InsertedClick[]): Promise<void> {
+/** The fields of a stored click (db/click-store.ts InsertedClick) a rollup needs; structural, so the stores need not import each other. */
+interface StoredClickDay {
+  link_id: number;
+  user_id: number;
+  clicked_at: Date;
+  is_bot: boolean;
+}
+
+export async function markRollupsPending(trx: Knex.Transaction, inserted: readonly StoredClickDay[]): Promise<void> {
   const keys = new Map<string, { linkId: number; day: string; userId: number }>();
   for (const click of inserted) {
     if (click.is_bot) continue;
@@ -119,8 +120,7 @@ export async function rollupUserDay(
 
 /** Start (UTC midnight) of the oldest day whose raw clicks are kept. */
 export function retentionCutoff(retentionDays: number, now = new Date()): Date {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return new Date(today - retentionDays * DAY_MS);
+  return new Date(utcMidnight(now) - retentionDays * DAY_MS);
 }
 
 const RAW_FILTER = 'link_id = ANY(?::bigint[]) AND clicked_at >= ? AND clicked_at < ? AND NOT is_bot';

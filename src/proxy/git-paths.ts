@@ -1,3 +1,6 @@
+import { INSTALL_ID_PATTERN } from '../lib/edge-events';
+import { pathOf } from '../lib/url-path';
+
 /**
  * The git proxy's URL space: /<slug>.git/<smart-HTTP path> and the legacy
  * /track/<slug>.git/<…>. Pure, so the edge can decide in a few string operations whether a
@@ -33,18 +36,11 @@ const ACTIONS: Record<string, GitAction> = {
   '/info/lfs/objects/batch': 'lfs-batch',
 };
 
-export const INSTALL_ID_PATTERN = /^[0-9a-f]{16}$/;
-
 const PREFIX = /^\/(track\/)?([^/?]+?)\.git(?=\/|\?|%3f|$)/i;
 // An optional query (raw "?", or percent-encoded "%3F") before the smart-HTTP path, the path,
 // then git's own query (after "?", or "&" when it extended ours). The lazy pre-query makes the
 // first smart-HTTP path that ends the URL or starts git's query win.
 const AFTER_SLUG = /^(?:(\?|%3f)(.*?))?(\/info\/refs|\/git-upload-pack|\/git-receive-pack|\/info\/lfs\/objects\/batch)\/*(?:[?&](.*))?$/i;
-
-function pathOf(url: string): string {
-  const end = url.indexOf('?');
-  return end === -1 ? url : url.slice(0, end);
-}
 
 /** Cheap test for the edge: is this request the git proxy's to answer? */
 export function isGitPath(url: string): boolean {

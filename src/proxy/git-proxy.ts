@@ -2,10 +2,10 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import { findPackageBySlug, type ProxiedPackage } from '../db/package-store';
-import type { InstallEventType } from '../events';
+import type { InstallEventType } from '../lib/edge-events';
 import type { Logger } from '../logger';
-import { SLUG_PATTERN } from '../packages';
-import { clientIp } from './client-ip';
+import { SLUG_PATTERN } from '../domain/packages';
+import { clientIp } from '../lib/client-ip';
 import { forward, type ForwardOptions } from './forward';
 import { parseGitPath, type GitAction, type GitRequest } from './git-paths';
 import type { InstallSighting, InstallTracker } from './install-tracker';
@@ -163,7 +163,7 @@ export function createGitProxy(deps: GitProxyDeps) {
     });
   }
 
-  return function gitProxy(req: IncomingMessage, res: ServerResponse): void {
+  return function gitProxy(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const url = req.url ?? '/';
     const parsed = parseGitPath(url);
     if (!parsed || !parsed.action) {
@@ -186,7 +186,7 @@ export function createGitProxy(deps: GitProxyDeps) {
       sendText(res, 404, NOT_FOUND);
       return;
     }
-    findPackageBySlug(deps.db, slug).then(
+    return findPackageBySlug(deps.db, slug).then(
       (pkg) => {
         if (!pkg) sendText(res, 404, NOT_FOUND);
         else proxy(req, res, pkg, { ...parsed, action });

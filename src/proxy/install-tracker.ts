@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { InstallEvent, InstallEventType, InstallProgressMark } from '../events';
+import type { InstallEvent, InstallEventType, InstallProgressMark } from '../lib/edge-events';
 import type { Logger } from '../logger';
-import { keyedHash, randomBase62 } from '../secrets';
+import { keyedHash, randomBase62 } from '../lib/secrets';
 import type { EventBuffer } from './event-buffer';
+import { withTimeout } from '../lib/timeout';
 
 export interface InstallTrackerOptions {
   /** Events logged per client IP per hour; past it git keeps working and logging pauses. */
@@ -131,6 +132,7 @@ export class InstallTracker {
       const answer = await withTimeout(
         this.redis.eval(ADMIT, 2, `${base}:hour`, `${base}:session:${s.packageId}:${clientKey}`, this.options.limitPerHour, candidate, this.options.sessionWindowSeconds, mode),
         this.options.redisTimeoutMs,
+        'redis',
       );
       return typeof answer === 'string' ? answer : null;
     } catch (err) {
@@ -143,12 +145,4 @@ export class InstallTracker {
       return `sess_${keyedHash(this.settings.appSecret, 'git-session', `${s.packageId}:${clientKey}:${window}`).slice(0, 24)}`;
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

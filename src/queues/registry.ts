@@ -1,8 +1,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { StoredClickJson } from '../db/click-store';
-import type { ClickEvent, InstallEvent, InstallProgressMark } from '../events';
-import type { ExportSpec } from '../jobs/export-spec';
+import type { ClickEvent, InstallEvent, InstallProgressMark } from '../lib/edge-events';
+import type { ExportSpec } from './export-spec';
 
 /**
  * The one queue registry: every queue's name, every job's typed payload and the queue it runs
@@ -61,7 +61,7 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
     removeOnFail: { age: 24 * 3600 },
   },
   // Rollups recompute, so retrying is always safe. Completed jobs are removed so that the
-  // per-second rollup job ids (workers/rollup-clicks.ts) can be used again.
+  // per-second rollup job ids (queues/rollups.ts) can be used again.
   analytics: {
     attempts: 5,
     backoff: { type: 'exponential', delay: 1000 },
@@ -82,7 +82,7 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
     removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600 },
   },
-  // Attempts and the 1s/5s/30s backoff are set per delivery job (src/webhooks/schedule.ts).
+  // Attempts and the 1s/5s/30s backoff are set per delivery job (src/domain/webhooks/retry-schedule.ts).
   webhooks: {
     removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },

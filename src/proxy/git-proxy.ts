@@ -90,12 +90,14 @@ export function createGitProxy(deps: GitProxyDeps) {
     const target = new URL(`${base}/${owner}/${encodeURIComponent(pkg.git_repo)}.git${git.rest}`);
     if (action === 'info-refs') target.searchParams.set('service', 'git-upload-pack');
     const at = Date.now();
+    // Read now: once the client is gone its socket no longer knows its address.
+    const ip = clientIp(req, deps.config.trustProxyHops);
     const sighting = (type: InstallEventType, delivered: boolean): InstallSighting => ({
       packageId: pkg.id,
       subpath: pkg.git_path,
       type,
       at,
-      ip: clientIp(req, deps.config.trustProxyHops),
+      ip,
       userAgent: req.headers['user-agent'] ?? '',
       delivered,
       installId,

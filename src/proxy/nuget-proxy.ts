@@ -61,6 +61,8 @@ export function createNuGetProxy(deps: NuGetProxyDeps) {
     const base = `${deps.config.nugetUpstream}/${encodeURIComponent(request.id)}`;
     const target = new URL(request.kind === 'index' ? `${base}/index.json` : `${base}/${encodeURIComponent(request.version)}/${request.id}.${request.version}.nupkg`);
     const at = Date.now();
+    // Read now: once the client is gone its socket no longer knows its address.
+    const ip = clientIp(req, deps.config.trustProxyHops);
     let status = 0;
     res.on('close', () => {
       deps.logger.info({ category: 'nuget', slug: pkg.slug, kind: request.kind, status: res.statusCode, complete: res.writableFinished }, 'nuget request');
@@ -70,7 +72,7 @@ export function createNuGetProxy(deps: NuGetProxyDeps) {
         subpath: null,
         type: 'nupkg_download',
         at,
-        ip: clientIp(req, deps.config.trustProxyHops),
+        ip,
         userAgent: req.headers['user-agent'] ?? '',
         delivered: res.writableFinished,
       });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOOKUP_SLUG } from '../db/package-stats-store';
+import { singleLine } from './schemas';
 
 /** Request and response shapes of the pkglnk analytics endpoints (seed: pkglnk-api-v1). */
 
@@ -9,8 +10,7 @@ export const MAX_DAYS = 365;
 const DAYS_MESSAGE = `must be a whole number from 1 to ${MAX_DAYS}`;
 
 export const analyticsQuery = z.object({
-  days: z
-    .string()
+  days: singleLine()
     .regex(/^\d{1,4}$/, DAYS_MESSAGE)
     .transform(Number)
     .pipe(z.number().int().min(1, DAYS_MESSAGE).max(MAX_DAYS, DAYS_MESSAGE))
@@ -18,7 +18,7 @@ export const analyticsQuery = z.object({
     .describe(`Days to include, 1-${MAX_DAYS} (default ${DEFAULT_DAYS})`),
 });
 
-export const slugParams = z.object({ slug: z.string().regex(LOOKUP_SLUG) });
+export const slugParams = z.object({ slug: singleLine().regex(LOOKUP_SLUG) });
 
 const counts = z.record(z.string(), z.number().int());
 

@@ -5,7 +5,7 @@ import { startJob } from '../jobs/start-job';
 import type { ExportResult } from '../workers/build-export';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
-import { queryInt } from './schemas';
+import { queryInt, singleLine } from './schemas';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -31,7 +31,7 @@ export function registerPackageExportRoutes(api: ApiRouter): void {
     tag: 'Packages',
     summary: 'Export install events as JSON or CSV; runs as a job',
     auth: 'analytics:read',
-    params: z.object({ slug: z.string().min(1).max(200) }),
+    params: z.object({ slug: singleLine().min(1).max(200) }),
     query: exportQuery,
     responses: {
       200: { description: 'The export: the documented JSON document, or a CSV file download' },

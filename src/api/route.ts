@@ -6,6 +6,7 @@ import type { Scope } from '../tokens';
 import { authenticate, requireScope } from './auth';
 import { ApiError } from './errors';
 import { consumeDailyRequest } from './rate-limit';
+import { pathSegments } from './schemas';
 
 /**
  * Every API endpoint is declared once as a RouteSpec: its path, scope and the zod schemas of
@@ -113,6 +114,8 @@ export class ApiRouter {
           await consumeDailyRequest(services, auth.user.id, auth.user.plan, res);
           requireScope(auth, spec.auth);
         }
+        // Every route, whatever its own params schema: no path segment with a control character names anything.
+        parsePart(pathSegments, req.params, 404, 'path');
         const params = parsePart(spec.params, req.params, 404, 'path');
         const query = parsePart(spec.query, req.query, 400, 'query parameters');
         const body = parsePart(spec.body, spec.body ? jsonObjectBody(req) : undefined, 422, 'body');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { GoalWithCount } from '../db/conversion-goal-store';
-import { singleLine } from './schemas';
+import { singleLine } from '../lib/schemas';
 
 export const MAX_VALUE = 999_999_999_999.99;
 

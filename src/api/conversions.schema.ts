@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { canonicalIp } from '../visitor-hash';
+import { canonicalIp } from '../lib/visitor-hash';
 import { currencyCode, moneyValue } from './conversion-goals.schema';
-import { singleLine } from './schemas';
+import { singleLine } from '../lib/schemas';
 
 /** A postback field that may be absent or null (both mean "not sent"). */
 function optional<S extends z.ZodType>(schema: S) {

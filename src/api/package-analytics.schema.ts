@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOOKUP_SLUG } from '../db/package-stats-store';
-import { singleLine } from './schemas';
+import { singleLine } from '../lib/schemas';
 
 /** Request and response shapes of the pkglnk analytics endpoints (seed: pkglnk-api-v1). */
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { PackageRow } from '../db/package-store';
-import { GIT_PLATFORMS, installUrl } from '../git-url';
-import { slugError } from '../packages';
-import { multiLine, queryInt, singleLine } from './schemas';
+import { GIT_PLATFORMS, installUrl } from '../lib/git-url';
+import { slugError } from '../domain/packages';
+import { multiLine, queryInt, singleLine } from '../lib/schemas';
 
 const slug = singleLine('Slug', { error: 'Slug must be a string' })
   .trim()

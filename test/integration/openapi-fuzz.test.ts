@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { setJobWaitBound } from '../../src/jobs/wait';
+import { setJobWaitBound } from '../../src/domain/jobs/wait';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { answerProblem, type Answer } from '../helpers/fuzz/envelope';
 import { baseRequest, operationsOf, planRequests, sampleBase, type Base, type FuzzRequest, type Operation } from '../helpers/fuzz/plan';

@@ -17,7 +17,8 @@ import type { Stack } from '../helpers/stack';
  * holding every scope, the mutated bodies, queries and paths. Every answer must be below 500
  * and in its surface's envelope. Driven by the document, so an endpoint added later is fuzzed
  * without touching this file. Values are sampled from a seeded generator (FUZZ_SEED to try
- * another sample), a few per field, so a run stays within about half a minute. FUZZ_DEBUG=1
+ * another sample), a few per field, so a run stays within about half a minute. A request that
+ * carries a control character or lone surrogate must also be refused (never a 2xx). FUZZ_DEBUG=1
  * prints the answer to each operation's base request (to see how far the samples get).
  */
 
@@ -109,7 +110,8 @@ describe('The API under fuzzing, driven by its OpenAPI document', () => {
       const answer = await send(stack, req, account);
       sent++;
       // The path as sent: URL parsing resolves dot segments such as %2E%2E, so the surface is that path's.
-      const problem = answerProblem(new URL(stack.url(req.url)).pathname, answer, flagsSuccess(op, answer.status));
+      const problem = answerProblem(new URL(stack.url(req.url)).pathname, answer, flagsSuccess(op, answer.status))
+        ?? (req.mustRefuse && answer.status < 400 ? 'accepted a control character or lone surrogate' : undefined);
       if (problem) findings.push({ label: req.label, problem, status: answer.status, body: answer.text.slice(0, 200) });
       return answer;
     };

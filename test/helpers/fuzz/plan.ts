@@ -49,6 +49,8 @@ export interface FuzzRequest {
   validToken: boolean;
   headers: Record<string, string>;
   body?: string;
+  /** It carries a character the shared text rule refuses in every field: any 2xx is a miss. */
+  mustRefuse: boolean;
 }
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -114,9 +116,27 @@ function urlOf(op: Operation, base: Base, query: Array<[string, string]> = Objec
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
+/**
+ * What the shared text rule refuses in every field, one-line or not (SPEC: no control character
+ * but the line breaks of multi-line text, no lone surrogate). Restated here, not imported.
+ */
+const REFUSED_EVERYWHERE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\p{Cs}/u;
+
+function refusedEverywhere(value: string | undefined): boolean {
+  return value !== undefined && REFUSED_EVERYWHERE.test(value);
+}
+
+function safeDecode(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The base request itself, with a valid token. */
 export function baseRequest(op: Operation, base: Base): FuzzRequest {
-  return { label: `${op.method} ${op.path} as sampled`, method: op.method, url: urlOf(op, base), validToken: true, headers: op.body ? JSON_TYPE : {}, body: op.body ? JSON.stringify(base.body) : undefined };
+  return { label: `${op.method} ${op.path} as sampled`, method: op.method, url: urlOf(op, base), validToken: true, headers: op.body ? JSON_TYPE : {}, body: op.body ? JSON.stringify(base.body) : undefined, mustRefuse: false };
 }
 
 /**
@@ -129,7 +149,10 @@ export function planRequests(op: Operation, base: Base, random: Random, perField
   const out: FuzzRequest[] = [];
   const bodyText = (body: unknown) => (op.body ? JSON.stringify(body) : undefined);
   const add = (label: string, url: string, body: string | undefined, headers: Record<string, string> = op.body ? JSON_TYPE : {}, validToken = true) => {
-    out.push({ label: `${op.method} ${op.path} ${label}`, method: op.method, url, validToken, headers, body });
+    out.push({ label: `${op.method} ${op.path} ${label}`, method: op.method, url, validToken, headers, body, mustRefuse: false });
+  };
+  const refused = () => {
+    (out[out.length - 1] as FuzzRequest).mustRefuse = true;
   };
 
   if (op.secured) {
@@ -142,10 +165,11 @@ export function planRequests(op: Operation, base: Base, random: Random, perField
     for (const raw of values) {
       if (p.in === 'path') add(`path ${p.name}=${raw.slice(0, 20)}`, urlOf(op, { ...base, path: { ...base.path, [p.name]: raw } }), bodyText(base.body));
       else add(`query ${p.name}=${raw.slice(0, 20)}`, urlOf(op, base, [...Object.entries({ ...base.query, [p.name]: raw })]), bodyText(base.body));
+      if (refusedEverywhere(safeDecode(raw))) refused();
     }
     if (p.in === 'query') {
       add(`query ${p.name} twice`, urlOf(op, base, [...Object.entries(base.query), [p.name, '1'], [p.name, '2']]), bodyText(base.body));
-      if (!p.required) add(`query ${p.name} left out`, urlOf(op, base, Object.entries(base.query).filter(([k]) => k !== p.name)), bodyText(base.body));
+      add(`query ${p.name} left out`, urlOf(op, base, Object.entries(base.query).filter(([k]) => k !== p.name)), bodyText(base.body));
     }
   }
   add('with an unknown query parameter', urlOf(op, base, [...Object.entries(base.query), ['fuzz_extra', '1'], ['__proto__', 'x']]), bodyText(base.body));
@@ -156,7 +180,10 @@ export function planRequests(op: Operation, base: Base, random: Random, perField
       const name = path.join('.');
       add(`body ${name} left out`, url, JSON.stringify(setAt(base.body, path, undefined, true)));
       const values = [...ALWAYS_FIELD, ...random.sample(FIELD_VALUES.filter((v) => !ALWAYS_FIELD.includes(v as string)), perField)];
-      for (const value of values) add(`body ${name}=${describe(value)}`, url, JSON.stringify(setAt(base.body, path, value, false)));
+      for (const value of values) {
+        add(`body ${name}=${describe(value)}`, url, JSON.stringify(setAt(base.body, path, value, false)));
+        if (typeof value === 'string' && refusedEverywhere(value)) refused();
+      }
       if (schema.properties) add(`body ${name} with an extra field`, url, JSON.stringify(setAt(base.body, [...path, 'fuzz_extra'], 'x', false)));
     }
     add('body with an extra field', url, JSON.stringify({ ...base.body, fuzz_extra: { a: [1, 2] } }));

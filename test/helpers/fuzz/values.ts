@@ -32,7 +32,7 @@ export const QUERY_VALUES = [
 
 /** Path segments, raw, as QUERY_VALUES. */
 export const PATH_VALUES = [
-  '%00', '%0A', '%7F', '%C2%9B', '%ZZ', '%ED%A0%80', '%C0%AF', '-1', '0', '99999999999999999999', '1.5',
+  '', '%00', '%0A', '%7F', '%C2%9B', '%ZZ', '%ED%A0%80', '%C0%AF', '-1', '0', '99999999999999999999', '1.5',
   encodeURIComponent('日本🙂'), 'A'.repeat(3000), '%2E%2E', '%2F', '%20',
 ];
 

@@ -16,6 +16,7 @@ import { LinkCache } from './proxy/link-cache';
 import { subscribeLinkInvalidation } from './proxy/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
+import { sealEvents } from './queues/sealed-events';
 
 export interface RunningWeb {
   server: Server;
@@ -45,7 +46,7 @@ export const DEFAULT_INSTALL_BUFFER: EventBufferOptions = { maxBatch: 200, flush
 export async function startWeb(services: Services, options: WebOptions = {}): Promise<RunningWeb> {
   const clicks = new ClickBuffer(
     async (batch) => {
-      await services.queues.add('ingest-clicks', { events: batch.events }, { jobId: batch.id });
+      await services.queues.add('ingest-clicks', { sealed: sealEvents(services.config.appSecret, batch.events) }, { jobId: batch.id });
     },
     services.logger,
     options.clickBuffer ?? DEFAULT_CLICK_BUFFER,
@@ -59,7 +60,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   });
   const installs = new EventBuffer<InstallEvent>(
     async (batch) => {
-      await services.queues.add('ingest-installs', { events: batch.events }, { jobId: batch.id });
+      await services.queues.add('ingest-installs', { sealed: sealEvents(services.config.appSecret, batch.events) }, { jobId: batch.id });
     },
     services.logger,
     options.installBuffer ?? DEFAULT_INSTALL_BUFFER,

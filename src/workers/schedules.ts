@@ -3,6 +3,7 @@ import { scheduleInstallRollupCatchUp } from '../queues/install-rollups';
 import type { Services } from '../services';
 import { scheduleWebhookMaintenance } from '../webhooks/schedule';
 import { scheduleAnalyticsJobs } from './analytics-schedules';
+import { scheduleFailedJobPrune } from './prune-failed-jobs';
 
 /**
  * Every repeating job, registered by worker processes at start (never by tests' stacks, so a
@@ -14,6 +15,7 @@ const SCHEDULES: Array<[name: string, register: (services: Services) => Promise<
   ['install rollup catch-up', scheduleInstallRollupCatchUp],
   ['webhook maintenance', scheduleWebhookMaintenance],
   ['job maintenance', scheduleJobMaintenance],
+  ['failed-job prune', scheduleFailedJobPrune],
 ];
 
 export function registerSchedules(services: Services): void {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { InstallEvent, InstallEventType } from '../events';
 import type { Logger } from '../logger';
 import { keyedHash, randomBase62 } from '../secrets';
+import { boundUserAgent } from '../visitor-bounds';
 import type { EventBuffer } from './event-buffer';
 
 export interface InstallTrackerOptions {
@@ -61,7 +62,7 @@ export class InstallTracker {
   }
 
   record(sighting: InstallSighting): void {
-    const admission = this.admit(sighting).finally(() => this.admitting.delete(admission));
+    const admission = this.admit({ ...sighting, userAgent: boundUserAgent(sighting.userAgent) }).finally(() => this.admitting.delete(admission));
     this.admitting.add(admission);
   }
 

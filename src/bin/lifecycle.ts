@@ -2,7 +2,7 @@ import { ConfigError, loadSettings, withAppSecret, type Config, type Settings } 
 import { instanceSecret } from '../db/instance-secret-store';
 import { createDb } from '../db/knex';
 import { createLogger, type Logger } from '../logger';
-import { keyedHash } from '../secrets';
+import { keyedHash } from '../lib/secrets';
 
 /** Reads the environment or exits with the one line that names the bad variable. */
 export function settingsOrExit(): Settings {

@@ -1,6 +1,6 @@
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
-import { registerSchedules } from '../workers/schedules';
+import { registerSchedules } from '../queues/repeating-jobs';
 import { onShutdown, startProcess } from './lifecycle';
 
 async function main(): Promise<void> {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { InstallEvent, InstallEventType } from '../events';
+import type { InstallEvent, InstallEventType } from '../lib/edge-events';
 import type { Logger } from '../logger';
-import { keyedHash, randomBase62 } from '../secrets';
-import { boundUserAgent } from '../visitor-bounds';
+import { keyedHash, randomBase62 } from '../lib/secrets';
+import { boundUserAgent } from '../lib/visitor-bounds';
 import type { EventBuffer } from './event-buffer';
 
 export interface InstallTrackerOptions {

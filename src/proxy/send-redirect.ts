@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { boundReferrer, boundUserAgent } from '../visitor-bounds';
+import { boundReferrer, boundUserAgent } from '../lib/visitor-bounds';
 import type { ClickBuffer } from './click-buffer';
 import { appendClickId, withClickId, type ClickIdBlocks } from './click-ids';
-import { clientIp } from './client-ip';
+import { clientIp } from '../lib/client-ip';
 import type { CachedLink } from './link-cache';
 import { decideVariant, type VariantDecision } from './variant-choice';
 

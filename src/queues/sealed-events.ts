@@ -1,4 +1,4 @@
-import { openWithKey, sealWithKey, subkey } from '../secrets';
+import { openWithKey, sealWithKey, subkey } from '../lib/secrets';
 
 /**
  * Edge events carry raw visitor attributes (IP, user agent, referrer) to the workers that

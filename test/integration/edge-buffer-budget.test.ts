@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createLink } from '../../src/links';
-import { REFERRER_MAX_LENGTH, USER_AGENT_MAX_LENGTH } from '../../src/visitor-bounds';
+import { createLink } from '../../src/domain/links';
+import { REFERRER_MAX_LENGTH, USER_AGENT_MAX_LENGTH } from '../../src/lib/visitor-bounds';
 import { createAccount } from '../helpers/accounts';
 import { insertPackage } from '../helpers/install-fixtures';
 import { freePort } from '../helpers/ports';

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ClickEvent, InstallEvent } from '../../src/events';
+import type { ClickEvent, InstallEvent } from '../../src/lib/edge-events';
 import type { QueueName } from '../../src/queues/registry';
+import { REPEATING_JOBS, scheduleRepeatingJob } from '../../src/queues/repeating-jobs';
 import { sealEvents } from '../../src/queues/sealed-events';
-import { pruneFailedJobs, PRUNE_FAILED_SCHEDULER_ID, scheduleFailedJobPrune } from '../../src/workers/prune-failed-jobs';
+import { pruneFailedJobs } from '../../src/workers/prune-failed-jobs';
 import { createAccount } from '../helpers/accounts';
 import { insertPackage } from '../helpers/install-fixtures';
 import type { Stack } from '../helpers/stack';
@@ -117,8 +118,8 @@ describe('Raw visitor data in Redis', () => {
     assert.equal(await pruneFailedJobs(stack.services, { clicks: 0 }), 1);
     assert.equal(await stack.services.queues.queue('clicks').getJob(id), undefined);
 
-    await scheduleFailedJobPrune(stack.services);
+    await scheduleRepeatingJob(stack.services.queues, 'prune-failed-jobs');
     const schedulers = await stack.services.queues.queue('analytics').getJobSchedulers();
-    assert.ok(schedulers.some((s) => s.key === PRUNE_FAILED_SCHEDULER_ID && Number(s.every) > 0), 'the prune repeats');
+    assert.ok(schedulers.some((s) => s.key === REPEATING_JOBS['prune-failed-jobs'].schedulerId && Number(s.every) > 0), 'the prune repeats');
   });
 });

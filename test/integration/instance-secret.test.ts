@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createDb, type Db } from '../../src/db/knex';
 import { instanceSecret } from '../../src/db/instance-secret-store';
-import { keyedHash } from '../../src/secrets';
+import { keyedHash } from '../../src/lib/secrets';
 import { waitFor } from '../helpers/wait';
 
 const ROOT = join(__dirname, '../..');

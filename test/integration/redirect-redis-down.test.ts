@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { createLink } from '../../src/links';
-import { hashPassword } from '../../src/secrets';
+import { createLink } from '../../src/domain/links';
+import { hashPassword } from '../../src/lib/secrets';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { freePort } from '../helpers/ports';
 import { startStack, type Stack } from '../helpers/stack';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { ClickEvent } from '../../../src/events';
+import type { ClickEvent } from '../../../src/lib/edge-events';
 import { createLogger } from '../../../src/logger';
 import { ClickBuffer, clickBytes, type ClickBatch } from '../../../src/proxy/click-buffer';
 import { waitFor } from '../../helpers/wait';

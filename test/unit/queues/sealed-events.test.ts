@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { openEvents, sealEvents } from '../../../src/queues/sealed-events';
-import { decryptSecret } from '../../../src/secrets';
+import { decryptSecret } from '../../../src/lib/secrets';
 
 const SECRET = 'unit-secret-unit-secret-unit-secret-0001';
 const EVENTS = [{ ip: '81.2.69.160', userAgent: 'Mozilla/5.0 Firefox/121' }];

@@ -34,8 +34,8 @@ export const EVENT_OVERHEAD_BYTES = 200;
  */
 export class EventBuffer<E> {
   private open: E[] = [];
-  private readonly sealed: Array<EventBatch<E>> = [];
-  private readonly sealedBytes: number[] = [];
+  /** Batches waiting to be sent, in order, each with its estimated bytes. */
+  private readonly sealed: Array<{ batch: EventBatch<E>; bytes: number }> = [];
   private openBytes = 0;
   private held = 0;
   private bytes = 0;
@@ -132,8 +132,7 @@ export class EventBuffer<E> {
 
   private seal(): void {
     if (this.open.length === 0) return;
-    this.sealed.push({ id: randomUUID(), events: this.open });
-    this.sealedBytes.push(this.openBytes);
+    this.sealed.push({ batch: { id: randomUUID(), events: this.open }, bytes: this.openBytes });
     this.open = [];
     this.openBytes = 0;
   }
@@ -153,7 +152,7 @@ export class EventBuffer<E> {
     this.sending = true;
     try {
       while (this.sealed.length > 0) {
-        const batch = this.sealed[0] as EventBatch<E>;
+        const { batch, bytes } = this.sealed[0] as { batch: EventBatch<E>; bytes: number };
         try {
           await withTimeout(this.send(batch), this.options.sendTimeoutMs);
         } catch (err) {
@@ -163,7 +162,7 @@ export class EventBuffer<E> {
         }
         this.sealed.shift();
         this.held -= batch.events.length;
-        this.bytes -= this.sealedBytes.shift() ?? 0;
+        this.bytes -= bytes;
       }
     } finally {
       this.sending = false;

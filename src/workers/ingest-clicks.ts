@@ -8,6 +8,7 @@ import { openEvents } from '../queues/sealed-events';
 import type { Services } from '../services';
 import { emitClickWebhooks } from '../domain/webhooks/click-events';
 import { coalescerFor } from './click-coalescer';
+import { isLastAttempt } from '../queues/attempts';
 
 /** The stored form of a click: raw IP, user agent and referrer go in, only derived values come out. */
 export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
@@ -58,7 +59,7 @@ export async function ingestClicks(services: Services, data: ClickBatchInput, jo
     // A job that fails for good stays in Redis (for inspection and manual retry, until the
     // failed-job prune): keep the enriched rows instead of the sealed raw events. A retry of it
     // stores them as is.
-    if (job && job.attemptsMade + 1 >= (job.opts.attempts ?? 1) && !('stored' in data)) {
+    if (job && isLastAttempt(job) && !('stored' in data)) {
       await job.updateData({ stored: rows.map(clickToJson) }).catch(() => undefined);
     }
     throw err;

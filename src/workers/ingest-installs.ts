@@ -5,6 +5,7 @@ import type { InstallEvent } from '../lib/edge-events';
 import { gitOs, gitVersion } from '../lib/git-agent';
 import { enqueueInstallRollups, installDaysOf } from '../queues/rollups';
 import type { JobPayloads } from '../queues/registry';
+import { isLastAttempt } from '../queues/attempts';
 import { openEvents } from '../queues/sealed-events';
 import type { Services } from '../services';
 
@@ -43,7 +44,7 @@ export async function ingestInstalls(services: Services, data: InstallBatchInput
     stored = await storeInstalls(services.db, rows);
   } catch (err) {
     // As for clicks: a job that fails for good keeps the enriched rows, not the raw events.
-    if (job && job.attemptsMade + 1 >= (job.opts.attempts ?? 1) && !('stored' in data)) {
+    if (job && isLastAttempt(job) && !('stored' in data)) {
       await job.updateData({ stored: rows.map(installToJson) }).catch(() => undefined);
     }
     throw err;

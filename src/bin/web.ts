@@ -1,3 +1,4 @@
+import { installEdgeSafetyNet } from '../proxy/edge-safety-net';
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
 import { onShutdown, startProcess } from './lifecycle';
@@ -5,6 +6,7 @@ import { onShutdown, startProcess } from './lifecycle';
 async function main(): Promise<void> {
   const { config, logger } = await startProcess('web');
   const services = createServices(config, { logger });
+  installEdgeSafetyNet(services.logger);
   const web = await startWeb(services);
   onShutdown(services.logger, async () => {
     await web.close();

@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { StoredClickJson } from '../db/click-store';
-import type { ClickEvent, InstallEvent } from '../lib/edge-events';
+import type { StoredInstallJson } from '../db/install-store';
 import type { ExportSpec } from './export-spec';
 
 /**
@@ -14,13 +14,16 @@ export const QUEUE_NAMES = ['clicks', 'analytics', 'installs', 'install-rollups'
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
-  /** `stored` replaces `events` in a job that failed for good, so no raw visitor data stays in Redis. */
-  'ingest-clicks': { events: ClickEvent[]; stored?: StoredClickJson[] };
+  /**
+   * Edge batches: the events (raw IP, user agent, referrer) only ever sealed (queues/sealed-events.ts);
+   * a job that failed for good keeps only `stored`, the enriched rows.
+   */
+  'ingest-clicks': { sealed: string } | { stored: StoredClickJson[] };
   /** Rolls up whatever link-days are due (see db/rollup-store.ts); the payload carries nothing. */
   'rollup-clicks': Record<string, never>;
   /** Creates the coming months' click partitions and applies CLICK_RETENTION_DAYS. */
   'maintain-partitions': Record<string, never>;
-  'ingest-installs': { events: InstallEvent[] };
+  'ingest-installs': { sealed: string } | { stored: StoredInstallJson[] };
   /** Recompute one package's install rollup for a UTC day ('YYYY-MM-DD') and the day after; seq numbers the request (src/queues/rollup-requests.ts). */
   'rollup-installs': { packageId: number; day: string; seq?: number };
   /** Recompute every package's install rollups over the last `days` UTC days. */
@@ -32,6 +35,8 @@ export interface JobPayloads {
   'import-links': { runId: string };
   'build-export': { runId: string; userId: number; spec: ExportSpec };
   'prune-jobs': Record<string, never>;
+  /** Removes every queue's jobs that failed for good longer ago than the queue keeps them (workers/prune-failed-jobs.ts). */
+  'prune-failed-jobs': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
@@ -47,6 +52,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'import-links': 'imports',
   'build-export': 'exports',
   'prune-jobs': 'exports',
+  'prune-failed-jobs': 'analytics',
 };
 
 const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
@@ -99,6 +105,15 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
     removeOnFail: { age: 7 * 24 * 3600 },
   },
 };
+
+/**
+ * How long a queue keeps a job that failed for good: its removeOnFail age. BullMQ applies that
+ * age only when a later job of the queue fails, so the failed-job prune enforces it as well.
+ */
+export function failedJobLifetimeMs(name: QueueName): number {
+  const keep = QUEUE_DEFAULTS[name].removeOnFail;
+  return typeof keep === 'object' && 'age' in keep && keep.age !== undefined ? keep.age * 1000 : 24 * 3600 * 1000;
+}
 
 /** BullMQ keys live under one hash tag so each queue's keys share a Redis Cluster slot. */
 export function bullPrefix(redisPrefix: string): string {

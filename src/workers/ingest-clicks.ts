@@ -4,7 +4,6 @@ import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain 
 import type { ClickEvent } from '../events';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
-import { emitClickWebhooks } from '../webhooks/click-events';
 import { coalescerFor } from './click-coalescer';
 import { scheduleRollup } from './rollup-clicks';
 
@@ -34,16 +33,16 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
 
 /**
  * Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once
- * (together with the batches of other jobs running in this process: click-coalescer.ts), then
- * ask for a rollup of the link-days it touched (marked pending in the same transaction). The
- * rollup is requested even when a redelivered batch inserted nothing: the first attempt may have
- * committed and then failed to enqueue.
+ * (together with the batches of other jobs running in this process: click-coalescer.ts), with
+ * its counters, pending rollups and link.clicked deliveries in the same transaction, then ask
+ * for a rollup of the link-days it touched. The rollup is requested even when a redelivered
+ * batch inserted nothing: the first attempt may have committed and then failed to enqueue.
  */
 export async function ingestClicks(services: Services, data: JobPayloads['ingest-clicks'], job?: Job<JobPayloads['ingest-clicks']>): Promise<InsertedClick[]> {
   const rows = data.stored ? data.stored.map(clickFromJson) : data.events.map((event) => enrichClick(services.config.appSecret, event));
   let inserted: InsertedClick[];
   try {
-    inserted = await coalescerFor(services.db).write(rows);
+    inserted = await coalescerFor(services).write(rows);
   } catch (err) {
     // A job that fails for good stays in Redis (for inspection and manual retry): keep the
     // enriched rows instead of the raw IPs and user agents. A retry of it stores them as is.
@@ -53,6 +52,5 @@ export async function ingestClicks(services: Services, data: JobPayloads['ingest
     throw err;
   }
   if (rows.length > 0) await scheduleRollup(services.queues, Date.now() + 1000);
-  await emitClickWebhooks(services, rows, inserted); // after commit; never throws
   return inserted;
 }

@@ -35,7 +35,7 @@ export function createPrivateRedis(port: number): PrivateRedis {
     async start() {
       server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--daemonize', 'no'], { stdio: 'ignore' });
       // PONG only once the append-only file is loaded (LOADING errors before that).
-      await waitFor(() => execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).trim() === 'PONG', { timeoutMs: 20_000, intervalMs: 100, what: 'private redis-server' });
+      await waitFor(() => execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'PONG', { timeoutMs: 20_000, intervalMs: 100, what: 'private redis-server' });
     },
     stop,
     async destroy() {

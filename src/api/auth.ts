@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { findLiveToken, type Authenticated } from '../db/token-store';
 import type { Services } from '../services';
-import { TOKEN_PATTERN, type Scope } from '../tokens';
+import { TOKEN_PATTERN, type Scope } from '../lib/tokens';
 import { ApiError } from './errors';
 
 export function bearerToken(req: Request): string | undefined {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { issueToken, revokeToken } from '../db/token-store';
-import { SCOPES } from '../tokens';
+import { SCOPES } from '../lib/tokens';
 import type { ApiRouter } from './route';
 
 const generateBody = z.object({

@@ -1,7 +1,7 @@
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import { z } from 'zod';
 import { beginRedelivery, findUserDelivery, findWebhookTarget, listDeliveries } from '../db/webhook-store';
-import { enqueueDeliveries } from '../webhooks/emit';
+import { enqueueDeliveries } from '../domain/webhooks/emit';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 import { deliveryIdParam, deliveryObject, listDeliveriesQuery, presentDelivery } from './webhooks.schema';

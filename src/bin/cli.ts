@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { AccountError, changePlan, createAccount, createToken } from '../accounts';
-import { isPlan, PLANS, type Plan } from '../plans';
+import { AccountError, changePlan, createAccount, createToken } from '../domain/accounts';
+import { isPlan, PLANS, type Plan } from '../lib/plans';
 import { closeServices, createServices, type Services } from '../services';
-import { isScope, SCOPES, type Scope } from '../tokens';
+import { isScope, SCOPES, type Scope } from '../lib/tokens';
 import { configOrExit } from './lifecycle';
 import { createLogger } from '../logger';
 

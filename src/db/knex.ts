@@ -2,8 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
-import type { Logger } from '../logger';
-import { OutageLog } from '../outage-log';
+import { OutageLog, type OutageLogger } from '../lib/outage-log';
 
 export type Db = Knex;
 
@@ -25,7 +24,7 @@ function installTypeParsers(): void {
  * with its stack on every attempt, many a second while PostgreSQL is away — is logged once per
  * outage (OutageLog); the next connection made ends it.
  */
-export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}, logger?: Logger): Db {
+export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}, logger?: OutageLogger): Db {
   installTypeParsers();
   const outage = logger ? new OutageLog(logger, 'PostgreSQL connections', { category: 'db' }) : undefined;
   return knex({
@@ -44,7 +43,7 @@ export function createDb(databaseUrl: string, pool: { min?: number; max?: number
   });
 }
 
-function knexLog(logger: Logger, outage: OutageLog): Knex.Logger {
+function knexLog(logger: OutageLogger, outage: OutageLog): Knex.Logger {
   const warn = (message: unknown) => {
     const text = String(message);
     if (text.startsWith('Acquire connection error')) outage.failed(text.replace(/^Acquire connection error: (Error: )?/, ''));

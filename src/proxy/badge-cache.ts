@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
-import { OutageLog } from '../outage-log';
+import { OutageLog } from '../lib/outage-log';
 import { findBadgePackage, type BadgePackage } from '../db/package-stats-store';
 import { TtlCache } from './ttl-cache';
 

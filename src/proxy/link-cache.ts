@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
-import { OutageLog } from '../outage-log';
+import { OutageLog } from '../lib/outage-log';
 import { findLinkByCode, type LinkRow } from '../db/link-store';
 import { findActiveVariants, type VariantRow } from '../db/variant-store';
 import { TtlCache } from './ttl-cache';

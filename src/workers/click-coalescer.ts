@@ -1,7 +1,7 @@
 import { AFTER_INSERT, storeClicks, type AfterInsertStep, type ClickRow, type InsertedClick } from '../db/click-store';
 import type { Db } from '../db/knex';
 import type { Services } from '../services';
-import { clickWebhookStep } from '../webhooks/click-events';
+import { clickWebhookStep } from '../domain/webhooks/click-events';
 
 /** Most clicks written in one transaction (ten 500-click jobs). */
 export const MAX_COALESCED_ROWS = 5000;

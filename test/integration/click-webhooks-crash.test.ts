@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { AFTER_INSERT, storeClicks, type ClickRow } from '../../src/db/click-store';
-import type { ClickEvent } from '../../src/events';
+import type { ClickEvent } from '../../src/lib/edge-events';
 import { bullPrefix, QueueRegistry } from '../../src/queues/registry';
 import { createRedis } from '../../src/redis';
-import { clickWebhookStep } from '../../src/webhooks/click-events';
+import { clickWebhookStep } from '../../src/domain/webhooks/click-events';
 import { ingestClicks, enrichClick } from '../../src/workers/ingest-clicks';
 import { maintainWebhooks, STALE_PENDING_MS } from '../../src/workers/maintain-webhooks';
 import { request } from '../helpers/http';

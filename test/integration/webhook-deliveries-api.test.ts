@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { emitWebhook } from '../../src/webhooks/emit';
-import { MAINTENANCE_SCHEDULER_ID, scheduleWebhookMaintenance } from '../../src/webhooks/schedule';
+import { emitWebhook } from '../../src/domain/webhooks/emit';
+import { MAINTENANCE_SCHEDULER_ID, scheduleWebhookMaintenance } from '../../src/queues/repeating-jobs';
 import { maintainWebhooks } from '../../src/workers/maintain-webhooks';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { OutageLog, OUTAGE_SUMMARY_EVERY_MS } from '../../../src/outage-log';
+import { OutageLog, OUTAGE_SUMMARY_EVERY_MS } from '../../../src/lib/outage-log';
 import { RELOAD_BACKOFF, TtlCache } from '../../../src/proxy/ttl-cache';
 
 /** A logger whose lines the test reads. */

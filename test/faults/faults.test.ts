@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDb, type Db } from '../../src/db/knex';
@@ -44,6 +44,8 @@ describe('Faults: web and worker processes on private PostgreSQL and Redis', () 
   let webPort: number;
   let userId: number;
   let linkSeq = 0;
+  let logDir: string;
+  let keepLogs = false;
 
   before(async function () {
     this.timeout(180_000);
@@ -69,12 +71,16 @@ describe('Faults: web and worker processes on private PostgreSQL and Redis', () 
     redisClient.on('error', () => undefined);
     queues = new QueueRegistry(redisClient, bullPrefix(env.REDIS_PREFIX));
     userId = (await createUser(db, 'faults@example.com', 'pro')).id;
-    const logDir = mkdtempSync(join(tmpdir(), 'linktally-faults-logs-'));
+    logDir = mkdtempSync(join(tmpdir(), 'linktally-faults-logs-'));
     web = new LinktallyProcess('web', env, logDir);
     worker = new LinktallyProcess('worker', env, logDir);
     worker.start();
     web.start();
     await waitForHttp(`http://127.0.0.1:${webPort}/healthz`, 60_000);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') keepLogs = true;
   });
 
   after(async function () {
@@ -86,6 +92,9 @@ describe('Faults: web and worker processes on private PostgreSQL and Redis', () 
     await redis?.destroy();
     pg?.destroy();
     process.stdout.write(`\n  Fault figures:\n${figures.map((f) => `    ${f}\n`).join('')}`);
+    if (!logDir) return;
+    if (keepLogs) process.stdout.write(`  web and worker logs kept in ${logDir}\n`);
+    else rmSync(logDir, { recursive: true, force: true });
   });
 
   /** Fresh links for one scenario, so its counts are its own. */

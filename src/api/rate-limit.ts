@@ -3,6 +3,7 @@ import { DAILY_REQUEST_LIMIT, type Plan } from '../lib/plans';
 import { redisKey } from '../lib/redis-keys';
 import type { Services } from '../services';
 import { ApiError } from './errors';
+import { utcDay } from '../lib/days';
 
 export function nextUtcMidnight(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
@@ -16,7 +17,7 @@ export async function consumeDailyRequest(services: Services, userId: number, pl
   const limit = DAILY_REQUEST_LIMIT[plan];
   const reset = nextUtcMidnight(now);
   const resetSeconds = Math.floor(reset.getTime() / 1000);
-  const day = now.toISOString().slice(0, 10);
+  const day = utcDay(now);
   const key = redisKey(services.config, 'ratelimit', userId, day);
   let count: number;
   try {

@@ -1,6 +1,7 @@
 import { DEFAULT_TOKEN_DAYS, hashToken, mintToken, type Scope } from '../lib/tokens';
 import type { Db } from './knex';
 import type { User } from './user-store';
+import { DAY_MS } from '../lib/days';
 
 export interface ApiToken {
   id: number;
@@ -19,7 +20,7 @@ export interface IssuedToken {
 
 export async function issueToken(db: Db, userId: number, scopes: readonly Scope[], days: number = DEFAULT_TOKEN_DAYS): Promise<IssuedToken> {
   const minted = mintToken();
-  const expiresAt = new Date(Date.now() + days * 24 * 3600 * 1000);
+  const expiresAt = new Date(Date.now() + days * DAY_MS);
   const [record] = await db('api_tokens')
     .insert({ user_id: userId, token_hash: minted.hash, display_prefix: minted.displayPrefix, scopes: [...scopes], expires_at: expiresAt })
     .returning(['id', 'user_id', 'display_prefix', 'scopes', 'expires_at', 'revoked_at', 'created_at']);

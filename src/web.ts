@@ -56,7 +56,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     services.logger,
     options.clickBuffer ?? DEFAULT_CLICK_BUFFER,
   );
-  const linkCache = LinkCache.forDatabase(services.db, options.linkCacheTtlMs);
+  const linkCache = LinkCache.forDatabase(services.db, services.logger, options.linkCacheTtlMs);
   const clickIds = new ClickIdBlocks((count) => reserveClickIds(services.db, count), services.logger);
   const invalidations = subscribeLinkInvalidation(services.config, linkCache, services.logger);
   const redirect = createRedirector({
@@ -75,7 +75,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const tracker = new InstallTracker(services.redis, installs, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services);
-  const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
+  const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
   const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git }, services.logger));
 
   await new Promise<void>((resolve, reject) => {

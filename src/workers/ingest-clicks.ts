@@ -6,7 +6,6 @@ import type { JobPayloads } from '../queues/registry';
 import { enqueueClickRollup } from '../queues/rollups';
 import { openEvents } from '../queues/sealed-events';
 import type { Services } from '../services';
-import { emitClickWebhooks } from '../domain/webhooks/click-events';
 import { coalescerFor } from './click-coalescer';
 import { isLastAttempt } from '../queues/attempts';
 
@@ -45,16 +44,16 @@ function rowsOf(appSecret: string, data: ClickBatchInput): ClickRow[] {
 
 /**
  * Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once
- * (together with the batches of other jobs running in this process: click-coalescer.ts), then
- * ask for a rollup of the link-days it touched (marked pending in the same transaction). The
- * rollup is requested even when a redelivered batch inserted nothing: the first attempt may have
- * committed and then failed to enqueue.
+ * (together with the batches of other jobs running in this process: click-coalescer.ts), with
+ * its counters, pending rollups and link.clicked deliveries in the same transaction, then ask
+ * for a rollup of the link-days it touched. The rollup is requested even when a redelivered
+ * batch inserted nothing: the first attempt may have committed and then failed to enqueue.
  */
 export async function ingestClicks(services: Services, data: ClickBatchInput, job?: Job<JobPayloads['ingest-clicks']>): Promise<InsertedClick[]> {
   const rows = rowsOf(services.config.appSecret, data);
   let inserted: InsertedClick[];
   try {
-    inserted = await coalescerFor(services.db).write(rows);
+    inserted = await coalescerFor(services).write(rows);
   } catch (err) {
     // A job that fails for good stays in Redis (for inspection and manual retry, until the
     // failed-job prune): keep the enriched rows instead of the sealed raw events. A retry of it
@@ -65,6 +64,5 @@ export async function ingestClicks(services: Services, data: ClickBatchInput, jo
     throw err;
   }
   if (rows.length > 0) await enqueueClickRollup(services.queues, Date.now() + 1000);
-  await emitClickWebhooks(services, rows, inserted); // after commit; never throws
   return inserted;
 }

@@ -8,6 +8,7 @@ import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
+import { registerLinkQrRoutes } from './link-qr';
 import { registerLinkRoutes } from './links';
 import { registerPackageExportRoutes } from './package-export';
 import { buildOpenApiDocument } from './openapi';
@@ -15,6 +16,8 @@ import { registerPackageAnalyticsRoutes } from './package-analytics';
 import { registerPackageRoutes } from './packages';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
+import { registerAccountRoutes } from './account';
+import { registerAdminRoutes } from './admin';
 import { registerSessionRoutes } from './sessions';
 import { registerSettingsRoutes } from './settings';
 import type { SignInLimits } from '../sign-in-throttle';
@@ -30,10 +33,13 @@ export interface ApiOptions {
 export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   const api = new ApiRouter();
   registerSessionRoutes(api, options.signInLimits);
+  registerAccountRoutes(api);
+  registerAdminRoutes(api);
   registerTokenRoutes(api);
   // Before the links resource: its /api/v1/links/:id would take "export" and "bulk_import".
   registerLinkJobRoutes(api);
   registerLinkRoutes(api);
+  registerLinkQrRoutes(api);
   registerCollectionRoutes(api);
   registerPackageAnalyticsRoutes(api);
   registerSettingsRoutes(api);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DAILY_REQUEST_LIMIT, FEATURES, planAllows } from '../plans';
-import { SCOPES } from '../tokens';
+import { DAILY_REQUEST_LIMIT, FEATURES, planAllows } from '../lib/plans';
+import { SCOPES } from '../lib/tokens';
 import { requestsToday } from './rate-limit';
 import type { ApiRouter } from './route';
 import { presentUser, userObject } from './sessions.schema';

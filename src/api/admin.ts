@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { changePlan } from '../accounts';
+import { changePlan } from '../domain/accounts';
 import { createInvite, deleteInvite, listInvites, type InviteRecord } from '../db/invite-store';
 import { listUsersWithUsage } from '../db/user-store';
-import { PLANS } from '../plans';
+import { PLANS } from '../lib/plans';
 import { ApiError } from './errors';
 import { requestsToday } from './rate-limit';
 import type { ApiRouter } from './route';
-import { idParam } from './schemas';
-import { accountApiError } from './sessions';
+import { idParam } from '../lib/schemas';
 import { presentUser, userObject } from './sessions.schema';
 
 /**
@@ -82,9 +81,7 @@ export function registerAdminRoutes(api: ApiRouter): void {
       404: { description: 'No such user' },
     },
     handler: async ({ params, body, res, services }) => {
-      const user = await changePlan(services, { id: params.id }, body.plan).catch((err: unknown) => {
-        throw accountApiError(err);
-      });
+      const user = await changePlan(services, { id: params.id }, body.plan);
       res.json({ success: true, user: presentUser(user) });
     },
   });

@@ -20,7 +20,7 @@ import { registerAccountRoutes } from './account';
 import { registerAdminRoutes } from './admin';
 import { registerSessionRoutes } from './sessions';
 import { registerSettingsRoutes } from './settings';
-import type { SignInLimits } from '../sign-in-throttle';
+import type { SignInLimits } from '../domain/sign-in-throttle';
 import { registerTokenRoutes } from './tokens';
 import { registerWebhookRoutes } from './webhooks';
 import { registerVariantRoutes } from './variants';

@@ -2,9 +2,9 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { findUserLink } from '../db/link-store';
 import { ApiError } from './errors';
-import { presentLink } from './links.schema';
+import { presentLink } from '../domain/links.schema';
 import type { ApiRouter } from './route';
-import { idParam, queryBoolean, queryInt } from './schemas';
+import { idParam, queryBoolean, queryInt } from '../lib/schemas';
 
 const color = (name: string) =>
   z.string().regex(/^#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, `${name} must be a hex colour, RRGGBB or RRGGBBAA`).transform((v) => `#${v.replace(/^#/, '')}`);

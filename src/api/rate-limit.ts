@@ -1,6 +1,7 @@
 import type { Response } from 'express';
-import { DAILY_REQUEST_LIMIT, type Plan } from '../plans';
-import { redisKey, type Services } from '../services';
+import { DAILY_REQUEST_LIMIT, type Plan } from '../lib/plans';
+import { redisKey } from '../lib/redis-keys';
+import type { Services } from '../services';
 import { ApiError } from './errors';
 
 export function nextUtcMidnight(now: Date): Date {

@@ -1,7 +1,7 @@
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import { z } from 'zod';
 import { beginRedelivery, findUserDelivery, findWebhookTarget, insertDeliveries, listDeliveries } from '../db/webhook-store';
-import { enqueueDeliveries, newDelivery } from '../webhooks/emit';
+import { enqueueDeliveries, newDelivery } from '../domain/webhooks/emit';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 import { deliveryIdParam, deliveryObject, listDeliveriesQuery, presentDelivery } from './webhooks.schema';

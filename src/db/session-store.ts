@@ -1,4 +1,4 @@
-import { hashToken, mintPrefixedToken } from '../tokens';
+import { hashToken, mintPrefixedToken } from '../lib/tokens';
 import type { Db } from './knex';
 import { userFromJson, userJson, type User } from './user-store';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { emitWebhook } from '../../src/webhooks/emit';
-import { pvtlnkSignature } from '../../src/webhooks/signing';
-import { MAINTENANCE_SCHEDULER_ID, scheduleWebhookMaintenance } from '../../src/webhooks/schedule';
+import { emitWebhook } from '../../src/domain/webhooks/emit';
+import { pvtlnkSignature } from '../../src/domain/webhooks/signing';
+import { MAINTENANCE_SCHEDULER_ID, scheduleWebhookMaintenance } from '../../src/queues/repeating-jobs';
 import { maintainWebhooks } from '../../src/workers/maintain-webhooks';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';

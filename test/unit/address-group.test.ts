@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { addressGroup } from '../../src/visitor-hash';
+import { addressGroup } from '../../src/lib/visitor-hash';
 
 describe('addressGroup (the unit per-address limits count)', () => {
   it('keeps an IPv4 address whole, including one written IPv4-mapped', () => {

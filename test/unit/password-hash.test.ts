@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config';
-import { hashPassword, verifyPassword } from '../../src/secrets';
+import { hashPassword, verifyPassword } from '../../src/lib/secrets';
 
 describe('Account password hashing', () => {
   it('defaults to scrypt with N = 2^17, r = 8, p = 1 (OWASP\'s minimum), recorded in the stored hash', async () => {

@@ -56,6 +56,13 @@ describe('Browser sessions: sign-up, sign-in, cookies and CSRF', () => {
     assert.equal(created.status, 201);
     assert.equal(Number(created.headers.get('x-ratelimit-remaining')), 998, 'session requests count against the daily limit like token requests');
     assert.equal(await stack.services.db('links').where({ user_id: browser.user.id }).count('* as n').first().then((r) => Number(r?.n)), 1);
+    const path = `/api/v1/links/${created.body.link.id}`;
+    for (const method of ['PATCH', 'DELETE']) {
+      const res = await request(stack.url(path), { method, headers: browser.cookie, json: linkBody });
+      assert.equal(res.status, 403, method);
+    }
+    const patched = await request(stack.url(path), { method: 'PATCH', headers: browser.unsafe, json: { link: { title: 'With the token' } } });
+    assert.equal(patched.status, 200);
   });
 
   it('keeps tenancy for sessions: another user\'s link is 404', async () => {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { keyedHash } from '../lib/secrets';
 import { redisKey } from '../lib/redis-keys';
-import { addressGroup } from '../lib/visitor-hash';
+import { addressBlock } from '../lib/address-block';
 
 export interface SignInLimits {
   /** Password checks against one account per window, from anywhere (a successful sign-in resets it). */
@@ -47,7 +47,7 @@ export class SignInThrottle {
   }
 
   private addressKey(ip: string): string {
-    return redisKey(this.config, 'signin', 'address', keyedHash(this.config.appSecret, 'sign-in-address', addressGroup(ip)).slice(0, 32));
+    return redisKey(this.config, 'signin', 'address', keyedHash(this.config.appSecret, 'sign-in-address', addressBlock(ip)).slice(0, 32));
   }
 
   /** Counts one attempt; returns 0 when within the limit, else the seconds until the window ends. */

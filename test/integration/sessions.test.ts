@@ -21,6 +21,11 @@ describe('Browser sessions: sign-up, sign-in, cookies and CSRF', () => {
     assert.equal(after.body.needs_first_user, false);
   });
 
+  it('makes exactly one admin when several first sign-ups race on a fresh install', async () => {
+    const all = await Promise.all([1, 2, 3, 4].map(() => signUp(stack)));
+    assert.equal(all.filter((b) => b.user.is_admin).length, 1);
+  });
+
   it('sets an HttpOnly, SameSite=Lax cookie for the whole site, not Secure over plain HTTP, Secure behind an HTTPS proxy', async () => {
     const plain = await request(stack.url('/api/v1/auth/signup'), { method: 'POST', json: { email: uniqueEmail(), password: 'long enough password' } });
     const [line] = plain.headers.getSetCookie();

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { keyedHash } from '../lib/secrets';
 import { redisKey } from '../lib/redis-keys';
+import { withTimeout } from '../lib/timeout';
 import { addressBlock } from '../lib/address-block';
 
 export interface SignInLimits {
@@ -14,6 +15,8 @@ export interface SignInLimits {
 
 /** 10 guesses per account per 15 minutes: under 1,000 a day against any one account. */
 export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = { perAccount: 10, perAddress: 50, windowSeconds: 15 * 60 };
+
+const REDIS_TIMEOUT_MS = 1000;
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -33,7 +36,7 @@ export class SignInThrottle {
   async consume(ip: string, email?: string): Promise<ThrottleDecision> {
     const counts = [this.count(this.addressKey(ip), this.limits.perAddress)];
     if (email !== undefined) counts.push(this.count(this.accountKey(email), this.limits.perAccount));
-    const retryAfterSeconds = Math.max(0, ...(await Promise.all(counts)));
+    const retryAfterSeconds = Math.max(0, ...(await withTimeout(Promise.all(counts), REDIS_TIMEOUT_MS, 'redis')));
     return retryAfterSeconds > 0 ? { allowed: false, retryAfterSeconds } : { allowed: true };
   }
 

@@ -15,7 +15,7 @@ export function hashUserAgent(appSecret: string, userAgent: string): string {
 }
 
 /**
- * An address in the form the edge records it (see proxy/client-ip.ts): IPv4-mapped IPv6 as
+ * An address in the form the edge records it (see lib/client-ip.ts): IPv4-mapped IPv6 as
  * plain IPv4 and IPv6 in its canonical lower-case compressed form, so an address reported by a
  * merchant's server hashes like the one the visitor's request came from. Undefined if not an IP.
  */

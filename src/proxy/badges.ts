@@ -4,6 +4,7 @@ import { LOOKUP_SLUG } from '../db/package-stats-store';
 import type { Logger } from '../logger';
 import type { BadgeCache } from './badge-cache';
 import { BADGE_COLORS, BADGE_STYLES, DEFAULT_BADGE_STYLE, installsText, isBadgeStyle, renderBadge, type Badge } from './badge-svg';
+import { pathOf, queryOf } from '../lib/url-path';
 
 export interface BadgeDeps {
   cache: BadgeCache;
@@ -59,9 +60,8 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, badge: 
 export function createBadgeHandler(deps: BadgeDeps) {
   return function badge(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const requested = new URLSearchParams(q === -1 ? '' : url.slice(q + 1)).get('style')?.toLowerCase() || DEFAULT_BADGE_STYLE;
+    const path = pathOf(url);
+    const requested = new URLSearchParams(queryOf(url)).get('style')?.toLowerCase() || DEFAULT_BADGE_STYLE;
     if (!isBadgeStyle(requested)) {
       send(req, res, 400, { label: BADGE_STYLES[DEFAULT_BADGE_STYLE].label, value: 'unknown style', color: BADGE_COLORS.error }, CACHE_ERROR);
       return;

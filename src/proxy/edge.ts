@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../lib/short-codes';
 import { isGitPath } from './git-paths';
+import { pathOf } from '../lib/url-path';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -26,8 +27,7 @@ export function createEdge(routes: EdgeRoutes): Handler {
     }
     // POST /:code is a password form's answer; the redirector takes it too.
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') {
-      const end = url.indexOf('?');
-      const path = end === -1 ? url : url.slice(0, end);
+      const path = pathOf(url);
       if (routes.badge && path.startsWith('/badge/')) {
         routes.badge(req, res);
         return;

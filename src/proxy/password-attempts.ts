@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { keyedHash } from '../lib/secrets';
 import { redisKey } from '../lib/redis-keys';
+import { withTimeout } from '../lib/timeout';
 
 export interface AttemptLimits {
   /** Password attempts one address may make, across all links, per window. */
@@ -35,7 +36,7 @@ export class PasswordAttempts {
     const ipKey = redisKey(this.config, 'pwtry', 'ip', keyedHash(this.config.appSecret, 'password-attempts-ip', ip).slice(0, 32));
     const linkKey = redisKey(this.config, 'pwtry', 'link', linkId);
     // One key per transaction, so the keys may live on different Redis Cluster slots.
-    const [byIp, byLink] = await withTimeout(Promise.all([this.count(ipKey), this.count(linkKey)]), REDIS_TIMEOUT_MS);
+    const [byIp, byLink] = await withTimeout(Promise.all([this.count(ipKey), this.count(linkKey)]), REDIS_TIMEOUT_MS, 'redis');
     const over = [
       byIp.count > this.limits.perIp ? byIp.ttl : 0,
       byLink.count > this.limits.perLink ? byLink.ttl : 0,
@@ -50,12 +51,4 @@ export class PasswordAttempts {
     const ttl = Number(results[2]?.[1]);
     return { count: Number(results[0]?.[1]), ttl: ttl > 0 ? ttl : this.limits.windowSeconds };
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -5,6 +5,7 @@ import { appendClickId, withClickId, type ClickIdBlocks } from './click-ids';
 import { clientIp } from '../lib/client-ip';
 import type { CachedLink } from './link-cache';
 import { decideVariant, type VariantDecision } from './variant-choice';
+import { pathOf } from '../lib/url-path';
 
 const NO_VARIANT: VariantDecision = { variant: null, setCookie: null };
 
@@ -13,12 +14,6 @@ export interface SendRedirectDeps {
   trustedHops: number;
   /** Edge-minted integer click ids, for links with append_click_id. */
   clickIds?: ClickIdBlocks;
-}
-
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const end = url.indexOf('?');
-  return end === -1 ? url : url.slice(0, end);
 }
 
 export interface RedirectExtras {
@@ -43,7 +38,7 @@ function combineCookies(...cookies: Array<string | null | undefined>): string[] 
  */
 export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, extras: RedirectExtras = {}): void {
   // Most links have no variants: skip the cookie parse, path slice and random draw on the hot path.
-  const choice = link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req), Math.random()) : NO_VARIANT;
+  const choice = link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req.url ?? '/'), Math.random()) : NO_VARIANT;
   // GET, or a form's POST that ends in this redirect; HEAD only looks.
   const isClick = req.method !== 'HEAD';
   withClickId(deps.clickIds, isClick && link.appendClickId === true, (clickId) => {

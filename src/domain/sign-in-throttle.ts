@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { keyedHash } from '../lib/secrets';
 import { redisKey } from '../lib/redis-keys';
 import { withTimeout } from '../lib/timeout';
+import { countInWindow } from '../queues/window-counter';
 import { addressBlock } from '../lib/address-block';
 
 export interface SignInLimits {
@@ -40,9 +41,12 @@ export class SignInThrottle {
     return retryAfterSeconds > 0 ? { allowed: false, retryAfterSeconds } : { allowed: true };
   }
 
-  /** After a successful sign-in the account's count starts again; the address's does not. */
+  /**
+   * After a successful sign-in the account's count starts again; the address's does not. Never
+   * throws: a count left standing only means the window runs out as usual.
+   */
   async forgetAccount(email: string): Promise<void> {
-    await this.redis.del(this.accountKey(email));
+    await withTimeout(this.redis.del(this.accountKey(email)), REDIS_TIMEOUT_MS, 'redis').catch(() => undefined);
   }
 
   private accountKey(email: string): string {
@@ -55,10 +59,7 @@ export class SignInThrottle {
 
   /** Counts one attempt; returns 0 when within the limit, else the seconds until the window ends. */
   private async count(key: string, limit: number): Promise<number> {
-    const results = await this.redis.multi().incr(key).expire(key, this.limits.windowSeconds, 'NX').ttl(key).exec();
-    if (!results || results.some(([err]) => err)) throw new Error('sign-in attempt counter failed');
-    if (Number(results[0]?.[1]) <= limit) return 0;
-    const ttl = Number(results[2]?.[1]);
-    return ttl > 0 ? ttl : this.limits.windowSeconds;
+    const { count, ttl } = await countInWindow(this.redis, key, this.limits.windowSeconds);
+    return count <= limit ? 0 : ttl;
   }
 }

@@ -17,6 +17,7 @@ import { subscribeLinkInvalidation } from './queues/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
 import { sealEvents } from './queues/sealed-events';
+import type { SignInLimits } from './domain/sign-in-throttle';
 
 export interface RunningWeb {
   server: Server;
@@ -39,6 +40,7 @@ export interface WebOptions {
   /** Link cache freshness; invalidations over Redis make changes show sooner (default 1 s). */
   linkCacheTtlMs?: number;
   passwordAttempts?: AttemptLimits;
+  signInLimits?: SignInLimits;
 }
 
 /** 16 MiB: about 60,000 install events of an ordinary git client, fewer with long user agents. */
@@ -74,7 +76,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   );
   const tracker = new InstallTracker(services.redis, installs, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
-  const api = createApiApp(services);
+  const api = createApiApp(services, { signInLimits: options.signInLimits });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
   const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git }, services.logger));
 

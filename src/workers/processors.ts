@@ -11,6 +11,7 @@ import { advanceInstalls } from './advance-installs';
 import { buildExport } from './build-export';
 import { importLinks } from './import-links';
 import { pruneJobs } from './prune-jobs';
+import { pruneFailedJobs } from './prune-failed-jobs';
 import { maintainPartitions } from './maintain-partitions';
 import { rollupClicks } from './rollup-clicks';
 
@@ -29,7 +30,7 @@ export const PROCESSORS: ProcessorMap = {
   'catch-up-install-rollups': (services, data) => catchUpInstallRollups(services, data),
   'deliver-webhook': (services, data, job, token) => deliverWebhook(services, data, jobAttemptContext(job, token)),
   'maintain-webhooks': (services) => maintainWebhooks(services),
-  'ingest-installs': (services, data) => ingestInstalls(services, data),
+  'ingest-installs': (services, data, job) => ingestInstalls(services, data, job),
   'advance-installs': (services, data) => advanceInstalls(services, data),
   // Results go to PostgreSQL (job_runs); nothing large is returned into Redis.
   'import-links': async (services, data, job) => {
@@ -39,6 +40,7 @@ export const PROCESSORS: ProcessorMap = {
     await buildExport(services, data, job);
   },
   'prune-jobs': (services) => pruneJobs(services),
+  'prune-failed-jobs': (services) => pruneFailedJobs(services),
 };
 
 /** Worker settings a queue needs beyond the defaults; run.ts merges them into its Worker. */

@@ -4,6 +4,7 @@ import { addressBlock } from '../lib/address-block';
 import { keyedHash } from '../lib/secrets';
 import { redisKey } from '../lib/redis-keys';
 import { withTimeout } from '../lib/timeout';
+import { countInWindow, type WindowCount } from '../queues/window-counter';
 
 export interface AttemptLimits {
   /** Attempts one address block (an IPv4 address, an IPv6 /64) may make, across all links, per window. */
@@ -33,11 +34,6 @@ export const DEFAULT_ATTEMPT_LIMITS: AttemptLimits = {
 export type AttemptDecision = { allowed: true; delayMs: number } | { allowed: false; retryAfterSeconds: number };
 
 const REDIS_TIMEOUT_MS = 1000;
-
-interface Count {
-  count: number;
-  ttl: number;
-}
 
 /**
  * Brute-force brake for link passwords, counted in Redis so every web process shares it.
@@ -90,10 +86,7 @@ export class PasswordAttempts {
     return redisKey(this.config, 'pwtry', 'link', linkId);
   }
 
-  private async count(key: string): Promise<Count> {
-    const results = await this.redis.multi().incr(key).expire(key, this.limits.windowSeconds, 'NX').ttl(key).exec();
-    if (!results || results.some(([err]) => err)) throw new Error('password attempt counter failed');
-    const ttl = Number(results[2]?.[1]);
-    return { count: Number(results[0]?.[1]), ttl: ttl > 0 ? ttl : this.limits.windowSeconds };
+  private count(key: string): Promise<WindowCount> {
+    return countInWindow(this.redis, key, this.limits.windowSeconds);
   }
 }

@@ -114,8 +114,12 @@ describe('International destinations and control characters', () => {
     assert.equal(res.body.links[0].destination_url, 'https://xn--r8jz45g.jp/');
     for (const error of res.body.errors) assert.match(error.error, /Destination url can't contain control characters/);
     assert.equal((await follow('intl')).headers.get('location'), 'https://xn--r8jz45g.jp/');
-    // Any other control character (here C1) refuses the whole CSV before a row is read (the shared text rule).
-    const refused = await importCsv('destination_url\nhttps://example.com/a\u0085');
+    // Another control character (here C1) is its row's error too; only NUL, which nothing could store, refuses the whole CSV.
+    const c1 = await importCsv('destination_url\nhttps://example.com/a\u0085');
+    assert.equal(c1.status, 200, JSON.stringify(c1.body));
+    assert.deepEqual(c1.body.summary, { total_rows: 1, created: 0, failed: 1 });
+    assert.match(c1.body.errors[0].error, /Destination url can't contain control characters/);
+    const refused = await importCsv('destination_url\nhttps://example.com/a\u0000');
     assert.equal(refused.status, 422, JSON.stringify(refused.body));
     assert.equal(refused.body.success, false);
     assert.deepEqual(await stack.services.db('links').pluck('short_code'), ['intl']);

@@ -115,6 +115,10 @@ describe('International destinations and control characters', () => {
     assert.equal(res.body.links[0].destination_url, 'https://xn--r8jz45g.jp/');
     for (const error of res.body.errors) assert.match(error.error, /Destination url can't contain control characters/);
     assert.equal((await follow('intl')).headers.get('location'), 'https://xn--r8jz45g.jp/');
+    // Only NUL, which nothing could store, refuses the whole CSV.
+    const refused = await importCsv('destination_url\nhttps://example.com/a\u0000');
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.equal(refused.body.success, false);
     assert.deepEqual(await stack.services.db('links').pluck('short_code'), ['intl']);
   });
 

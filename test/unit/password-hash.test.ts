@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { loadConfig, loadSettings } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { hashPassword, verifyPassword } from '../../src/lib/secrets';
 
 describe('Account password hashing', () => {
   it('defaults to scrypt with N = 2^17, r = 8, p = 1 (OWASP\'s minimum), recorded in the stored hash', async () => {
-    const config = loadSettings({ NODE_ENV: 'test' });
+    const config = loadConfig({ NODE_ENV: 'test', APP_SECRET: 'x'.repeat(32) });
     assert.equal(config.passwordHashCost, 17);
     const stored = await hashPassword('correct horse battery staple', config.passwordHashCost);
     assert.match(stored, /^scrypt\$131072\$8\$1\$/);

@@ -15,13 +15,16 @@ export function configOrExit(): Config {
 }
 
 /**
- * Runs `stop` once on SIGTERM or SIGINT (a second signal exits at once), then exits.
- * Heroku sends SIGTERM and allows 30 s before SIGKILL.
+ * Runs `stop` once on SIGTERM or SIGINT, then exits. Heroku sends SIGTERM to every process of
+ * a dyno and allows 30 s before SIGKILL; a cluster primary or the `npm start` supervisor
+ * forwards it as well, so a repeated SIGTERM is expected and ignored. A second Ctrl-C (SIGINT)
+ * exits at once.
  */
 export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) {
+      if (signal === 'SIGTERM') return;
       logger.warn({ category: 'process', signal }, 'second signal: exiting now');
       process.exit(1);
     }
@@ -40,5 +43,13 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
 }
 
 export function processLogger(config: Config, name: string): Logger {
-  return createLogger(config.logLevel, name);
+  return createLogger(config.logLevel, name, config.logFormat);
+}
+
+/** What a child of the `npm start` supervisor (bin/start.ts) reports once it serves. */
+export type ReadyMessage = { ready: 'web'; port: number; processes: number } | { ready: 'worker'; queues: string[] };
+
+/** Tells the supervisor, when there is one (an IPC channel), that this process serves. */
+export function reportReady(message: ReadyMessage): void {
+  process.send?.(message);
 }

@@ -1,11 +1,26 @@
+import cluster from 'node:cluster';
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
-import { configOrExit, onShutdown, processLogger } from './lifecycle';
+import { configOrExit, onShutdown, processLogger, reportReady } from './lifecycle';
+import { checkConnections } from './preflight';
+import { runWebCluster } from './web-cluster';
 
+/** One web process; or, with WEB_CONCURRENCY above 1, the primary of that many sharing the port. */
 async function main(): Promise<void> {
   const config = configOrExit();
+  if (cluster.isPrimary && config.webConcurrency > 1) {
+    runWebCluster(config.webConcurrency, processLogger(config, 'web'));
+    return;
+  }
   const services = createServices(config, { logger: processLogger(config, 'web') });
+  try {
+    await checkConnections(services);
+  } catch (err) {
+    await closeServices(services).catch(() => {});
+    throw err;
+  }
   const web = await startWeb(services);
+  if (cluster.isPrimary) reportReady({ ready: 'web', port: web.port, processes: 1 });
   onShutdown(services.logger, async () => {
     await web.close();
     await closeServices(services);

@@ -1,18 +1,30 @@
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
 import { registerSchedules } from '../queues/repeating-jobs';
-import { configOrExit, onShutdown, processLogger } from './lifecycle';
+import { configOrExit, onShutdown, processLogger, reportReady } from './lifecycle';
+import { checkConnections } from './preflight';
 
-function main(): void {
+async function main(): Promise<void> {
   const config = configOrExit();
   const services = createServices(config, { logger: processLogger(config, 'worker') });
+  try {
+    await checkConnections(services);
+  } catch (err) {
+    await closeServices(services).catch(() => {});
+    throw err;
+  }
   const workers = startWorkers(services);
   registerSchedules(services);
-  services.logger.info({ category: 'worker', queues: workers.workers.map((w) => w.name) }, 'workers running');
+  const queues = workers.workers.map((w) => w.name);
+  services.logger.info({ category: 'worker', queues }, 'workers running');
+  reportReady({ ready: 'worker', queues });
   onShutdown(services.logger, async () => {
     await workers.close();
     await closeServices(services);
   });
 }
 
-main();
+void main().catch((err: unknown) => {
+  process.stderr.write(`worker failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

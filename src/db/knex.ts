@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
+import { pgConnection, type DatabaseSsl } from './pg-connection';
 
 export type Db = Knex;
 
@@ -18,11 +19,11 @@ function installTypeParsers(): void {
   typeParsersInstalled = true;
 }
 
-export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}): Db {
+export function createDb(databaseUrl: string, pool: { min?: number; max?: number; ssl?: DatabaseSsl } = {}): Db {
   installTypeParsers();
   return knex({
     client: 'pg',
-    connection: databaseUrl,
+    connection: pgConnection(databaseUrl, pool.ssl ?? 'url'),
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
     migrations: { migrationSource: new MigrationFiles(), tableName: 'knex_migrations' },
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { InstallEvent, InstallEventType } from '../lib/edge-events';
 import type { Logger } from '../logger';
 import { keyedHash, randomBase62 } from '../lib/secrets';
@@ -49,7 +49,7 @@ export class InstallTracker {
   private readonly admitting = new Set<Promise<void>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly buffer: EventBuffer<InstallEvent>,
     private readonly settings: { appSecret: string; redisPrefix: string },
     private readonly logger: Logger,

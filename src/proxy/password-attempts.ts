@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { Config } from '../config';
 import { keyedHash } from '../lib/secrets';
 import { redisKey } from '../lib/redis-keys';
@@ -27,7 +27,7 @@ const REDIS_TIMEOUT_MS = 1000;
  */
 export class PasswordAttempts {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly config: Config,
     private readonly limits: AttemptLimits = DEFAULT_ATTEMPT_LIMITS,
   ) {}

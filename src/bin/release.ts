@@ -2,13 +2,18 @@ import { ensureDatabase } from '../db/ensure-database';
 import { createDb } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
 import { pgAddress } from '../db/pg-connection';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
 import { configOrExit, processLogger } from './lifecycle';
 import { unreachable } from './preflight';
 
 /** Procfile `release`: create the database when missing and apply migrations. */
 export async function release(): Promise<void> {
   const config = configOrExit();
-  const logger = processLogger(config, 'release');
+  await releaseWith(config, processLogger(config, 'release'));
+}
+
+export async function releaseWith(config: Config, logger: Logger): Promise<void> {
   let created: boolean;
   try {
     created = await ensureDatabase(config.databaseUrl, config.databaseSsl);

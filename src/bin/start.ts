@@ -12,7 +12,9 @@ import { configOrExit, processLogger, type ReadyMessage } from './lifecycle';
 
 const config = configOrExit();
 const logger = processLogger(config, 'start');
-const script = (name: string) => join(__dirname, `${name}.js`);
+// Compiled (npm start) or under tsx (npm run dev, tests): the children run the same way this process does.
+const extension = __filename.endsWith('.ts') ? '.ts' : '.js';
+const script = (name: string) => join(__dirname, `${name}${extension}`);
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 30_000;
 /** A child that ran this long before dying is restarted at once again. */
@@ -35,7 +37,7 @@ const children: Child[] = [
 
 function run(name: string, onMessage?: (message: ReadyMessage) => void): ChildProcess {
   // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the children in order.
-  const child = spawn(process.execPath, [script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env: process.env });
+  const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env: process.env });
   if (onMessage) child.on('message', (m) => onMessage(m as ReadyMessage));
   return child;
 }

@@ -20,6 +20,8 @@ export function configOrExit(): Config {
  * forwards it as well, so a repeated SIGTERM is expected and ignored. A second Ctrl-C (SIGINT)
  * exits at once.
  */
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
 export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
@@ -30,6 +32,11 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
     }
     stopping = true;
     logger.info({ category: 'process', signal }, 'shutting down');
+    // A service that went away can hold a close forever; exit before Heroku's SIGKILL at 30 s.
+    setTimeout(() => {
+      logger.error({ category: 'process', ms: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     stop().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,8 @@ export function selfSignedCertificate(dir: string): { cert: string; key: string 
 
 export interface PrivateServer {
   port: number;
+  /** The server's main process, for benchmarks that read its CPU time from /proc. */
+  pid: () => number;
   url: string;
   dir: string;
   stop(): Promise<void>;
@@ -48,8 +50,9 @@ function postgresBin(): string {
  * PostgreSQL with ssl=on and a pg_hba.conf of `hostssl` lines only: a connection without TLS is
  * refused. `hba` lines go before the final `hostssl all all … trust`. initdb refuses root, so as
  * root the server runs as the postgres system user. `url` names the `linktally` database.
+ * With `tls: false` (benchmarks) it is a plain `host` server instead.
  */
-export async function startTlsPostgres(hba: string[] = []): Promise<PrivateServer> {
+export async function startPrivatePostgres({ tls = true, hba = [] as string[] } = {}): Promise<PrivateServer> {
   const bin = postgresBin();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'linktally-tls-pg-'));
@@ -65,14 +68,15 @@ export async function startTlsPostgres(hba: string[] = []): Promise<PrivateServe
   if (owner) for (const path of [dir, cert, key]) chownSync(path, owner.uid, owner.gid);
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const hbaFile = join(data, 'pg_hba.conf');
-  writeFileSync(hbaFile, [...hba, 'hostssl all all 127.0.0.1/32 trust', ''].join('\n'));
+  writeFileSync(hbaFile, [...hba, `${tls ? 'hostssl' : 'host'} all all 127.0.0.1/32 trust`, ''].join('\n'));
   if (owner) chownSync(hbaFile, owner.uid, owner.gid);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=${cert} -c ssl_key_file=${key} -c fsync=off -c synchronous_commit=off`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=${tls ? 'on' : 'off'} -c ssl_cert_file=${cert} -c ssl_key_file=${key} -c fsync=off -c synchronous_commit=off -c max_connections=200`;
   run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   return {
     port,
     dir,
     url: `postgres://postgres@127.0.0.1:${port}/linktally`,
+    pid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
@@ -110,7 +114,7 @@ export async function startTlsRedis(): Promise<PrivateServer> {
       return false;
     }
   }, { what: 'TLS redis-server' });
-  return { port, dir, url: `rediss://127.0.0.1:${port}`, stop: () => stopServers([server], dir) };
+  return { port, dir, url: `rediss://127.0.0.1:${port}`, pid: () => server.pid ?? 0, stop: () => stopServers([server], dir) };
 }
 
 export interface PrivateCluster extends PrivateServer {
@@ -127,5 +131,14 @@ export async function startRedisCluster(): Promise<PrivateCluster> {
   redisCli(['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
   await waitFor(() => ports.every((p) => redisCli(['-p', String(p), 'cluster', 'info']).includes('cluster_state:ok')), { timeoutMs: 20_000, what: 'cluster_state:ok' });
   const nodes = ports.map((p) => `127.0.0.1:${p}`).join(',');
-  return { port: ports[0] as number, dir, nodes, url: `redis://127.0.0.1:${ports[0]}`, stop: () => stopServers(servers, dir) };
+  return { port: ports[0] as number, dir, nodes, pid: () => servers[0]?.pid ?? 0, url: `redis://127.0.0.1:${ports[0]}`, stop: () => stopServers(servers, dir) };
+}
+
+/** A plain redis-server of its own (benchmarks: its CPU time is the run's alone). */
+export async function startPrivateRedis(): Promise<PrivateServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'linktally-redis-'));
+  const server = redisServer(dir, ['--port', String(port), '--bind', '127.0.0.1']);
+  await waitFor(() => { try { return redisCli(['-p', String(port), 'ping']).trim() === 'PONG'; } catch { return false; } }, { what: 'redis-server' });
+  return { port, dir, url: `redis://127.0.0.1:${port}`, pid: () => server.pid ?? 0, stop: () => stopServers([server], dir) };
 }

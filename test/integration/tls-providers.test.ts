@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger';
 import { createRedis } from '../../src/redis';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { startTlsPostgres, startTlsRedis, type PrivateServer } from '../helpers/private-servers';
+import { startPrivatePostgres, startTlsRedis, type PrivateServer } from '../helpers/private-servers';
 import { startStack, testConfig, type Stack } from '../helpers/stack';
 import { drainQueues, waitFor } from '../helpers/wait';
 
@@ -28,7 +28,7 @@ describe('Deployed as Heroku gives it: self-signed TLS PostgreSQL and Redis', fu
 
   before(async () => {
     // A role the maintenance database refuses, as managed providers do.
-    [postgres, redis] = await Promise.all([startTlsPostgres(['hostssl postgres app 127.0.0.1/32 reject']), startTlsRedis()]);
+    [postgres, redis] = await Promise.all([startPrivatePostgres({ hba: ['hostssl postgres app 127.0.0.1/32 reject'] }), startTlsRedis()]);
     await releaseWith(testConfig(herokuEnv()), silent);
     stack = await startStack({ workers: true, env: herokuEnv(), web: { linkCacheTtlMs: 60_000 } });
     account = await createAccount(stack.services);

@@ -61,6 +61,10 @@ const schema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  SIGNUP: z.enum(['open', 'invite', 'closed']).default('invite'),
+  SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  SESSION_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  PASSWORD_HASH_COST: z.coerce.number().int().min(14).max(20).default(17),
   CLICK_RETENTION_DAYS: z.string().regex(/^\d{1,5}$/, 'must be a whole number of days (1-36500)').transform(Number).pipe(z.number().int().min(1).max(36500)).optional(),
 });
 
@@ -100,18 +104,30 @@ export interface Config {
   workerConcurrency: number;
   /** Raw clicks older than this many days are dropped (whole monthly partitions); null keeps them forever. Daily aggregates are kept. */
   clickRetentionDays: number | null;
+  /**
+   * Who may create an account in the browser: `open` anyone, `invite` (default) only with an
+   * admin's invite link, `closed` nobody (the CLI still can). Whatever the mode, the first
+   * account of a fresh install may sign up without an invite (unless closed) and becomes admin.
+   */
+  signup: 'open' | 'invite' | 'closed';
+  /** A browser session ends after this many days without a request, and after sessionLifetimeDays whatever happens. */
+  sessionIdleDays: number;
+  sessionLifetimeDays: number;
+  /** log2 of scrypt's N for account passwords (17: 128 MiB, OWASP's minimum); stored hashes record their own cost. */
+  passwordHashCost: number;
 }
 
 export class ConfigError extends Error {}
 
 /**
- * Without APP_SECRET outside production the key is a fixed, public development constant:
- * web and worker processes must agree on it for keyed hashes to match, so it cannot be drawn
- * at random per process. Production refuses to start without a real secret.
+ * The environment as read, before APP_SECRET is settled: outside production it may be unset, and
+ * the processes then use the deployment's own generated secret, kept in PostgreSQL
+ * (src/bin/lifecycle.ts, src/db/instance-secret-store.ts). Never a fixed key: one that is in the
+ * code is known to everyone, who could then reverse IP hashes and decrypt stored secrets.
  */
-const DEVELOPMENT_SECRET = 'linktally-development-secret-do-not-use-in-production';
+export type Settings = Omit<Config, 'appSecret'> & { appSecret: string | null };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
   const problems = new Map<string, string>();
@@ -121,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const productionWithoutSecret = (present.NODE_ENV ?? 'development') === 'production' && !present.APP_SECRET;
   if (productionWithoutSecret && !problems.has('APP_SECRET')) problems.set('APP_SECRET', 'is required in production');
+  if (parsed.success && parsed.data.SESSION_LIFETIME_DAYS < parsed.data.SESSION_IDLE_DAYS) problems.set('SESSION_LIFETIME_DAYS', 'must be at least SESSION_IDLE_DAYS');
   if (!parsed.success || problems.size > 0) {
     // Every bad variable at once, on one line: an operator fixes them all in one deploy.
     throw new ConfigError(`Invalid configuration: ${[...problems].map(([name, message]) => `${name} ${message}`).join('; ')}`);
@@ -140,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     onHeroku,
     redisPrefix: v.REDIS_PREFIX,
     publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,
-    appSecret: v.APP_SECRET ?? DEVELOPMENT_SECRET,
+    appSecret: v.APP_SECRET ?? null,
     gitUpstreams: { github: v.GIT_UPSTREAM_GITHUB, gitlab: v.GIT_UPSTREAM_GITLAB, bitbucket: v.GIT_UPSTREAM_BITBUCKET },
     webhookAllowPrivate: v.WEBHOOK_ALLOW_PRIVATE,
     webhookTimeoutMs: v.WEBHOOK_TIMEOUT_MS,
@@ -154,6 +171,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFormat: v.LOG_FORMAT,
     workerConcurrency: v.WORKER_CONCURRENCY,
     clickRetentionDays: v.CLICK_RETENTION_DAYS ?? null,
+    signup: v.SIGNUP,
+    sessionIdleDays: v.SESSION_IDLE_DAYS,
+    sessionLifetimeDays: v.SESSION_LIFETIME_DAYS,
+    passwordHashCost: v.PASSWORD_HASH_COST,
   };
 }
 
+
+export function withAppSecret(settings: Settings, appSecret: string): Config {
+  return { ...settings, appSecret };
+}
+
+/** The configuration of a caller that brings its own APP_SECRET in `env` (tests, benchmarks); refuses without one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const settings = loadSettings(env);
+  if (!settings.appSecret) throw new ConfigError('Invalid configuration: APP_SECRET is not set (the entry points in src/bin use the instance secret instead)');
+  return withAppSecret(settings, settings.appSecret);
+}

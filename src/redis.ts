@@ -16,7 +16,9 @@ type RedisSettings = Pick<Config, 'redisUrl' | 'redisClusterNodes' | 'redisTlsRe
  * whose certificate check follows REDIS_TLS_REJECT_UNAUTHORIZED (providers such as Heroku
  * hand out self-signed certificates).
  */
-export function createRedis(settings: RedisSettings, kind: 'command' | 'worker' | 'subscriber'): RedisClient {
+export function createRedis(target: RedisSettings | string, kind: 'command' | 'worker' | 'subscriber'): RedisClient {
+  // A bare URL (tests, tools): one Redis, certificates checked.
+  const settings = typeof target === 'string' ? { redisUrl: target, redisClusterNodes: null, redisTlsRejectUnauthorized: true } : target;
   const url = new URL(settings.redisUrl);
   const tls = url.protocol === 'rediss:' ? { tls: { rejectUnauthorized: settings.redisTlsRejectUnauthorized } } : {};
   const perRequest: RedisOptions =

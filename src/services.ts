@@ -25,7 +25,7 @@ export function createServices(config: Config, options: { logger?: Logger; dbPoo
   return {
     config,
     logger,
-    db: createDb(config.databaseUrl, { max: options.dbPoolMax ?? config.databasePoolMax, ssl: config.databaseSsl }),
+    db: createDb(config.databaseUrl, { max: options.dbPoolMax ?? config.databasePoolMax, ssl: config.databaseSsl }, logger),
     redis,
     queues: new QueueRegistry(redis, bullPrefix(config.redisPrefix), (queue, err) => logger.warn({ category: 'queues', queue, err: err.message }, 'queue connection error')),
   };

@@ -8,6 +8,7 @@ import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
+import { registerLinkQrRoutes } from './link-qr';
 import { registerLinkRoutes } from './links';
 import { registerPackageExportRoutes } from './package-export';
 import { buildOpenApiDocument } from './openapi';
@@ -15,18 +16,30 @@ import { registerPackageAnalyticsRoutes } from './package-analytics';
 import { registerPackageRoutes } from './packages';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
+import { registerAccountRoutes } from './account';
+import { registerAdminRoutes } from './admin';
+import { registerSessionRoutes } from './sessions';
 import { registerSettingsRoutes } from './settings';
+import type { SignInLimits } from '../domain/sign-in-throttle';
 import { registerTokenRoutes } from './tokens';
 import { registerWebhookRoutes } from './webhooks';
 import { registerVariantRoutes } from './variants';
 
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
-export function buildApiRouter(): ApiRouter {
+export interface ApiOptions {
+  signInLimits?: SignInLimits;
+}
+
+export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   const api = new ApiRouter();
+  registerSessionRoutes(api, options.signInLimits);
+  registerAccountRoutes(api);
+  registerAdminRoutes(api);
   registerTokenRoutes(api);
   // Before the links resource: its /api/v1/links/:id would take "export" and "bulk_import".
   registerLinkJobRoutes(api);
   registerLinkRoutes(api);
+  registerLinkQrRoutes(api);
   registerCollectionRoutes(api);
   registerPackageAnalyticsRoutes(api);
   registerSettingsRoutes(api);
@@ -41,7 +54,7 @@ export function buildApiRouter(): ApiRouter {
   return api;
 }
 
-export function createApiApp(services: Services): Express {
+export function createApiApp(services: Services, options: ApiOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -49,7 +62,7 @@ export function createApiApp(services: Services): Express {
 
   mountHealth(app, services);
 
-  const api = buildApiRouter();
+  const api = buildApiRouter(options);
   const openapi = buildOpenApiDocument(api.routes, services.config.publicBaseUrl);
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);

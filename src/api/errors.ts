@@ -49,7 +49,7 @@ interface BodyParserError {
 }
 
 /** The one place a domain error becomes an API status. */
-const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 422, not_found: 404, conflict: 409, forbidden_by_plan: 403, unavailable: 503 };
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 422, not_found: 404, conflict: 409, forbidden: 403, forbidden_by_plan: 403, unavailable: 503 };
 
 function classify(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;

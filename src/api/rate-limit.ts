@@ -9,6 +9,20 @@ export function nextUtcMidnight(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }
 
+function dailyRequestKey(services: Services, userId: number, now: Date): string {
+  return redisKey(services.config, 'ratelimit', userId, utcDay(now));
+}
+
+/** Requests each user has made today (UTC), in the order of `userIds`. */
+export async function requestsToday(services: Services, userIds: readonly number[], now = new Date()): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  // One GET per key rather than MGET: the keys may live on different Redis Cluster slots.
+  const pipeline = services.redis.pipeline();
+  for (const id of userIds) pipeline.get(dailyRequestKey(services, id, now));
+  const results = (await pipeline.exec()) ?? [];
+  return userIds.map((_, i) => Number(results[i]?.[1] ?? 0));
+}
+
 /**
  * Counts one API request against the user's daily allowance. INCR in Redis is atomic, so the
  * count is exact across any number of web processes; the key expires shortly after its day.
@@ -17,8 +31,7 @@ export async function consumeDailyRequest(services: Services, userId: number, pl
   const limit = DAILY_REQUEST_LIMIT[plan];
   const reset = nextUtcMidnight(now);
   const resetSeconds = Math.floor(reset.getTime() / 1000);
-  const day = utcDay(now);
-  const key = redisKey(services.config, 'ratelimit', userId, day);
+  const key = dailyRequestKey(services, userId, now);
   let count: number;
   try {
     const results = await services.redis.multi().incr(key).expireat(key, resetSeconds + 3600).exec();

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import type { Authenticated } from '../db/token-store';
 import type { Services } from '../services';
 import type { Scope } from '../lib/tokens';
-import { authenticate, requireScope } from './auth';
-import { formatIssues } from '../lib/schemas';
+import { authenticate, requireAdmin, requireScope } from './auth';
+import { formatIssues, pathSegments } from '../lib/schemas';
 import { ApiError } from './errors';
 import { consumeDailyRequest } from './rate-limit';
 
@@ -38,14 +38,22 @@ export interface RouteContext<B, Q, P, A> {
 /** One scope, or a list meaning "any of these" (for resources both surfaces share). */
 export type RouteScope = Scope | readonly Scope[];
 
-export interface RouteSpec<BS, QS, PS, Auth extends RouteScope | 'public'> {
+/** What a route needs of its caller: a scope (token or session), only a browser session, or nothing. */
+export type RouteAuth = RouteScope | 'session' | 'public';
+
+export interface RouteSpec<BS, QS, PS, Auth extends RouteAuth> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express-style path, e.g. /api/v1/links/:id */
   path: string;
   summary: string;
   tag: string;
-  /** The scope a token needs (a list: any one of them), or 'public' for unauthenticated endpoints. */
+  /**
+   * The scope a token needs (a list: any one of them; a session cookie has every scope),
+   * 'session' for routes about the browser session itself, or 'public' for unauthenticated ones.
+   */
   auth: Auth;
+  /** Only a user with is_admin may call it (besides the scope). */
+  admin?: boolean;
   body?: BS;
   query?: QS;
   params?: PS;
@@ -57,7 +65,7 @@ export interface RouteSpec<BS, QS, PS, Auth extends RouteScope | 'public'> {
 
 // Erased form stored in the registry; type safety lives at the declaration site.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRouteSpec = RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined, RouteScope | 'public'>;
+export type AnyRouteSpec = RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined, RouteAuth>;
 
 function parsePart<S extends AnySchema | undefined>(schema: S, value: unknown, status: number, what: string): Infer<S> {
   if (!schema) return undefined as Infer<S>;
@@ -67,11 +75,14 @@ function parsePart<S extends AnySchema | undefined>(schema: S, value: unknown, s
   throw new ApiError(status, status === 422 ? 'Validation failed' : `Invalid ${what}`, errors);
 }
 
+function hasBody(req: Request): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
 /** The parsed JSON object body; an absent body reads as {} so the schema decides what is required. */
 function jsonObjectBody(req: Request): Record<string, unknown> {
   if (req.body === undefined) {
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody) throw new ApiError(415, 'Request body must be JSON, sent with Content-Type: application/json');
+    if (hasBody(req)) throw new ApiError(415, 'Request body must be JSON, sent with Content-Type: application/json');
     return {};
   }
   if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
@@ -83,7 +94,7 @@ function jsonObjectBody(req: Request): Record<string, unknown> {
 export class ApiRouter {
   readonly routes: AnyRouteSpec[] = [];
 
-  add<BS extends AnySchema | undefined = undefined, QS extends AnySchema | undefined = undefined, PS extends AnySchema | undefined = undefined, Auth extends RouteScope | 'public' = Scope>(
+  add<BS extends AnySchema | undefined = undefined, QS extends AnySchema | undefined = undefined, PS extends AnySchema | undefined = undefined, Auth extends RouteAuth = Scope>(
     spec: RouteSpec<BS, QS, PS, Auth>,
   ): void {
     this.routes.push(spec as unknown as AnyRouteSpec);
@@ -91,15 +102,15 @@ export class ApiRouter {
 
   mount(router: Router, services: Services): void {
     for (const spec of this.routes) {
-      const handlers: RequestHandler[] = [];
+      // Authentication comes before the body parser: a request without a valid token or
+      // session is answered 401 without its body being read, so nobody unauthenticated can
+      // make the server parse megabytes of JSON.
+      const handlers: RequestHandler[] = [authenticateRoute(services, spec)];
       if (spec.body) handlers.push(express.json({ limit: spec.bodyLimit ?? '1mb', strict: true }));
       handlers.push(async (req, res) => {
-        let auth: Authenticated | undefined;
-        if (spec.auth !== 'public') {
-          auth = await authenticate(services, req);
-          await consumeDailyRequest(services, auth.user.id, auth.user.plan, res);
-          requireScope(auth, spec.auth);
-        }
+        const auth = res.locals.auth as Authenticated | undefined;
+        // Every route, whatever its own params schema: no path segment with a control character names anything.
+        parsePart(pathSegments, req.params, 404, 'path');
         const params = parsePart(spec.params, req.params, 404, 'path');
         const query = parsePart(spec.query, req.query, 400, 'query parameters');
         const body = parsePart(spec.body, spec.body ? jsonObjectBody(req) : undefined, 422, 'body');
@@ -108,4 +119,29 @@ export class ApiRouter {
       router[spec.method](spec.path, ...handlers);
     }
   }
+}
+
+function authenticateRoute(services: Services, spec: AnyRouteSpec): RequestHandler {
+  return async (req, res, next) => {
+    if (spec.auth !== 'public') {
+      try {
+        res.locals.auth = await authorize(services, spec, req, res);
+      } catch (err) {
+        // The unread body is not drained either: the connection closes after the answer.
+        if (hasBody(req)) res.setHeader('Connection', 'close');
+        throw err;
+      }
+    }
+    next();
+  };
+}
+
+async function authorize(services: Services, spec: AnyRouteSpec, req: Request, res: Response): Promise<Authenticated> {
+  const auth = await authenticate(services, req, { sessionOnly: spec.auth === 'session' });
+  if (spec.auth !== 'session' && spec.auth !== 'public') {
+    await consumeDailyRequest(services, auth.user.id, auth.user.plan, res);
+    requireScope(auth, spec.auth);
+  }
+  if (spec.admin) requireAdmin(auth);
+  return auth;
 }

@@ -1,10 +1,15 @@
-import { ConfigError, loadConfig, type Config } from '../config';
+import { ConfigError, loadSettings, withAppSecret, type Config, type Settings } from '../config';
+import { instanceSecret } from '../db/instance-secret-store';
+import { createDb } from '../db/knex';
+import { pgAddress } from '../db/pg-connection';
 import { createLogger, type Logger } from '../logger';
+import { keyedHash } from '../lib/secrets';
+import { unreachable } from './preflight';
 
-/** Reads configuration or exits with the one line that names the bad variable. */
-export function configOrExit(): Config {
+/** Reads the environment or exits with the one line that names the bad variable. */
+export function settingsOrExit(): Settings {
   try {
-    return loadConfig();
+    return loadSettings();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -14,14 +19,14 @@ export function configOrExit(): Config {
   }
 }
 
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
 /**
  * Runs `stop` once on SIGTERM or SIGINT, then exits. Heroku sends SIGTERM to every process of
  * a dyno and allows 30 s before SIGKILL; a cluster primary or the `npm start` supervisor
  * forwards it as well, so a repeated SIGTERM is expected and ignored. A second Ctrl-C (SIGINT)
  * exits at once.
  */
-const SHUTDOWN_DEADLINE_MS = 25_000;
-
 export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
@@ -49,8 +54,38 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   process.on('SIGINT', handler);
 }
 
-export function processLogger(config: Config, name: string): Logger {
-  return createLogger(config.logLevel, name, config.logFormat);
+export function processLogger(settings: Pick<Settings, 'logLevel' | 'logFormat'>, name: string): Logger {
+  return createLogger(settings.logLevel, name, settings.logFormat);
+}
+
+/**
+ * The configuration of one process of the deployment, with its logger. APP_SECRET comes from
+ * the environment; without it (never in production: loadSettings refuses) the deployment's
+ * generated secret is read from PostgreSQL, created by whichever process starts first, and one
+ * line says so. The line carries a check value (a keyed hash of nothing), never the secret, so
+ * an operator can see that web and workers agree.
+ */
+export async function startProcess(name: string, logger?: Logger): Promise<{ config: Config; logger: Logger }> {
+  const settings = settingsOrExit();
+  const log = logger ?? processLogger(settings, name);
+  if (settings.appSecret) return { config: withAppSecret(settings, settings.appSecret), logger: log };
+  const db = createDb(settings.databaseUrl, { max: 1, ssl: settings.databaseSsl });
+  try {
+    const { secret, created } = await instanceSecret(db).catch((err: unknown) => {
+      const code = (err as { code?: string }).code;
+      if (code === '42P01') throw new Error('APP_SECRET is not set and the database has no instance_secrets table yet: run `npm run migrate` first, or set APP_SECRET');
+      // Not an SQL error (those carry a five-character SQLSTATE): the server could not be reached.
+      if (!code || !/^[0-9A-Z]{5}$/.test(code)) throw unreachable('PostgreSQL', 'DATABASE_URL', pgAddress(settings.databaseUrl), err);
+      throw err;
+    });
+    log.warn(
+      { category: 'config', created, check: keyedHash(secret, 'instance-secret-check', '').slice(0, 12) },
+      `APP_SECRET is not set: using this deployment's ${created ? 'newly generated' : 'generated'} secret, kept in PostgreSQL (instance_secrets); set APP_SECRET in production`,
+    );
+    return { config: withAppSecret(settings, secret), logger: log };
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** What a child of the `npm start` supervisor (bin/start.ts) reports once it serves. */

@@ -2,18 +2,18 @@ import { ensureDatabase } from '../db/ensure-database';
 import { createDb } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
 import { pgAddress } from '../db/pg-connection';
-import type { Config } from '../config';
+import type { Settings } from '../config';
 import type { Logger } from '../logger';
-import { configOrExit, processLogger } from './lifecycle';
+import { processLogger, settingsOrExit } from './lifecycle';
 import { unreachable } from './preflight';
 
 /** Procfile `release`: create the database when missing and apply migrations. */
 export async function release(): Promise<void> {
-  const config = configOrExit();
-  await releaseWith(config, processLogger(config, 'release'));
+  const settings = settingsOrExit();
+  await releaseWith(settings, processLogger(settings, 'release'));
 }
 
-export async function releaseWith(config: Config, logger: Logger): Promise<void> {
+export async function releaseWith(config: Pick<Settings, 'databaseUrl' | 'databaseSsl'>, logger: Logger): Promise<void> {
   let created: boolean;
   try {
     created = await ensureDatabase(config.databaseUrl, config.databaseSsl);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { configOrExit, processLogger, type ReadyMessage } from './lifecycle';
+import { processLogger, settingsOrExit, type ReadyMessage } from './lifecycle';
 
 /**
  * `npm start`: a small supervisor for a local run. It applies migrations (the release
@@ -10,8 +10,8 @@ import { configOrExit, processLogger, type ReadyMessage } from './lifecycle';
  * forwarded as SIGTERM and the supervisor exits once both have stopped (a second Ctrl-C kills).
  */
 
-const config = configOrExit();
-const logger = processLogger(config, 'start');
+const settings = settingsOrExit();
+const logger = processLogger(settings, 'start');
 // Compiled (npm start) or under tsx (npm run dev, tests): the children run the same way this process does.
 const extension = __filename.endsWith('.ts') ? '.ts' : '.js';
 const script = (name: string) => join(__dirname, `${name}${extension}`);

@@ -1,18 +1,21 @@
 import cluster from 'node:cluster';
+import { installEdgeSafetyNet } from '../proxy/edge-safety-net';
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
-import { configOrExit, onShutdown, processLogger, reportReady } from './lifecycle';
+import { onShutdown, processLogger, reportReady, settingsOrExit, startProcess } from './lifecycle';
 import { checkConnections } from './preflight';
 import { runWebCluster } from './web-cluster';
 
 /** One web process; or, with WEB_CONCURRENCY above 1, the primary of that many sharing the port. */
 async function main(): Promise<void> {
-  const config = configOrExit();
-  if (cluster.isPrimary && config.webConcurrency > 1) {
-    runWebCluster(config.webConcurrency, processLogger(config, 'web'));
+  const settings = settingsOrExit();
+  if (cluster.isPrimary && settings.webConcurrency > 1) {
+    runWebCluster(settings.webConcurrency, processLogger(settings, 'web'));
     return;
   }
-  const services = createServices(config, { logger: processLogger(config, 'web') });
+  const { config, logger } = await startProcess('web');
+  const services = createServices(config, { logger });
+  installEdgeSafetyNet(services.logger);
   try {
     await checkConnections(services);
   } catch (err) {

@@ -1,12 +1,12 @@
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
 import { registerSchedules } from '../queues/repeating-jobs';
-import { configOrExit, onShutdown, processLogger, reportReady } from './lifecycle';
+import { onShutdown, reportReady, startProcess } from './lifecycle';
 import { checkConnections } from './preflight';
 
 async function main(): Promise<void> {
-  const config = configOrExit();
-  const services = createServices(config, { logger: processLogger(config, 'worker') });
+  const { config, logger } = await startProcess('worker');
+  const services = createServices(config, { logger });
   try {
     await checkConnections(services);
   } catch (err) {

@@ -3,7 +3,7 @@
  * answers it: the API maps each kind to its status and envelope in api/errors.ts, the import
  * job turns `invalid` and `conflict` into row errors.
  */
-export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden_by_plan' | 'unavailable';
+export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'forbidden_by_plan' | 'unavailable';
 
 export class DomainError extends Error {
   constructor(

@@ -58,7 +58,7 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, badge: 
  * unreachable with nothing cached → 503 "unavailable".
  */
 export function createBadgeHandler(deps: BadgeDeps) {
-  return function badge(req: IncomingMessage, res: ServerResponse): void {
+  return function badge(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const url = req.url ?? '/';
     const path = pathOf(url);
     const requested = new URLSearchParams(queryOf(url)).get('style')?.toLowerCase() || DEFAULT_BADGE_STYLE;
@@ -72,14 +72,14 @@ export function createBadgeHandler(deps: BadgeDeps) {
       send(req, res, 404, { label, value: 'not found', color: BADGE_COLORS.error }, CACHE_ERROR);
       return;
     }
-    deps.cache.get(slug).then(
+    return deps.cache.get(slug).then(
       (pkg) => {
         if (!pkg) send(req, res, 404, { label, value: 'not found', color: BADGE_COLORS.error }, CACHE_ERROR);
         else if (pkg.isPrivate) send(req, res, 200, { label, value: 'private', color: BADGE_COLORS.private }, CACHE_PRIVATE);
         else send(req, res, 200, { label, value: installsText(requested, pkg.installs), color: BADGE_COLORS.count }, CACHE_PUBLIC);
       },
-      (err: unknown) => {
-        deps.logger.error({ category: 'badge', err: (err as Error).message }, 'badge lookup failed');
+      // Logged by the cache, once per outage rather than once per request.
+      () => {
         send(req, res, 503, { label, value: 'unavailable', color: BADGE_COLORS.private }, 'no-store');
       },
     );

@@ -42,6 +42,12 @@ function receives(target: WebhookTarget | undefined, emission: WebhookEmission):
   return isPlan(previous) && planAllows(previous, 'webhooks');
 }
 
+/** A delivery row for one event to one user: the exact body every attempt will send. */
+export function newDelivery<E extends WebhookEvent>(userId: number, event: E, data: WebhookEventData[E]): NewDelivery {
+  const payload = buildPayload(event, data);
+  return { id: randomUUID(), user_id: userId, event, event_id: payload.id, body: JSON.stringify(payload) };
+}
+
 /** Many events at once (a batch of clicks): one query for the receivers, one insert, one bulk enqueue. Returns how many deliveries were created. */
 export async function emitWebhooks(services: Services, emissions: readonly WebhookEmission[], options: EmitOptions = {}): Promise<number> {
   if (emissions.length === 0) return 0;
@@ -51,10 +57,7 @@ export async function emitWebhooks(services: Services, emissions: readonly Webho
     const targets = new Map((await findWebhookTargets(db, emissions.map((e) => e.userId))).map((t) => [t.id, t]));
     deliveries = emissions
       .filter((e) => receives(targets.get(e.userId), e))
-      .map((e) => {
-        const payload = buildPayload(e.event, e.data);
-        return { id: randomUUID(), user_id: e.userId, event: e.event, event_id: payload.id, body: JSON.stringify(payload) };
-      });
+      .map((e) => newDelivery(e.userId, e.event, e.data));
     await insertDeliveries(db, deliveries);
   } catch (err) {
     if (options.trx) throw err; // inside a transaction the caller decides; its transaction is already failing

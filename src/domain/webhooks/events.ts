@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
  * {id, event, timestamp, version: "1.0", data}. `data` is typed per event so emitters cannot
  * drift from what receivers are told to expect.
  */
-export const WEBHOOK_EVENTS = ['link.created', 'link.updated', 'link.clicked', 'conversion.tracked', 'subscription.updated'] as const;
+export const WEBHOOK_EVENTS = ['link.created', 'link.updated', 'link.clicked', 'conversion.tracked', 'subscription.updated', 'webhook.test'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface ConversionSummary {
@@ -50,6 +50,8 @@ export interface WebhookEventData {
   /** Shaped by the conversions module; `conversion.id` is the one field receivers can rely on. */
   'conversion.tracked': { conversion: ConversionSummary };
   'subscription.updated': { subscription: { plan: string; previous_plan: string; updated_at: string } };
+  /** Sent only when asked for (POST /api/v1/webhooks/test), to check a receiver and its signature check. */
+  'webhook.test': { test: true; message: string };
 }
 
 export interface WebhookPayload<E extends WebhookEvent = WebhookEvent> {

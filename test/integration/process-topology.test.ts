@@ -81,10 +81,13 @@ describe('Two web and two worker processes on one PostgreSQL and Redis', functio
       return t.rows === sent && t.rollups === sent && t;
     }, { timeoutMs: 30_000, what: 'every click stored and rolled up' });
     assert.deepEqual(clicks, { rows: sent, counters: sent, rollups: sent });
+    let last = await installTally(services.db, pkg.id);
     const installs = await waitFor(async () => {
-      const t = await installTally(services.db, pkg.id);
-      return t.sessions === 4 && t.rollups === 4 && t;
-    }, { timeoutMs: 30_000, what: 'four install sessions rolled up' });
+      last = await installTally(services.db, pkg.id);
+      return last.sessions === 4 && last.rollups === 4 && last;
+    }, { timeoutMs: 60_000, what: 'four install sessions rolled up' }).catch((err: Error) => {
+      throw new Error(`${err.message}; last ${JSON.stringify(last)}`);
+    });
     assert.equal(installs.counter, 4);
   });
 });

@@ -63,7 +63,7 @@ describe('config', () => {
   });
 
   it('keeps the safe defaults off Heroku: no trusted proxy, verified Redis TLS, TLS as the URL says', () => {
-    const config = loadConfig({});
+    const config = loadSettings({});
     assert.equal(config.onHeroku, false);
     assert.equal(config.trustProxyHops, 0);
     assert.equal(config.redisTlsRejectUnauthorized, true);
@@ -74,7 +74,7 @@ describe('config', () => {
   });
 
   it('on a Heroku dyno trusts exactly the router hop and accepts the self-signed certificates', () => {
-    const config = loadConfig({ DYNO: 'web.1' });
+    const config = loadSettings({ DYNO: 'web.1' });
     assert.equal(config.onHeroku, true);
     assert.equal(config.trustProxyHops, 1);
     assert.equal(config.redisTlsRejectUnauthorized, false);
@@ -82,14 +82,14 @@ describe('config', () => {
   });
 
   it('lets explicit settings win over the Heroku defaults', () => {
-    const config = loadConfig({ DYNO: 'web.1', TRUST_PROXY: '2', REDIS_TLS_REJECT_UNAUTHORIZED: 'true', DATABASE_SSL: 'verify' });
+    const config = loadSettings({ DYNO: 'web.1', TRUST_PROXY: '2', REDIS_TLS_REJECT_UNAUTHORIZED: 'true', DATABASE_SSL: 'verify' });
     assert.equal(config.trustProxyHops, 2);
     assert.equal(config.redisTlsRejectUnauthorized, true);
     assert.equal(config.databaseSsl, 'verify');
   });
 
   it('reads the cluster nodes, the pool size and the web process count', () => {
-    const config = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b.internal:7001', DATABASE_POOL_MAX: '4', WEB_CONCURRENCY: '3' });
+    const config = loadSettings({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b.internal:7001', DATABASE_POOL_MAX: '4', WEB_CONCURRENCY: '3' });
     assert.deepEqual(config.redisClusterNodes, [{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b.internal', port: 7001 }]);
     assert.equal(config.databasePoolMax, 4);
     assert.equal(config.webConcurrency, 3);

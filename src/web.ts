@@ -17,6 +17,7 @@ import { LinkCache } from './proxy/link-cache';
 import { subscribeLinkInvalidation } from './queues/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
+import { createRedis } from './redis';
 import { sealEvents } from './queues/sealed-events';
 import type { SignInLimits } from './domain/sign-in-throttle';
 
@@ -67,7 +68,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   );
   const linkCache = LinkCache.forDatabase(services.db, services.logger, options.linkCacheTtlMs);
   const clickIds = new ClickIdBlocks((count) => reserveClickIds(services.db, count), services.logger);
-  const invalidations = subscribeLinkInvalidation(services.config, linkCache, services.logger);
+  const invalidations = subscribeLinkInvalidation(createRedis(services.config, 'subscriber'), services.config, linkCache, services.logger);
   const redirect = createRedirector({
     cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger,
     config: services.config, redis: services.redis, passwordAttempts: options.passwordAttempts, clickIds,

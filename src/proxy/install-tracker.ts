@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { InstallEvent, InstallEventType, InstallProgressMark } from '../lib/edge-events';
 import type { Logger } from '../logger';
 import { keyedHash, randomBase62 } from '../lib/secrets';
@@ -63,7 +63,7 @@ export class InstallTracker {
   private readonly admitting = new Set<Promise<void>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly buffer: EventBuffer<InstallEvent>,
     private readonly progress: EventBuffer<InstallProgressMark>,
     private readonly settings: { appSecret: string; redisPrefix: string },

@@ -1,5 +1,5 @@
 import { Queue, type BackoffStrategy, type JobsOptions, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { StoredClickJson } from '../db/click-store';
 import type { StoredInstallJson } from '../db/install-store';
 import type { InstallProgressMark } from '../lib/edge-events';
@@ -177,7 +177,7 @@ export class QueueRegistry {
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     private readonly prefix: string,
     /** Connection trouble is reported here instead of BullMQ printing it to stderr. */
     private readonly onError: (queue: QueueName, err: Error) => void = () => {},

@@ -23,11 +23,11 @@ function key(deps: Deps, pair: PackageDay): string {
 /** Numbers each pair's new request; call only after the events it covers are committed. */
 export async function numberRollupRequests(deps: Deps, pairs: readonly PackageDay[]): Promise<number[]> {
   if (pairs.length === 0) return [];
-  const multi = deps.redis.multi();
-  for (const pair of pairs) multi.hincrby(key(deps, pair), 'requested', 1).expire(key(deps, pair), TTL_SECONDS);
-  const results = (await multi.exec()) ?? [];
-  return pairs.map((_, i) => {
-    const [err, value] = results[i * 2] ?? [new Error('no reply'), null];
+  // One transaction per pair: the pairs' keys may sit on different Redis Cluster slots, and
+  // each number only has to be atomic with its own expiry. ioredis sends them together.
+  const replies = await Promise.all(pairs.map((pair) => deps.redis.multi().hincrby(key(deps, pair), 'requested', 1).expire(key(deps, pair), TTL_SECONDS).exec()));
+  return replies.map((results) => {
+    const [err, value] = results?.[0] ?? [new Error('no reply'), null];
     if (err) throw err;
     return Number(value);
   });

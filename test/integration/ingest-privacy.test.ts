@@ -45,7 +45,7 @@ async function redisContents(redis: Redis, prefix: string): Promise<Map<string, 
 
 async function rawVisitorDataIn(stack: Stack): Promise<string[]> {
   const found: string[] = [];
-  for (const [key, text] of await redisContents(stack.services.redis, stack.services.config.redisPrefix)) {
+  for (const [key, text] of await redisContents(stack.services.redis as Redis, stack.services.config.redisPrefix)) {
     for (const raw of RAW) if (text.includes(raw)) found.push(`${raw} in ${key}`);
   }
   return found;

@@ -1,12 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
+import { closeLiveHub } from './live/live-feed';
 import type { InstallEvent } from './events';
 import type { Services } from './services';
 import { reserveClickIds } from './db/click-ids';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { BadgeCache } from './proxy/badge-cache';
 import { createBadgeHandler } from './proxy/badges';
+import { createDashboardHandler } from './proxy/dashboard';
 import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
 import { EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
@@ -69,7 +71,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services);
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git }));
+  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, dashboard: createDashboardHandler() }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -94,6 +96,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       force.unref();
+      closeLiveHub(services);
       await closed;
       clearTimeout(force);
       await tracker.settle();

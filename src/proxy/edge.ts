@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../short-codes';
+import { isDashboardPath } from './dashboard';
 import { isGitPath } from './git-paths';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -11,6 +12,8 @@ export interface EdgeRoutes {
   badge?: Handler;
   /** /<slug>.git/… and /track/… — any method (git POSTs upload-pack). */
   git?: Handler;
+  /** The dashboard's pages and assets (src/proxy/dashboard.ts). */
+  dashboard?: Handler;
 }
 
 /**
@@ -30,6 +33,10 @@ export function createEdge(routes: EdgeRoutes): Handler {
       const path = end === -1 ? url : url.slice(0, end);
       if (routes.badge && path.startsWith('/badge/')) {
         routes.badge(req, res);
+        return;
+      }
+      if (routes.dashboard && req.method !== 'POST' && isDashboardPath(path)) {
+        routes.dashboard(req, res);
         return;
       }
       const code = path.slice(1);

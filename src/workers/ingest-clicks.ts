@@ -4,6 +4,7 @@ import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain 
 import type { ClickEvent } from '../events';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
+import { publishClicks } from '../live/live-feed';
 import { emitClickWebhooks } from '../webhooks/click-events';
 import { coalescerFor } from './click-coalescer';
 import { scheduleRollup } from './rollup-clicks';
@@ -54,5 +55,6 @@ export async function ingestClicks(services: Services, data: JobPayloads['ingest
   }
   if (rows.length > 0) await scheduleRollup(services.queues, Date.now() + 1000);
   await emitClickWebhooks(services, rows, inserted); // after commit; never throws
+  await publishClicks(services, rows, inserted); // never throws
   return inserted;
 }

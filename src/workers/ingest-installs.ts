@@ -2,6 +2,7 @@ import { storeInstalls, type InstallRow } from '../db/install-store';
 import { hashIp, locate } from '../enrichment';
 import type { InstallEvent } from '../events';
 import { gitOs, gitVersion } from '../git-agent';
+import { publishInstalls } from '../live/live-feed';
 import { enqueueInstallRollups, installDaysOf } from '../queues/install-rollups';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
@@ -36,5 +37,6 @@ export async function ingestInstalls(services: Services, data: JobPayloads['inge
   } catch (err) {
     services.logger.warn({ category: 'installs', err: (err as Error).message }, 'could not queue install rollups; the catch-up will');
   }
+  if (stored > 0) await publishInstalls(services, rows); // never throws
   return stored;
 }

@@ -36,6 +36,10 @@ const schema = z.object({
   TRUST_PROXY: trustProxy.default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  SIGNUP: z.enum(['open', 'invite', 'closed']).default('invite'),
+  SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  SESSION_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  PASSWORD_HASH_COST: z.coerce.number().int().min(14).max(20).default(17),
   CLICK_RETENTION_DAYS: z.string().regex(/^\d{1,5}$/, 'must be a whole number of days (1-36500)').transform(Number).pipe(z.number().int().min(1).max(36500)).optional(),
 });
 
@@ -62,6 +66,17 @@ export interface Config {
   workerConcurrency: number;
   /** Raw clicks older than this many days are dropped (whole monthly partitions); null keeps them forever. Daily aggregates are kept. */
   clickRetentionDays: number | null;
+  /**
+   * Who may create an account in the browser: `open` anyone, `invite` (default) only with an
+   * admin's invite link, `closed` nobody (the CLI still can). Whatever the mode, the first
+   * account of a fresh install may sign up without an invite (unless closed) and becomes admin.
+   */
+  signup: 'open' | 'invite' | 'closed';
+  /** A browser session ends after this many days without a request, and after sessionLifetimeDays whatever happens. */
+  sessionIdleDays: number;
+  sessionLifetimeDays: number;
+  /** log2 of scrypt's N for account passwords (17: 128 MiB, OWASP's minimum); stored hashes record their own cost. */
+  passwordHashCost: number;
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (v.NODE_ENV === 'production' && !v.APP_SECRET) {
     throw new ConfigError('Invalid configuration: APP_SECRET is required in production');
   }
+  if (v.SESSION_LIFETIME_DAYS < v.SESSION_IDLE_DAYS) {
+    throw new ConfigError('Invalid configuration: SESSION_LIFETIME_DAYS must be at least SESSION_IDLE_DAYS');
+  }
   return {
     env: v.NODE_ENV,
     port: v.PORT,
@@ -104,6 +122,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: v.LOG_LEVEL,
     workerConcurrency: v.WORKER_CONCURRENCY,
     clickRetentionDays: v.CLICK_RETENTION_DAYS ?? null,
+    signup: v.SIGNUP,
+    sessionIdleDays: v.SESSION_IDLE_DAYS,
+    sessionLifetimeDays: v.SESSION_LIFETIME_DAYS,
+    passwordHashCost: v.PASSWORD_HASH_COST,
   };
 }
 

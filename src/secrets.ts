@@ -27,21 +27,36 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-const SCRYPT = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const SCRYPT = { N: 16384, r: 8, p: 1 };
 
-/** Slow password hash (scrypt) in a self-describing string: scrypt$N$r$p$salt$hash. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scryptAsync(password, salt, 32, SCRYPT);
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+/** scrypt needs 128·N·r bytes; leave headroom so Node's default 32 MiB cap never refuses a stored cost. */
+function scryptMaxmem(n: number, r: number): number {
+  return 256 * n * r;
 }
+
+/**
+ * Slow password hash (scrypt) in a self-describing string: scrypt$N$r$p$salt$hash. Link
+ * passwords use the default cost (N = 2^14, checked on the redirect path); account passwords
+ * pass config.passwordHashCost. A stored hash keeps verifying after the cost changes.
+ */
+export async function hashPassword(password: string, log2N: number = Math.log2(SCRYPT.N)): Promise<string> {
+  const params = { ...SCRYPT, N: 2 ** log2N };
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, 32, { ...params, maxmem: scryptMaxmem(params.N, params.r) });
+  return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+const MAX_STORED_N = 2 ** 20;
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [kind, n, r, p, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || !salt || !hash) return false;
+  const N = Number(n);
+  const R = Number(r);
+  if (!(N > 1 && N <= MAX_STORED_N && R >= 1 && R <= 32)) return false;
   const expected = Buffer.from(hash, 'base64');
   const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: SCRYPT.maxmem,
+    N, r: R, p: Number(p), maxmem: scryptMaxmem(N, R),
   });
   return timingSafeEqual(actual, expected);
 }

@@ -48,3 +48,17 @@ export function canonicalIpv6(ip: string): string {
   }
   return canonical;
 }
+
+/**
+ * The unit a per-address limit counts: an IPv4 address, or the /64 an IPv6 address is in (one
+ * subscriber usually holds a whole /64, so counting single IPv6 addresses would limit nothing).
+ */
+export function addressGroup(ip: string): string {
+  const canonical = canonicalIp(ip);
+  if (canonical === undefined || !canonical.includes(':')) return canonical ?? ip;
+  const [left = '', right] = (canonical.split('%')[0] as string).split('::');
+  const head = left ? left.split(':') : [];
+  const tail = right ? right.split(':') : [];
+  const groups = right === undefined ? head : [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
+  return `${groups.slice(0, 4).join(':')}::/64`;
+}

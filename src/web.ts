@@ -18,6 +18,7 @@ import { LinkCache } from './proxy/link-cache';
 import { subscribeLinkInvalidation } from './proxy/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
+import type { SignInLimits } from './sign-in-throttle';
 
 export interface RunningWeb {
   server: Server;
@@ -40,6 +41,7 @@ export interface WebOptions {
   /** Link cache freshness; invalidations over Redis make changes show sooner (default 1 s). */
   linkCacheTtlMs?: number;
   passwordAttempts?: AttemptLimits;
+  signInLimits?: SignInLimits;
 }
 
 export const DEFAULT_INSTALL_BUFFER: EventBufferOptions = { maxBatch: 200, flushMs: 50, capacity: 100_000, retryMs: 1000, sendTimeoutMs: 5000 };
@@ -69,7 +71,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   );
   const tracker = new InstallTracker(services.redis, installs, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
-  const api = createApiApp(services);
+  const api = createApiApp(services, { signInLimits: options.signInLimits });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
   const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, dashboard: createDashboardHandler() }));
 

@@ -17,14 +17,21 @@ import { registerPackageAnalyticsRoutes } from './package-analytics';
 import { registerPackageRoutes } from './packages';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
+import { registerSessionRoutes } from './sessions';
 import { registerSettingsRoutes } from './settings';
+import type { SignInLimits } from '../sign-in-throttle';
 import { registerTokenRoutes } from './tokens';
 import { registerWebhookRoutes } from './webhooks';
 import { registerVariantRoutes } from './variants';
 
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
-export function buildApiRouter(): ApiRouter {
+export interface ApiOptions {
+  signInLimits?: SignInLimits;
+}
+
+export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   const api = new ApiRouter();
+  registerSessionRoutes(api, options.signInLimits);
   registerTokenRoutes(api);
   // Before the links resource: its /api/v1/links/:id would take "export" and "bulk_import".
   registerLinkJobRoutes(api);
@@ -45,7 +52,7 @@ export function buildApiRouter(): ApiRouter {
   return api;
 }
 
-export function createApiApp(services: Services): Express {
+export function createApiApp(services: Services, options: ApiOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -53,7 +60,7 @@ export function createApiApp(services: Services): Express {
 
   mountHealth(app, services);
 
-  const api = buildApiRouter();
+  const api = buildApiRouter(options);
   const openapi = buildOpenApiDocument(api.routes, services.config.publicBaseUrl);
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);

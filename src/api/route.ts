@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Authenticated } from '../db/token-store';
 import type { Services } from '../services';
 import type { Scope } from '../tokens';
-import { authenticate, requireScope } from './auth';
+import { authenticate, requireAdmin, requireScope } from './auth';
 import { ApiError } from './errors';
 import { consumeDailyRequest } from './rate-limit';
 
@@ -37,14 +37,22 @@ export interface RouteContext<B, Q, P, A> {
 /** One scope, or a list meaning "any of these" (for resources both surfaces share). */
 export type RouteScope = Scope | readonly Scope[];
 
-export interface RouteSpec<BS, QS, PS, Auth extends RouteScope | 'public'> {
+/** What a route needs of its caller: a scope (token or session), only a browser session, or nothing. */
+export type RouteAuth = RouteScope | 'session' | 'public';
+
+export interface RouteSpec<BS, QS, PS, Auth extends RouteAuth> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express-style path, e.g. /api/v1/links/:id */
   path: string;
   summary: string;
   tag: string;
-  /** The scope a token needs (a list: any one of them), or 'public' for unauthenticated endpoints. */
+  /**
+   * The scope a token needs (a list: any one of them; a session cookie has every scope),
+   * 'session' for routes about the browser session itself, or 'public' for unauthenticated ones.
+   */
   auth: Auth;
+  /** Only a user with is_admin may call it (besides the scope). */
+  admin?: boolean;
   body?: BS;
   query?: QS;
   params?: PS;
@@ -56,7 +64,7 @@ export interface RouteSpec<BS, QS, PS, Auth extends RouteScope | 'public'> {
 
 // Erased form stored in the registry; type safety lives at the declaration site.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRouteSpec = RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined, RouteScope | 'public'>;
+export type AnyRouteSpec = RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined, RouteAuth>;
 
 export function humanField(path: PropertyKey[]): string {
   const name = path.filter((p) => typeof p === 'string' && p !== 'link' && p !== 'variant').map(String).pop() ?? 'value';
@@ -96,7 +104,7 @@ function jsonObjectBody(req: Request): Record<string, unknown> {
 export class ApiRouter {
   readonly routes: AnyRouteSpec[] = [];
 
-  add<BS extends AnySchema | undefined = undefined, QS extends AnySchema | undefined = undefined, PS extends AnySchema | undefined = undefined, Auth extends RouteScope | 'public' = Scope>(
+  add<BS extends AnySchema | undefined = undefined, QS extends AnySchema | undefined = undefined, PS extends AnySchema | undefined = undefined, Auth extends RouteAuth = Scope>(
     spec: RouteSpec<BS, QS, PS, Auth>,
   ): void {
     this.routes.push(spec as unknown as AnyRouteSpec);
@@ -104,15 +112,13 @@ export class ApiRouter {
 
   mount(router: Router, services: Services): void {
     for (const spec of this.routes) {
-      const handlers: RequestHandler[] = [];
+      // Authentication comes before the body parser: a request without a valid token or
+      // session is answered 401 without its body being read, so nobody unauthenticated can
+      // make the server parse megabytes of JSON.
+      const handlers: RequestHandler[] = [authenticateRoute(services, spec)];
       if (spec.body) handlers.push(express.json({ limit: spec.bodyLimit ?? '1mb', strict: true }));
       handlers.push(async (req, res) => {
-        let auth: Authenticated | undefined;
-        if (spec.auth !== 'public') {
-          auth = await authenticate(services, req);
-          await consumeDailyRequest(services, auth.user.id, auth.user.plan, res);
-          requireScope(auth, spec.auth);
-        }
+        const auth = res.locals.auth as Authenticated | undefined;
         const params = parsePart(spec.params, req.params, 404, 'path');
         const query = parsePart(spec.query, req.query, 400, 'query parameters');
         const body = parsePart(spec.body, spec.body ? jsonObjectBody(req) : undefined, 422, 'body');
@@ -121,4 +127,19 @@ export class ApiRouter {
       router[spec.method](spec.path, ...handlers);
     }
   }
+}
+
+function authenticateRoute(services: Services, spec: AnyRouteSpec): RequestHandler {
+  return async (req, res, next) => {
+    if (spec.auth !== 'public') {
+      const auth = await authenticate(services, req, { sessionOnly: spec.auth === 'session' });
+      if (spec.auth !== 'session') {
+        await consumeDailyRequest(services, auth.user.id, auth.user.plan, res);
+        requireScope(auth, spec.auth);
+      }
+      if (spec.admin) requireAdmin(auth);
+      res.locals.auth = auth;
+    }
+    next();
+  };
 }

@@ -20,6 +20,6 @@ export interface AccountOptions {
 
 export async function createAccount(services: Services, options: AccountOptions = {}): Promise<TestAccount> {
   const user = await createUser(services.db, `user${++counter}-${Date.now()}@example.com`, options.plan ?? 'enterprise');
-  const issued = await issueToken(services.db, user.id, options.scopes ?? SCOPES, options.days);
+  const issued = await issueToken(services.db, user.id, options.scopes ?? SCOPES, { days: options.days });
   return { user, token: issued.token, auth: { authorization: `Bearer ${issued.token}` } };
 }

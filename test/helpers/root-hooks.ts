@@ -13,6 +13,9 @@ export const mochaHooks = {
     process.env.REDIS_PREFIX = `lt_test_${process.pid}`;
     process.env.WEBHOOK_ALLOW_PRIVATE = 'true';
     process.env.APP_SECRET = 'test-secret-test-secret-test-secret-0123';
+    // Account passwords at scrypt's lowest accepted cost: the default's 128 MiB per hash is for
+    // production (its cost is covered by a unit test), not for hundreds of sign-ins in tests.
+    process.env.PASSWORD_HASH_COST = '14';
     process.env.DATABASE_URL = await createRunDatabase();
   },
   async afterAll(this: Mocha.Context) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { useStack } from '../helpers/use-stack';
@@ -13,6 +14,29 @@ describe('API authentication and scopes', () => {
     assert.equal(res.status, 401);
     assert.equal(res.body.success, false);
     assert.match(res.body.error, /token/i);
+  });
+
+  it('answers 401, not 400, to bad JSON sent without a token or with a wrong one', async () => {
+    for (const headers of [{}, { authorization: `Bearer pk_live_${'b'.repeat(32)}` }] as Array<Record<string, string>>) {
+      const res = await request(stack.url('/api/v1/links'), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{not json' });
+      assert.equal(res.status, 401);
+      assert.equal(res.body.success, false);
+    }
+  });
+
+  it('answers 401 to an unauthenticated 16 MB upload before the body has been sent', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request(stack.url('/api/v1/links'), { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(16 * 1024 * 1024) } });
+      req.on('response', (res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+        req.destroy();
+      });
+      req.on('error', reject);
+      // Only the first kilobyte is ever sent: the answer cannot be waiting on the rest.
+      req.write(`{"link": {"title": "${'x'.repeat(1000)}`);
+    });
+    assert.equal(status, 401);
   });
 
   it('answers 401 for a malformed token and for an unknown well-formed token', async () => {

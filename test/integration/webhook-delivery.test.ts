@@ -174,7 +174,7 @@ describe('Webhook delivery', () => {
 
   it('fires subscription.updated when the plan changes, including the downgrade away from webhooks', async () => {
     await configure(receiver.url);
-    await changePlan(stack.services, account.user.email, 'pro');
+    await changePlan(stack.services, { email: account.user.email }, 'pro');
     const [got] = await waitFor(() => receiver.received.length === 1 && receiver.received, { what: 'subscription.updated' });
     const payload = JSON.parse(got?.rawBody ?? '{}');
     assert.equal(payload.event, 'subscription.updated');

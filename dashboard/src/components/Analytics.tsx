@@ -135,11 +135,10 @@ export function AnalyticsPanel({ linkId }: { linkId?: number }) {
               <ul>
                 {data.top_links.slice(0, 8).map((l) => (
                   <li key={l.id}>
-                    <button type="button" class="row" aria-pressed={link === l.id} onClick={() => setParams({ link_id: link === l.id ? null : String(l.id) })}
-                      aria-label={`/${l.short_code}: ${fmt(l.clicks)} clicks, ${link === l.id ? 'remove filter' : 'filter by this'}`}>
+                    <button type="button" class="row" aria-pressed={link === l.id} onClick={() => setParams({ link_id: link === l.id ? null : String(l.id) })}>
                       <span class="bar" style={{ width: `${(l.clicks / Math.max(1, data.top_links[0]?.clicks ?? 1)) * 100}%` }} aria-hidden="true" />
                       <span class="name">/{l.short_code}{l.title ? ` · ${l.title}` : ''}</span>
-                      <span class="count">{fmt(l.clicks)}</span>
+                      <span class="count">{fmt(l.clicks)}<span class="sr-only"> clicks, {link === l.id ? 'remove filter' : 'filter by this'}</span></span>
                     </button>
                   </li>
                 ))}

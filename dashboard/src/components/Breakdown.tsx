@@ -36,16 +36,13 @@ export function Breakdown({ title, rows, active, onPick, country, limit = 8 }: {
       {shown.length === 0 ? <p class="muted">No clicks in this period.</p> : (
         <ul>
           {shown.map((r) => {
-            const name = country ? `${flag(r.key)} ${countryName(r.key)}` : r.key;
             const pressed = active === r.key;
             return (
               <li key={r.key}>
-                <button type="button" class="row" aria-pressed={pressed} disabled={!onPick}
-                  aria-label={`${country ? countryName(r.key) : r.key}: ${fmt(r.clicks)} clicks${onPick ? (pressed ? ', remove filter' : ', filter by this') : ''}`}
-                  onClick={() => onPick?.(pressed ? null : r.key)}>
+                <button type="button" class="row" aria-pressed={onPick ? pressed : undefined} disabled={!onPick} onClick={() => onPick?.(pressed ? null : r.key)}>
                   <span class="bar" style={{ width: `${(r.clicks / max) * 100}%` }} aria-hidden="true" />
-                  <span class="name">{name}</span>
-                  <span class="count">{fmt(r.clicks)}</span>
+                  <span class="name">{country ? <><span aria-hidden="true">{flag(r.key)} </span>{countryName(r.key)}</> : r.key}</span>
+                  <span class="count">{fmt(r.clicks)}<span class="sr-only"> clicks{onPick ? (pressed ? ', remove filter' : ', filter by this') : ''}</span></span>
                 </button>
               </li>
             );

@@ -1,0 +1,9 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { generateSchemaTypes, SCHEMA_FILE } from '../../dashboard/scripts/openapi-types';
+
+describe('the dashboard API client types', () => {
+  it('match the OpenAPI document the server builds (run npm run dashboard:types after changing a route)', async () => {
+    assert.equal(readFileSync(SCHEMA_FILE, 'utf8'), await generateSchemaTypes());
+  });
+});

@@ -21,9 +21,9 @@ import { createDb } from '../src/db/knex';
 import { insertLink } from '../src/db/link-store';
 import { migrateLatest } from '../src/db/migrate';
 import { createUser } from '../src/db/user-store';
-import { mintPostbackToken } from '../src/postback-tokens';
+import { mintPostbackToken } from '../src/lib/postback-tokens';
 import { closeServices, createServices } from '../src/services';
-import { hashIp, hashUserAgent } from '../src/visitor-hash';
+import { hashIp, hashUserAgent } from '../src/lib/visitor-hash';
 import { startWeb } from '../src/web';
 
 const run = promisify(execFile);

@@ -14,9 +14,9 @@ import { loadConfig } from '../src/config';
 import { ensureDatabase } from '../src/db/ensure-database';
 import { migrateLatest } from '../src/db/migrate';
 import { createUser } from '../src/db/user-store';
-import { encryptSecret } from '../src/secrets';
+import { encryptSecret } from '../src/lib/secrets';
 import { closeServices, createServices } from '../src/services';
-import { emitWebhooks, type WebhookEmission } from '../src/webhooks/emit';
+import { emitWebhooks, type WebhookEmission } from '../src/domain/webhooks/emit';
 import { startWorkers } from '../src/workers/run';
 
 async function main(): Promise<void> {

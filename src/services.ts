@@ -32,11 +32,6 @@ export function createServices(config: Config, options: { logger?: Logger; dbPoo
   };
 }
 
-/** Redis key under this deployment's prefix, for everything that is not a BullMQ queue. */
-export function redisKey(config: Config, ...parts: Array<string | number>): string {
-  return [config.redisPrefix, ...parts].join(':');
-}
-
 export async function closeServices(services: Services): Promise<void> {
   await services.queues.close();
   services.redis.disconnect();

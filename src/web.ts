@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
-import { closeLiveHub } from './live/live-feed';
-import type { InstallEvent } from './events';
+import type { InstallEvent } from './lib/edge-events';
+import { closeLiveHub } from './queues/live-feed';
 import type { Services } from './services';
-import { reserveClickIds } from './db/click-ids';
+import { reserveClickIds } from './db/click-id-store';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { BadgeCache } from './proxy/badge-cache';
 import { createBadgeHandler } from './proxy/badges';
@@ -15,10 +15,10 @@ import { EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
 import { createGitProxy, DEFAULT_GIT_PROXY, type GitProxyOptions } from './proxy/git-proxy';
 import { DEFAULT_INSTALL_TRACKING, InstallTracker, type InstallTrackerOptions } from './proxy/install-tracker';
 import { LinkCache } from './proxy/link-cache';
-import { subscribeLinkInvalidation } from './proxy/link-invalidation';
+import { subscribeLinkInvalidation } from './queues/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
-import type { SignInLimits } from './sign-in-throttle';
+import type { SignInLimits } from './domain/sign-in-throttle';
 
 export interface RunningWeb {
   server: Server;

@@ -4,8 +4,8 @@ import { Redis } from 'ioredis';
 import { createDb, type Db } from '../../src/db/knex';
 import { issueToken } from '../../src/db/token-store';
 import { createUser } from '../../src/db/user-store';
-import type { Plan } from '../../src/plans';
-import { SCOPES } from '../../src/tokens';
+import type { Plan } from '../../src/lib/plans';
+import { SCOPES } from '../../src/lib/tokens';
 import { deleteKeys } from '../../test/helpers/root-hooks';
 import { createRunDatabase, dropRunDatabase } from '../../test/helpers/test-database';
 

@@ -10,6 +10,7 @@ import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
+import { registerLinkQrRoutes } from './link-qr';
 import { registerLinkRoutes } from './links';
 import { registerPackageExportRoutes } from './package-export';
 import { buildOpenApiDocument } from './openapi';
@@ -17,9 +18,11 @@ import { registerPackageAnalyticsRoutes } from './package-analytics';
 import { registerPackageRoutes } from './packages';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
+import { registerAccountRoutes } from './account';
+import { registerAdminRoutes } from './admin';
 import { registerSessionRoutes } from './sessions';
 import { registerSettingsRoutes } from './settings';
-import type { SignInLimits } from '../sign-in-throttle';
+import type { SignInLimits } from '../domain/sign-in-throttle';
 import { registerTokenRoutes } from './tokens';
 import { registerWebhookRoutes } from './webhooks';
 import { registerVariantRoutes } from './variants';
@@ -32,10 +35,13 @@ export interface ApiOptions {
 export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   const api = new ApiRouter();
   registerSessionRoutes(api, options.signInLimits);
+  registerAccountRoutes(api);
+  registerAdminRoutes(api);
   registerTokenRoutes(api);
   // Before the links resource: its /api/v1/links/:id would take "export" and "bulk_import".
   registerLinkJobRoutes(api);
   registerLinkRoutes(api);
+  registerLinkQrRoutes(api);
   registerCollectionRoutes(api);
   registerPackageAnalyticsRoutes(api);
   registerSettingsRoutes(api);

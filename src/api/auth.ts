@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import { findLiveSession } from '../db/session-store';
 import { findLiveToken, type Authenticated } from '../db/token-store';
-import { constantTimeEqual } from '../secrets';
+import { constantTimeEqual } from '../lib/secrets';
 import type { Services } from '../services';
-import { SCOPES, TOKEN_PATTERN, type Scope } from '../tokens';
+import { SCOPES, TOKEN_PATTERN, type Scope } from '../lib/tokens';
 import { ApiError } from './errors';
 import { CSRF_HEADER, csrfTokenFor, readSessionCookie } from './session-cookie';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { slugProblem } from '../collection-slugs';
+import { slugProblem } from '../lib/collection-slugs';
 import type { CollectionWithCounts, MemberPackage } from '../db/collection-store';
 import { packageDetail } from './packages.schema';
-import { queryInt } from './schemas';
+import { queryInt } from '../lib/schemas';
 
 export const NAME_MAX = 100;
 export const DESCRIPTION_MAX = 2000;

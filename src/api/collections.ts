@@ -1,11 +1,11 @@
 import type { Response } from 'express';
-import { COLLECTION_SLUG_PATTERN } from '../collection-slugs';
+import { COLLECTION_SLUG_PATTERN } from '../lib/collection-slugs';
 import {
   addPackageToCollection, changeCollection, collectionRef, createCollection, removePackageFromCollection, resolveUserPackage,
-} from '../collections';
+} from '../domain/collections';
 import { collectionPackages, deleteCollection, findUserCollection, listUserCollections, type CollectionWithCounts } from '../db/collection-store';
 import type { Db } from '../db/knex';
-import type { Scope } from '../tokens';
+import type { Scope } from '../lib/tokens';
 import {
   collectionList, collectionObject, collectionParams, createCollectionBody, deletedObject, listQuery, membershipParams,
   packageMembershipBody, presentCollection, presentSummary, updateCollectionBody,

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { deleteGoal, findUserGoal, insertGoal, listGoals, updateGoal, type GoalWithCount } from '../db/conversion-goal-store';
 import type { Authenticated } from '../db/token-store';
-import { mintPostbackToken, postbackUrl } from '../postback-tokens';
+import { mintPostbackToken, postbackUrl } from '../lib/postback-tokens';
 import type { Services } from '../services';
 import { createGoalBody, goalObject, goalWithSecret, presentGoal, updateGoalBody } from './conversion-goals.schema';
 import { ApiError } from './errors';
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
-import { idParam } from './schemas';
+import { idParam } from '../lib/schemas';
 
 /**
  * Conversion goals: what a merchant's server reports conversions against. Each goal has a

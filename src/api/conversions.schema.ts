@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalIp } from '../visitor-hash';
+import { canonicalIp } from '../lib/visitor-hash';
 import { currencyCode, moneyValue } from './conversion-goals.schema';
 
 /** A postback field that may be absent or null (both mean "not sent"). */

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { attributeConversion, formatTimeToConvert } from '../attribution';
+import { attributeConversion, formatTimeToConvert } from '../domain/attribution';
 import { findGoalByTokenHash } from '../db/conversion-goal-store';
 import { insertConversion } from '../db/conversion-store';
-import { emitWebhook } from '../webhooks/emit';
-import { hashPostbackToken, POSTBACK_TOKEN_PATTERN } from '../postback-tokens';
-import { clientIp } from '../proxy/client-ip';
+import { emitWebhook } from '../domain/webhooks/emit';
+import { hashPostbackToken, POSTBACK_TOKEN_PATTERN } from '../lib/postback-tokens';
+import { clientIp } from '../lib/client-ip';
 import { postbackResponse, postbackBody } from './conversions.schema';
 import { ApiError } from './errors';
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
 
 /**

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Request } from 'express';
+import { DomainError, type DomainErrorKind } from '../domain/errors';
 import type { Logger } from '../logger';
 
 /**
@@ -47,8 +48,12 @@ interface BodyParserError {
   status?: number;
 }
 
+/** The one place a domain error becomes an API status. */
+const DOMAIN_STATUS: Record<DomainErrorKind, number> = { invalid: 422, not_found: 404, conflict: 409, forbidden: 403, forbidden_by_plan: 403, unavailable: 503 };
+
 function classify(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) return new ApiError(DOMAIN_STATUS[err.kind], err.message, err.errors);
   const parserError = err as BodyParserError;
   switch (parserError?.type) {
     case 'entity.parse.failed':

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { findUserRun, listUserRuns, type JobRun } from '../db/job-store';
-import { LINK_SIDE_KINDS } from '../jobs/kinds';
-import { reconcileRun } from '../jobs/reconcile';
-import { sendStoredFile, statusUrl } from '../jobs/respond';
+import { LINK_SIDE_KINDS } from '../lib/job-kinds';
+import { reconcileRun } from '../domain/jobs/reconcile';
+import { sendStoredFile, statusUrl } from './job-respond';
 import type { Services } from '../services';
-import type { ExportResult } from '../workers/build-export';
+import type { ExportResult } from '../queues/export-spec';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAX_IMPORT_ROWS, readHeader, roughRowCount } from '../jobs/import-csv';
-import { linkObject } from './links.schema';
-import { queryInt } from './schemas';
+import { MAX_IMPORT_ROWS, readHeader, roughRowCount } from '../domain/jobs/import-csv';
+import { linkObject } from '../domain/links.schema';
+import { queryInt } from '../lib/schemas';
 
 /** Request and response schemas of the link side's heavy endpoints: bulk import and CSV export. */
 

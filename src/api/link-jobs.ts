@@ -1,8 +1,8 @@
-import { requireFeature } from './feature-gate';
-import { startJob } from '../jobs/start-job';
-import { encryptSecret } from '../secrets';
-import { answerWhenDone, sendStoredFile } from '../jobs/respond';
-import type { ExportResult } from '../workers/build-export';
+import { requireFeature } from '../domain/feature-gate';
+import { startJob } from '../domain/jobs/start-job';
+import { encryptSecret } from '../lib/secrets';
+import { answerWhenDone, sendStoredFile } from './job-respond';
+import type { ExportResult } from '../queues/export-spec';
 import { acceptedResponse, bulkImportBody, IMPORT_BODY_LIMIT, importResponse, linkExportQuery } from './link-jobs.schema';
 import type { ApiRouter } from './route';
 

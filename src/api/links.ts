@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { linkAnalytics } from '../db/link-analytics-store';
 import { findUserLink, listUserLinks } from '../db/link-store';
-import { archiveUserLink, createUserLink, updateUserLink } from '../links';
-import { emitWebhook } from '../webhooks/emit';
+import { archiveUserLink, createUserLink, updateUserLink } from '../domain/links';
+import { emitWebhook } from '../domain/webhooks/emit';
 import { ApiError } from './errors';
 import {
   createLinkBody, linkObject, linkWithAnalytics, listLinksQuery, paginationObject, presentLink, presentRecentClick, updateLinkBody,
-} from './links.schema';
+} from '../domain/links.schema';
 import type { ApiRouter } from './route';
-import { idParam } from './schemas';
+import { idParam } from '../lib/schemas';
 
 const DEFAULT_PER_PAGE = 50;
 const NOT_FOUND = 'Link not found';

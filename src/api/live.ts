@@ -1,4 +1,4 @@
-import { liveHubFor } from '../live/live-feed';
+import { liveHubFor } from '../queues/live-feed';
 import type { ApiRouter } from './route';
 
 const HEARTBEAT_MS = 15_000;

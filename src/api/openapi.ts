@@ -26,6 +26,18 @@ function parametersOf(schema: z.ZodType | undefined, location: 'query' | 'path')
   }));
 }
 
+/**
+ * Who may call: nobody in particular, the browser session only, or a bearer token with the
+ * scope (x-required-scope) or the session cookie (which has every scope; unsafe methods also
+ * need X-CSRF-Token). x-admin-only: the user must be an administrator.
+ */
+function securityOf(route: AnyRouteSpec): object {
+  if (route.auth === 'public') return { security: [] };
+  const admin = route.admin ? { 'x-admin-only': true } : {};
+  if (route.auth === 'session') return { security: [{ sessionCookie: [] }], ...admin };
+  return { security: [{ bearerAuth: [] }, { sessionCookie: [] }], 'x-required-scope': route.auth, ...admin };
+}
+
 /** OpenAPI 3.1 document built from the same route declarations that validate requests. */
 export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl: string): object {
   const paths: Record<string, Record<string, object>> = {};
@@ -45,7 +57,7 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
       summary: route.summary,
       tags: [route.tag],
       // x-required-scope: one scope as a string, or a list of which any one suffices.
-      ...(route.auth === 'public' ? { security: [] } : { security: [{ bearerAuth: [] }], 'x-required-scope': route.auth }),
+      ...securityOf(route),
       parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),
       responses,
@@ -60,7 +72,10 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
     },
     servers: [{ url: serverUrl }],
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'pk_live_ followed by 32 base62 characters' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'pk_live_ followed by 32 base62 characters' },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'lt_session', description: 'A browser session from POST /api/v1/auth/signin; unsafe methods also need the header X-CSRF-Token: <csrf_token>' },
+      },
     },
     paths,
   };

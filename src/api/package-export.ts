@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { PackageExportSpec } from '../jobs/export-spec';
-import { answerWhenDone, sendStoredFile } from '../jobs/respond';
-import { startJob } from '../jobs/start-job';
-import type { ExportResult } from '../workers/build-export';
+import type { PackageExportSpec } from '../queues/export-spec';
+import { answerWhenDone, sendStoredFile } from './job-respond';
+import { startJob } from '../domain/jobs/start-job';
+import type { ExportResult } from '../queues/export-spec';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
-import { queryInt } from './schemas';
+import { queryInt } from '../lib/schemas';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { PackageRow } from '../db/package-store';
-import { GIT_PLATFORMS, installUrl } from '../git-url';
-import { slugError } from '../packages';
-import { queryInt } from './schemas';
+import { GIT_PLATFORMS, installUrl } from '../lib/git-url';
+import { slugError } from '../domain/packages';
+import { queryInt } from '../lib/schemas';
 
 const slug = z
   .string({ error: 'Slug must be a string' })

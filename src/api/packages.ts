@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deleteUserPackage, findUserPackage, listUserPackages, type PackageFields, type PackageRow } from '../db/package-store';
-import { resolveLocation, type GitLocation } from '../git-url';
-import { createPackage, slugError, slugFromRepo, updatePackage } from '../packages';
+import { resolveLocation, type GitLocation } from '../lib/git-url';
+import { createPackage, slugError, slugFromRepo, updatePackage } from '../domain/packages';
 import { ApiError } from './errors';
 import { listQuery, packageBody, packageDetail, packageListItem, presentPackage, presentPackageItem, slugParams, type PackageBody } from './packages.schema';
 import type { ApiRouter } from './route';

@@ -1,10 +1,25 @@
 import type { Response } from 'express';
-import { DAILY_REQUEST_LIMIT, type Plan } from '../plans';
-import { redisKey, type Services } from '../services';
+import { DAILY_REQUEST_LIMIT, type Plan } from '../lib/plans';
+import { redisKey } from '../lib/redis-keys';
+import type { Services } from '../services';
 import { ApiError } from './errors';
 
 export function nextUtcMidnight(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
+function dailyRequestKey(services: Services, userId: number, now: Date): string {
+  return redisKey(services.config, 'ratelimit', userId, now.toISOString().slice(0, 10));
+}
+
+/** Requests each user has made today (UTC), in the order of `userIds`. */
+export async function requestsToday(services: Services, userIds: readonly number[], now = new Date()): Promise<number[]> {
+  if (userIds.length === 0) return [];
+  // One GET per key rather than MGET: the keys may live on different Redis Cluster slots.
+  const pipeline = services.redis.pipeline();
+  for (const id of userIds) pipeline.get(dailyRequestKey(services, id, now));
+  const results = (await pipeline.exec()) ?? [];
+  return userIds.map((_, i) => Number(results[i]?.[1] ?? 0));
 }
 
 /**
@@ -15,8 +30,7 @@ export async function consumeDailyRequest(services: Services, userId: number, pl
   const limit = DAILY_REQUEST_LIMIT[plan];
   const reset = nextUtcMidnight(now);
   const resetSeconds = Math.floor(reset.getTime() / 1000);
-  const day = now.toISOString().slice(0, 10);
-  const key = redisKey(services.config, 'ratelimit', userId, day);
+  const key = dailyRequestKey(services, userId, now);
   let count: number;
   try {
     const results = await services.redis.multi().incr(key).expireat(key, resetSeconds + 3600).exec();

@@ -2,8 +2,9 @@ import express, { type Request, type RequestHandler, type Response, type Router 
 import type { z } from 'zod';
 import type { Authenticated } from '../db/token-store';
 import type { Services } from '../services';
-import type { Scope } from '../tokens';
+import type { Scope } from '../lib/tokens';
 import { authenticate, requireAdmin, requireScope } from './auth';
+import { formatIssues } from '../lib/schemas';
 import { ApiError } from './errors';
 import { consumeDailyRequest } from './rate-limit';
 
@@ -65,20 +66,6 @@ export interface RouteSpec<BS, QS, PS, Auth extends RouteAuth> {
 // Erased form stored in the registry; type safety lives at the declaration site.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRouteSpec = RouteSpec<AnySchema | undefined, AnySchema | undefined, AnySchema | undefined, RouteAuth>;
-
-export function humanField(path: PropertyKey[]): string {
-  const name = path.filter((p) => typeof p === 'string' && p !== 'link' && p !== 'variant').map(String).pop() ?? 'value';
-  const words = name.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** Messages that are already whole sentences (capitalised) are kept; others are prefixed with the field. */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    if (/^[A-Z]/.test(issue.message)) return issue.message;
-    return `${humanField(issue.path)} ${issue.message}`;
-  });
-}
 
 function parsePart<S extends AnySchema | undefined>(schema: S, value: unknown, status: number, what: string): Infer<S> {
   if (!schema) return undefined as Infer<S>;

@@ -1,7 +1,7 @@
 import { parse, serialize } from 'cookie';
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
-import { keyedHash } from '../secrets';
+import { keyedHash } from '../lib/secrets';
 
 /** The browser session's cookie (see the dashboard contract): HttpOnly, SameSite=Lax, Secure over HTTPS. */
 export const SESSION_COOKIE = 'lt_session';

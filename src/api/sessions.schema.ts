@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../accounts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/accounts';
 import type { User } from '../db/user-store';
 import { USERNAME_PATTERN } from '../db/user-store';
-import { PLANS } from '../plans';
+import { PLANS } from '../lib/plans';
 
 const email = z.string({ error: 'Email can\'t be blank' }).trim().min(3).max(254).email({ error: 'Email is not an email address' });
 /** Passwords are taken as typed (no trimming); the length rule is the domain's (accounts.ts). */

@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { AccountError, checkCredentials, setPassword, signUp } from '../accounts';
+import { checkCredentials, setPassword, signUp } from '../domain/accounts';
 import { createSession, deleteSessionByToken } from '../db/session-store';
 import { countUsers, type User } from '../db/user-store';
-import { clientIp } from '../proxy/client-ip';
+import { clientIp } from '../lib/client-ip';
 import type { Services } from '../services';
-import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from '../sign-in-throttle';
+import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from '../domain/sign-in-throttle';
 import { authenticate } from './auth';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
@@ -13,13 +13,6 @@ import { authOptions, passwordBody, presentUser, sessionAnswer, signinBody, sign
 import { clearSessionCookie, csrfTokenFor, readSessionCookie, setSessionCookie } from './session-cookie';
 
 const ok = z.object({ success: z.literal(true) });
-
-/** The domain's account errors in the API's words. */
-export function accountApiError(err: unknown): unknown {
-  if (!(err instanceof AccountError)) return err;
-  const status = { invalid: 422, conflict: 409, forbidden: 403, not_found: 404 }[err.kind];
-  return status === 422 ? ApiError.validation([err.message]) : new ApiError(status, err.message);
-}
 
 async function throttle(services: Services, limits: SignInLimits, req: Request, res: Response, email?: string): Promise<SignInThrottle> {
   const throttler = new SignInThrottle(services.redis, services.config, limits);
@@ -74,9 +67,7 @@ export function registerSessionRoutes(api: ApiRouter, limits: SignInLimits = DEF
     },
     handler: async ({ req, res, body, services }) => {
       await throttle(services, limits, req, res);
-      const user = await signUp(services, body).catch((err: unknown) => {
-        throw accountApiError(err);
-      });
+      const user = await signUp(services, body);
       await startSession(services, req, res, user, 201);
     },
   });
@@ -155,9 +146,7 @@ export function registerSessionRoutes(api: ApiRouter, limits: SignInLimits = DEF
       await throttle(services, limits, req, res, auth.user.email);
       const user = await checkCredentials(services, { id: auth.user.id }, body.current_password);
       if (!user) throw new ApiError(403, 'The current password is wrong');
-      await setPassword(services, user.id, body.new_password, auth.session?.id).catch((err: unknown) => {
-        throw accountApiError(err);
-      });
+      await setPassword(services, user.id, body.new_password, auth.session?.id);
       res.json({ success: true });
     },
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isValidWhsecSecret } from '../webhooks/signing';
-import { httpUrl } from './schemas';
+import { isValidWhsecSecret } from '../domain/webhooks/signing';
+import { httpUrl } from '../lib/schemas';
 
 const WINDOW = 'Attribution window days must be a whole number from 1 to 365';
 const blankIsNull = (v: unknown) => (v === '' ? null : v);

@@ -1,10 +1,10 @@
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import { z } from 'zod';
 import { findWebhookTarget, updateWebhookSettings } from '../db/webhook-store';
-import { planAllows } from '../plans';
-import { decryptSecret, encryptSecret } from '../secrets';
+import { planAllows } from '../lib/plans';
+import { decryptSecret, encryptSecret } from '../lib/secrets';
 import type { Services } from '../services';
-import { webhookUrlProblem } from '../webhooks/ssrf';
+import { webhookUrlProblem } from '../domain/webhooks/ssrf';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 import { patchSettingsBody, secretHint, settingsObject, type SettingsObject } from './settings.schema';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { issueToken, listLiveTokens, ParentTokenGone, revokeTokenTree, type ApiToken, type Authenticated } from '../db/token-store';
-import { SCOPES, type Scope } from '../tokens';
+import { SCOPES, type Scope } from '../lib/tokens';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
-import { idParam } from './schemas';
+import { idParam } from '../lib/schemas';
 
 const generateBody = z.object({
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),

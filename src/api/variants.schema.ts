@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { VariantRow } from '../db/variant-store';
-import { httpUrl } from './schemas';
+import { httpUrl } from '../lib/schemas';
 
 export const MAX_VARIANTS_PER_LINK = 20;
 export const MAX_WEIGHT = 1000;

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { Authenticated } from '../db/token-store';
 import { findUserLink, type LinkRow } from '../db/link-store';
 import { countVariants, deleteVariant, insertVariant, listVariants, updateVariant } from '../db/variant-store';
-import { publishLinkInvalidation } from '../proxy/link-invalidation';
+import { publishLinkInvalidation } from '../queues/link-invalidation';
 import type { Services } from '../services';
 import { ApiError } from './errors';
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
-import { idParam } from './schemas';
+import { idParam } from '../lib/schemas';
 import { createVariantBody, MAX_VARIANTS_PER_LINK, presentVariants, updateVariantBody, variantObject } from './variants.schema';
 
 /**

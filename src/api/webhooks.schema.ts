@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DELIVERY_STATUSES, type AttemptRow, type DeliveryRow } from '../db/webhook-store';
-import { WEBHOOK_EVENTS } from '../webhooks/events';
-import { queryInt } from './schemas';
+import { WEBHOOK_EVENTS } from '../domain/webhooks/events';
+import { queryInt } from '../lib/schemas';
 
 export const listDeliveriesQuery = z
   .object({

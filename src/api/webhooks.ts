@@ -1,7 +1,7 @@
-import { requireFeature } from './feature-gate';
+import { requireFeature } from '../domain/feature-gate';
 import { z } from 'zod';
-import { beginRedelivery, findUserDelivery, findWebhookTarget, listDeliveries } from '../db/webhook-store';
-import { enqueueDeliveries } from '../webhooks/emit';
+import { beginRedelivery, findUserDelivery, findWebhookTarget, insertDeliveries, listDeliveries } from '../db/webhook-store';
+import { enqueueDeliveries, newDelivery } from '../domain/webhooks/emit';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 import { deliveryIdParam, deliveryObject, listDeliveriesQuery, presentDelivery } from './webhooks.schema';
@@ -52,6 +52,28 @@ export function registerWebhookRoutes(api: ApiRouter): void {
       if (!delivery) throw new ApiError(409, 'Delivery is still being attempted');
       await enqueueDeliveries(services, [{ deliveryId: delivery.id, series: delivery.series }]);
       res.status(202).json({ success: true, delivery: presentDelivery(delivery, []) });
+    },
+  });
+
+  api.add({
+    method: 'post',
+    path: '/api/v1/webhooks/test',
+    tag: 'Webhooks',
+    summary: 'Send a signed webhook.test event to the configured URL; it shows in the delivery log like any other',
+    auth: 'settings:manage',
+    responses: {
+      202: { description: 'Queued', schema: z.object({ success: z.literal(true), delivery: deliveryObject }) },
+      403: { description: 'Feature not available on your plan' },
+      422: { description: 'No webhook URL is configured' },
+    },
+    handler: async ({ auth, res, services }) => {
+      requireFeature(auth.user.plan, 'webhooks');
+      if (!(await findWebhookTarget(services.db, auth.user.id))?.webhook_url) throw ApiError.validation(['No webhook URL is configured']);
+      const row = newDelivery(auth.user.id, 'webhook.test', { test: true, message: 'A test delivery from Linktally: your endpoint and signature check work.' });
+      await insertDeliveries(services.db, [row]);
+      await enqueueDeliveries(services, [{ deliveryId: row.id, series: 1 }]);
+      const delivery = await findUserDelivery(services.db, auth.user.id, row.id);
+      res.status(202).json({ success: true, delivery: presentDelivery(delivery as NonNullable<typeof delivery>, []) });
     },
   });
 }

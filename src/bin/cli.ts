@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { AccountError, changePlan, createAccount, createToken, setPasswordByEmail } from '../accounts';
+import { changePlan, createAccount, createToken, setPasswordByEmail } from '../domain/accounts';
+import { DomainError } from '../domain/errors';
 import { listAllLiveTokens, revokeTokenTree } from '../db/token-store';
 import { listUsersWithUsage } from '../db/user-store';
-import { isPlan, PLANS, type Plan } from '../plans';
+import { isPlan, PLANS, type Plan } from '../lib/plans';
 import { closeServices, createServices, type Services } from '../services';
-import { isScope, SCOPES, type Scope } from '../tokens';
+import { isScope, SCOPES, type Scope } from '../lib/tokens';
 import { configOrExit } from './lifecycle';
 import { createLogger } from '../logger';
 
@@ -97,7 +98,7 @@ async function run(services: Services, command: string, values: Record<string, s
     }
     case 'tokens:revoke': {
       const revoked = await revokeTokenTree(services.db, id(values.id));
-      if (revoked === 0) throw new AccountError(`No live token with id ${values.id}`, 'not_found');
+      if (revoked === 0) throw new DomainError('not_found', `No live token with id ${values.id}`);
       return { revoked };
     }
     case 'tokens:create': {
@@ -126,8 +127,12 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof AccountError) {
-      process.stderr.write(`error: ${err.message}\n${err instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof DomainError) {
+      process.stderr.write(`error: ${err.errors?.join('; ') ?? err.message}\n`);
       return 2;
     }
     throw err;

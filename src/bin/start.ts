@@ -1,7 +1,7 @@
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
 import { startWorkers } from '../workers/run';
-import { registerSchedules } from '../workers/schedules';
+import { registerSchedules } from '../queues/repeating-jobs';
 import { configOrExit, onShutdown, processLogger } from './lifecycle';
 import { release } from './release';
 

@@ -1,6 +1,6 @@
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
-import { registerSchedules } from '../workers/schedules';
+import { registerSchedules } from '../queues/repeating-jobs';
 import { configOrExit, onShutdown, processLogger } from './lifecycle';
 
 function main(): void {

@@ -1,4 +1,4 @@
-import { estimate, mergeSketches, unionIds } from '../hll';
+import { estimate, mergeSketches, unionIds } from '../lib/hll';
 import type { Db } from './knex';
 
 /**

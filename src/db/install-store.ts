@@ -1,4 +1,4 @@
-import type { InstallEventType } from '../events';
+import type { InstallEventType } from '../lib/edge-events';
 import type { Db } from './knex';
 
 export interface InstallRow {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { hashToken, mintPrefixedToken } from '../tokens';
+import { hashToken, mintPrefixedToken } from '../lib/tokens';
 import type { Db } from './knex';
 
 export interface InviteRecord {

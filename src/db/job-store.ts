@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { JOB_RETENTION_MS, type JobKind, type JobStatus } from '../jobs/kinds';
+import { JOB_RETENTION_MS, type JobKind, type JobStatus } from '../lib/job-kinds';
 import type { Db } from './knex';
 
 /** One run of a heavy job, as the status endpoints and processors see it (input excluded). */

@@ -27,13 +27,6 @@ export interface LinkRow {
 
 export type NewLink = Pick<LinkRow, 'user_id' | 'short_code' | 'destination_url'> & Partial<Omit<LinkRow, 'id' | 'user_id' | 'short_code' | 'destination_url' | 'click_count' | 'last_clicked_at' | 'created_at' | 'updated_at'>>;
 
-export const UNIQUE_VIOLATION = '23505';
-
-export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as { code?: string; constraint?: string };
-  return e?.code === UNIQUE_VIOLATION && (constraint === undefined || e.constraint === constraint);
-}
-
 export async function insertLink(db: Db, link: NewLink): Promise<LinkRow> {
   const [row] = await db('links').insert({ ...link, utm_params: JSON.stringify(link.utm_params ?? {}) }).returning('*');
   return row as LinkRow;
@@ -46,13 +39,6 @@ export async function findUserLink(db: Db, userId: number, id: number): Promise<
 
 export async function findLinkByCode(db: Db, shortCode: string): Promise<LinkRow | undefined> {
   return db<LinkRow>('links').where({ short_code: shortCode }).first();
-}
-
-export const FOREIGN_KEY_VIOLATION = '23503';
-
-export function isForeignKeyViolation(err: unknown, constraint: string): boolean {
-  const e = err as { code?: string; constraint?: string };
-  return e?.code === FOREIGN_KEY_VIOLATION && e.constraint === constraint;
 }
 
 export interface LinkFilters {

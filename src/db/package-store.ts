@@ -1,4 +1,4 @@
-import type { GitPlatform } from '../git-url';
+import type { GitPlatform } from '../lib/git-url';
 import type { Db } from './knex';
 
 export interface PackageRow {

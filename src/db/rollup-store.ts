@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import { addIds, addRegisters, EXACT_VISITORS_MAX, emptySketch } from '../hll';
-import type { InsertedClick } from './click-store';
+import { addIds, addRegisters, EXACT_VISITORS_MAX, emptySketch } from '../lib/hll';
 import type { Db } from './knex';
 
 /**
@@ -29,7 +28,15 @@ function dayBounds(day: string): [string, string] {
  * re-reads the raw clicks of the link-days it recomputes: a hot account is re-scanned at most
  * about 50,000 rows per second, however fast clicks arrive, and a quiet one within a second.
  */
-export async function markRollupsPending(trx: Knex.Transaction, inserted: InsertedClick[]): Promise<void> {
+/** The fields of a stored click (db/click-store.ts InsertedClick) a rollup needs; structural, so the stores need not import each other. */
+interface StoredClickDay {
+  link_id: number;
+  user_id: number;
+  clicked_at: Date;
+  is_bot: boolean;
+}
+
+export async function markRollupsPending(trx: Knex.Transaction, inserted: readonly StoredClickDay[]): Promise<void> {
   const keys = new Map<string, { linkId: number; day: string; userId: number }>();
   for (const click of inserted) {
     if (click.is_bot) continue;

@@ -1,4 +1,4 @@
-import { hashToken, mintPrefixedToken } from '../tokens';
+import { hashToken, mintPrefixedToken } from '../lib/tokens';
 import type { Db } from './knex';
 import { userFromJson, userJson, type User } from './user-store';
 
@@ -17,8 +17,9 @@ const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /**
  * A new browser session. The cookie carries the random value (`lts_` and 32 base62 characters);
- * the table only its hash. The user's sessions that have already ended are removed on the way,
- * so the table holds live sessions and a few stale ones per user, not every sign-in ever.
+ * the table only its hash. On the way, the user's ended sessions go, and a batch of anyone's
+ * sessions past their absolute lifetime: the table holds live sessions and a bounded tail of
+ * ended ones without a sweeping job.
  */
 export async function createSession(db: Db, userId: number, lifetimeDays: number, idleDays: number): Promise<{ token: string; session: SessionRecord }> {
   const minted = mintPrefixedToken('lts_', 0);
@@ -29,7 +30,10 @@ export async function createSession(db: Db, userId: number, lifetimeDays: number
   return { token: minted.token, session: session as SessionRecord };
 }
 
+const EXPIRED_BATCH = 100;
+
 async function deleteEndedSessions(db: Db, userId: number, idleDays: number): Promise<void> {
+  await db('sessions').whereIn('id', db('sessions').where('expires_at', '<=', db.fn.now()).limit(EXPIRED_BATCH).select('id')).delete();
   await db('sessions')
     .where({ user_id: userId })
     .where((q) => q.where('expires_at', '<=', db.fn.now()).orWhere('last_seen_at', '<=', db.raw(`now() - make_interval(days => ?)`, [idleDays])))

@@ -1,4 +1,4 @@
-import { DEFAULT_TOKEN_DAYS, hashToken, mintToken, type Scope } from '../tokens';
+import { DEFAULT_TOKEN_DAYS, hashToken, mintToken, type Scope } from '../lib/tokens';
 import type { Db } from './knex';
 import { userFromJson, userJson, type User } from './user-store';
 

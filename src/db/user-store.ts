@@ -1,7 +1,7 @@
-import type { Plan } from '../plans';
-import { randomBase62 } from '../secrets';
+import type { Plan } from '../lib/plans';
+import { randomBase62 } from '../lib/secrets';
 import type { Db } from './knex';
-import { isUniqueViolation } from './link-store';
+import { isUniqueViolation } from './pg-errors';
 
 export interface User {
   id: number;

@@ -1,4 +1,4 @@
-import { planAllows, type Plan } from '../plans';
+import { planAllows, type Plan } from '../lib/plans';
 import type { Db } from './knex';
 
 export interface VariantRow {

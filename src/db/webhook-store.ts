@@ -1,4 +1,4 @@
-import type { Plan } from '../plans';
+import type { Plan } from '../lib/plans';
 import type { Db } from './knex';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;

@@ -1,4 +1,4 @@
-import type { ClickEvent } from '../events';
+import type { ClickEvent } from '../lib/edge-events';
 import type { Logger } from '../logger';
 import { EventBuffer, type EventBatch, type EventBufferOptions } from './event-buffer';
 

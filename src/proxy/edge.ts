@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../short-codes';
+import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../lib/short-codes';
 import { isDashboardPath } from './dashboard';
 import { isGitPath } from './git-paths';
 

@@ -2,10 +2,10 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import { findPackageBySlug, type ProxiedPackage } from '../db/package-store';
-import type { InstallEventType } from '../events';
+import type { InstallEventType } from '../lib/edge-events';
 import type { Logger } from '../logger';
-import { SLUG_PATTERN } from '../packages';
-import { clientIp } from './client-ip';
+import { SLUG_PATTERN } from '../domain/packages';
+import { clientIp } from '../lib/client-ip';
 import { forward, type ForwardOptions } from './forward';
 import { parseGitPath, serviceOf, type GitAction } from './git-paths';
 import type { InstallTracker } from './install-tracker';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { InstallEvent, InstallEventType } from '../events';
+import type { InstallEvent, InstallEventType } from '../lib/edge-events';
 import type { Logger } from '../logger';
-import { keyedHash, randomBase62 } from '../secrets';
+import { keyedHash, randomBase62 } from '../lib/secrets';
 import type { EventBuffer } from './event-buffer';
 
 export interface InstallTrackerOptions {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
-import { keyedHash } from '../secrets';
-import { redisKey } from '../services';
+import { keyedHash } from '../lib/secrets';
+import { redisKey } from '../lib/redis-keys';
 
 export interface AttemptLimits {
   /** Password attempts one address may make, across all links, per window. */

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '../secrets';
+import { constantTimeEqual } from '../lib/secrets';
 
 /**
  * After the right password, the visitor gets a short-lived cookie so the form is not shown on

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { verifyPassword } from '../secrets';
-import { clientIp } from './client-ip';
+import { verifyPassword } from '../lib/secrets';
+import { clientIp } from '../lib/client-ip';
 import { FormBodyError, readFormBody } from './form-body';
 import type { CachedLink } from './link-cache';
 import { sendPasswordForm, sendUnavailable } from './pages';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClickBuffer } from './click-buffer';
 import { appendClickId, withClickId, type ClickIdBlocks } from './click-ids';
-import { clientIp } from './client-ip';
+import { clientIp } from '../lib/client-ip';
 import type { CachedLink } from './link-cache';
 import { decideVariant, type VariantDecision } from './variant-choice';
 

@@ -1,8 +1,8 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { StoredClickJson } from '../db/click-store';
-import type { ClickEvent, InstallEvent } from '../events';
-import type { ExportSpec } from '../jobs/export-spec';
+import type { ClickEvent, InstallEvent } from '../lib/edge-events';
+import type { ExportSpec } from './export-spec';
 
 /**
  * The one queue registry: every queue's name, every job's typed payload and the queue it runs

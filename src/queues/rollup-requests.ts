@@ -1,5 +1,6 @@
 import type { PackageDay } from '../db/install-rollup-store';
-import { redisKey, type Services } from '../services';
+import { redisKey } from '../lib/redis-keys';
+import type { Services } from '../services';
 
 /**
  * Which rollup requests a recompute has already answered, so that jobs queued behind a long

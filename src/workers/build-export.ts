@@ -1,19 +1,12 @@
 import type { Job } from 'bullmq';
 import { FileWriter } from '../db/file-store';
 import { completeRun } from '../db/job-store';
-import { writeLinksCsv } from '../jobs/export-links';
-import { writePackageExport } from '../jobs/export-package';
-import { RunAlreadyFinished, runJob } from '../jobs/run-job';
+import { writeLinksCsv } from '../domain/jobs/export-links';
+import { writePackageExport } from '../domain/jobs/export-package';
+import { RunAlreadyFinished, runJob } from './run-job';
+import type { ExportResult } from '../queues/export-spec';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
-
-export interface ExportResult {
-  file_id: string;
-  file_name: string;
-  content_type: string;
-  byte_size: number;
-  row_count: number;
-}
 
 export const CSV_TYPE = 'text/csv; charset=utf-8';
 export const JSON_TYPE = 'application/json; charset=utf-8';

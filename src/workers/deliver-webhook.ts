@@ -1,13 +1,13 @@
 import { DelayedError, type Job } from 'bullmq';
 import { failDelivery, findDelivery, findWebhookTarget, recordAttempt } from '../db/webhook-store';
-import { planAllows } from '../plans';
+import { planAllows } from '../lib/plans';
 import type { JobPayloads } from '../queues/registry';
-import { decryptSecret } from '../secrets';
+import { decryptSecret } from '../lib/secrets';
 import type { Services } from '../services';
-import { acquireReceiverSlot, receiverOrigin } from '../webhooks/receiver-slots';
-import { retryDelay } from '../webhooks/schedule';
-import { sendWebhook } from '../webhooks/send';
-import { deliveryHeaders } from '../webhooks/signing';
+import { acquireReceiverSlot, receiverOrigin } from '../domain/webhooks/receiver-slots';
+import { retryDelay } from '../domain/webhooks/retry-schedule';
+import { sendWebhook } from '../domain/webhooks/send';
+import { deliveryHeaders } from '../domain/webhooks/signing';
 
 /** What the processor needs from its BullMQ job; tests pass their own. */
 export interface AttemptContext {

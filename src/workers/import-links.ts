@@ -1,12 +1,12 @@
 import type { Job } from 'bullmq';
-import { presentLink, type LinkObject } from '../api/links.schema';
+import { presentLink, type LinkObject } from '../domain/links.schema';
 import { importedRows } from '../db/import-row-store';
 import { completeRun, loadRunInput, reportProgress } from '../db/job-store';
-import { decryptSecret } from '../secrets';
+import { decryptSecret } from '../lib/secrets';
 import type { LinkRow } from '../db/link-store';
-import { importChunk, type PendingRow } from '../jobs/import-chunk';
-import { planImport, rowError, type ImportRowError } from '../jobs/import-plan';
-import { runJob } from '../jobs/run-job';
+import { importChunk, type PendingRow } from '../domain/jobs/import-chunk';
+import { planImport, rowError, type ImportRowError } from '../domain/jobs/import-plan';
+import { runJob } from './run-job';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
 

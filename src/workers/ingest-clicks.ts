@@ -1,13 +1,13 @@
 import type { Job } from 'bullmq';
 import { clickFromJson, clickToJson, type ClickRow, type InsertedClick } from '../db/click-store';
-import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../enrichment';
-import type { ClickEvent } from '../events';
+import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../lib/enrichment';
+import type { ClickEvent } from '../lib/edge-events';
 import type { JobPayloads } from '../queues/registry';
+import { enqueueClickRollup } from '../queues/rollups';
 import type { Services } from '../services';
-import { publishClicks } from '../live/live-feed';
-import { emitClickWebhooks } from '../webhooks/click-events';
+import { emitClickWebhooks } from '../domain/webhooks/click-events';
+import { publishClicks } from '../queues/live-feed';
 import { coalescerFor } from './click-coalescer';
-import { scheduleRollup } from './rollup-clicks';
 
 /** The stored form of a click: raw IP, user agent and referrer go in, only derived values come out. */
 export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
@@ -53,7 +53,7 @@ export async function ingestClicks(services: Services, data: JobPayloads['ingest
     }
     throw err;
   }
-  if (rows.length > 0) await scheduleRollup(services.queues, Date.now() + 1000);
+  if (rows.length > 0) await enqueueClickRollup(services.queues, Date.now() + 1000);
   await emitClickWebhooks(services, rows, inserted); // after commit; never throws
   await publishClicks(services, rows, inserted); // never throws
   return inserted;

@@ -1,9 +1,9 @@
 import { storeInstalls, type InstallRow } from '../db/install-store';
-import { hashIp, locate } from '../enrichment';
-import type { InstallEvent } from '../events';
-import { gitOs, gitVersion } from '../git-agent';
-import { publishInstalls } from '../live/live-feed';
-import { enqueueInstallRollups, installDaysOf } from '../queues/install-rollups';
+import { hashIp, locate } from '../lib/enrichment';
+import type { InstallEvent } from '../lib/edge-events';
+import { gitOs, gitVersion } from '../lib/git-agent';
+import { publishInstalls } from '../queues/live-feed';
+import { enqueueInstallRollups, installDaysOf } from '../queues/rollups';
 import type { JobPayloads } from '../queues/registry';
 import type { Services } from '../services';
 

@@ -1,6 +1,6 @@
 import { pruneDeliveries, stalePendingDeliveries } from '../db/webhook-store';
 import type { Services } from '../services';
-import { enqueueDeliveries } from '../webhooks/emit';
+import { enqueueDeliveries } from '../domain/webhooks/emit';
 
 /** A pending delivery untouched this long has lost its job (Redis was away when it was queued). */
 export const STALE_PENDING_MS = 10 * 60_000;

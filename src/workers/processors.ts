@@ -1,7 +1,7 @@
 import type { Job, WorkerOptions as BullWorkerOptions } from 'bullmq';
 import type { JobName, JobPayloads, QueueName } from '../queues/registry';
 import type { Services } from '../services';
-import { webhookBackoffStrategy } from '../webhooks/schedule';
+import { webhookBackoffStrategy } from '../domain/webhooks/retry-schedule';
 import { deliverWebhook, jobAttemptContext } from './deliver-webhook';
 import { ingestClicks } from './ingest-clicks';
 import { catchUpInstallRollups, rollupInstalls } from './rollup-installs';

@@ -1,8 +1,8 @@
 import { issueToken } from '../../src/db/token-store';
 import { createUser, type User } from '../../src/db/user-store';
-import type { Plan } from '../../src/plans';
+import type { Plan } from '../../src/lib/plans';
 import type { Services } from '../../src/services';
-import { SCOPES, type Scope } from '../../src/tokens';
+import { SCOPES, type Scope } from '../../src/lib/tokens';
 
 let counter = 0;
 

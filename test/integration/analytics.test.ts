@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ClickEvent } from '../../src/events';
+import type { ClickEvent } from '../../src/lib/edge-events';
 import { storeClicks } from '../../src/db/click-store';
 import { rollupUserDay } from '../../src/db/rollup-store';
 import { enrichClick, ingestClicks } from '../../src/workers/ingest-clicks';

@@ -1,7 +1,7 @@
-import { decryptSecret, encryptSecret } from '../../src/secrets';
+import { decryptSecret, encryptSecret } from '../../src/lib/secrets';
 import assert from 'node:assert/strict';
 import { createRun } from '../../src/db/job-store';
-import { setJobWaitBound } from '../../src/jobs/wait';
+import { setJobWaitBound } from '../../src/domain/jobs/wait';
 import { importLinks } from '../../src/workers/import-links';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';

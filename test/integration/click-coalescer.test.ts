@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ClickEvent } from '../../src/events';
+import type { ClickEvent } from '../../src/lib/edge-events';
 import { ClickCoalescer } from '../../src/workers/click-coalescer';
 import { enrichClick } from '../../src/workers/ingest-clicks';
 import { useStackWithAccount } from '../helpers/use-stack';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { rollupUserDay } from '../../src/db/rollup-store';
-import type { ClickEvent } from '../../src/events';
+import type { ClickEvent } from '../../src/lib/edge-events';
 import { ingestClicks } from '../../src/workers/ingest-clicks';
 import { applyRetention, maintainPartitions } from '../../src/workers/maintain-partitions';
 import { request } from '../helpers/http';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ClickEvent } from '../../src/events';
+import type { ClickEvent } from '../../src/lib/edge-events';
 import { ingestClicks } from '../../src/workers/ingest-clicks';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';

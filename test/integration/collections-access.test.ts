@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Scope } from '../../src/tokens';
+import type { Scope } from '../../src/lib/tokens';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createLink } from '../../src/links';
+import { createLink } from '../../src/domain/links';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';

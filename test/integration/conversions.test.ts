@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ClickEvent } from '../../src/events';
+import type { ClickEvent } from '../../src/lib/edge-events';
 import { ingestClicks } from '../../src/workers/ingest-clicks';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ClickEvent } from '../../src/events';
+import type { ClickEvent } from '../../src/lib/edge-events';
 import { createAccount } from '../helpers/accounts';
 import { useStack } from '../helpers/use-stack';
 import { drainQueues, waitFor } from '../helpers/wait';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { installDays, recomputeInstallDays, utcDay } from '../../src/db/install-rollup-store';
-import { CATCH_UP_SCHEDULER_ID, enqueueInstallRollups, installDaysOf, scheduleInstallRollupCatchUp } from '../../src/queues/install-rollups';
+import { CATCH_UP_SCHEDULER_ID, scheduleInstallRollupCatchUp } from '../../src/queues/repeating-jobs';
+import { enqueueInstallRollups, installDaysOf } from '../../src/queues/rollups';
 import { numberRollupRequests } from '../../src/queues/rollup-requests';
 import { catchUpInstallRollups, rollupInstalls } from '../../src/workers/rollup-installs';
 import { daysAgo, insertInstallEvents, insertPackage, install, type PackageFixture } from '../helpers/install-fixtures';

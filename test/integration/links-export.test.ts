@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import Papa from 'papaparse';
-import { setJobWaitBound } from '../../src/jobs/wait';
+import { setJobWaitBound } from '../../src/domain/jobs/wait';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { waitForCompletedJob, whileWorkerPaused } from '../helpers/jobs';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { utcDay } from '../../src/db/install-rollup-store';
-import { enqueueInstallRollups } from '../../src/queues/install-rollups';
+import { enqueueInstallRollups } from '../../src/queues/rollups';
 import { catchUpInstallRollups } from '../../src/workers/rollup-installs';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setJobWaitBound } from '../../src/jobs/wait';
+import { setJobWaitBound } from '../../src/domain/jobs/wait';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { waitForCompletedJob, whileWorkerPaused } from '../helpers/jobs';

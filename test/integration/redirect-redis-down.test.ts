@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createLink } from '../../src/links';
-import { hashPassword } from '../../src/secrets';
+import { createLink } from '../../src/domain/links';
+import { hashPassword } from '../../src/lib/secrets';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { emitWebhook } from '../../src/webhooks/emit';
-import { MAINTENANCE_SCHEDULER_ID, scheduleWebhookMaintenance } from '../../src/webhooks/schedule';
+import { emitWebhook } from '../../src/domain/webhooks/emit';
+import { pvtlnkSignature } from '../../src/domain/webhooks/signing';
+import { MAINTENANCE_SCHEDULER_ID, scheduleWebhookMaintenance } from '../../src/queues/repeating-jobs';
 import { maintainWebhooks } from '../../src/workers/maintain-webhooks';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
@@ -23,6 +24,29 @@ describe('Webhook deliveries API', () => {
   async function list(query = '', who = account) {
     return request(stack.url(`/api/v1/webhooks/deliveries${query}`), { headers: who.auth });
   }
+
+  it('sends a signed webhook.test on request, which then shows in the delivery log', async () => {
+    await request(stack.url('/api/v1/settings'), { method: 'PATCH', headers: account.auth, json: { webhook_secret: 'test-delivery-secret' } });
+    const res = await request(stack.url('/api/v1/webhooks/test'), { method: 'POST', headers: account.auth });
+    assert.equal(res.status, 202);
+    assert.equal(res.body.delivery.event, 'webhook.test');
+    const [got] = await waitFor(() => receiver.received.length === 1 && receiver.received, { what: 'the test delivery' });
+    assert.equal(JSON.parse(got?.rawBody ?? '{}').event, 'webhook.test');
+    assert.equal(got?.headers['x-pvtlnk-signature'], pvtlnkSignature('test-delivery-secret', got?.rawBody ?? ''));
+    const listed = await waitFor(async () => {
+      const all = await list('?event=webhook.test');
+      return all.body.deliveries[0]?.status === 'succeeded' && all.body.deliveries;
+    }, { what: 'the delivery to succeed' });
+    assert.equal(listed[0].id, res.body.delivery.id);
+  });
+
+  it('answers the test delivery with 422 without a webhook URL and 403 on a plan without webhooks', async () => {
+    await stack.services.db('users').where({ id: account.user.id }).update({ webhook_url: null });
+    assert.equal((await request(stack.url('/api/v1/webhooks/test'), { method: 'POST', headers: account.auth })).status, 422);
+    const free = await createAccount(stack.services, { plan: 'pro' });
+    await stack.services.db('users').where({ id: free.user.id }).update({ webhook_url: receiver.url });
+    assert.equal((await request(stack.url('/api/v1/webhooks/test'), { method: 'POST', headers: free.auth })).status, 403);
+  });
 
   it('lists deliveries newest first with their attempts, paginated like links, filtered by status and event', async () => {
     receiver.reply = (n) => ({ status: n === 0 ? 200 : 500 });

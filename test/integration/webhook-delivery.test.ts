@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { changePlan } from '../../src/accounts';
-import { emitWebhook } from '../../src/webhooks/emit';
+import { changePlan } from '../../src/domain/accounts';
+import { emitWebhook } from '../../src/domain/webhooks/emit';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { startReceiver, type Receiver, type Received } from '../helpers/receiver';

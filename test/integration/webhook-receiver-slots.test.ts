@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { acquireReceiverSlot, receiverOrigin } from '../../src/webhooks/receiver-slots';
+import { acquireReceiverSlot, receiverOrigin } from '../../src/domain/webhooks/receiver-slots';
 import { useStack } from '../helpers/use-stack';
 
 describe('Receiver slots (per-origin semaphore in Redis)', () => {

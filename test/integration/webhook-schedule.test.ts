@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { emitWebhook } from '../../src/webhooks/emit';
+import { emitWebhook } from '../../src/domain/webhooks/emit';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { useStackWithAccount } from '../helpers/use-stack';
 import { waitFor } from '../helpers/wait';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { deliverWebhook, type AttemptContext } from '../../src/workers/deliver-webhook';
-import { emitWebhook } from '../../src/webhooks/emit';
+import { emitWebhook } from '../../src/domain/webhooks/emit';
 import { request } from '../helpers/http';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { useStackWithAccount } from '../helpers/use-stack';

@@ -355,6 +355,356 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your account: user, plan and what it allows, today's API requests against the daily limit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The account */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            user: {
+                                id: number;
+                                email: string;
+                                username: string;
+                                /** @enum {string} */
+                                plan: "free" | "pro" | "enterprise";
+                                is_admin: boolean;
+                                created_at: string;
+                            };
+                            plan: {
+                                name: string;
+                                features: {
+                                    [key: string]: boolean;
+                                };
+                            };
+                            usage: {
+                                requests_today: number;
+                                daily_limit: number;
+                            };
+                            scopes: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every user with plan, role and usage (links, packages, clicks, installs, API requests today) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Users */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            users: {
+                                id: number;
+                                email: string;
+                                username: string;
+                                /** @enum {string} */
+                                plan: "free" | "pro" | "enterprise";
+                                is_admin: boolean;
+                                created_at: string;
+                                links: number;
+                                packages: number;
+                                clicks: number;
+                                installs: number;
+                                requests_today: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not an administrator */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a user's plan (fires subscription.updated, as the CLI does) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        plan: "free" | "pro" | "enterprise";
+                    };
+                };
+            };
+            responses: {
+                /** @description The user */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            user: {
+                                id: number;
+                                email: string;
+                                username: string;
+                                /** @enum {string} */
+                                plan: "free" | "pro" | "enterprise";
+                                is_admin: boolean;
+                                created_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not an administrator */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such user */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/admin/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invites, newest first, with their status (never their URLs) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Invites */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            invites: {
+                                id: number;
+                                /** @enum {string} */
+                                status: "pending" | "used" | "expired";
+                                created_by: number | null;
+                                created_at: string;
+                                expires_at: string;
+                                used_at: string | null;
+                                used_by: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not an administrator */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** Create a one-use invite link (its URL is shown once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expires_in_days?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The invite */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            invite: {
+                                id: number;
+                                url: string;
+                                expires_at: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not an administrator */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Sign-up is closed (SIGNUP=closed): an invite could not be used */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/invites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw an invite */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Not an administrator */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such invite */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens/generate": {
         parameters: {
             query?: never;
@@ -1137,6 +1487,65 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/links/{id}/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The QR code of the link's short URL, as SVG (default) or PNG */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "svg" | "png";
+                    /** @description Width and height in pixels (default 512) */
+                    size?: string;
+                    /** @description Quiet zone in modules (default 4, as the QR standard asks) */
+                    margin?: string;
+                    /** @description Error correction (default M) */
+                    level?: "L" | "M" | "Q" | "H";
+                    /** @description Dark colour (default 000000) */
+                    fg?: string;
+                    /** @description Light colour (default ffffff) */
+                    bg?: string;
+                    /** @description Send as an attachment with a file name */
+                    download?: "0" | "1" | "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The QR code: image/svg+xml, or image/png with format=png */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/svg+xml": string;
+                    };
+                };
+                /** @description No such link */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/collections": {
         parameters: {
             query?: never;
@@ -1904,7 +2313,7 @@ export interface paths {
                     page?: string;
                     per_page?: string;
                     status?: "pending" | "succeeded" | "failed";
-                    event?: "link.created" | "link.updated" | "link.clicked" | "conversion.tracked" | "subscription.updated";
+                    event?: "link.created" | "link.updated" | "link.clicked" | "conversion.tracked" | "subscription.updated" | "webhook.test";
                 };
                 header?: never;
                 path?: never;
@@ -2041,6 +2450,85 @@ export interface paths {
                 };
                 /** @description The delivery is still being attempted */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No webhook URL is configured */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed webhook.test event to the configured URL; it shows in the delivery log like any other */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            delivery: {
+                                id: string;
+                                event: string;
+                                event_id: string;
+                                /** @enum {string} */
+                                status: "pending" | "succeeded" | "failed";
+                                series: number;
+                                attempt_count: number;
+                                last_status_code: number | null;
+                                last_error: string | null;
+                                created_at: string;
+                                last_attempt_at: string | null;
+                                next_attempt_at: string | null;
+                                completed_at: string | null;
+                                payload: unknown;
+                                attempts: {
+                                    series: number;
+                                    attempt: number;
+                                    url: string;
+                                    attempted_at: string;
+                                    duration_ms: number;
+                                    status_code: number | null;
+                                    error: string | null;
+                                    succeeded: boolean;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Feature not available on your plan */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };

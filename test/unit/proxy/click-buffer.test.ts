@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ClickEvent } from '../../../src/events';
+import type { ClickEvent } from '../../../src/lib/edge-events';
 import { createLogger } from '../../../src/logger';
 import { ClickBuffer, type ClickBatch } from '../../../src/proxy/click-buffer';
 import { waitFor } from '../../helpers/wait';

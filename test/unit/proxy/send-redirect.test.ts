@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ClickEvent } from '../../../src/events';
+import type { ClickEvent } from '../../../src/lib/edge-events';
 import { createLogger } from '../../../src/logger';
 import { ClickBuffer } from '../../../src/proxy/click-buffer';
 import { ClickIdBlocks } from '../../../src/proxy/click-ids';

@@ -1,0 +1,55 @@
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { findUserLink } from '../db/link-store';
+import { ApiError } from './errors';
+import { presentLink } from '../domain/links.schema';
+import type { ApiRouter } from './route';
+import { idParam, queryBoolean, queryInt } from '../lib/schemas';
+
+const color = (name: string) =>
+  z.string().regex(/^#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, `${name} must be a hex colour, RRGGBB or RRGGBBAA`).transform((v) => `#${v.replace(/^#/, '')}`);
+
+const qrQuery = z.object({
+  format: z.enum(['svg', 'png'], { error: 'Format must be svg or png' }).optional(),
+  size: queryInt(64, 2048).optional().describe('Width and height in pixels (default 512)'),
+  margin: queryInt(0, 16).optional().describe('Quiet zone in modules (default 4, as the QR standard asks)'),
+  level: z.enum(['L', 'M', 'Q', 'H'], { error: 'Level must be L, M, Q or H' }).optional().describe('Error correction (default M)'),
+  fg: color('fg').optional().describe('Dark colour (default 000000)'),
+  bg: color('bg').optional().describe('Light colour (default ffffff)'),
+  download: queryBoolean.optional().describe('Send as an attachment with a file name'),
+}).strict();
+
+export function registerLinkQrRoutes(api: ApiRouter): void {
+  api.add({
+    method: 'get',
+    path: '/api/v1/links/:id/qr',
+    tag: 'Links',
+    summary: 'The QR code of the link\'s short URL, as SVG (default) or PNG',
+    auth: 'links:read',
+    params: z.object({ id: idParam }),
+    query: qrQuery,
+    responses: {
+      200: { description: 'The QR code: image/svg+xml, or image/png with format=png', contentType: 'image/svg+xml', schema: z.string() },
+      404: { description: 'No such link' },
+    },
+    handler: async ({ params, query, auth, res, services }) => {
+      const link = await findUserLink(services.db, auth.user.id, params.id);
+      if (!link) throw new ApiError(404, 'Link not found');
+      const { short_url: text } = presentLink(link, services.config.publicBaseUrl);
+      const options = {
+        errorCorrectionLevel: query.level ?? 'M',
+        margin: query.margin ?? 4,
+        width: query.size ?? 512,
+        color: { dark: query.fg ?? '#000000ff', light: query.bg ?? '#ffffffff' },
+      } as const;
+      const format = query.format ?? 'svg';
+      res.setHeader('Cache-Control', 'private, max-age=60');
+      if (query.download) res.attachment(`${link.short_code}-qr.${format}`);
+      if (format === 'png') {
+        res.type('image/png').send(await QRCode.toBuffer(text, { ...options, type: 'png' }));
+      } else {
+        res.type('image/svg+xml').send(await QRCode.toString(text, { ...options, type: 'svg' }));
+      }
+    },
+  });
+}

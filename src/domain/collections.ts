@@ -1,0 +1,82 @@
+import { NUMERIC_ID_PATTERN, slugFromName, withRandomSuffix } from '../lib/collection-slugs';
+import {
+  COLLECTION_SLUG_CONSTRAINT, addCollectionPackage, findUserPackageId, insertCollection, removeCollectionPackage, updateCollection,
+  type CollectionFields, type CollectionRow, type Ref,
+} from '../db/collection-store';
+import type { Db } from '../db/knex';
+import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors';
+import { DomainError } from './errors';
+
+const GENERATED_SLUG_ATTEMPTS = 5;
+
+function slugTaken(): DomainError {
+  return new DomainError('conflict', 'Slug has already been taken');
+}
+
+/**
+ * Creates a collection. The unique index on slug decides every race: a requested slug that is
+ * taken is a 409; a slug generated from the name is retried with a random suffix instead.
+ */
+export async function createCollection(db: Db, userId: number, fields: Omit<CollectionFields, 'slug'> & { slug?: string }): Promise<CollectionRow> {
+  const { slug: requested, ...rest } = fields;
+  if (requested) {
+    try {
+      return await insertCollection(db, userId, { ...rest, slug: requested });
+    } catch (err) {
+      if (isUniqueViolation(err, COLLECTION_SLUG_CONSTRAINT)) throw slugTaken();
+      throw err;
+    }
+  }
+  const base = slugFromName(rest.name);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insertCollection(db, userId, { ...rest, slug: attempt === 1 ? base : withRandomSuffix(base) });
+    } catch (err) {
+      if (!isUniqueViolation(err, COLLECTION_SLUG_CONSTRAINT) || attempt >= GENERATED_SLUG_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** Applies a PATCH; a slug taken by another collection is a 409. False when not the user's. */
+export async function changeCollection(db: Db, userId: number, id: number, fields: Partial<CollectionFields>): Promise<boolean> {
+  try {
+    return await updateCollection(db, userId, id, fields);
+  } catch (err) {
+    if (isUniqueViolation(err, COLLECTION_SLUG_CONSTRAINT)) throw slugTaken();
+    throw err;
+  }
+}
+
+/** A path segment of digits is an id (slugs are never all digits); anything else a slug. */
+export function collectionRef(segment: string): Ref {
+  return NUMERIC_ID_PATTERN.test(segment) ? { id: Number(segment) } : { slug: segment };
+}
+
+/**
+ * Resolves a packageId (a number, or a string from a path or a body) to one of the user's
+ * packages. Digits mean the id first and then, should no package have that id, a slug spelled
+ * with digits; anything else is a slug. Unknown and other users' packages are both a 404.
+ */
+export async function resolveUserPackage(db: Db, userId: number, packageId: string | number): Promise<number> {
+  const text = String(packageId);
+  let id: number | undefined;
+  if (typeof packageId === 'number' || NUMERIC_ID_PATTERN.test(text)) id = await findUserPackageId(db, userId, { id: Number(text) });
+  if (id === undefined && typeof packageId === 'string') id = await findUserPackageId(db, userId, { slug: text });
+  if (id === undefined) throw new DomainError('not_found', 'Package not found');
+  return id;
+}
+
+/** A collection or package deleted between lookup and insert fails the foreign key: that is a 404, not a 500. */
+export async function addPackageToCollection(db: Db, collectionId: number, packageId: number): Promise<boolean> {
+  try {
+    return await addCollectionPackage(db, collectionId, packageId);
+  } catch (err) {
+    if (isForeignKeyViolation(err)) throw new DomainError('not_found', 'Collection or package not found');
+    throw err;
+  }
+}
+
+export async function removePackageFromCollection(db: Db, collectionId: number, packageId: number): Promise<void> {
+  const removed = await removeCollectionPackage(db, collectionId, packageId);
+  if (!removed) throw new DomainError('not_found', 'Package is not in this collection');
+}

@@ -1,0 +1,87 @@
+import type { Knex } from 'knex';
+import { importedRows, lockImportRun, recordImportedRows } from '../../db/import-row-store';
+import type { LinkRow } from '../../db/link-store';
+import { isUniqueViolation } from '../../db/pg-errors';
+import { presentLink } from '../links.schema';
+import { createLink } from '../links';
+import { publishLinkInvalidation } from '../../queues/link-invalidation';
+import { hashPassword } from '../../lib/secrets';
+import type { Services } from '../../services';
+import { DomainError } from '../errors';
+import { emitWebhooks } from '../webhooks/emit';
+import type { ImportLinkFields } from './import-row';
+
+export interface PendingRow {
+  row: number;
+  link: ImportLinkFields;
+}
+
+export interface ChunkOutcome {
+  /** Row → link id, for every row of the chunk that has its link (now or from an earlier attempt). */
+  created: Map<number, number>;
+  failed: Array<{ row: number; errors: string[] }>;
+}
+
+const TAKEN = 'Short code has already been taken';
+
+async function takenCodes(trx: Knex.Transaction, codes: string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = (await trx('links').select('short_code').whereRaw('short_code = ANY(?)', [codes])) as Array<{ short_code: string }>;
+  return new Set(rows.map((r) => r.short_code));
+}
+
+/**
+ * Writes one chunk in one transaction. Rows done by an earlier attempt of the run are skipped
+ * (the chunk's lock makes a concurrent attempt wait, then see them); taken short codes fail their
+ * row up front. With `savepoints`, each row is wrapped in its own savepoint so a conflict
+ * found only at insert time (a code taken concurrently) fails that row alone; without, such a
+ * conflict aborts the whole chunk, which the caller then retries with savepoints.
+ */
+async function writeChunk(services: Services, trx: Knex.Transaction, userId: number, runId: string, chunk: PendingRow[], hashes: Array<string | null>, savepoints: boolean): Promise<ChunkOutcome> {
+  await lockImportRun(trx, runId, chunk[0]?.row ?? 0);
+  const created = await importedRows(trx, runId, chunk.map((p) => p.row));
+  const todo = chunk.map((pending, i) => ({ ...pending, hash: hashes[i] ?? null })).filter((p) => !created.has(p.row));
+  const taken = await takenCodes(trx, todo.flatMap((p) => (p.link.short_code ? [p.link.short_code] : [])));
+  const failed: ChunkOutcome['failed'] = [];
+  const fresh: Array<{ row: number; link: LinkRow }> = [];
+  for (const { row, link, hash } of todo) {
+    if (link.short_code && taken.has(link.short_code)) {
+      failed.push({ row, errors: [TAKEN] });
+      continue;
+    }
+    const { password: _plain, ...fields } = link;
+    const insert = (db: Knex) => createLink(db, { ...fields, user_id: userId, password_hash: hash });
+    if (!savepoints) {
+      fresh.push({ row, link: await insert(trx) });
+      continue;
+    }
+    try {
+      fresh.push({ row, link: await trx.transaction((sp) => insert(sp)) });
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.kind !== 'invalid') throw err;
+      failed.push({ row, errors: err.errors ?? [err.message] });
+    }
+  }
+  // Recorded in the links' own transaction, with their link.created deliveries: committed
+  // together, or not at all, so a retried chunk neither creates nor announces a link twice.
+  await recordImportedRows(trx, runId, fresh.map(({ row, link }) => ({ row, linkId: link.id })));
+  const base = services.config.publicBaseUrl;
+  await emitWebhooks(services, fresh.map(({ link }) => ({ userId, event: 'link.created' as const, data: { link: presentLink(link, base) } })), { trx });
+  for (const { row, link } of fresh) created.set(row, link.id);
+  return { created, failed };
+}
+
+export async function importChunk(services: Services, userId: number, runId: string, chunk: PendingRow[]): Promise<ChunkOutcome> {
+  const hashes = await Promise.all(chunk.map((p) => (p.link.password ? hashPassword(p.link.password) : null)));
+  let outcome: ChunkOutcome;
+  try {
+    outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, false));
+  } catch (err) {
+    const conflict = (err instanceof DomainError && err.kind === 'invalid') || isUniqueViolation(err, 'links_short_code_unique');
+    if (!conflict) throw err;
+    outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, true));
+  }
+  // A chosen code looked up before the import may sit in a web process's cache as unknown.
+  await publishLinkInvalidation(services, chunk.flatMap((p) => (p.link.short_code ? [p.link.short_code] : [])));
+  return outcome;
+}

@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import type { LinkRow } from '../db/link-store';
+import type { RecentClick } from '../db/link-analytics-store';
+import { SHORT_CODE_PATTERN, isReservedCode } from '../lib/short-codes';
+import { httpUrl } from '../lib/schemas';
+
+/**
+ * Request and response shapes of the PVTLNK Links API. Every message is a whole sentence
+ * naming its field (Rails style, as the contract shows), so clients can show them as they are.
+ */
+
+export const LIMITS = {
+  title: 255,
+  description: 2000,
+  tags: 20,
+  tag: 50,
+  utmParams: 10,
+  utmKey: 40,
+  utmValue: 200,
+  password: 128,
+  perPage: 100,
+} as const;
+
+function typed(field: string, kind: string): { error: (issue: { input?: unknown }) => string } {
+  return { error: (issue) => (issue.input === undefined || issue.input === null ? `${field} can't be blank` : `${field} must be ${kind}`) };
+}
+
+// PostgreSQL text cannot hold NUL: refused here as a 422 rather than failing at the insert.
+const hasNul = (v: string) => v.includes('\u0000');
+
+export const shortCode = z
+  .string(typed('Short code', 'a string'))
+  .trim()
+  .regex(SHORT_CODE_PATTERN, 'Short code may contain only letters, digits, - and _ (1-64 characters, starting with a letter or digit)')
+  .refine((code) => !isReservedCode(code), 'Short code is reserved');
+
+/** Free text; blank reads as null so "no title" has one representation. */
+function optionalText(field: string, max: number) {
+  return z
+    .string(typed(field, 'a string'))
+    .trim()
+    .max(max, `${field} is too long (maximum is ${max} characters)`)
+    .refine((v) => !hasNul(v), `${field} can't contain NUL characters`)
+    .transform((v) => (v === '' ? null : v))
+    .nullable();
+}
+
+function flag(field: string) {
+  return z.boolean(typed(field, 'true or false'));
+}
+
+/** ISO 8601 with a zone (Z or ±hh:mm), inside the years PostgreSQL and people both mean. */
+function instant(field: string) {
+  return z
+    .iso.datetime({ offset: true, error: `${field} must be an ISO 8601 date-time with a time zone, e.g. 2026-04-01T00:00:00Z` })
+    .transform((v) => new Date(v))
+    .refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, `${field} must be between the years 1970 and 9999`)
+    .nullable();
+}
+
+// Tags travel through CSV export and import joined by commas, so a comma inside one is refused.
+const tags = z
+  .array(z.string('Tags must be an array of strings'), 'Tags must be an array of strings')
+  .max(LIMITS.tags, `Tags may list at most ${LIMITS.tags} tags`)
+  .superRefine((list, ctx) => {
+    for (const tag of list) {
+      const t = tag.trim();
+      if (t === '') ctx.addIssue({ code: 'custom', message: "Tags can't contain a blank tag" });
+      else if (t.length > LIMITS.tag) ctx.addIssue({ code: 'custom', message: `Tag "${t.slice(0, 20)}…" is too long (maximum is ${LIMITS.tag} characters)` });
+      else if (t.includes(',') || hasNul(t)) ctx.addIssue({ code: 'custom', message: `Tag "${t.replace(/\u0000/g, '')}" can't contain a comma or NUL` });
+    }
+  })
+  .transform((list) => [...new Set(list.map((t) => t.trim()))])
+  .nullable()
+  .transform((list) => list ?? []);
+
+const UTM_KEY = /^utm_[a-z0-9_]+$/;
+
+/** Only utm_* keys: the field exists for campaign tagging, not for rewriting arbitrary query parameters. */
+const utmParams = z
+  .record(z.string(), z.unknown(), 'Utm params must be an object of utm_* names to strings')
+  .superRefine((params, ctx) => {
+    const entries = Object.entries(params);
+    if (entries.length > LIMITS.utmParams) ctx.addIssue({ code: 'custom', message: `Utm params may have at most ${LIMITS.utmParams} parameters` });
+    for (const [key, value] of entries) {
+      if (!UTM_KEY.test(key) || key.length > LIMITS.utmKey) {
+        ctx.addIssue({ code: 'custom', message: `Utm params key "${key.slice(0, LIMITS.utmKey)}" is not allowed: use lowercase utm_* names such as utm_source (at most ${LIMITS.utmKey} characters)` });
+      } else if (typeof value !== 'string' || value.trim() === '' || value.length > LIMITS.utmValue || hasNul(value)) {
+        ctx.addIssue({ code: 'custom', message: `Utm params ${key} must be a non-empty string of at most ${LIMITS.utmValue} characters` });
+      }
+    }
+  })
+  .transform((params) => params as Record<string, string>)
+  .nullable()
+  .transform((params) => params ?? {});
+
+const collectionId = z
+  .number(typed('Collection id', 'a whole number'))
+  // int() also refuses numbers past 2^53, which PostgreSQL's bigint would choke on.
+  .int({ error: 'Collection id must be a whole number', abort: true })
+  .positive('Collection id must be a whole number')
+  .nullable();
+
+/** Top level, beside `link`, as the contract has it. null (or absent) means no password. */
+const password = z
+  .string(typed('Password', 'a string'))
+  .min(1, "Password can't be blank (send null to remove a password)")
+  .max(LIMITS.password, `Password is too long (maximum is ${LIMITS.password} characters)`)
+  .nullable()
+  .optional();
+
+// Blank stops here, so it is reported once rather than also as "not a valid URL".
+const destinationUrl = z
+  .string(typed('Destination url', 'a string'))
+  .refine((v) => v.trim() !== '', { message: "Destination url can't be blank", abort: true })
+  .refine((v) => !hasNul(v), { message: "Destination url can't contain NUL characters", abort: true })
+  .pipe(httpUrl('Destination url'));
+
+const editable = {
+  destination_url: destinationUrl,
+  title: optionalText('Title', LIMITS.title).optional(),
+  description: optionalText('Description', LIMITS.description).optional(),
+  tags: tags.optional(),
+  collection_id: collectionId.optional(),
+  scheduled_start_at: instant('Scheduled start at').optional(),
+  scheduled_end_at: instant('Scheduled end at').optional(),
+  expires: flag('Expires').optional(),
+  expires_at: instant('Expires at').optional(),
+  utm_params: utmParams.optional(),
+  active: flag('Active').optional(),
+  append_click_id: flag('Append click id').optional(),
+};
+
+const linkObjectError = { error: (issue: { input?: unknown }) => (issue.input === undefined ? "Link can't be blank" : 'Link must be an object of link fields') };
+
+export const createLinkFields = z.object({ ...editable, short_code: shortCode.nullable().optional() }, linkObjectError);
+
+export const updateLinkFields = z.object(
+  {
+    ...editable,
+    destination_url: editable.destination_url.optional(),
+    short_code: shortCode.optional(),
+    // Not in the contract: lets an archived link be restored (DELETE only archives).
+    archived: flag('Archived').optional(),
+  },
+  linkObjectError,
+);
+
+export const createLinkBody = z.object({ link: createLinkFields, password });
+// On PATCH the password may change alone; otherwise `link` carries the changes.
+export const updateLinkBody = z
+  .object({ link: updateLinkFields.optional(), password })
+  .refine((body) => body.link !== undefined || body.password !== undefined, { message: "Link can't be blank", path: ['link'] })
+  .transform((body) => ({ link: body.link ?? {}, password: body.password }));
+
+export type CreateLinkFields = z.output<typeof createLinkFields>;
+export type UpdateLinkFields = z.output<typeof updateLinkFields>;
+
+function wholeNumber(field: string, max: number) {
+  const message = `${field} must be a whole number from 1 to ${max}`;
+  return z.string(message).regex(/^\d{1,16}$/, message).transform(Number).refine((n) => n >= 1 && n <= max, message);
+}
+
+function yesNo(field: string) {
+  return z.enum(['true', 'false', '1', '0'], `${field} must be true or false`).transform((v) => v === 'true' || v === '1');
+}
+
+export const listLinksQuery = z.object({
+  page: wholeNumber('Page', 1_000_000).optional(),
+  per_page: wholeNumber('Per page', LIMITS.perPage).optional(),
+  active: yesNo('Active').optional(),
+  archived: yesNo('Archived').optional(),
+  scheduled: yesNo('Scheduled').optional(),
+  collection_id: wholeNumber('Collection id', Number.MAX_SAFE_INTEGER).optional(),
+  q: z.string('Q must be text').max(200, 'Q is too long (maximum is 200 characters)').optional()
+    .describe('Only links whose short code, title or destination contains this text (case-insensitive)'),
+  tag: z.string('Tag must be text').max(LIMITS.tag, `Tag is too long (maximum is ${LIMITS.tag} characters)`).optional().describe('Only links with this tag'),
+  expired: yesNo('Expired').optional().describe('true: links past their expiry; false: links not expired'),
+  sort: z.enum(['created_at', '-created_at', 'clicks', '-clicks', 'title', '-title', 'last_clicked_at', '-last_clicked_at'], 'Sort must be one of created_at, clicks, title, last_clicked_at, optionally prefixed with -').optional()
+    .describe('Order: a field, descending when prefixed with - (default -created_at)'),
+});
+
+export const linkObject = z.object({
+  id: z.number().int(),
+  short_code: z.string(),
+  short_url: z.string(),
+  destination_url: z.string(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  tags: z.array(z.string()),
+  click_count: z.number().int(),
+  active: z.boolean(),
+  archived: z.boolean(),
+  password_protected: z.boolean(),
+  is_scheduled: z.boolean(),
+  scheduled_start_at: z.string().nullable(),
+  scheduled_end_at: z.string().nullable(),
+  expires: z.boolean(),
+  expires_at: z.string().nullable(),
+  last_clicked_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  utm_params: z.record(z.string(), z.string()),
+  collection_id: z.number().int().nullable(),
+  append_click_id: z.boolean(),
+});
+export type LinkObject = z.infer<typeof linkObject>;
+
+export const recentClick = z.object({
+  clicked_at: z.string(),
+  hashed_ip: z.string(),
+  hashed_user_agent: z.string(),
+  referrer_domain: z.string().nullable(),
+  country_code: z.string().nullable(),
+  device_type: z.string().nullable(),
+  browser_family: z.string().nullable(),
+  os_family: z.string().nullable(),
+});
+
+export const linkWithAnalytics = linkObject.extend({
+  analytics: z.object({ total_clicks: z.number().int(), recent_clicks: z.array(recentClick) }),
+});
+
+export const paginationObject = z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() });
+
+function iso(value: Date | null): string | null {
+  return value ? value.toISOString() : null;
+}
+
+export function presentLink(link: LinkRow, publicBaseUrl: string): LinkObject {
+  return {
+    id: link.id,
+    short_code: link.short_code,
+    short_url: `${publicBaseUrl}/${link.short_code}`,
+    destination_url: link.destination_url,
+    title: link.title,
+    description: link.description,
+    tags: link.tags,
+    click_count: link.click_count,
+    active: link.active,
+    archived: link.archived,
+    password_protected: link.password_hash !== null,
+    is_scheduled: link.scheduled_start_at !== null || link.scheduled_end_at !== null,
+    scheduled_start_at: iso(link.scheduled_start_at),
+    scheduled_end_at: iso(link.scheduled_end_at),
+    expires: link.expires,
+    expires_at: iso(link.expires_at),
+    last_clicked_at: iso(link.last_clicked_at),
+    created_at: link.created_at.toISOString(),
+    updated_at: link.updated_at.toISOString(),
+    utm_params: link.utm_params,
+    collection_id: link.collection_id,
+    append_click_id: link.append_click_id,
+  };
+}
+
+export function presentRecentClick(click: RecentClick): z.infer<typeof recentClick> {
+  return { ...click, clicked_at: click.clicked_at.toISOString() };
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { addIds, addRegisters, emptySketch, estimate, EXACT_VISITORS_MAX, HLL_PRECISION, mergeSketches, unionIds } from '../../../src/lib/hll';
+
+/** The registers rollup-store.ts computes in SQL from a visitor's hex HMAC, computed here in JS. */
+function register(hex: string): { idx: number; rank: number } {
+  const bits = BigInt(`0x${hex.slice(0, 16)}`).toString(2).padStart(64, '0');
+  const first = bits.slice(HLL_PRECISION).indexOf('1');
+  return { idx: parseInt(bits.slice(0, HLL_PRECISION), 2), rank: first === -1 ? 51 : first + 1 };
+}
+
+function visitors(from: number, to: number): Array<{ idx: number; rank: number }> {
+  const out = [];
+  for (let i = from; i < to; i++) out.push(register(createHmac('sha256', 'k').update(`visitor-${i}`).digest('hex')));
+  return out;
+}
+
+describe('HyperLogLog visitor sketches', () => {
+  it('counts an empty sketch as zero and sets of up to a hundred exactly', () => {
+    assert.equal(estimate(emptySketch()), 0);
+    for (const n of [1, 2, 3, 10, 100]) assert.equal(estimate(addRegisters(emptySketch(), visitors(0, n))), n);
+  });
+
+  it('estimates large sets within 3%', () => {
+    const n = 200_000;
+    const value = estimate(addRegisters(emptySketch(), visitors(0, n)));
+    assert.ok(Math.abs(value - n) / n < 0.03, `estimate ${value} for ${n}`);
+  });
+
+  it('merges days into the union: a visitor seen on two days counts once, and merging is idempotent', () => {
+    const monday = addRegisters(emptySketch(), visitors(0, 50));
+    const tuesday = addRegisters(emptySketch(), visitors(25, 80));
+    assert.equal(estimate(mergeSketches([monday, tuesday])), 80);
+    assert.equal(estimate(mergeSketches([monday, tuesday, tuesday, monday])), 80);
+  });
+});
+
+describe('Exact visitor sets of small days', () => {
+  const hex = (i: number) => i.toString(16).padStart(16, '0');
+
+  it('unions days exactly: a visitor seen on two days counts once', () => {
+    const monday = addIds(Buffer.alloc(0), [hex(1), hex(2), hex(3)]);
+    const tuesday = addIds(Buffer.alloc(0), [hex(3), hex(4)]);
+    assert.ok(monday && tuesday);
+    assert.equal(unionIds([monday, tuesday]).size, 4);
+    assert.deepEqual(addIds(monday, [hex(2), hex(1)]), monday, 'adding known visitors changes nothing');
+  });
+
+  it(`gives up the exact set past ${EXACT_VISITORS_MAX} visitors (the sketch takes over)`, () => {
+    const full = addIds(Buffer.alloc(0), Array.from({ length: EXACT_VISITORS_MAX }, (_, i) => hex(i)));
+    assert.equal(full?.length, EXACT_VISITORS_MAX * 8);
+    assert.equal(addIds(full as Buffer, [hex(EXACT_VISITORS_MAX)]), null);
+  });
+});

@@ -75,12 +75,20 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.getByText(email).waitFor();
+  });
+
+  it('lets the first account, an admin, move itself to the Enterprise plan', async () => {
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    await assertAccessible();
     // The features below (variants, bulk import, webhooks) are Enterprise's.
-    await stack.services.db('users').where({ email }).update({ plan: 'enterprise' });
+    await page.getByLabel(`Plan of ${email}`).selectOption('enterprise');
+    await waitFor(async () => (await stack.services.db('users').where({ email }).first())?.plan === 'enterprise', { what: 'the plan change' });
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByText(/You are on the enterprise plan/).waitFor();
   });
 
   it('creates an API token that is shown once and listed by its prefix', async () => {
-    await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'API tokens' }).waitFor();
     await page.getByLabel('Token name').fill('deploys');
     await page.getByRole('button', { name: 'Create token' }).click();
@@ -111,6 +119,7 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('heading', { name: '/spring-sale' }).waitFor();
     await page.getByText('password protected').waitFor();
     await page.getByRole('cell', { name: 'Variant A' }).waitFor();
+    await page.getByRole('img', { name: 'QR code for /spring-sale' }).waitFor();
     linkPath = new URL(page.url()).pathname;
   });
 
@@ -185,15 +194,12 @@ describe('the dashboard in a real browser', function () {
     await page.getByLabel('Webhook secret').fill('a-long-webhook-secret-value');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
-    // Any event is delivered: a link made with the token from before.
-    const made = await fetch(stack.url('/api/v1/links'), {
-      method: 'POST', headers: { Authorization: `Bearer ${apiToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ link: { destination_url: 'https://example.com/hooked' } }),
-    });
-    assert.equal(made.status, 201);
-    await waitFor(() => receiver.received.length > 0, { what: 'a webhook delivery' });
-    await reloadUntil((p) => p.getByRole('cell', { name: 'link.created' }), 'the delivery');
-    await page.getByRole('button', { name: /^Redeliver link\.created/ }).first().waitFor();
+    await page.getByRole('button', { name: 'Send test delivery' }).click();
+    await page.getByText('Test delivery queued.').waitFor();
+    await waitFor(() => receiver.received.length > 0, { what: 'the test delivery to arrive' });
+    await reloadUntil((p) => p.getByRole('cell', { name: '200', exact: true }), 'the delivery with its response code');
+    await page.getByRole('button', { name: /^Redeliver / }).first().click();
+    await waitFor(() => receiver.received.length > 1, { what: 'the redelivery to arrive' });
     await assertAccessible();
   });
 

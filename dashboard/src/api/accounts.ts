@@ -1,41 +1,33 @@
-import { ApiFailure, rawJson, setCsrfToken } from './client';
+import { api, ApiFailure, ok, setCsrfToken } from './client';
+import type { paths } from './schema';
 
-/**
- * The accounts endpoints (issue 12's dashboard contract). Typed here by hand until they are in
- * the OpenAPI document; the shapes are the contract's.
- */
+/** The accounts endpoints (sessions, account, tokens, admin), through the typed client. */
 
-export interface User {
-  id: number;
-  email: string;
-  username: string | null;
-  plan: string;
-  is_admin: boolean;
-  created_at: string;
-}
+type Json<P extends keyof paths, M extends keyof paths[P], S extends number = 200> = paths[P][M] extends { responses: Record<S, { content: { 'application/json': infer T } }> } ? T : never;
 
-export interface AuthOptions {
-  signup: 'open' | 'invite' | 'closed';
-  needs_first_user: boolean;
-}
+export type User = Json<'/api/v1/auth/session', 'get'>['user'];
+export type AuthOptions = Json<'/api/v1/auth/options', 'get'>;
+export type Account = Json<'/api/v1/account', 'get'>;
+export type TokenItem = Json<'/api/v1/tokens', 'get'>['tokens'][number];
+export type AdminUser = Json<'/api/v1/admin/users', 'get'>['users'][number];
+export type Invite = Json<'/api/v1/admin/invites', 'get'>['invites'][number];
+export type NewInvite = Json<'/api/v1/admin/invites', 'post', 201>['invite'];
+export type Plan = User['plan'];
 
-interface SessionAnswer {
-  user: User;
-  csrf_token: string;
-}
+const id = (value: number) => ({ params: { path: { id: String(value) } } as never });
 
 export async function authOptions(): Promise<AuthOptions | null> {
   try {
-    return await rawJson<AuthOptions>('GET', '/api/v1/auth/options');
+    return await ok(api.GET('/api/v1/auth/options'));
   } catch (err) {
-    if (err instanceof ApiFailure && err.status === 404) return null; // this server has no accounts yet
+    if (err instanceof ApiFailure && err.status === 404) return null; // a server without accounts
     throw err;
   }
 }
 
 export async function currentSession(): Promise<User | null> {
   try {
-    const answer = await rawJson<SessionAnswer>('GET', '/api/v1/auth/session');
+    const answer = await ok(api.GET('/api/v1/auth/session'));
     setCsrfToken(answer.csrf_token);
     return answer.user;
   } catch (err) {
@@ -45,86 +37,58 @@ export async function currentSession(): Promise<User | null> {
 }
 
 export async function signIn(email: string, password: string): Promise<User> {
-  const answer = await rawJson<SessionAnswer>('POST', '/api/v1/auth/signin', { email, password });
+  const answer = await ok(api.POST('/api/v1/auth/signin', { body: { email, password } }));
   setCsrfToken(answer.csrf_token);
   return answer.user;
 }
 
 export async function signUp(fields: { email: string; password: string; username?: string; invite?: string }): Promise<User> {
-  const answer = await rawJson<SessionAnswer>('POST', '/api/v1/auth/signup', fields);
+  const answer = await ok(api.POST('/api/v1/auth/signup', { body: fields as never }));
   setCsrfToken(answer.csrf_token);
   return answer.user;
 }
 
 export async function signOut(): Promise<void> {
-  await rawJson('POST', '/api/v1/auth/signout');
+  await ok(api.POST('/api/v1/auth/signout'));
   setCsrfToken(null);
 }
 
 export async function changePassword(current_password: string, new_password: string): Promise<void> {
-  await rawJson('POST', '/api/v1/auth/password', { current_password, new_password });
+  await ok(api.POST('/api/v1/auth/password', { body: { current_password, new_password } }));
 }
 
-export interface Account {
-  user: User;
-  plan: { name: string; features: Record<string, boolean> };
-  usage: { requests_today: number; daily_limit: number };
-}
-
-export async function account(): Promise<Account> {
-  return rawJson<Account>('GET', '/api/v1/account');
-}
-
-export interface TokenItem {
-  id: number;
-  name: string | null;
-  prefix: string;
-  scopes: string[];
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
+export function account(): Promise<Account> {
+  return ok(api.GET('/api/v1/account'));
 }
 
 export async function listTokens(): Promise<TokenItem[]> {
-  return (await rawJson<{ tokens: TokenItem[] }>('GET', '/api/v1/tokens')).tokens;
+  return (await ok(api.GET('/api/v1/tokens'))).tokens;
 }
 
-export async function revokeToken(id: number): Promise<void> {
-  await rawJson('DELETE', `/api/v1/tokens/${id}`);
-}
-
-export interface AdminUser extends User {
-  links: number;
-  packages: number;
-  clicks: number;
+export async function revokeToken(tokenId: number): Promise<void> {
+  await ok(api.DELETE('/api/v1/tokens/{id}', id(tokenId)));
 }
 
 export async function adminUsers(): Promise<AdminUser[]> {
-  return (await rawJson<{ users: AdminUser[] }>('GET', '/api/v1/admin/users')).users;
+  return (await ok(api.GET('/api/v1/admin/users'))).users;
 }
 
-export async function setUserPlan(id: number, plan: string): Promise<void> {
-  await rawJson('PATCH', `/api/v1/admin/users/${id}`, { plan });
-}
-
-export interface Invite {
-  id: number;
-  url?: string;
-  expires_at: string;
+export async function setUserPlan(userId: number, plan: Plan): Promise<void> {
+  await ok(api.PATCH('/api/v1/admin/users/{id}', { ...id(userId), body: { plan } as never }));
 }
 
 export async function listInvites(): Promise<Invite[]> {
-  return (await rawJson<{ invites: Invite[] }>('GET', '/api/v1/admin/invites')).invites;
+  return (await ok(api.GET('/api/v1/admin/invites'))).invites;
 }
 
-export async function createInvite(expires_in_days: number): Promise<Invite> {
-  return (await rawJson<{ invite: Invite }>('POST', '/api/v1/admin/invites', { expires_in_days })).invite;
+export async function createInvite(expires_in_days: number): Promise<NewInvite> {
+  return (await ok(api.POST('/api/v1/admin/invites', { body: { expires_in_days } as never }))).invite;
 }
 
-export async function deleteInvite(id: number): Promise<void> {
-  await rawJson('DELETE', `/api/v1/admin/invites/${id}`);
+export async function deleteInvite(inviteId: number): Promise<void> {
+  await ok(api.DELETE('/api/v1/admin/invites/{id}', id(inviteId)));
 }
 
 export async function testWebhook(): Promise<void> {
-  await rawJson('POST', '/api/v1/webhooks/test');
+  await ok(api.POST('/api/v1/webhooks/test'));
 }

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { adminUsers, createInvite, deleteInvite, listInvites, setUserPlan } from '../api/accounts';
+import { adminUsers, createInvite, deleteInvite, listInvites, setUserPlan, type Plan } from '../api/accounts';
 import { CopyButton, Empty, ErrorNote, Field, fmt, Loading, Page, useAction, useLoad, when } from '../components/ui';
 
-const PLANS = ['free', 'pro', 'enterprise'] as const;
+const PLANS: readonly Plan[] = ['free', 'pro', 'enterprise'];
 
 export function Admin() {
   const users = useLoad(() => adminUsers(), []);
@@ -24,7 +24,7 @@ export function Admin() {
                   <tr key={u.id}>
                     <td>{u.email}{u.is_admin ? ' (admin)' : ''}</td>
                     <td><select aria-label={`Plan of ${u.email}`} value={u.plan} onChange={(e) => {
-                      const plan = e.currentTarget.value;
+                      const plan = e.currentTarget.value as Plan;
                       void action.run(async () => { await setUserPlan(u.id, plan); users.reload(); });
                     }}>{PLANS.map((p) => <option key={p} value={p}>{p}</option>)}</select></td>
                     <td>{fmt(u.links)}</td><td>{fmt(u.packages)}</td><td>{fmt(u.clicks)}</td><td>{when(u.created_at)}</td>
@@ -39,7 +39,7 @@ export function Admin() {
         <h2 id="invites">Invites</h2>
         <form class="inline-form" onSubmit={(e) => {
           e.preventDefault();
-          void action.run(async () => { const invite = await createInvite(Number(days)); setUrl(invite.url ?? null); invites.reload(); });
+          void action.run(async () => { const invite = await createInvite(Number(days)); setUrl(invite.url); invites.reload(); });
         }}>
           <Field label="Valid for (days)"><input type="number" min={1} max={90} value={days} onInput={(e) => setDays(e.currentTarget.value)} /></Field>
           <button type="submit" class="primary" disabled={action.busy}>Create invite link</button>
@@ -47,7 +47,7 @@ export function Admin() {
         {url ? <p class="notice" role="status">Invite link (shown once): <code class="wrap">{url}</code> <CopyButton text={url} label="Copy the invite link" /></p> : null}
         <ErrorNote error={invites.error} />
         {!invites.data ? (invites.error ? null : <Loading what="invites" />) : invites.data.length === 0 ? <Empty title="No open invites." /> : (
-          <ul class="plain">{invites.data.map((i) => <li key={i.id}>Invite #{i.id}, expires {when(i.expires_at)}{' '}
+          <ul class="plain">{invites.data.map((i) => <li key={i.id}>Invite #{i.id} · {i.status} · expires {when(i.expires_at)}{' '}
             <button type="button" class="small" aria-label={`Withdraw invite ${i.id}`} onClick={() => void action.run(async () => { await deleteInvite(i.id); invites.reload(); })}>Withdraw</button></li>)}</ul>
         )}
       </section>

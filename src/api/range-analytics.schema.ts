@@ -2,13 +2,18 @@ import { z } from 'zod';
 
 /** GET /api/v1/analytics/range: the dashboard's analytics for any date range, with the previous period beside it. */
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'must be a real date');
+function date(field: string) {
+  return z.string({ error: `${field} can't be blank: send a date YYYY-MM-DD` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${field} must be a date YYYY-MM-DD`)
+    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), `${field} must be a real date`);
+}
 const value = z.string().min(1).max(200);
+const LINK_ID = 'Link id must be a whole number';
 
 export const rangeQuery = z.strictObject({
-  from: date.describe('First UTC day of the range (included)'),
-  to: date.describe('Last UTC day of the range (included)'),
-  link_id: z.coerce.number().int().positive().optional().describe('Only this link'),
+  from: date('From').describe('First UTC day of the range (included)'),
+  to: date('To').describe('Last UTC day of the range (included)'),
+  link_id: z.string().regex(/^\d{1,15}$/, LINK_ID).transform(Number).refine((n) => n > 0, LINK_ID).optional().describe('Only this link'),
   country: value.optional().describe('Only clicks from this ISO country code'),
   device: value.optional().describe('Only clicks from this device type'),
   browser: value.optional().describe('Only clicks from this browser family'),

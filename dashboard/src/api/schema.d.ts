@@ -4072,7 +4072,7 @@ export interface paths {
                     /** @description Last UTC day of the range (included) */
                     to: string;
                     /** @description Only this link */
-                    link_id?: number;
+                    link_id?: string;
                     /** @description Only clicks from this ISO country code */
                     country?: string;
                     /** @description Only clicks from this device type */

@@ -39,7 +39,11 @@ export function SeriesChart({ label, x, current, previous, currentName = 'This p
       axes: [{ stroke: '#6b7280', grid: { stroke: 'rgba(128,128,128,0.12)' }, values: hourly ? undefined : (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })) },
         { stroke: '#6b7280', grid: { stroke: 'rgba(128,128,128,0.12)' } }],
       legend: { live: true },
-      hooks: { draw: [() => figure.current?.setAttribute('data-drawn', 'true')] },
+      hooks: { draw: [() => {
+        // The benchmark reads this mark: navigation start to the first chart drawn.
+        if (performance.getEntriesByName('chart-drawn').length === 0) performance.mark('chart-drawn');
+        figure.current?.setAttribute('data-drawn', 'true');
+      }] },
     }, data, el);
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(280, el.clientWidth), height: 240 }));
     resize.observe(el);

@@ -6,7 +6,7 @@ import { setParams, useLocation } from '../router';
 
 export type Link = paths['/api/v1/links']['get']['responses'][200]['content']['application/json']['links'][number];
 
-const STATUSES = [['', 'Any status'], ['active', 'Active'], ['scheduled', 'Scheduled'], ['expired', 'Expired'], ['archived', 'Archived']] as const;
+const STATUSES = [['', 'All but archived'], ['active', 'Active'], ['scheduled', 'Scheduled'], ['expired', 'Expired'], ['archived', 'Archived']] as const;
 const SORTS = [['-created_at', 'Newest'], ['created_at', 'Oldest'], ['-clicks', 'Most clicks'], ['-last_clicked_at', 'Recently clicked'], ['title', 'Title A–Z']] as const;
 
 function statusQuery(status: string): Record<string, string> {

@@ -20,7 +20,7 @@ import { createLink } from '../src/domain/links';
 import { createLogger } from '../src/logger';
 import { closeServices, createServices } from '../src/services';
 import { startWeb } from '../src/web';
-import { buildDashboard, launchChromium } from '../test/e2e/browser';
+import { buildDashboard, chartDrawn, launchChromium, settled } from '../test/e2e/browser';
 import { deleteKeys } from '../test/helpers/root-hooks';
 import { createRunDatabase, dropRunDatabase } from '../test/helpers/test-database';
 
@@ -127,7 +127,10 @@ async function main(): Promise<void> {
       }
       return times;
     };
-    const overview = await timed('/?period=12m', (p) => p.waitForFunction(`document.querySelector('figure.chart[data-drawn]') && document.body.innerText.includes('Countries')`));
+    const overview = await timed('/?period=12m', async (p) => {
+      await chartDrawn(p);
+      await p.getByRole('heading', { name: 'Countries' }).waitFor();
+    });
     const drawnMark = await page.evaluate<number>(`performance.getEntriesByName('chart-drawn')[0]?.startTime ?? -1`);
     const answered = /^[\d,]+ links?$|^No links match/;
     const search = await timed('/app/links?q=Campaign%2099', (p) => p.getByText(answered).first().waitFor());
@@ -136,10 +139,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       await page.goto('/app/links');
       await page.getByText(answered).first().waitFor();
-      const before = await page.getByText(answered).first().textContent();
+      const term = `Campaign 1${i}`;
+      const [{ n }] = (await services.db.raw<{ rows: Array<{ n: number }> }>(`SELECT count(*)::int AS n FROM links WHERE title ILIKE ?`, [`%${term}%`])).rows as [{ n: number }];
       const started = performance.now();
-      await page.getByLabel('Search links').fill(`Campaign 1${i}`);
-      await page.waitForFunction(`(() => { const t = [...document.querySelectorAll('[role=status], .empty strong')].map((e) => e.textContent).join('|'); return !t.includes(${JSON.stringify(before)}) && /links?$|No links match/.test(t); })()`);
+      await page.getByLabel('Search links').fill(term);
+      await page.getByText(n === 0 ? 'No links match.' : `${fmt(n)} link${n === 1 ? '' : 's'}`, { exact: true }).waitFor();
       typed.push(performance.now() - started - 250); // less the 250 ms typing pause the page waits before searching
     }
     const size = firstLoadSize();
@@ -173,7 +177,7 @@ async function main(): Promise<void> {
       for (const [name, path] of shots) {
         await page.goto(path);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
-        await page.waitForFunction(`!document.body.innerText.includes('Loading ')`);
+        await settled(page);
         await page.waitForTimeout(150); // let the charts finish their first paint
         await page.screenshot({ path: join(ROOT, 'docs', 'screenshots', `${name}.png`), fullPage: name !== 'overview' && name !== 'link' ? false : true });
       }
@@ -186,7 +190,7 @@ async function main(): Promise<void> {
       await phone.addInitScript(`sessionStorage.setItem('linktally.token', ${JSON.stringify(token.token)})`);
       const mobile = await phone.newPage();
       await mobile.goto('/?period=30d');
-      await mobile.waitForFunction(`document.querySelector('figure.chart[data-drawn]') !== null`);
+      await chartDrawn(mobile);
       await mobile.screenshot({ path: join(ROOT, 'docs', 'screenshots', 'overview-phone.png') });
       console.log(`screenshots: ${shots.length + 2} pages into docs/screenshots/`);
     }

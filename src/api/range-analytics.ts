@@ -49,7 +49,7 @@ export function registerRangeAnalyticsRoutes(api: ApiRouter): void {
       const userId = auth.user.id;
       const [now, before, conversions, previousConversions, installs, previousInstalls] = await Promise.all([
         rangeStats(services.db, userId, current, filter, hourly),
-        rangeStats(services.db, userId, previous, filter, hourly),
+        rangeStats(services.db, userId, previous, filter, hourly, false),
         conversionBuckets(services.db, userId, current, query.link_id, hourly),
         conversionBuckets(services.db, userId, previous, query.link_id, hourly),
         installsIn(services.db, userId, current),

@@ -52,11 +52,21 @@ function hasValueFilter(filter: RangeFilter): boolean {
   return Object.values(filter.values).some((v) => v !== undefined && v !== '');
 }
 
-export async function rangeStats(db: Db, userId: number, window: Window, filter: RangeFilter, hourly: boolean): Promise<RangeStats> {
-  if (hasValueFilter(filter)) return rawStats(db, userId, window, filter, hourly);
-  if (filter.linkId !== undefined) return linkStats(db, userId, window, filter.linkId, hourly);
-  return accountStats(db, userId, window, hourly);
+/**
+ * `detail` false reads only what the previous period needs (totals and the series): its
+ * breakdowns, heatmap and top links are never shown, and skipping them halves the work.
+ */
+export async function rangeStats(db: Db, userId: number, window: Window, filter: RangeFilter, hourly: boolean, detail = true): Promise<RangeStats> {
+  if (hasValueFilter(filter)) return rawStats(db, userId, window, filter, hourly, detail);
+  if (filter.linkId !== undefined) return linkStats(db, userId, window, filter.linkId, hourly, detail);
+  return accountStats(db, userId, window, hourly, detail);
 }
+
+function when<T>(wanted: boolean, read: () => Promise<T>, otherwise: T): Promise<T> {
+  return wanted ? read() : Promise.resolve(otherwise);
+}
+
+const NO_ROWS = { rows: [] };
 
 async function hourRows(db: Db, table: string, where: string, args: Array<string | number>): Promise<Array<{ day: string; dow: number; hour: number; clicks: number }>> {
   const { rows } = await db.raw<{ rows: Array<{ day: string; dow: number; hour: number; clicks: number }> }>(
@@ -77,13 +87,13 @@ function fold(hours: Array<{ day: string; dow: number; hour: number; clicks: num
   return heatmap;
 }
 
-async function accountStats(db: Db, userId: number, window: Window, hourly: boolean): Promise<RangeStats> {
+async function accountStats(db: Db, userId: number, window: Window, hourly: boolean, detail: boolean): Promise<RangeStats> {
   const range: Array<string | number> = [userId, day(window.start), day(window.end)];
   const [totals, split, hours, links] = await Promise.all([
     dailyTotals(db, userId, window),
-    breakdowns(db, userId, window, [...BREAKDOWN_DIMENSIONS] as Dimension[]),
-    hourRows(db, 'user_daily_breakdowns', 'user_id = ? AND day >= ?::date AND day < ?::date', range),
-    topLinks(db, userId, window, TOP),
+    when(detail, () => breakdowns(db, userId, window, [...BREAKDOWN_DIMENSIONS] as Dimension[]), { country: [], device: [], browser: [], os: [], referrer: [], hour: [] }),
+    when(detail || hourly, () => hourRows(db, 'user_daily_breakdowns', 'user_id = ? AND day >= ?::date AND day < ?::date', range), []),
+    when(detail, () => topLinks(db, userId, window, TOP), []),
   ]);
   const buckets = new Map<string, number>();
   if (!hourly) for (const d of totals.byDay) buckets.set(d.day, d.clicks);
@@ -100,17 +110,17 @@ async function accountStats(db: Db, userId: number, window: Window, hourly: bool
   };
 }
 
-async function linkStats(db: Db, userId: number, window: Window, linkId: number, hourly: boolean): Promise<RangeStats> {
+async function linkStats(db: Db, userId: number, window: Window, linkId: number, hourly: boolean, detail: boolean): Promise<RangeStats> {
   const range: Array<string | number> = [linkId, userId, day(window.start), day(window.end)];
   const inRange = 'link_id = ? AND user_id = ? AND day >= ?::date AND day < ?::date';
   const [daily, split, hours, unique, link] = await Promise.all([
     db.raw<{ rows: Array<{ day: string; clicks: number }> }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, clicks FROM link_daily_stats WHERE ${inRange}`, range),
-    db.raw<{ rows: Array<{ dimension: BreakdownDimension; key: string; clicks: number }> }>(
+    when(detail, () => db.raw<{ rows: Array<{ dimension: BreakdownDimension; key: string; clicks: number }> }>(
       `SELECT dimension, key, sum(clicks)::bigint AS clicks FROM link_daily_breakdowns
        WHERE ${inRange} AND dimension <> 'hour' AND key <> '' GROUP BY dimension, key ORDER BY clicks DESC, key`,
       range,
-    ),
-    hourRows(db, 'link_daily_breakdowns', inRange, range),
+    ), NO_ROWS),
+    when(detail || hourly, () => hourRows(db, 'link_daily_breakdowns', inRange, range), []),
     // Daily unique counts cannot be summed over days; one link's clicks are few enough to count.
     db.raw<{ rows: Array<{ n: number }> }>(
       `SELECT count(DISTINCT hashed_ip)::int AS n FROM clicks WHERE link_id = ? AND user_id = ? AND clicked_at >= ? AND clicked_at < ? AND NOT is_bot`,
@@ -137,7 +147,7 @@ async function linkStats(db: Db, userId: number, window: Window, linkId: number,
   };
 }
 
-async function rawStats(db: Db, userId: number, window: Window, filter: RangeFilter, hourly: boolean): Promise<RangeStats> {
+async function rawStats(db: Db, userId: number, window: Window, filter: RangeFilter, hourly: boolean, detail: boolean): Promise<RangeStats> {
   const conditions = ['user_id = ?', 'clicked_at >= ?', 'clicked_at < ?', 'NOT is_bot'];
   const args: Array<string | number> = [userId, window.start.toISOString(), window.end.toISOString()];
   if (filter.linkId !== undefined) {
@@ -155,21 +165,21 @@ async function rawStats(db: Db, userId: number, window: Window, filter: RangeFil
   const [totals, series, split, hours, links] = await Promise.all([
     db.raw<{ rows: Array<{ clicks: number; visitors: number }> }>(`SELECT count(*)::int AS clicks, count(DISTINCT hashed_ip)::int AS visitors FROM clicks WHERE ${where}`, args),
     db.raw<{ rows: Array<{ bucket: string; clicks: number }> }>(`SELECT ${bucket} AS bucket, count(*)::int AS clicks FROM clicks WHERE ${where} GROUP BY 1`, args),
-    db.raw<{ rows: Array<{ dimension: BreakdownDimension; key: string; clicks: number }> }>(
+    when(detail, () => db.raw<{ rows: Array<{ dimension: BreakdownDimension; key: string; clicks: number }> }>(
       BREAKDOWN_DIMENSIONS.map((d) => `SELECT '${d}' AS dimension, ${COLUMN[d]} AS key, count(*)::int AS clicks FROM clicks WHERE ${where} AND ${COLUMN[d]} IS NOT NULL AND ${COLUMN[d]} <> '' GROUP BY 2`).join(' UNION ALL ')
         + ' ORDER BY clicks DESC, key',
       BREAKDOWN_DIMENSIONS.flatMap(() => args),
-    ),
-    db.raw<{ rows: Array<{ dow: number; hour: number; clicks: number }> }>(
+    ), NO_ROWS),
+    when(detail, () => db.raw<{ rows: Array<{ dow: number; hour: number; clicks: number }> }>(
       `SELECT extract(dow FROM clicked_at AT TIME ZONE 'UTC')::int AS dow, extract(hour FROM clicked_at AT TIME ZONE 'UTC')::int AS hour, count(*)::int AS clicks
        FROM clicks WHERE ${where} GROUP BY 1, 2`,
       args,
-    ),
-    db.raw<{ rows: Array<{ id: number; short_code: string; title: string | null; clicks: number }> }>(
+    ), NO_ROWS),
+    when(detail, () => db.raw<{ rows: Array<{ id: number; short_code: string; title: string | null; clicks: number }> }>(
       `SELECT l.id, l.short_code, l.title, c.clicks FROM (SELECT link_id, count(*)::int AS clicks FROM clicks WHERE ${where} GROUP BY link_id ORDER BY clicks DESC, link_id LIMIT ${TOP}) c
        JOIN links l ON l.id = c.link_id ORDER BY c.clicks DESC, l.id`,
       args,
-    ),
+    ), NO_ROWS),
   ]);
   const out = emptyBreakdowns();
   for (const r of split.rows) out[r.dimension].push([r.key.trim(), r.clicks]);

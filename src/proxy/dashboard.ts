@@ -10,6 +10,10 @@ import express from 'express';
  * needs comes from /api/v1 like any other client.
  */
 
+// Scripts only from this origin (the built bundle); styles may be inline (uPlot and the bars set
+// style attributes); images may be blobs (the QR code) or data: URLs (the favicon).
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
 const PAGE = /^\/(?:app(?:\/.*)?|signin|signup|invite\/[^/]+)?$/;
 
 /** Paths the dashboard owns (their first segments are reserved short codes). */
@@ -41,7 +45,7 @@ export function createDashboardHandler(dir = dashboardDir()): Handler {
     page ??= readFile(path.join(dir, 'index.html'));
     page.then(
       (html) => {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'Content-Security-Policy': CSP });
         res.end(req.method === 'HEAD' ? undefined : html);
       },
       () => {

@@ -31,7 +31,8 @@ export interface Violation {
 
 /** axe-core over the page as it is now: the serious and critical violations (WCAG 2 A/AA rules). */
 export async function seriousViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ content: AXE });
+  // Evaluated rather than added as a <script>: the dashboard's CSP rightly refuses inline scripts.
+  await page.evaluate(AXE);
   // A string, evaluated in the page: this file is compiled without the DOM's types.
   return page.evaluate<Violation[]>(`(async () => {
     const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
@@ -40,3 +41,17 @@ export async function seriousViolations(page: Page): Promise<Violation[]> {
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
   })()`);
 }
+
+/**
+ * Waits until no read is still loading (every "Loading …" status gone). Locators rather than
+ * waitForFunction: the dashboard's CSP forbids the eval that a page-side predicate needs.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.getByText(/^Loading .*…$/).first().waitFor({ state: 'detached' });
+}
+
+/** Waits for the first chart on the page to be drawn (uPlot painted it). */
+export async function chartDrawn(page: Page): Promise<void> {
+  await page.locator('figure[data-drawn]').first().waitFor();
+}
+

@@ -9,7 +9,7 @@ import { startPackageUpstream, type GitUpstream } from '../helpers/git-upstream'
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
-import { buildDashboard, launchChromium, seriousViolations } from './browser';
+import { buildDashboard, chartDrawn, launchChromium, seriousViolations, settled } from './browser';
 
 /**
  * The dashboard in Debian's Chromium against the real stack (web + workers, PostgreSQL, Redis,
@@ -59,7 +59,7 @@ describe('the dashboard in a real browser', function () {
 
   async function assertAccessible(): Promise<void> {
     // Every read has answered (the live stream never ends, so "network idle" is no signal).
-    await page.waitForFunction(`!document.body.innerText.includes('Loading ')`);
+    await settled(page);
     const violations = await seriousViolations(page);
     assert.deepEqual(violations, [], `${page.url()} has accessibility violations`);
   }
@@ -125,7 +125,7 @@ describe('the dashboard in a real browser', function () {
 
   it('counts a click made from another browser, live and then in the chart', async () => {
     await page.getByText('0 clicks in all').waitFor();
-    await page.waitForFunction(`document.querySelector('figure.chart[data-drawn]') !== null`);
+    await chartDrawn(page);
     // A person's browser: headless Chromium's own user agent is (rightly) counted as a bot.
     const visitor = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36' });
     const tab = await visitor.newPage();
@@ -222,6 +222,7 @@ describe('the dashboard in a real browser', function () {
   it('serves hashed assets with a year-long cache and the pages uncached', async () => {
     const index = await fetch(stack.url('/app/links'));
     assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.match(index.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     const asset = /\/assets\/[^"]+\.js/.exec(await index.text())?.[0];
     assert.ok(asset, 'index.html names a hashed script');
     const js = await fetch(stack.url(asset));

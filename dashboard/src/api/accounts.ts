@@ -14,7 +14,7 @@ export type Invite = Json<'/api/v1/admin/invites', 'get'>['invites'][number];
 export type NewInvite = Json<'/api/v1/admin/invites', 'post', 201>['invite'];
 export type Plan = User['plan'];
 
-const id = (value: number) => ({ params: { path: { id: String(value) } } as never });
+const id = (value: number) => ({ params: { path: { id: String(value) } } });
 
 export async function authOptions(): Promise<AuthOptions | null> {
   try {
@@ -43,7 +43,7 @@ export async function signIn(email: string, password: string): Promise<User> {
 }
 
 export async function signUp(fields: { email: string; password: string; username?: string; invite?: string }): Promise<User> {
-  const answer = await ok(api.POST('/api/v1/auth/signup', { body: fields as never }));
+  const answer = await ok(api.POST('/api/v1/auth/signup', { body: fields }));
   setCsrfToken(answer.csrf_token);
   return answer.user;
 }
@@ -74,7 +74,7 @@ export async function adminUsers(): Promise<AdminUser[]> {
 }
 
 export async function setUserPlan(userId: number, plan: Plan): Promise<void> {
-  await ok(api.PATCH('/api/v1/admin/users/{id}', { ...id(userId), body: { plan } as never }));
+  await ok(api.PATCH('/api/v1/admin/users/{id}', { ...id(userId), body: { plan } }));
 }
 
 export async function listInvites(): Promise<Invite[]> {
@@ -82,7 +82,7 @@ export async function listInvites(): Promise<Invite[]> {
 }
 
 export async function createInvite(expires_in_days: number): Promise<NewInvite> {
-  return (await ok(api.POST('/api/v1/admin/invites', { body: { expires_in_days } as never }))).invite;
+  return (await ok(api.POST('/api/v1/admin/invites', { body: { expires_in_days } }))).invite;
 }
 
 export async function deleteInvite(inviteId: number): Promise<void> {

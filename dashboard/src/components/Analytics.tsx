@@ -6,7 +6,7 @@ import { Heatmap } from './Heatmap';
 import { A, ErrorNote, fmt, Loading, useLoad } from './ui';
 
 /** The period presets; "custom" reads from/to from the URL. */
-export const PERIODS = [['24h', '24 hours'], ['7d', '7 days'], ['30d', '30 days'], ['90d', '90 days'], ['12m', '12 months'], ['all', 'All time'], ['custom', 'Custom']] as const;
+export const PERIODS = [['24h', '24 h (2 UTC days, hourly)'], ['7d', '7 days'], ['30d', '30 days'], ['90d', '90 days'], ['12m', '12 months'], ['all', 'All time'], ['custom', 'Custom']] as const;
 const DAYS: Record<string, number> = { '24h': 2, '7d': 7, '30d': 30, '90d': 90, '12m': 365, all: 3650 };
 export const FILTERS = ['country', 'device', 'browser', 'os', 'referrer'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -107,7 +107,7 @@ export function AnalyticsPanel({ linkId }: { linkId?: number }) {
   }
   const key = JSON.stringify([range.from, range.to, link, filters]);
   const { data, error, loading } = useLoad(
-    () => ok(api.GET('/api/v1/analytics/range', { params: { query: { from: range.from, to: range.to, ...(link ? { link_id: String(link) } : {}), ...filters } as never } })),
+    () => ok(api.GET('/api/v1/analytics/range', { params: { query: { from: range.from, to: range.to, ...(link ? { link_id: String(link) } : {}), ...filters } } })),
     [key],
   );
   if (!data) return error ? <ErrorNote error={error} /> : <Loading what="analytics" />;

@@ -4,7 +4,7 @@ import { A, Empty, ErrorNote, Field, fmt, Loading, Page, useAction, useLoad } fr
 import { navigate } from '../router';
 
 export function Collections() {
-  const list = useLoad(async () => ok(api.GET('/api/v1/collections', { params: { query: { per_page: '100' } as never } })), []);
+  const list = useLoad(async () => ok(api.GET('/api/v1/collections', { params: { query: { per_page: '100' } } })), []);
   const action = useAction();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
@@ -13,7 +13,7 @@ export function Collections() {
       <form class="card form" aria-label="New collection" onSubmit={(e) => {
         e.preventDefault();
         void action.run(async () => {
-          const created = await ok(api.POST('/api/v1/collections', { body: { name: name.trim(), description: description.trim() || null } as never }));
+          const created = await ok(api.POST('/api/v1/collections', { body: { name: name.trim(), description: description.trim() || null } }));
           setName('');
           setDescription('');
           navigate(`/app/collections/${created.slug}`);
@@ -39,12 +39,12 @@ export function Collections() {
 }
 
 export function CollectionDetail({ slug }: { slug: string }) {
-  const path = { params: { path: { slug } } as never };
+  const path = { params: { path: { slug } } };
   const collection = useLoad(async () => ok(api.GET('/api/v1/collections/{slug}', path)), [slug]);
   const c = collection.data;
-  const links = useLoad(async () => (c ? (await ok(api.GET('/api/v1/links', { params: { query: { collection_id: String(c.id), per_page: '100' } as never } }))).links : []), [c?.id]);
-  const packages = useLoad(async () => (await ok(api.GET('/api/v1/packages', { params: { query: { limit: '200' } as never } }))).packages, []);
-  const allLinks = useLoad(async () => (await ok(api.GET('/api/v1/links', { params: { query: { per_page: '100', archived: 'false' } as never } }))).links, []);
+  const links = useLoad(async () => (c ? (await ok(api.GET('/api/v1/links', { params: { query: { collection_id: String(c.id), per_page: '100' } } }))).links : []), [c?.id]);
+  const packages = useLoad(async () => (await ok(api.GET('/api/v1/packages', { params: { query: { limit: '200' } } }))).packages, []);
+  const allLinks = useLoad(async () => (await ok(api.GET('/api/v1/links', { params: { query: { per_page: '100', archived: 'false' } } }))).links, []);
   const action = useAction();
   const [pick, setPick] = useState('');
   const [pickLink, setPickLink] = useState('');
@@ -55,7 +55,7 @@ export function CollectionDetail({ slug }: { slug: string }) {
     <Page title={c.name} actions={<>
       <button type="button" onClick={() => {
         const next = prompt('New name', c.name);
-        if (next && next.trim()) void action.run(async () => { await ok(api.PATCH('/api/v1/collections/{slug}', { ...path, body: { name: next.trim() } as never })); collection.reload(); });
+        if (next && next.trim()) void action.run(async () => { await ok(api.PATCH('/api/v1/collections/{slug}', { ...path, body: { name: next.trim() } })); collection.reload(); });
       }}>Rename</button>
       <button type="button" class="danger" onClick={() => {
         if (confirm(`Delete the collection ${c.name}? Its links and packages stay.`)) void action.run(async () => { await ok(api.DELETE('/api/v1/collections/{slug}', path)); navigate('/app/collections'); });
@@ -74,7 +74,7 @@ export function CollectionDetail({ slug }: { slug: string }) {
           {(links.data ?? []).length === 0 ? <p class="muted">No links in this collection.</p> : <ul class="plain">{(links.data ?? []).map((l) => <li key={l.id}><A href={`/app/links/${l.id}`}>/{l.short_code}</A> · {fmt(l.click_count)} clicks</li>)}</ul>}
           <form class="inline-form" onSubmit={(e) => {
             e.preventDefault();
-            if (pickLink) void action.run(async () => { await ok(api.PATCH('/api/v1/links/{id}', { params: { path: { id: pickLink } } as never, body: { link: { collection_id: c.id } } as never })); setPickLink(''); links.reload(); collection.reload(); });
+            if (pickLink) void action.run(async () => { await ok(api.PATCH('/api/v1/links/{id}', { params: { path: { id: pickLink } }, body: { link: { collection_id: c.id } } })); setPickLink(''); links.reload(); collection.reload(); });
           }}>
             <label class="inline">Add a link <select value={pickLink} onChange={(e) => setPickLink(e.currentTarget.value)}><option value="">Choose…</option>
               {(allLinks.data ?? []).filter((l) => l.collection_id !== c.id).map((l) => <option key={l.id} value={String(l.id)}>/{l.short_code}</option>)}</select></label>
@@ -86,13 +86,13 @@ export function CollectionDetail({ slug }: { slug: string }) {
           {c.packages.length === 0 ? <p class="muted">No packages in this collection.</p> : (
             <ul class="plain">{c.packages.map((p) => <li key={p.id}><A href={`/app/packages/${p.slug}`}>{p.display_name}</A> · {fmt(p.total_installs)} installs{' '}
               <button type="button" class="small" aria-label={`Remove ${p.slug} from the collection`} onClick={() => void action.run(async () => {
-                await ok(api.DELETE('/api/v1/collections/{slug}/packages/{packageId}', { params: { path: { slug, packageId: p.slug } } as never }));
+                await ok(api.DELETE('/api/v1/collections/{slug}/packages/{packageId}', { params: { path: { slug, packageId: p.slug } } }));
                 collection.reload();
               })}>Remove</button></li>)}</ul>
           )}
           <form class="inline-form" onSubmit={(e) => {
             e.preventDefault();
-            if (pick) void action.run(async () => { await ok(api.POST('/api/v1/collections/{slug}/packages', { ...path, body: { packageId: pick } as never })); setPick(''); collection.reload(); });
+            if (pick) void action.run(async () => { await ok(api.POST('/api/v1/collections/{slug}/packages', { ...path, body: { packageId: pick } })); setPick(''); collection.reload(); });
           }}>
             <label class="inline">Add a package <select value={pick} onChange={(e) => setPick(e.currentTarget.value)}><option value="">Choose…</option>
               {(packages.data ?? []).filter((p) => !c.packages.some((m) => m.slug === p.slug)).map((p) => <option key={p.slug} value={p.slug}>{p.display_name}</option>)}</select></label>

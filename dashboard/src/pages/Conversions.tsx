@@ -25,14 +25,14 @@ function Goals() {
   const [value, setValue] = useState('');
   const [currency, setCurrency] = useState('USD');
   const [secret, setSecret] = useState<{ postback_token: string; postback_url: string } | null>(null);
-  const idPath = (id: number) => ({ params: { path: { id: String(id) } } as never });
+  const idPath = (id: number) => ({ params: { path: { id: String(id) } } });
   return (
     <section class="card" aria-labelledby="goals">
       <h2 id="goals">Goals</h2>
       <form class="form" onSubmit={(e) => {
         e.preventDefault();
         void action.run(async () => {
-          const answer = await ok(api.POST('/api/v1/conversion_goals', { body: { conversion_goal: { name: name.trim(), currency, default_value: value ? Number(value) : null } } as never }));
+          const answer = await ok(api.POST('/api/v1/conversion_goals', { body: { conversion_goal: { name: name.trim(), currency, default_value: value ? Number(value) : null } } }));
           setSecret(answer.conversion_goal);
           setName('');
           setValue('');
@@ -59,7 +59,7 @@ function Goals() {
                   <td><code>{g.token_prefix}…</code></td><td>{g.active ? 'Active' : 'Inactive'}</td>
                   <td class="row-actions">
                     <button type="button" class="small" aria-label={`${g.active ? 'Deactivate' : 'Activate'} ${g.name}`} onClick={() => void action.run(async () => {
-                      await ok(api.PATCH('/api/v1/conversion_goals/{id}', { ...idPath(g.id), body: { conversion_goal: { active: !g.active } } as never }));
+                      await ok(api.PATCH('/api/v1/conversion_goals/{id}', { ...idPath(g.id), body: { conversion_goal: { active: !g.active } } }));
                       goals.reload();
                     })}>{g.active ? 'Deactivate' : 'Activate'}</button>
                     <button type="button" class="small" aria-label={`Rotate token of ${g.name}`} onClick={() => void action.run(async () => {
@@ -69,7 +69,7 @@ function Goals() {
                     })}>Rotate token</button>
                     <button type="button" class="small" aria-label={`Rename ${g.name}`} onClick={() => {
                       const next = prompt('New name', g.name);
-                      if (next && next.trim() !== g.name) void action.run(async () => { await ok(api.PATCH('/api/v1/conversion_goals/{id}', { ...idPath(g.id), body: { conversion_goal: { name: next.trim() } } as never })); goals.reload(); });
+                      if (next && next.trim() !== g.name) void action.run(async () => { await ok(api.PATCH('/api/v1/conversion_goals/{id}', { ...idPath(g.id), body: { conversion_goal: { name: next.trim() } } })); goals.reload(); });
                     }}>Rename</button>
                   </td>
                 </tr>
@@ -85,7 +85,7 @@ function Goals() {
 function OverTime() {
   const { params } = useLocation();
   const range = rangeOf(params);
-  const data = useLoad(() => ok(api.GET('/api/v1/analytics/range', { params: { query: { from: range.from, to: range.to } as never } })), [range.from, range.to]);
+  const data = useLoad(() => ok(api.GET('/api/v1/analytics/range', { params: { query: { from: range.from, to: range.to } } })), [range.from, range.to]);
   const rates = useLoad(async () => (await ok(api.GET('/api/v1/analytics/advanced'))).advanced, []);
   return (
     <>

@@ -40,9 +40,9 @@ function Qr({ linkId, code }: { linkId: number; code: string }) {
 }
 
 export function LinkDetail({ id }: { id: number }) {
-  const path = { params: { path: { id: String(id) } } as never };
+  const path = { params: { path: { id: String(id) } } };
   const link = useLoad(async () => (await ok(api.GET('/api/v1/links/{id}', path))).link, [id]);
-  const variants = useLoad(async () => (await ok(api.GET('/api/v1/links/{link_id}/variants', { params: { path: { link_id: String(id) } } as never }))).variants, [id]);
+  const variants = useLoad(async () => (await ok(api.GET('/api/v1/links/{link_id}/variants', { params: { path: { link_id: String(id) } } }))).variants, [id]);
   const [liveClicks, setLiveClicks] = useState(0);
   useLiveEvents((event) => {
     if (event.kind === 'click' && event.link_id === id) {

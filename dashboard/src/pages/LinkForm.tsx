@@ -36,8 +36,8 @@ function preview(destination: string, utm: Record<string, string>): string {
 }
 
 export function LinkFormPage({ id }: { id?: number }) {
-  const existing = useLoad(async () => (id === undefined ? undefined : (await ok(api.GET('/api/v1/links/{id}', { params: { path: { id: String(id) } } as never }))).link), [id]);
-  const variants = useLoad(async () => (id === undefined ? [] : (await ok(api.GET('/api/v1/links/{link_id}/variants', { params: { path: { link_id: String(id) } } as never }))).variants), [id]);
+  const existing = useLoad(async () => (id === undefined ? undefined : (await ok(api.GET('/api/v1/links/{id}', { params: { path: { id: String(id) } } }))).link), [id]);
+  const variants = useLoad(async () => (id === undefined ? [] : (await ok(api.GET('/api/v1/links/{link_id}/variants', { params: { path: { link_id: String(id) } } }))).variants), [id]);
   if (id !== undefined && (!existing.data || !variants.data)) {
     return <Page title="Edit link">{existing.error || variants.error ? <ErrorNote error={existing.error ?? variants.error} /> : <Loading what="the link" />}</Page>;
   }
@@ -81,18 +81,18 @@ function LinkForm({ link, variants: initialVariants }: { link?: Link; variants: 
     const pw = password ? { password } : removePassword ? { password: null } : {};
     let saved: Link;
     if (link) {
-      saved = (await ok(api.PATCH('/api/v1/links/{id}', { params: { path: { id: String(link.id) } } as never, body: { link: { ...fields, ...(code.trim() && code.trim() !== link.short_code ? { short_code: code.trim() } : {}) }, ...pw } as never }))).link;
+      saved = (await ok(api.PATCH('/api/v1/links/{id}', { params: { path: { id: String(link.id) } }, body: { link: { ...fields, ...(code.trim() && code.trim() !== link.short_code ? { short_code: code.trim() } : {}) }, ...pw } }))).link;
     } else {
-      saved = (await ok(api.POST('/api/v1/links', { body: { link: { ...fields, short_code: code.trim() || null }, ...pw } as never }))).link;
+      saved = (await ok(api.POST('/api/v1/links', { body: { link: { ...fields, short_code: code.trim() || null }, ...pw } }))).link;
     }
     const path = { link_id: String(saved.id) };
     for (const variantId of removed) {
-      await ok(api.DELETE('/api/v1/links/{link_id}/variants/{variant_id}', { params: { path: { ...path, variant_id: String(variantId) } } as never }));
+      await ok(api.DELETE('/api/v1/links/{link_id}/variants/{variant_id}', { params: { path: { ...path, variant_id: String(variantId) } } }));
     }
     for (const v of variants) {
       const body = { variant: { name: v.name.trim(), destination_url: v.destination_url.trim(), weight: v.weight } };
-      if (v.id === undefined) await ok(api.POST('/api/v1/links/{link_id}/variants', { params: { path } as never, body: body as never }));
-      else await ok(api.PATCH('/api/v1/links/{link_id}/variants/{variant_id}', { params: { path: { ...path, variant_id: String(v.id) } } as never, body: body as never }));
+      if (v.id === undefined) await ok(api.POST('/api/v1/links/{link_id}/variants', { params: { path }, body }));
+      else await ok(api.PATCH('/api/v1/links/{link_id}/variants/{variant_id}', { params: { path: { ...path, variant_id: String(v.id) } }, body }));
     }
     navigate(`/app/links/${saved.id}`);
   });

@@ -7,7 +7,8 @@ import { setParams, useLocation } from '../router';
 export type Link = paths['/api/v1/links']['get']['responses'][200]['content']['application/json']['links'][number];
 
 const STATUSES = [['', 'All but archived'], ['active', 'Active'], ['scheduled', 'Scheduled'], ['expired', 'Expired'], ['archived', 'Archived']] as const;
-const SORTS = [['-created_at', 'Newest'], ['created_at', 'Oldest'], ['-clicks', 'Most clicks'], ['-last_clicked_at', 'Recently clicked'], ['title', 'Title A–Z']] as const;
+type Sort = NonNullable<NonNullable<paths['/api/v1/links']['get']['parameters']['query']>['sort']>;
+const SORTS: ReadonlyArray<readonly [Sort, string]> = [['-created_at', 'Newest'], ['created_at', 'Oldest'], ['-clicks', 'Most clicks'], ['-last_clicked_at', 'Recently clicked'], ['title', 'Title A–Z']];
 
 function statusQuery(status: string): Record<string, string> {
   switch (status) {
@@ -36,7 +37,7 @@ export function Links() {
   const [search, setSearch] = useState(params.get('q') ?? '');
   const q = params.get('q') ?? '';
   const status = params.get('status') ?? '';
-  const sort = params.get('sort') ?? '-created_at';
+  const sort = SORTS.find(([v]) => v === params.get('sort'))?.[0] ?? '-created_at';
   const tag = params.get('tag') ?? '';
   const collection = params.get('collection') ?? '';
   const page = params.get('page') ?? '1';
@@ -49,7 +50,7 @@ export function Links() {
   }, [search]);
   const list = useLoad(() => ok(api.GET('/api/v1/links', { params: { query: {
     page, per_page: '25', sort, ...(q ? { q } : {}), ...(tag ? { tag } : {}), ...(collection ? { collection_id: collection } : {}), ...statusQuery(status),
-  } as never } })), [q, status, sort, tag, collection, page]);
+  } } })), [q, status, sort, tag, collection, page]);
   const data = list.data;
   return (
     <Page title="Links" actions={<A class="button primary" href="/app/links/new">New link</A>}>
@@ -102,7 +103,7 @@ export function Links() {
                       <CopyButton text={l.short_url} label={`Copy short URL of /${l.short_code}`} />
                       <A class="button small" href={`/app/links/${l.id}/edit`} aria-label={`Edit /${l.short_code}`}>Edit</A>
                       {!l.archived ? <button type="button" class="small" aria-label={`Archive /${l.short_code}`} disabled={archive.busy}
-                        onClick={() => void archive.run(async () => { await ok(api.DELETE('/api/v1/links/{id}', { params: { path: { id: String(l.id) } } as never })); list.reload(); })}>Archive</button> : null}
+                        onClick={() => void archive.run(async () => { await ok(api.DELETE('/api/v1/links/{id}', { params: { path: { id: String(l.id) } } })); list.reload(); })}>Archive</button> : null}
                     </td>
                   </tr>
                 ))}

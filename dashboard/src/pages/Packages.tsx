@@ -8,7 +8,7 @@ import { navigate } from '../router';
 
 type Package = paths['/api/v1/packages/{slug}']['get']['responses'][200]['content']['application/json'];
 const BADGE_STYLES = ['pkglnk', 'upm', 'upm-installs', 'installs'] as const;
-const slugPath = (slug: string) => ({ params: { path: { slug } } as never });
+const slugPath = (slug: string) => ({ params: { path: { slug } } });
 
 function ranked(counts: Record<string, number>) {
   return Object.entries(counts).map(([key, clicks]) => ({ key, clicks }));
@@ -33,8 +33,8 @@ function PackageForm({ pkg, onSaved }: { pkg?: Package; onSaved: (slug: string) 
           is_private: isPrivate,
         };
         const saved = pkg
-          ? await ok(api.PATCH('/api/v1/packages/{slug}', { ...slugPath(pkg.slug), body: body as never }))
-          : await ok(api.POST('/api/v1/packages', { body: body as never }));
+          ? await ok(api.PATCH('/api/v1/packages/{slug}', { ...slugPath(pkg.slug), body }))
+          : await ok(api.POST('/api/v1/packages', { body }));
         onSaved(saved.slug);
       });
     }}>
@@ -54,7 +54,7 @@ function PackageForm({ pkg, onSaved }: { pkg?: Package; onSaved: (slug: string) 
 }
 
 export function Packages() {
-  const list = useLoad(async () => ok(api.GET('/api/v1/packages', { params: { query: { limit: '200' } as never } })), []);
+  const list = useLoad(async () => ok(api.GET('/api/v1/packages', { params: { query: { limit: '200' } } })), []);
   const [creating, setCreating] = useState(false);
   return (
     <Page title="Packages" actions={<button type="button" class="primary" onClick={() => setCreating(!creating)} aria-expanded={creating}>New package</button>}>
@@ -86,7 +86,7 @@ export function Packages() {
 export function PackageDetail({ slug }: { slug: string }) {
   const pkg = useLoad(async () => ok(api.GET('/api/v1/packages/{slug}', slugPath(slug))), [slug]);
   const [days, setDays] = useState('30');
-  const stats = useLoad(async () => ok(api.GET('/api/v1/packages/{slug}/analytics', { ...slugPath(slug), params: { path: { slug }, query: { days } } as never })), [slug, days]);
+  const stats = useLoad(async () => ok(api.GET('/api/v1/packages/{slug}/analytics', { ...slugPath(slug), params: { path: { slug }, query: { days } } })), [slug, days]);
   const [editing, setEditing] = useState(false);
   const remove = useAction();
   const p = pkg.data;

@@ -4,6 +4,7 @@ import { api, ok } from '../api/client';
 import { CopyButton, Empty, ErrorNote, Field, Loading, Page, useAction, useLoad, when } from '../components/ui';
 
 const SCOPES = ['analytics:read', 'links:read', 'links:write', 'packages:read', 'packages:write', 'conversions:manage', 'settings:manage', 'tokens:manage'] as const;
+type Scope = (typeof SCOPES)[number];
 
 function General() {
   const settings = useLoad(async () => (await ok(api.GET('/api/v1/settings'))).settings, []);
@@ -23,7 +24,7 @@ function General() {
           ...(windowDays !== null ? { attribution_window_days: Number(windowDays) } : {}),
           ...(url !== null ? { webhook_url: url.trim() || null } : {}),
           ...(secret ? { webhook_secret: secret } : {}),
-        } as never }));
+        } }));
         setSecret('');
         setSaved(true);
         settings.reload();
@@ -49,7 +50,7 @@ function General() {
 }
 
 function Deliveries() {
-  const list = useLoad(async () => (await ok(api.GET('/api/v1/webhooks/deliveries', { params: { query: { per_page: '20' } as never } }))), []);
+  const list = useLoad(async () => (await ok(api.GET('/api/v1/webhooks/deliveries', { params: { query: { per_page: '20' } } }))), []);
   const action = useAction();
   const [queued, setQueued] = useState(false);
   return (
@@ -73,7 +74,7 @@ function Deliveries() {
                   <td>{d.event}</td><td>{d.status}</td><td>{d.attempt_count}</td>
                   <td>{d.last_status_code ?? d.last_error ?? '—'}</td><td>{when(d.created_at)}</td>
                   <td><button type="button" class="small" aria-label={`Redeliver ${d.event} of ${when(d.created_at)}`} onClick={() => void action.run(async () => {
-                    await ok(api.POST('/api/v1/webhooks/deliveries/{id}/redeliver', { params: { path: { id: d.id } } as never }));
+                    await ok(api.POST('/api/v1/webhooks/deliveries/{id}/redeliver', { params: { path: { id: d.id } } }));
                     list.reload();
                   })}>Redeliver</button></td>
                 </tr>
@@ -90,7 +91,7 @@ function Tokens() {
   const tokens = useLoad(() => listTokens(), []);
   const action = useAction();
   const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<string[]>(['analytics:read', 'links:read', 'links:write']);
+  const [scopes, setScopes] = useState<Scope[]>(['analytics:read', 'links:read', 'links:write']);
   const [days, setDays] = useState('90');
   const [created, setCreated] = useState<string | null>(null);
   return (
@@ -99,7 +100,7 @@ function Tokens() {
       <form class="form" onSubmit={(e) => {
         e.preventDefault();
         void action.run(async () => {
-          const answer = await ok(api.POST('/api/v1/tokens/generate', { body: { name: name.trim() || undefined, scopes, expires_in_days: Number(days) } as never }));
+          const answer = await ok(api.POST('/api/v1/tokens/generate', { body: { name: name.trim() || undefined, scopes, expires_in_days: Number(days) } }));
           setCreated((answer as { api_token: string }).api_token);
           setName('');
           tokens.reload();

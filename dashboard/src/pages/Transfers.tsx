@@ -83,7 +83,7 @@ function Download({ label, path, fallback }: { label: string; path: string; fall
 }
 
 function Exports() {
-  const packages = useLoad(async () => (await ok(api.GET('/api/v1/packages', { params: { query: { limit: '100' } as never } }))).packages, []);
+  const packages = useLoad(async () => (await ok(api.GET('/api/v1/packages', { params: { query: { limit: '100' } } }))).packages, []);
   return (
     <section class="card" aria-labelledby="export">
       <h2 id="export">Export</h2>

@@ -6,7 +6,7 @@
  * fast the analytics endpoint answers from them, and how many badge requests a web process serves.
  */
 import { performance } from 'node:perf_hooks';
-import { utcDay } from '../src/db/install-rollup-store';
+import { utcDay } from '../src/lib/days';
 import { catchUpInstallRollups, rollupInstalls } from '../src/workers/rollup-installs';
 import { createAccount } from '../test/helpers/accounts';
 import { startStack } from '../test/helpers/stack';

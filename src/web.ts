@@ -73,7 +73,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services, { signInLimits: options.signInLimits });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, dashboard: createDashboardHandler() }));
+  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, dashboard: createDashboardHandler() }, services.logger));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,13 +1,10 @@
 import type { Router } from 'express';
 import type { Services } from '../services';
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
-}
+import { withTimeout } from '../lib/timeout';
 
 async function check(probe: () => Promise<unknown>): Promise<'ok' | 'unavailable'> {
   try {
-    await withTimeout(probe(), 1000);
+    await withTimeout(probe(), 1000, 'health probe');
     return 'ok';
   } catch {
     return 'unavailable';

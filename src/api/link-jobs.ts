@@ -5,10 +5,11 @@ import { answerWhenDone, sendStoredFile } from './job-respond';
 import type { ExportResult } from '../queues/export-spec';
 import { acceptedResponse, bulkImportBody, IMPORT_BODY_LIMIT, importResponse, linkExportQuery } from './link-jobs.schema';
 import type { ApiRouter } from './route';
+import { utcDay } from '../lib/days';
 
 /**
  * The link side's heavy endpoints. Both run as jobs on the workers and keep their documented
- * synchronous answers when the job finishes within the wait bound (src/jobs/wait.ts); a longer
+ * synchronous answers when the job finishes within the wait bound (src/domain/jobs/wait.ts); a longer
  * job answers 202 with a status URL. Registered before the links resource, whose /:id would
  * otherwise take "export" and "bulk_import" for ids.
  */
@@ -49,7 +50,7 @@ export function registerLinkJobRoutes(api: ApiRouter): void {
       400: { description: 'Invalid filter' },
     },
     handler: async ({ query, auth, res, services }) => {
-      const fileName = `pvtlnk-links-${new Date().toISOString().slice(0, 10)}.csv`;
+      const fileName = `pvtlnk-links-${utcDay(new Date())}.csv`;
       const spec = { kind: 'links' as const, fileName, filters: query };
       const run = await startJob(services, { userId: auth.user.id, kind: 'export-links', params: query }, 'build-export', (runId) => ({ runId, userId: auth.user.id, spec }));
       await answerWhenDone(services, res, run, async (finished) => {

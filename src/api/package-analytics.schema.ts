@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOOKUP_SLUG } from '../db/package-stats-store';
+import { daysEndingToday, daysOf } from '../lib/days';
 
 /** Request and response shapes of the pkglnk analytics endpoints (seed: pkglnk-api-v1). */
 
@@ -48,18 +49,13 @@ export interface AnalyticsPeriod {
   dates: string[];
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * The period of `?days=N`, as the seed's example draws it: days=30 on 2025-01-07 runs from
  * 2024-12-08T00:00:00Z to 2025-01-07T23:59:59Z — the N whole days before today, plus today so
  * far. `daily` lists each of those N + 1 dates.
  */
 export function analyticsPeriod(days: number, now: Date): AnalyticsPeriod {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const first = today - days * DAY_MS;
-  const dates: string[] = [];
-  for (let t = first; t <= today; t += DAY_MS) dates.push(new Date(t).toISOString().slice(0, 10));
+  const dates = daysOf(daysEndingToday(days + 1, now));
   return {
     days,
     start: `${dates[0]}T00:00:00Z`,

@@ -5,9 +5,8 @@ import { startJob } from '../domain/jobs/start-job';
 import type { ExportResult } from '../queues/export-spec';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
+import { daysEndingToday } from '../lib/days';
 import { queryInt } from '../lib/schemas';
-
-const DAY_MS = 24 * 3600 * 1000;
 
 const exportQuery = z.object({
   format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).optional(),
@@ -20,8 +19,8 @@ const exportQuery = z.object({
  * 2025-01-07T23:59:59.000Z). Fixed here, so a retried job exports the same window.
  */
 export function exportWindow(days: number, now = new Date()): { startDate: string; endDate: string } {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return { startDate: new Date(today - days * DAY_MS).toISOString(), endDate: new Date(today + DAY_MS - 1000).toISOString() };
+  const { start, end } = daysEndingToday(days + 1, now);
+  return { startDate: start.toISOString(), endDate: new Date(end.getTime() - 1000).toISOString() };
 }
 
 export function registerPackageExportRoutes(api: ApiRouter): void {

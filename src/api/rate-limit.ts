@@ -3,13 +3,14 @@ import { DAILY_REQUEST_LIMIT, type Plan } from '../lib/plans';
 import { redisKey } from '../lib/redis-keys';
 import type { Services } from '../services';
 import { ApiError } from './errors';
+import { utcDay } from '../lib/days';
 
 export function nextUtcMidnight(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
 }
 
 function dailyRequestKey(services: Services, userId: number, now: Date): string {
-  return redisKey(services.config, 'ratelimit', userId, now.toISOString().slice(0, 10));
+  return redisKey(services.config, 'ratelimit', userId, utcDay(now));
 }
 
 /** Requests each user has made today (UTC), in the order of `userIds`. */

@@ -75,11 +75,14 @@ function parsePart<S extends AnySchema | undefined>(schema: S, value: unknown, s
   throw new ApiError(status, status === 422 ? 'Validation failed' : `Invalid ${what}`, errors);
 }
 
+function hasBody(req: Request): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
 /** The parsed JSON object body; an absent body reads as {} so the schema decides what is required. */
 function jsonObjectBody(req: Request): Record<string, unknown> {
   if (req.body === undefined) {
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody) throw new ApiError(415, 'Request body must be JSON, sent with Content-Type: application/json');
+    if (hasBody(req)) throw new ApiError(415, 'Request body must be JSON, sent with Content-Type: application/json');
     return {};
   }
   if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
@@ -119,14 +122,24 @@ export class ApiRouter {
 function authenticateRoute(services: Services, spec: AnyRouteSpec): RequestHandler {
   return async (req, res, next) => {
     if (spec.auth !== 'public') {
-      const auth = await authenticate(services, req, { sessionOnly: spec.auth === 'session' });
-      if (spec.auth !== 'session') {
-        await consumeDailyRequest(services, auth.user.id, auth.user.plan, res);
-        requireScope(auth, spec.auth);
+      try {
+        res.locals.auth = await authorize(services, spec, req, res);
+      } catch (err) {
+        // The unread body is not drained either: the connection closes after the answer.
+        if (hasBody(req)) res.setHeader('Connection', 'close');
+        throw err;
       }
-      if (spec.admin) requireAdmin(auth);
-      res.locals.auth = auth;
     }
     next();
   };
+}
+
+async function authorize(services: Services, spec: AnyRouteSpec, req: Request, res: Response): Promise<Authenticated> {
+  const auth = await authenticate(services, req, { sessionOnly: spec.auth === 'session' });
+  if (spec.auth !== 'session' && spec.auth !== 'public') {
+    await consumeDailyRequest(services, auth.user.id, auth.user.plan, res);
+    requireScope(auth, spec.auth);
+  }
+  if (spec.admin) requireAdmin(auth);
+  return auth;
 }

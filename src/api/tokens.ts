@@ -8,7 +8,8 @@ import { idParam } from '../lib/schemas';
 const generateBody = z.object({
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),
   expires_in_days: z.number().int().min(1).max(3650).optional(),
-  name: z.string().trim().min(1).max(100).optional(),
+  // Until the shared text schema lands: no control characters (NUL would reach PostgreSQL).
+  name: z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]*$/u, 'Name must not contain control characters').optional(),
 }).strict();
 
 const tokenObject = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { VariantRow } from '../db/variant-store';
-import { httpUrl } from '../lib/schemas';
+import { destinationUrl } from '../lib/destination-url';
 
 export const MAX_VARIANTS_PER_LINK = 20;
 export const MAX_WEIGHT = 1000;
@@ -21,13 +21,13 @@ const active = z.boolean({ error: 'Active must be true or false' });
 
 const createFields = z.object({
   name,
-  destination_url: httpUrl('Destination url'),
+  destination_url: destinationUrl(),
   weight: weight.default(50),
   active: active.default(true),
 });
 
 const updateFields = z
-  .object({ name: name.optional(), destination_url: httpUrl('Destination url').optional(), weight: weight.optional(), active: active.optional() })
+  .object({ name: name.optional(), destination_url: destinationUrl().optional(), weight: weight.optional(), active: active.optional() })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'Variant must change at least one of name, destination_url, weight, active');
 
 export const createVariantBody = z.object({

@@ -1,3 +1,4 @@
+import { installEdgeSafetyNet } from '../proxy/edge-safety-net';
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
 import { startWorkers } from '../workers/run';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   await release();
   const config = configOrExit();
   const services = createServices(config, { logger: processLogger(config, 'linktally') });
+  installEdgeSafetyNet(services.logger);
   const workers = startWorkers(services);
   registerSchedules(services);
   const web = await startWeb(services);

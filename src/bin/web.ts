@@ -1,3 +1,4 @@
+import { installEdgeSafetyNet } from '../proxy/edge-safety-net';
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
 import { configOrExit, onShutdown, processLogger } from './lifecycle';
@@ -5,6 +6,7 @@ import { configOrExit, onShutdown, processLogger } from './lifecycle';
 async function main(): Promise<void> {
   const config = configOrExit();
   const services = createServices(config, { logger: processLogger(config, 'web') });
+  installEdgeSafetyNet(services.logger);
   const web = await startWeb(services);
   onShutdown(services.logger, async () => {
     await web.close();

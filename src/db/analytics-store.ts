@@ -1,3 +1,4 @@
+import { daysEndingToday, daysOf, utcDay } from '../lib/days';
 import { estimate, mergeSketches, unionIds } from '../lib/hll';
 import type { Db } from './knex';
 
@@ -7,8 +8,6 @@ import type { Db } from './knex';
  * the number of clicks.
  */
 
-const DAY_MS = 86_400_000;
-
 /** The attribution window: the last `days` UTC days, today included; end is exclusive. */
 export interface Window {
   days: number;
@@ -17,12 +16,7 @@ export interface Window {
 }
 
 export function windowEndingToday(days: number, now = new Date()): Window {
-  const tomorrow = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) + DAY_MS;
-  return { days, start: new Date(tomorrow - days * DAY_MS), end: new Date(tomorrow) };
-}
-
-function dayString(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  return { days, ...daysEndingToday(days, now) };
 }
 
 export interface DailyTotals {
@@ -39,17 +33,17 @@ export async function dailyTotals(db: Db, userId: number, window: Window): Promi
   const { rows } = await db.raw<{ rows: Array<{ day: string; clicks: number; visitors: Buffer; visitor_ids: Buffer | null }> }>(
     `SELECT to_char(day, 'YYYY-MM-DD') AS day, clicks, visitors, visitor_ids FROM user_daily_stats
      WHERE user_id = ? AND day >= ?::date AND day < ?::date`,
-    [userId, dayString(window.start), dayString(window.end)],
+    [userId, utcDay(window.start), utcDay(window.end)],
   );
   const clicksByDay = new Map(rows.map((r) => [r.day, r.clicks]));
   const byDay: DailyTotals['byDay'] = [];
   const byWeekday = [0, 0, 0, 0, 0, 0, 0];
   let totalClicks = 0;
-  for (let t = window.start.getTime(); t < window.end.getTime(); t += DAY_MS) {
-    const date = new Date(t);
-    const clicks = clicksByDay.get(dayString(date)) ?? 0;
-    byDay.push({ day: dayString(date), clicks });
-    byWeekday[date.getUTCDay()] = (byWeekday[date.getUTCDay()] ?? 0) + clicks;
+  for (const day of daysOf(window)) {
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    const clicks = clicksByDay.get(day) ?? 0;
+    byDay.push({ day, clicks });
+    byWeekday[weekday] = (byWeekday[weekday] ?? 0) + clicks;
     totalClicks += clicks;
   }
   const exact = rows.every((r) => r.visitor_ids !== null);
@@ -67,7 +61,7 @@ export async function breakdowns(db: Db, userId: number, window: Window, dimensi
     `SELECT dimension, key, sum(clicks)::bigint AS clicks FROM user_daily_breakdowns
      WHERE user_id = ? AND day >= ?::date AND day < ?::date AND dimension = ANY(?::text[]) AND key <> ''
      GROUP BY dimension, key ORDER BY clicks DESC, key`,
-    [userId, dayString(window.start), dayString(window.end), dimensions],
+    [userId, utcDay(window.start), utcDay(window.end), dimensions],
   );
   const out = { country: [], device: [], browser: [], os: [], referrer: [], hour: [] } as Record<Dimension, Array<[string, number]>>;
   for (const row of rows) out[row.dimension].push([row.key, row.clicks]);
@@ -101,7 +95,7 @@ export async function topLinks(db: Db, userId: number, window: Window, limit: nu
                AND c.converted_at >= ? AND c.converted_at < ?)::bigint AS conversions
      FROM top JOIN links l ON l.id = top.link_id AND l.user_id = ?
      ORDER BY top.clicks DESC, l.id`,
-    [userId, dayString(window.start), dayString(window.end), limit, window.start.toISOString(), window.end.toISOString(), userId],
+    [userId, utcDay(window.start), utcDay(window.end), limit, window.start.toISOString(), window.end.toISOString(), userId],
   );
   return rows;
 }

@@ -1,3 +1,4 @@
+import { utcDay } from '../lib/days';
 import type { Db } from './knex';
 
 /** One package and one UTC day ('YYYY-MM-DD') whose rollup row should be recomputed. */
@@ -204,14 +205,4 @@ export async function installDays(db: Db, packageId: number): Promise<InstallDay
     .select('package_id', db.raw(`to_char(day, 'YYYY-MM-DD') AS day`), 'installs', 'unique_ips', 'by_os', 'by_country', 'ip_hashes')
     .where({ package_id: packageId })
     .orderBy('day');
-}
-
-/** 'YYYY-MM-DD' of a moment, in UTC. */
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
-
-/** The UTC day after `day` ('YYYY-MM-DD'). */
-export function nextDay(day: string): string {
-  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000));
 }

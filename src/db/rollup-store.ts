@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { DAY_MS, utcDay, utcMidnight } from '../lib/days';
 import { addIds, addRegisters, EXACT_VISITORS_MAX, emptySketch } from '../lib/hll';
 import type { Db } from './knex';
 
@@ -7,13 +8,6 @@ import type { Db } from './knex';
  * upserted with EXCLUDED values, so recomputing gives the same rows and a retried job is
  * harmless. Bots are stored in clicks but excluded here, so they are in no count.
  */
-
-const DAY_MS = 86_400_000;
-
-/** UTC calendar day of an instant, as YYYY-MM-DD. */
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
 
 function dayBounds(day: string): [string, string] {
   const start = new Date(`${day}T00:00:00Z`);
@@ -126,8 +120,7 @@ export async function rollupUserDay(
 
 /** Start (UTC midnight) of the oldest day whose raw clicks are kept. */
 export function retentionCutoff(retentionDays: number, now = new Date()): Date {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return new Date(today - retentionDays * DAY_MS);
+  return new Date(utcMidnight(now) - retentionDays * DAY_MS);
 }
 
 const RAW_FILTER = 'link_id = ANY(?::bigint[]) AND clicked_at >= ? AND clicked_at < ? AND NOT is_bot';

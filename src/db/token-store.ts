@@ -1,6 +1,7 @@
 import { DEFAULT_TOKEN_DAYS, hashToken, mintToken, type Scope } from '../lib/tokens';
 import type { Db } from './knex';
 import { userFromJson, userJson, type User } from './user-store';
+import { DAY_MS } from '../lib/days';
 
 export interface ApiToken {
   id: number;
@@ -35,7 +36,7 @@ export class ParentTokenGone extends Error {}
 
 export async function issueToken(db: Db, userId: number, scopes: readonly Scope[], options: TokenOptions = {}): Promise<IssuedToken> {
   const minted = mintToken();
-  let expiresAt = new Date(Date.now() + (options.days ?? DEFAULT_TOKEN_DAYS) * 24 * 3600 * 1000);
+  let expiresAt = new Date(Date.now() + (options.days ?? DEFAULT_TOKEN_DAYS) * DAY_MS);
   if (options.notAfter && options.notAfter < expiresAt) expiresAt = options.notAfter;
   const row = { user_id: userId, token_hash: minted.hash, display_prefix: minted.displayPrefix, scopes: [...scopes], expires_at: expiresAt, name: options.name ?? null, parent_token_id: options.parentId ?? null };
   if (options.parentId === undefined) {

@@ -2,7 +2,7 @@ import { lockUsableInvite, markInviteUsed } from '../db/invite-store';
 import { isUniqueViolation } from '../db/pg-errors';
 import { deleteUserSessions } from '../db/session-store';
 import { issueToken, type IssuedToken } from '../db/token-store';
-import { countUsers, createUser, findCredentials, findUserByEmail, setPasswordHash, setUserPlan, UsernameTaken, type User } from '../db/user-store';
+import { countUsers, createUser, findCredentials, findUserByEmail, setPasswordHash, setUserPlan, USERNAME_PATTERN, UsernameTaken, type User } from '../db/user-store';
 import type { Plan } from '../lib/plans';
 import { hashPassword, verifyPassword } from '../lib/secrets';
 import type { Services } from '../services';
@@ -30,8 +30,8 @@ interface NewAccount {
   username?: string;
   passwordHash?: string;
   invite?: string;
-  /** Browser sign-up obeys config.signup; the CLI creates accounts whatever it says. */
-  checkSignupMode?: 'open' | 'invite' | 'closed';
+  /** Browser sign-up obeys config.signup (closed is refused before); the CLI creates accounts whatever it says. */
+  checkSignupMode?: 'open' | 'invite';
 }
 
 /**
@@ -40,12 +40,14 @@ interface NewAccount {
  */
 async function addUser(services: Services, account: NewAccount, withToken: boolean): Promise<{ user: User; token?: IssuedToken }> {
   if (!EMAIL_PATTERN.test(account.email)) throw DomainError.invalid([`Not an email address: ${account.email}`]);
+  if (account.username !== undefined && !USERNAME_PATTERN.test(account.username)) {
+    throw DomainError.invalid(['Username must be 1-39 lower-case letters, digits or inner hyphens']);
+  }
   try {
     return await services.db.transaction(async (trx) => {
       await trx.raw('SELECT pg_advisory_xact_lock(?)', [FIRST_USER_LOCK]);
       const first = (await countUsers(trx)) === 0;
       const mode = account.checkSignupMode;
-      if (mode === 'closed') throw new DomainError('forbidden', 'Sign-up is closed: ask the operator for an account');
       const invite = mode === 'invite' && !first ? await lockUsableInvite(trx, account.invite ?? '') : undefined;
       if (mode === 'invite' && !first && !invite) throw new DomainError('forbidden', 'Sign-up needs an invite: this invite is missing, used or expired');
       const user = await createUser(trx, account.email, account.plan, { username: account.username, passwordHash: account.passwordHash, isAdmin: first });
@@ -54,7 +56,7 @@ async function addUser(services: Services, account: NewAccount, withToken: boole
       return { user, token };
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new DomainError('conflict', `A user with email ${account.email} already exists`);
+    if (isUniqueViolation(err, 'users_email_unique')) throw new DomainError('conflict', `A user with email ${account.email} already exists`);
     if (err instanceof UsernameTaken) throw new DomainError('conflict', err.message);
     throw err;
   }
@@ -76,9 +78,10 @@ export interface SignUp {
 /** Browser sign-up on the free plan, as config.signup allows. */
 export async function signUp(services: Services, input: SignUp): Promise<User> {
   checkPassword(input.password);
-  if (services.config.signup === 'closed') throw new DomainError('forbidden', 'Sign-up is closed: ask the operator for an account');
+  const mode = services.config.signup;
+  if (mode === 'closed') throw new DomainError('forbidden', 'Sign-up is closed: ask the operator for an account');
   const passwordHash = await hashPassword(input.password, services.config.passwordHashCost);
-  const { user } = await addUser(services, { ...input, plan: 'free', passwordHash, checkSignupMode: services.config.signup }, false);
+  const { user } = await addUser(services, { ...input, plan: 'free', passwordHash, checkSignupMode: mode }, false);
   return user;
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex';
 import { findLatestVisitorClick, findOwnerClick, type AttributableClick } from '../db/conversion-store';
 import { hashIp, hashUserAgent } from '../lib/visitor-hash';
+import { DAY_MS } from '../lib/days';
 
 export interface AttributionInput {
   /** The click id the postback names (from lt_click), if any. */
@@ -54,5 +55,5 @@ export function formatTimeToConvert(ms: number): string {
   if (minutes < 60) return amount(minutes, 'minute');
   const hours = ms / 3_600_000;
   if (Math.round(hours * 10) / 10 < 24) return amount(hours, 'hour');
-  return amount(ms / 86_400_000, 'day');
+  return amount(ms / DAY_MS, 'day');
 }

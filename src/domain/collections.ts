@@ -6,8 +6,8 @@ import {
 import type { Db } from '../db/knex';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors';
 import { DomainError } from './errors';
+import { insertWithUniqueCode } from './unique-codes';
 
-const GENERATED_SLUG_ATTEMPTS = 5;
 
 function slugTaken(): DomainError {
   return new DomainError('conflict', 'Slug has already been taken');
@@ -19,22 +19,14 @@ function slugTaken(): DomainError {
  */
 export async function createCollection(db: Db, userId: number, fields: Omit<CollectionFields, 'slug'> & { slug?: string }): Promise<CollectionRow> {
   const { slug: requested, ...rest } = fields;
-  if (requested) {
-    try {
-      return await insertCollection(db, userId, { ...rest, slug: requested });
-    } catch (err) {
-      if (isUniqueViolation(err, COLLECTION_SLUG_CONSTRAINT)) throw slugTaken();
-      throw err;
-    }
-  }
   const base = slugFromName(rest.name);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await insertCollection(db, userId, { ...rest, slug: attempt === 1 ? base : withRandomSuffix(base) });
-    } catch (err) {
-      if (!isUniqueViolation(err, COLLECTION_SLUG_CONSTRAINT) || attempt >= GENERATED_SLUG_ATTEMPTS) throw err;
-    }
-  }
+  return insertWithUniqueCode({
+    constraint: COLLECTION_SLUG_CONSTRAINT,
+    requested,
+    generate: (attempt) => (attempt === 1 ? base : withRandomSuffix(base)),
+    insert: (slug) => insertCollection(db, userId, { ...rest, slug }),
+    taken: slugTaken,
+  });
 }
 
 /** Applies a PATCH; a slug taken by another collection is a 409. False when not the user's. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LinkRow } from '../db/link-store';
 import type { RecentClick } from '../db/link-analytics-store';
 import { SHORT_CODE_PATTERN, isReservedCode } from '../lib/short-codes';
-import { httpUrl } from '../lib/schemas';
+import { destinationUrl } from '../lib/destination-url';
 
 /**
  * Request and response shapes of the PVTLNK Links API. Every message is a whole sentence
@@ -18,6 +18,8 @@ export const LIMITS = {
   utmKey: 40,
   utmValue: 200,
   password: 128,
+  /** Short enough to type, long enough that the guess rate README.md documents protects it. */
+  passwordMin: 8,
   perPage: 100,
 } as const;
 
@@ -104,20 +106,14 @@ const collectionId = z
 /** Top level, beside `link`, as the contract has it. null (or absent) means no password. */
 const password = z
   .string(typed('Password', 'a string'))
-  .min(1, "Password can't be blank (send null to remove a password)")
+  .min(1, { message: "Password can't be blank (send null to remove a password)", abort: true })
+  .min(LIMITS.passwordMin, `Password is too short (minimum is ${LIMITS.passwordMin} characters)`)
   .max(LIMITS.password, `Password is too long (maximum is ${LIMITS.password} characters)`)
   .nullable()
   .optional();
 
-// Blank stops here, so it is reported once rather than also as "not a valid URL".
-const destinationUrl = z
-  .string(typed('Destination url', 'a string'))
-  .refine((v) => v.trim() !== '', { message: "Destination url can't be blank", abort: true })
-  .refine((v) => !hasNul(v), { message: "Destination url can't contain NUL characters", abort: true })
-  .pipe(httpUrl('Destination url'));
-
 const editable = {
-  destination_url: destinationUrl,
+  destination_url: destinationUrl(),
   title: optionalText('Title', LIMITS.title).optional(),
   description: optionalText('Description', LIMITS.description).optional(),
   tags: tags.optional(),

@@ -11,8 +11,9 @@ import { publishLinkInvalidation } from '../queues/link-invalidation';
 import { hashPassword } from '../lib/secrets';
 import type { Services } from '../services';
 import { generateShortCode } from '../lib/short-codes';
+import { insertWithUniqueCode } from './unique-codes';
 
-const GENERATED_CODE_ATTEMPTS = 5;
+const SHORT_CODE_CONSTRAINT = 'links_short_code_unique';
 const SHORT_CODE_TAKEN = 'Short code has already been taken';
 const COLLECTION_MISSING = 'Collection must exist';
 const COLLECTION_FK = 'links_collection_id_foreign';
@@ -24,21 +25,13 @@ const COLLECTION_FK = 'links_collection_id_foreign';
  */
 export async function createLink(db: Db, fields: Omit<NewLink, 'short_code'> & { short_code?: string | null }): Promise<LinkRow> {
   const { short_code: requested, ...rest } = fields;
-  if (requested) {
-    try {
-      return await insertLink(db, { ...rest, short_code: requested });
-    } catch (err) {
-      if (isUniqueViolation(err, 'links_short_code_unique')) throw DomainError.invalid([SHORT_CODE_TAKEN]);
-      throw err;
-    }
-  }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await insertLink(db, { ...rest, short_code: generateShortCode() });
-    } catch (err) {
-      if (!isUniqueViolation(err, 'links_short_code_unique') || attempt >= GENERATED_CODE_ATTEMPTS) throw err;
-    }
-  }
+  return insertWithUniqueCode({
+    constraint: SHORT_CODE_CONSTRAINT,
+    requested,
+    generate: () => generateShortCode(),
+    insert: (code) => insertLink(db, { ...rest, short_code: code }),
+    taken: () => DomainError.invalid([SHORT_CODE_TAKEN]),
+  });
 }
 
 /** The editable fields, as the API has validated them (absent = not given, null = cleared). */
@@ -145,7 +138,7 @@ export async function updateUserLink(services: Services, owner: Owner, id: numbe
       return { before: current, after: updated };
     })
     .catch((err: unknown) => {
-      if (isUniqueViolation(err, 'links_short_code_unique')) throw DomainError.invalid([SHORT_CODE_TAKEN]);
+      if (isUniqueViolation(err, SHORT_CODE_CONSTRAINT)) throw DomainError.invalid([SHORT_CODE_TAKEN]);
       return collectionGone(err);
     });
   if (!result) return undefined;

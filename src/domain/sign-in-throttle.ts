@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { keyedHash } from '../lib/secrets';
 import { redisKey } from '../lib/redis-keys';
-import { addressGroup } from '../lib/visitor-hash';
+import { withTimeout } from '../lib/timeout';
+import { countInWindow } from '../queues/window-counter';
+import { addressBlock } from '../lib/address-block';
 
 export interface SignInLimits {
   /** Password checks against one account per window, from anywhere (a successful sign-in resets it). */
@@ -14,6 +16,8 @@ export interface SignInLimits {
 
 /** 10 guesses per account per 15 minutes: under 1,000 a day against any one account. */
 export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = { perAccount: 10, perAddress: 50, windowSeconds: 15 * 60 };
+
+const REDIS_TIMEOUT_MS = 1000;
 
 export type ThrottleDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -33,13 +37,16 @@ export class SignInThrottle {
   async consume(ip: string, email?: string): Promise<ThrottleDecision> {
     const counts = [this.count(this.addressKey(ip), this.limits.perAddress)];
     if (email !== undefined) counts.push(this.count(this.accountKey(email), this.limits.perAccount));
-    const retryAfterSeconds = Math.max(0, ...(await Promise.all(counts)));
+    const retryAfterSeconds = Math.max(0, ...(await withTimeout(Promise.all(counts), REDIS_TIMEOUT_MS, 'redis')));
     return retryAfterSeconds > 0 ? { allowed: false, retryAfterSeconds } : { allowed: true };
   }
 
-  /** After a successful sign-in the account's count starts again; the address's does not. */
+  /**
+   * After a successful sign-in the account's count starts again; the address's does not. Never
+   * throws: a count left standing only means the window runs out as usual.
+   */
   async forgetAccount(email: string): Promise<void> {
-    await this.redis.del(this.accountKey(email));
+    await withTimeout(this.redis.del(this.accountKey(email)), REDIS_TIMEOUT_MS, 'redis').catch(() => undefined);
   }
 
   private accountKey(email: string): string {
@@ -47,15 +54,12 @@ export class SignInThrottle {
   }
 
   private addressKey(ip: string): string {
-    return redisKey(this.config, 'signin', 'address', keyedHash(this.config.appSecret, 'sign-in-address', addressGroup(ip)).slice(0, 32));
+    return redisKey(this.config, 'signin', 'address', keyedHash(this.config.appSecret, 'sign-in-address', addressBlock(ip)).slice(0, 32));
   }
 
   /** Counts one attempt; returns 0 when within the limit, else the seconds until the window ends. */
   private async count(key: string, limit: number): Promise<number> {
-    const results = await this.redis.multi().incr(key).expire(key, this.limits.windowSeconds, 'NX').ttl(key).exec();
-    if (!results || results.some(([err]) => err)) throw new Error('sign-in attempt counter failed');
-    if (Number(results[0]?.[1]) <= limit) return 0;
-    const ttl = Number(results[2]?.[1]);
-    return ttl > 0 ? ttl : this.limits.windowSeconds;
+    const { count, ttl } = await countInWindow(this.redis, key, this.limits.windowSeconds);
+    return count <= limit ? 0 : ttl;
   }
 }

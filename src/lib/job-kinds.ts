@@ -1,3 +1,5 @@
+import { DAY_MS } from './days';
+
 /**
  * The kinds of heavy job a user can start, and what the status endpoints need to know about
  * each: which surface (and so which polling path and envelope) it belongs to.
@@ -12,7 +14,7 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 export const LINK_SIDE_KINDS: readonly JobKind[] = ['import-links', 'export-links'];
 
 /** How long a run, its result and its file stay available after the run was started. */
-export const JOB_RETENTION_MS = 24 * 3600 * 1000;
+export const JOB_RETENTION_MS = DAY_MS;
 
 export function isFinished(status: JobStatus): boolean {
   return status === 'completed' || status === 'failed';

@@ -15,7 +15,7 @@ export function hashUserAgent(appSecret: string, userAgent: string): string {
 }
 
 /**
- * An address in the form the edge records it (see proxy/client-ip.ts): IPv4-mapped IPv6 as
+ * An address in the form the edge records it (see lib/client-ip.ts): IPv4-mapped IPv6 as
  * plain IPv4 and IPv6 in its canonical lower-case compressed form, so an address reported by a
  * merchant's server hashes like the one the visitor's request came from. Undefined if not an IP.
  */
@@ -47,18 +47,4 @@ export function canonicalIpv6(ip: string): string {
     return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
   }
   return canonical;
-}
-
-/**
- * The unit a per-address limit counts: an IPv4 address, or the /64 an IPv6 address is in (one
- * subscriber usually holds a whole /64, so counting single IPv6 addresses would limit nothing).
- */
-export function addressGroup(ip: string): string {
-  const canonical = canonicalIp(ip);
-  if (canonical === undefined || !canonical.includes(':')) return canonical ?? ip;
-  const [left = '', right] = (canonical.split('%')[0] as string).split('::');
-  const head = left ? left.split(':') : [];
-  const tail = right ? right.split(':') : [];
-  const groups = right === undefined ? head : [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
-  return `${groups.slice(0, 4).join(':')}::/64`;
 }

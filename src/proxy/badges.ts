@@ -4,6 +4,7 @@ import { LOOKUP_SLUG } from '../db/package-stats-store';
 import type { Logger } from '../logger';
 import type { BadgeCache } from './badge-cache';
 import { BADGE_COLORS, BADGE_STYLES, DEFAULT_BADGE_STYLE, installsText, isBadgeStyle, renderBadge, type Badge } from './badge-svg';
+import { pathOf, queryOf } from '../lib/url-path';
 
 export interface BadgeDeps {
   cache: BadgeCache;
@@ -57,11 +58,10 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, badge: 
  * unreachable with nothing cached → 503 "unavailable".
  */
 export function createBadgeHandler(deps: BadgeDeps) {
-  return function badge(req: IncomingMessage, res: ServerResponse): void {
+  return function badge(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const requested = new URLSearchParams(q === -1 ? '' : url.slice(q + 1)).get('style')?.toLowerCase() || DEFAULT_BADGE_STYLE;
+    const path = pathOf(url);
+    const requested = new URLSearchParams(queryOf(url)).get('style')?.toLowerCase() || DEFAULT_BADGE_STYLE;
     if (!isBadgeStyle(requested)) {
       send(req, res, 400, { label: BADGE_STYLES[DEFAULT_BADGE_STYLE].label, value: 'unknown style', color: BADGE_COLORS.error }, CACHE_ERROR);
       return;
@@ -72,7 +72,7 @@ export function createBadgeHandler(deps: BadgeDeps) {
       send(req, res, 404, { label, value: 'not found', color: BADGE_COLORS.error }, CACHE_ERROR);
       return;
     }
-    deps.cache.get(slug).then(
+    return deps.cache.get(slug).then(
       (pkg) => {
         if (!pkg) send(req, res, 404, { label, value: 'not found', color: BADGE_COLORS.error }, CACHE_ERROR);
         else if (pkg.isPrivate) send(req, res, 200, { label, value: 'private', color: BADGE_COLORS.private }, CACHE_PRIVATE);

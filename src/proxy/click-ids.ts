@@ -89,9 +89,10 @@ export const CLICK_ID_WAIT_MS = 250;
 
 /**
  * Calls `then` with a click id when one is wanted and obtainable, else with undefined:
- * synchronously in the common case (ids in hand), after a bounded wait when the block is empty.
+ * synchronously in the common case (ids in hand), after a bounded wait when the block is empty
+ * — then the returned promise settles with `then`, so what it throws reaches the caller.
  */
-export function withClickId(blocks: ClickIdBlocks | undefined, wanted: boolean, then: (clickId: number | undefined) => void): void {
+export function withClickId(blocks: ClickIdBlocks | undefined, wanted: boolean, then: (clickId: number | undefined) => void): void | Promise<void> {
   if (!wanted || !blocks) {
     then(undefined);
     return;
@@ -101,7 +102,7 @@ export function withClickId(blocks: ClickIdBlocks | undefined, wanted: boolean, 
     then(id);
     return;
   }
-  blocks.acquire(CLICK_ID_WAIT_MS).then(then, () => then(undefined));
+  return blocks.acquire(CLICK_ID_WAIT_MS).then(then, () => then(undefined));
 }
 
 export function appendClickId(destination: string, clickId: number | undefined): string {

@@ -1,50 +1,73 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../logger';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../lib/short-codes';
 import { isDashboardPath } from './dashboard';
 import { isGitPath } from './git-paths';
+import { pathOf } from '../lib/url-path';
+import { withinEdgeRequest } from './edge-safety-net';
+import { failRequest } from './request-failure';
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+/**
+ * A public-edge handler. Whatever it does asynchronously it must return as its promise (or
+ * handle itself): the edge catches both what it throws and what that promise rejects with.
+ */
+export type EdgeHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface EdgeRoutes {
-  api: Handler;
-  redirect: (req: IncomingMessage, res: ServerResponse, code: string) => void;
+  api: EdgeHandler;
+  redirect: (req: IncomingMessage, res: ServerResponse, code: string) => void | Promise<void>;
   /** GET /badge/{slug}.svg (src/proxy/badges.ts). */
-  badge?: Handler;
-  /** /<slug>.git/… and /track/… — any method (git POSTs upload-pack). */
-  git?: Handler;
+  badge?: EdgeHandler;
+  /** /<slug>.git/… and /track/<slug>.git/… — any method (git POSTs upload-pack). */
+  git?: EdgeHandler;
   /** The dashboard's pages and assets (src/proxy/dashboard.ts). */
-  dashboard?: Handler;
+  dashboard?: EdgeHandler;
 }
 
 /**
- * The front door of the web process. Public edge paths (short links, and later the git proxy
- * and badges) are dispatched here without touching Express; everything else is the API app.
+ * The front door of the web process. Public edge paths (short links, the git proxy and
+ * badges) are dispatched here without touching Express; everything else is the API app.
+ * No failure while answering one request may end the process or touch another request: each
+ * dispatch is guarded, and a failure answers that request alone (request-failure.ts); what
+ * escapes even so (a throw in a timer or event callback) the process-level net catches
+ * through the request's async context (edge-safety-net.ts).
  */
-export function createEdge(routes: EdgeRoutes): Handler {
+export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+  function guarded(route: string, req: IncomingMessage, res: ServerResponse, run: () => void | Promise<void>): void {
+    withinEdgeRequest({ route, req, res }, () => {
+      try {
+        const pending = run();
+        if (pending) pending.catch((err: unknown) => failRequest(logger, route, req, res, err));
+      } catch (err) {
+        failRequest(logger, route, req, res, err);
+      }
+    });
+  }
+
   return (req, res) => {
     const url = req.url ?? '/';
-    if (routes.git && isGitPath(url)) {
-      routes.git(req, res);
+    const { git, badge, dashboard } = routes;
+    if (git && isGitPath(url)) {
+      guarded('git', req, res, () => git(req, res));
       return;
     }
     // POST /:code is a password form's answer; the redirector takes it too.
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') {
-      const end = url.indexOf('?');
-      const path = end === -1 ? url : url.slice(0, end);
-      if (routes.badge && path.startsWith('/badge/')) {
-        routes.badge(req, res);
+      const path = pathOf(url);
+      if (badge && path.startsWith('/badge/')) {
+        guarded('badge', req, res, () => badge(req, res));
         return;
       }
-      if (routes.dashboard && req.method !== 'POST' && isDashboardPath(path)) {
-        routes.dashboard(req, res);
+      if (dashboard && req.method !== 'POST' && isDashboardPath(path)) {
+        guarded('dashboard', req, res, () => dashboard(req, res));
         return;
       }
       const code = path.slice(1);
       if (code.length > 0 && code.indexOf('/') === -1 && SHORT_CODE_PATTERN.test(code) && !RESERVED_CODES.has(code.toLowerCase())) {
-        routes.redirect(req, res, code);
+        guarded('redirect', req, res, () => routes.redirect(req, res, code));
         return;
       }
     }
-    routes.api(req, res);
+    guarded('api', req, res, () => routes.api(req, res));
   };
 }

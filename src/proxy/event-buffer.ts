@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
+import { withTimeout } from '../lib/timeout';
 
 export interface EventBatch<E> {
   id: string;
@@ -101,7 +102,7 @@ export class EventBuffer<E> {
       while (this.sealed.length > 0) {
         const batch = this.sealed[0] as EventBatch<E>;
         try {
-          await withTimeout(this.send(batch), this.options.sendTimeoutMs);
+          await withTimeout(this.send(batch), this.options.sendTimeoutMs, 'the queue');
         } catch (err) {
           this.logger.warn({ category: this.kind, held: this.held, err: (err as Error).message }, `could not queue ${this.kind}; will retry`);
           this.schedule(this.options.retryMs);
@@ -115,12 +116,4 @@ export class EventBuffer<E> {
     }
     if (this.open.length > 0) this.schedule(this.options.flushMs);
   }
-}
-
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`send timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -73,7 +73,17 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: URL, 
     clearTimeout(headersTimer);
     const status = answer.statusCode ?? 502;
     hooks.onResponse?.(status);
-    res.writeHead(status, relayableHeaders(answer.headers));
+    // An event callback: a throw here would escape every request guard, so it is caught here.
+    try {
+      res.writeHead(status, relayableHeaders(answer.headers));
+    } catch {
+      answer.destroy();
+      upstream.destroy();
+      hooks.onFailure?.(502, 'unrelayable headers');
+      if (res.headersSent) res.destroy();
+      else sendText(res, 502, 'The upstream repository sent an answer that cannot be relayed.\n');
+      return;
+    }
     // pipeline destroys both on error or early close: a client gone mid-pack releases the upstream.
     pipeline(answer, res, (err) => {
       if (err) upstream.destroy();

@@ -1,3 +1,5 @@
+import { pathOf, queryOf } from '../lib/url-path';
+
 /**
  * The git proxy's URL space: /<slug>.git/<smart-HTTP path> and the legacy
  * /track/<slug>.git/<…>. Pure, so the edge can decide in a few string operations whether a
@@ -23,11 +25,6 @@ const ACTIONS: Record<string, GitAction> = {
   '/info/lfs/objects/batch': 'lfs-batch',
 };
 
-function pathOf(url: string): string {
-  const end = url.indexOf('?');
-  return end === -1 ? url : url.slice(0, end);
-}
-
 /** Cheap test for the edge: is this request the git proxy's to answer? */
 export function isGitPath(url: string): boolean {
   const path = pathOf(url);
@@ -46,7 +43,5 @@ export function parseGitPath(url: string): GitRequest | undefined {
 
 /** The one query parameter upstream needs: info/refs' ?service=. Everything else stays here. */
 export function serviceOf(url: string): string | null {
-  const start = url.indexOf('?');
-  if (start === -1) return null;
-  return new URLSearchParams(url.slice(start + 1)).get('service');
+  return new URLSearchParams(queryOf(url)).get('service');
 }

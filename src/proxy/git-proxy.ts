@@ -96,7 +96,7 @@ export function createGitProxy(deps: GitProxyDeps) {
     });
   }
 
-  return function gitProxy(req: IncomingMessage, res: ServerResponse): void {
+  return function gitProxy(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const url = req.url ?? '/';
     const parsed = parseGitPath(url);
     if (!parsed || !parsed.action) {
@@ -119,7 +119,7 @@ export function createGitProxy(deps: GitProxyDeps) {
       sendText(res, 404, NOT_FOUND);
       return;
     }
-    findPackageBySlug(deps.db, slug).then(
+    return findPackageBySlug(deps.db, slug).then(
       (pkg) => {
         if (!pkg) sendText(res, 404, NOT_FOUND);
         else proxy(req, res, pkg, action, rest);

@@ -4,6 +4,7 @@ import type { InstallEvent, InstallEventType } from '../lib/edge-events';
 import type { Logger } from '../logger';
 import { keyedHash, randomBase62 } from '../lib/secrets';
 import type { EventBuffer } from './event-buffer';
+import { withTimeout } from '../lib/timeout';
 
 export interface InstallTrackerOptions {
   /** Events logged per client IP per hour; past it git keeps working and logging pauses. */
@@ -90,6 +91,7 @@ export class InstallTracker {
       const answer = await withTimeout(
         this.redis.eval(ADMIT, 2, `${base}:hour`, `${base}:session:${s.packageId}:${clientKey}`, this.options.limitPerHour, candidate, this.options.sessionWindowSeconds),
         this.options.redisTimeoutMs,
+        'redis',
       );
       return typeof answer === 'string' ? answer : null;
     } catch (err) {
@@ -101,12 +103,4 @@ export class InstallTracker {
       return `sess_${keyedHash(this.settings.appSecret, 'git-session', `${s.packageId}:${clientKey}:${window}`).slice(0, 24)}`;
     }
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

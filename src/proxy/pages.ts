@@ -37,6 +37,13 @@ export function sendUnavailable(res: ServerResponse, message = 'Please try again
   sendHtml(res, 503, page('Temporarily unavailable', `<h1>Temporarily unavailable</h1><p>${escapeHtml(message)}</p>`), { 'Retry-After': '5' });
 }
 
+const SERVER_ERROR = page('Something went wrong', '<h1>Something went wrong</h1><p>This request could not be answered just now. The problem has been logged; please try again.</p>');
+
+/** A failure while answering one public-edge request (request-failure.ts). */
+export function sendServerError(res: ServerResponse): void {
+  sendHtml(res, 500, SERVER_ERROR);
+}
+
 /**
  * The password form posts to the page's own URL (no action attribute), so it works under any
  * PUBLIC_BASE_URL path; the password travels in the body, never in a query string.

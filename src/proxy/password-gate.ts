@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { verifyPassword } from '../lib/secrets';
@@ -6,7 +7,7 @@ import { clientIp } from '../lib/client-ip';
 import { FormBodyError, readFormBody } from './form-body';
 import type { CachedLink } from './link-cache';
 import { sendPasswordForm, sendUnavailable } from './pages';
-import type { PasswordAttempts } from './password-attempts';
+import type { AttemptDecision, PasswordAttempts } from './password-attempts';
 import { hasPasswordCookie, passwordCookieHeader, signPasswordCookie, type ProtectedLink } from './password-cookie';
 
 /** Generous for a password (at most 128 characters) and the carried referrer, percent-encoded. */
@@ -23,14 +24,14 @@ export interface PasswordGateDeps {
   trustedHops: number;
   logger: Logger;
   /** Records the click (with this referrer) and answers 302 to the link's destination. */
-  redirect(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers?: Record<string, string>): void;
+  redirect(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers?: Record<string, string>): void | Promise<void>;
 }
 
 export interface PasswordGate {
   /** GET/HEAD: through with a valid cookie, otherwise the form. */
-  show(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink, now: number): void;
-  /** POST: the form's answer. */
-  submit(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink): void;
+  show(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink, now: number): void | Promise<void>;
+  /** POST: the form's answer; what fails in it rejects the promise, which the edge answers (edge.ts). */
+  submit(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink): Promise<void>;
 }
 
 function protectedLink(code: string, link: CachedLink): ProtectedLink {
@@ -38,7 +39,8 @@ function protectedLink(code: string, link: CachedLink): ProtectedLink {
 }
 
 /**
- * The password step of a protected link: form, brute-force brake, scrypt check, then a signed
+ * The password step of a protected link: form, brute-force brake (password-attempts.ts: budgets
+ * per address block, and a growing delay on a link under attack), scrypt check, then a signed
  * cookie so the visitor passes straight through for a while. Order matters: the attempt is
  * counted (429) before any hashing, and when the counter is unreachable we refuse (503) rather
  * than let guesses through unthrottled; visitors holding a cookie are unaffected.
@@ -62,45 +64,45 @@ export function createPasswordGate(deps: PasswordGateDeps): PasswordGate {
       return;
     }
 
+    let decision: AttemptDecision;
     try {
-      const decision = await deps.attempts.consume(link.id, clientIp(req, deps.trustedHops));
-      if (!decision.allowed) {
-        again(429, 'Too many attempts. Please wait a few minutes and try again.', { 'Retry-After': String(decision.retryAfterSeconds) });
-        return;
-      }
+      decision = await deps.attempts.consume(link.id, clientIp(req, deps.trustedHops));
     } catch (err) {
       deps.logger.error({ category: 'redirect', err: (err as Error).message }, 'password attempt limiter unavailable; refusing password checks');
       sendUnavailable(res, 'Password checks are temporarily unavailable. Please try again in a moment.');
       return;
     }
+    if (!decision.allowed) {
+      again(429, 'Too many attempts. Please wait a few minutes and try again.', { 'Retry-After': String(decision.retryAfterSeconds) });
+      return;
+    }
+    // A link under attack answers everyone later, before the check, so the delay says nothing about the password.
+    if (decision.delayMs > 0) await delay(decision.delayMs);
 
     const ok = await verifyPassword(password, link.passwordHash ?? '').catch((err: unknown) => {
       deps.logger.error({ category: 'redirect', linkId: link.id, err: (err as Error).message }, 'stored link password hash is unreadable');
       return false;
     });
     if (!ok) {
+      await deps.attempts.failed(link.id).catch((err: unknown) => {
+        deps.logger.warn({ category: 'redirect', linkId: link.id, err: (err as Error).message }, 'could not count a wrong link password');
+      });
       again(401, 'Incorrect password. Please try again.');
       return;
     }
     const now = Date.now();
     const cookie = signPasswordCookie(deps.config.appSecret, protectedLink(code, link), now);
-    deps.redirect(req, res, link, now, referrer, { 'Set-Cookie': passwordCookieHeader(cookie, deps.config.publicBaseUrl, code) });
+    await deps.redirect(req, res, link, now, referrer, { 'Set-Cookie': passwordCookieHeader(cookie, deps.config.publicBaseUrl, code) });
   }
 
   return {
     show(req, res, code, link, now) {
       const referrer = referrerOf(req.headers.referer);
       if (hasPasswordCookie(deps.config.appSecret, protectedLink(code, link), req.headers.cookie, now)) {
-        deps.redirect(req, res, link, now, referrer);
-        return;
+        return deps.redirect(req, res, link, now, referrer);
       }
       sendPasswordForm(res, 200, undefined, {}, referrer);
     },
-    submit(req, res, code, link) {
-      submit(req, res, code, link).catch((err: unknown) => {
-        deps.logger.error({ category: 'redirect', err: (err as Error).message }, 'password check failed');
-        if (!res.headersSent) sendUnavailable(res);
-      });
-    },
+    submit,
   };
 }

@@ -31,8 +31,8 @@ export interface RedirectorDeps {
  */
 export function createRedirector(deps: RedirectorDeps) {
   /** 302 after a password (GET with its cookie, or the form's POST): variants, click ids and the click as for any redirect. */
-  function redirectThroughGate(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers: Record<string, string> = {}): void {
-    sendRedirect(deps, req, res, link, now, { referrer, headers });
+  function redirectThroughGate(req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, referrer: string | null, headers: Record<string, string> = {}): void | Promise<void> {
+    return sendRedirect(deps, req, res, link, now, { referrer, headers });
   }
 
   const password = createPasswordGate({
@@ -43,7 +43,7 @@ export function createRedirector(deps: RedirectorDeps) {
     redirect: redirectThroughGate,
   });
 
-  function follow(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink | null): void {
+  function follow(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink | null): void | Promise<void> {
     const now = Date.now();
     const verdict = judgeLink(link, now);
     switch (verdict.kind) {
@@ -54,9 +54,8 @@ export function createRedirector(deps: RedirectorDeps) {
         sendGone(res);
         return;
       case 'password':
-        if (req.method === 'POST') password.submit(req, res, code, verdict.link);
-        else password.show(req, res, code, verdict.link, now);
-        return;
+        if (req.method === 'POST') return password.submit(req, res, code, verdict.link);
+        return password.show(req, res, code, verdict.link, now);
       case 'redirect':
         if (req.method === 'POST') {
           // A form answered after its password was removed: send the browser back to GET the link.
@@ -65,17 +64,15 @@ export function createRedirector(deps: RedirectorDeps) {
           return;
         }
         // Variant choice, click id and the click event itself: send-redirect.ts.
-        sendRedirect(deps, req, res, verdict.link, now);
+        return sendRedirect(deps, req, res, verdict.link, now);
     }
   }
 
-  return function redirect(req: IncomingMessage, res: ServerResponse, code: string): void {
+  /** What follow() throws, here or in the promise returned, the edge answers (edge.ts). */
+  return function redirect(req: IncomingMessage, res: ServerResponse, code: string): void | Promise<void> {
     const cached = deps.cache.peek(code);
-    if (cached !== undefined) {
-      follow(req, res, code, cached);
-      return;
-    }
-    deps.cache.get(code).then(
+    if (cached !== undefined) return follow(req, res, code, cached);
+    return deps.cache.get(code).then(
       (link) => follow(req, res, code, link),
       (err: unknown) => {
         deps.logger.error({ category: 'redirect', err: (err as Error).message }, 'link lookup failed');

@@ -5,20 +5,19 @@ import { appendClickId, withClickId, type ClickIdBlocks } from './click-ids';
 import { clientIp } from '../lib/client-ip';
 import type { CachedLink } from './link-cache';
 import { decideVariant, type VariantDecision } from './variant-choice';
+import { canonicalDestination } from '../lib/destination-url';
+import { pathOf } from '../lib/url-path';
+import type { Logger } from '../logger';
+import { sendServerError } from './pages';
 
 const NO_VARIANT: VariantDecision = { variant: null, setCookie: null };
 
 export interface SendRedirectDeps {
   clicks: ClickBuffer;
   trustedHops: number;
+  logger: Logger;
   /** Edge-minted integer click ids, for links with append_click_id. */
   clickIds?: ClickIdBlocks;
-}
-
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const end = url.indexOf('?');
-  return end === -1 ? url : url.slice(0, end);
 }
 
 export interface RedirectExtras {
@@ -33,20 +32,42 @@ function combineCookies(...cookies: Array<string | null | undefined>): string[] 
   return present.length > 0 ? present : undefined;
 }
 
+// Printable ASCII only: what a canonical destination always is (src/lib/destination-url.ts).
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+
+/**
+ * The Location for a destination: as stored when it is already header-safe (every destination
+ * written since they are canonicalised), else its canonical href, else null (unusable).
+ * Defence in depth: a row written by hand must cost one error page, never a throw in writeHead.
+ */
+export function safeLocation(destination: string): string | null {
+  if (HEADER_SAFE.test(destination)) return destination;
+  const href = canonicalDestination(destination);
+  return href !== null && HEADER_SAFE.test(href) ? href : null;
+}
+
 /**
  * The 302 for a link that may be followed: choose the destination (an A/B variant — the
  * visitor's remembered one or a weighted pick — or the link's own), stamp the click (with its
  * variant and, for opted-in links, an edge-minted click id), hand it to the batch buffer
  * without waiting, answer. HEAD requests are answered alike but are not clicks. Also the
  * redirect after a password form (extras carry its referrer and cookie), so protected links
- * split traffic and carry click ids like any other.
+ * split traffic and carry click ids like any other. A destination that cannot be sent as a
+ * header is answered with the error page and counts no click; this function does not throw on
+ * one. When a click id must be awaited, the returned promise settles once the answer is sent.
  */
-export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, extras: RedirectExtras = {}): void {
+export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, extras: RedirectExtras = {}): void | Promise<void> {
   // Most links have no variants: skip the cookie parse, path slice and random draw on the hot path.
-  const choice = link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req), Math.random()) : NO_VARIANT;
+  const choice = link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req.url ?? '/'), Math.random()) : NO_VARIANT;
   // GET, or a form's POST that ends in this redirect; HEAD only looks.
   const isClick = req.method !== 'HEAD';
-  withClickId(deps.clickIds, isClick && link.appendClickId === true, (clickId) => {
+  return withClickId(deps.clickIds, isClick && link.appendClickId === true, (clickId) => {
+    const location = locationFor(choice.variant?.destination ?? link.destination, clickId);
+    if (location === null) {
+      deps.logger.error({ category: 'redirect', linkId: link.id, variantId: choice.variant?.id ?? null }, 'destination cannot be sent as a Location header; answered with the error page');
+      sendServerError(res);
+      return;
+    }
     if (isClick) {
       deps.clicks.push({
         id: randomUUID(),
@@ -64,11 +85,21 @@ export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: 
     const cookies = combineCookies(extraCookie, choice.setCookie);
     res.writeHead(302, {
       ...extraHeaders,
-      Location: appendClickId(choice.variant?.destination ?? link.destination, clickId),
+      Location: location,
       'Cache-Control': 'private, max-age=0',
       'Content-Length': '0',
       ...(cookies ? { 'Set-Cookie': cookies } : {}),
     });
     res.end();
   });
+}
+
+function locationFor(destination: string, clickId: number | undefined): string | null {
+  const location = safeLocation(destination);
+  if (location === null || clickId === undefined) return location;
+  try {
+    return appendClickId(location, clickId);
+  } catch {
+    return null; // printable but not a URL: only a hand-written row
+  }
 }

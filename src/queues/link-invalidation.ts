@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { redisKey } from '../lib/redis-keys';
 import type { Services } from '../services';
+import { withTimeout } from '../lib/timeout';
 
 /**
  * Every web process keeps its own link cache; a change made through one must reach the others
@@ -23,18 +24,12 @@ const PUBLISH_TIMEOUT_MS = 1000;
 export async function publishLinkInvalidation(services: Services, codes: readonly string[]): Promise<void> {
   const unique = [...new Set(codes)];
   if (unique.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
   try {
     // The change is already committed: a slow Redis must not hold the API response for long.
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${PUBLISH_TIMEOUT_MS} ms`)), PUBLISH_TIMEOUT_MS);
-    });
-    await Promise.race([services.redis.publish(linkInvalidationChannel(services.config), unique.join(' ')), timeout]);
+    await withTimeout(services.redis.publish(linkInvalidationChannel(services.config), unique.join(' ')), PUBLISH_TIMEOUT_MS, 'redis');
   } catch (err) {
     // The change is committed; other processes will see it when their cache entry ages out.
     services.logger.warn({ category: 'link-cache', err: (err as Error).message }, 'could not publish link invalidation; caches refresh within their TTL');
-  } finally {
-    clearTimeout(timer);
   }
 }
 

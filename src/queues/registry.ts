@@ -58,7 +58,7 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
     removeOnFail: { age: 24 * 3600 },
   },
   // Rollups recompute, so retrying is always safe. Completed jobs are removed so that the
-  // per-second rollup job ids (workers/rollup-clicks.ts) can be used again.
+  // per-second rollup job ids (queues/rollups.ts) can be used again.
   analytics: {
     attempts: 5,
     backoff: { type: 'exponential', delay: 1000 },
@@ -79,7 +79,7 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
     removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600 },
   },
-  // Attempts and the 1s/5s/30s backoff are set per delivery job (src/webhooks/schedule.ts).
+  // Attempts and the 1s/5s/30s backoff are set per delivery job (src/domain/webhooks/retry-schedule.ts).
   webhooks: {
     removeOnComplete: true,
     removeOnFail: { age: 24 * 3600 },

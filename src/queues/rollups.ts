@@ -1,4 +1,5 @@
-import { utcDay, type PackageDay } from '../db/install-rollup-store';
+import type { PackageDay } from '../db/install-rollup-store';
+import { utcDay } from '../lib/days';
 import type { Services } from '../services';
 import type { JobName, JobPayloads, QueueRegistry } from './registry';
 import { numberRollupRequests } from './rollup-requests';

@@ -8,6 +8,7 @@ import type { Services } from '../services';
 import { emitClickWebhooks } from '../domain/webhooks/click-events';
 import { publishClicks } from '../queues/live-feed';
 import { coalescerFor } from './click-coalescer';
+import { isLastAttempt } from '../queues/attempts';
 
 /** The stored form of a click: raw IP, user agent and referrer go in, only derived values come out. */
 export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
@@ -48,7 +49,7 @@ export async function ingestClicks(services: Services, data: JobPayloads['ingest
   } catch (err) {
     // A job that fails for good stays in Redis (for inspection and manual retry): keep the
     // enriched rows instead of the raw IPs and user agents. A retry of it stores them as is.
-    if (job && job.attemptsMade + 1 >= (job.opts.attempts ?? 1) && !data.stored) {
+    if (job && isLastAttempt(job) && !data.stored) {
       await job.updateData({ events: [], stored: rows.map(clickToJson) }).catch(() => undefined);
     }
     throw err;

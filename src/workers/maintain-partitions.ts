@@ -1,5 +1,6 @@
 import type { Db } from '../db/knex';
 import { retentionCutoff } from '../db/rollup-store';
+import { utcDay } from '../lib/days';
 import type { Services } from '../services';
 
 /** Months of click partitions kept ready: this one and the next three. */
@@ -32,7 +33,7 @@ async function clickPartitions(db: Db): Promise<string[]> {
 export async function ensurePartitions(services: Services, now = new Date()): Promise<string[]> {
   const before = new Set(await clickPartitions(services.db));
   for (let i = 0; i <= MONTHS_AHEAD; i++) {
-    const month = monthStart(now, i).toISOString().slice(0, 10);
+    const month = utcDay(monthStart(now, i));
     try {
       await services.db.raw('SELECT ensure_click_partitions(?::date, 1)', [month]);
     } catch (err) {

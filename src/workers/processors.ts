@@ -41,7 +41,7 @@ export const PROCESSORS: ProcessorMap = {
 
 /** Worker settings a queue needs beyond the defaults; run.ts merges them into its Worker. */
 export const QUEUE_WORKER_OPTIONS: { [Q in QueueName]?: (services: Services) => Partial<BullWorkerOptions> } = {
-  // I/O-bound and capped per receiver (src/webhooks/receiver-slots.ts), so more slots than CPU work.
+  // I/O-bound and capped per receiver (src/domain/webhooks/receiver-slots.ts), so more slots than CPU work.
   webhooks: (services) => ({
     concurrency: services.config.webhookConcurrency,
     settings: { backoffStrategy: webhookBackoffStrategy(services.config.webhookRetryDelaysMs) },

@@ -1,4 +1,5 @@
-import { nextDay, recentInstallDays, recomputeInstallDays, utcDay } from '../db/install-rollup-store';
+import { recentInstallDays, recomputeInstallDays } from '../db/install-rollup-store';
+import { nextDay, utcDay } from '../lib/days';
 import type { JobPayloads } from '../queues/registry';
 import { claimRollupRequest, markRollupCovered } from '../queues/rollup-requests';
 import type { Services } from '../services';

@@ -1,18 +1,13 @@
 import type { Job } from 'bullmq';
 import { claimRun, failRun, type JobRun } from '../db/job-store';
 import type { Services } from '../services';
+import { isLastAttempt } from '../queues/attempts';
 
 /** Thrown inside a run's transaction when another attempt finished the run first: roll back, quietly. */
 export class RunAlreadyFinished extends Error {
   constructor(runId: string) {
     super(`Run ${runId} was already finished by another attempt`);
   }
-}
-
-/** A job without a BullMQ job (a test calling the processor directly) has one attempt. */
-function isLastAttempt(job: Job | undefined): boolean {
-  if (!job) return true;
-  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
 /**

@@ -3,6 +3,7 @@ import { bullPrefix, JOB_QUEUE, QUEUE_NAMES, type JobName, type QueueName } from
 import { createRedis } from '../redis';
 import type { Services } from '../services';
 import { PROCESSORS, QUEUE_WORKER_OPTIONS, type ProcessorMap } from './processors';
+import { isLastAttempt } from '../queues/attempts';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -37,7 +38,7 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
     );
     worker.on('failed', (job, err) => {
       if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      const final = isLastAttempt(job, true);
       // Logged once, when retries are exhausted; earlier attempts are routine.
       const fields = { category: 'jobs', queue: queueName, job: job.name, jobId: job.id, attempts: job.attemptsMade, err: err.message.slice(0, 500) };
       if (final) logger.error(fields, 'job failed for good');

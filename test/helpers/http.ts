@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 export interface JsonResponse<T = any> {
   status: number;
   headers: Headers;
@@ -17,4 +18,23 @@ export async function request<T = any>(url: string, init: { method?: string; hea
   let parsed: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
   return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+/**
+ * One GET on a fresh connection with node:http (no retries, no pooling), so a connection the
+ * server resets shows as `{ reset: true }` rather than an error or a silent retry.
+ */
+export function getOrReset(url: string): Promise<{ status: number; body: string } | { reset: true }> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', () => resolve({ reset: true }));
+      res.on('aborted', () => resolve({ reset: true }));
+    });
+    req.on('error', () => resolve({ reset: true }));
+    req.end();
+  });
 }

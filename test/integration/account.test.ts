@@ -26,4 +26,17 @@ describe('GET /api/v1/account', () => {
     assert.deepEqual(res.body.scopes, ['packages:read']);
     assert.equal((await request(stack.url('/api/v1/account'))).status, 401);
   });
+
+  it('documents the session cookie, CSRF and the admin-only routes in the OpenAPI document', async () => {
+    const doc = (await request(stack.url('/api/v1/openapi.json'))).body;
+    assert.equal(doc.components.securitySchemes.sessionCookie.name, 'lt_session');
+    assert.match(doc.components.securitySchemes.sessionCookie.description, /X-CSRF-Token/);
+    assert.deepEqual(doc.paths['/api/v1/links'].get.security, [{ bearerAuth: [] }, { sessionCookie: [] }]);
+    assert.deepEqual(doc.paths['/api/v1/auth/session'].get.security, [{ sessionCookie: [] }]);
+    assert.deepEqual(doc.paths['/api/v1/auth/signin'].post.security, []);
+    assert.equal(doc.paths['/api/v1/admin/users/{id}'].patch['x-admin-only'], true);
+    for (const path of ['/api/v1/auth/signup', '/api/v1/auth/signout', '/api/v1/auth/password', '/api/v1/auth/options', '/api/v1/account', '/api/v1/tokens', '/api/v1/tokens/{id}', '/api/v1/admin/invites', '/api/v1/admin/invites/{id}', '/api/v1/webhooks/test', '/api/v1/links/{id}/qr']) {
+      assert.ok(doc.paths[path], path);
+    }
+  });
 });

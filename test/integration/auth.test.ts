@@ -25,10 +25,10 @@ describe('API authentication and scopes', () => {
   });
 
   it('answers 401 to an unauthenticated 16 MB upload before the body has been sent', async () => {
-    const status = await new Promise<number>((resolve, reject) => {
+    const { status, connection } = await new Promise<{ status: number; connection?: string }>((resolve, reject) => {
       const req = http.request(stack.url('/api/v1/links'), { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(16 * 1024 * 1024) } });
       req.on('response', (res) => {
-        resolve(res.statusCode ?? 0);
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
         res.resume();
         req.destroy();
       });
@@ -37,6 +37,7 @@ describe('API authentication and scopes', () => {
       req.write(`{"link": {"title": "${'x'.repeat(1000)}`);
     });
     assert.equal(status, 401);
+    assert.equal(connection, 'close', 'nor is the rest of the body drained: the connection closes');
   });
 
   it('answers 401 for a malformed token and for an unknown well-formed token', async () => {

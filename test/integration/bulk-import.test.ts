@@ -40,7 +40,7 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
       'https://good.example/1,Good one,good-1,First,"a, b",true,,,,,',
       'javascript:alert(1),Bad url,bad-1,,,,,,,,',
       ',No url,bad-2,,,,,,,,',
-      'https://good.example/2,Scheduled,good-2,,x;y,false,true,s3cret,2026-04-01T00:00:00Z,2026-04-30,2027-01-01',
+      'https://good.example/2,Scheduled,good-2,,x;y,false,true,s3cret-password,2026-04-01T00:00:00Z,2026-04-30,2027-01-01',
       'https://good.example/3,Bad flag,bad-3,,,maybe,,,,,',
       'https://good.example/4,Bad time,bad-4,,,,,,yesterday,,',
       'https://good.example/5,Protected without password,bad-5,,,,true,,,,',
@@ -86,7 +86,7 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
       { row: 2, error: 'Short code has already been taken', errors: ['Short code has already been taken'] },
       { row: 3, error: 'Short code has already been taken', errors: ['Short code has already been taken'] },
     ]);
-    assert.deepEqual(res.body.links.map((l: { destination_url: string }) => l.destination_url), ['https://a.example', 'https://d.example']);
+    assert.deepEqual(res.body.links.map((l: { destination_url: string }) => l.destination_url), ['https://a.example/', 'https://d.example/'], 'stored in canonical form');
     assert.match(res.body.links[1].short_code, /^[A-Za-z0-9]{7}$/, 'a row without a code gets a generated one');
     assert.equal(await linkCount(), 3);
   });

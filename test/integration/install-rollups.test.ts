@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { installDays, recomputeInstallDays, utcDay } from '../../src/db/install-rollup-store';
+import { installDays, recomputeInstallDays } from '../../src/db/install-rollup-store';
+import { utcDay } from '../../src/lib/days';
 import { CATCH_UP_SCHEDULER_ID, scheduleInstallRollupCatchUp } from '../../src/queues/repeating-jobs';
 import { enqueueInstallRollups, installDaysOf } from '../../src/queues/rollups';
 import { numberRollupRequests } from '../../src/queues/rollup-requests';

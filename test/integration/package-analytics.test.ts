@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { utcDay } from '../../src/db/install-rollup-store';
+import { utcDay } from '../../src/lib/days';
 import { enqueueInstallRollups } from '../../src/queues/rollups';
 import { catchUpInstallRollups } from '../../src/workers/rollup-installs';
 import { createAccount } from '../helpers/accounts';

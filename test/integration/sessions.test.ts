@@ -21,6 +21,11 @@ describe('Browser sessions: sign-up, sign-in, cookies and CSRF', () => {
     assert.equal(after.body.needs_first_user, false);
   });
 
+  it('makes exactly one admin when several first sign-ups race on a fresh install', async () => {
+    const all = await Promise.all([1, 2, 3, 4].map(() => signUp(stack)));
+    assert.equal(all.filter((b) => b.user.is_admin).length, 1);
+  });
+
   it('sets an HttpOnly, SameSite=Lax cookie for the whole site, not Secure over plain HTTP, Secure behind an HTTPS proxy', async () => {
     const plain = await request(stack.url('/api/v1/auth/signup'), { method: 'POST', json: { email: uniqueEmail(), password: 'long enough password' } });
     const [line] = plain.headers.getSetCookie();
@@ -56,6 +61,13 @@ describe('Browser sessions: sign-up, sign-in, cookies and CSRF', () => {
     assert.equal(created.status, 201);
     assert.equal(Number(created.headers.get('x-ratelimit-remaining')), 998, 'session requests count against the daily limit like token requests');
     assert.equal(await stack.services.db('links').where({ user_id: browser.user.id }).count('* as n').first().then((r) => Number(r?.n)), 1);
+    const path = `/api/v1/links/${created.body.link.id}`;
+    for (const method of ['PATCH', 'DELETE']) {
+      const res = await request(stack.url(path), { method, headers: browser.cookie, json: linkBody });
+      assert.equal(res.status, 403, method);
+    }
+    const patched = await request(stack.url(path), { method: 'PATCH', headers: browser.unsafe, json: { link: { title: 'With the token' } } });
+    assert.equal(patched.status, 200);
   });
 
   it('keeps tenancy for sessions: another user\'s link is 404', async () => {

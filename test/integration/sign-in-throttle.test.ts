@@ -48,4 +48,16 @@ describe('Sign-in throttling per account and per address', () => {
     const text = keys.join(' ');
     for (const secret of [email, email.split('@')[0] as string, '2001:db8:cc:dd']) assert.ok(!text.includes(secret), secret);
   });
+
+  it('fails closed while Redis cannot count: 503 and no session, rather than unthrottled guessing', async () => {
+    const browser = await signUp(stack, {}, from('198.51.100.9'));
+    stack.services.redis.disconnect();
+    try {
+      const res = await signIn(stack, browser.user.email, browser.password, from('198.51.100.9'));
+      assert.equal(res.status, 503);
+      assert.equal(res.headers.getSetCookie().length, 0);
+    } finally {
+      await stack.services.redis.connect();
+    }
+  });
 });

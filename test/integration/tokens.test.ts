@@ -89,6 +89,14 @@ describe('API tokens: generation limits, listing and revocation trees', () => {
     assert.ok(!JSON.stringify(res.body).includes(named.body.api_token));
   });
 
+  it('refuses a token name with control characters, or too long, with 422', async () => {
+    const caller = await createAccount(stack.services);
+    for (const name of ['a\u0000b', 'tab\there', 'x'.repeat(101), '']) {
+      const res = await generate(caller.auth, { name });
+      assert.equal(res.status, 422, JSON.stringify(name));
+    }
+  });
+
   it('lets a browser session generate a token with every scope by default, not tied to the session', async () => {
     const browser = await signUp(stack);
     const res = await generate(browser.unsafe, { name: 'from the dashboard' });

@@ -6,7 +6,7 @@ describe('link request schemas', () => {
     const parsed = createLinkBody.parse({
       link: { destination_url: ' https://example.com ', title: '  ', description: ' d ', tags: [' a', 'a ', 'b'], utm_params: null, short_code: ' code ' },
     });
-    assert.equal(parsed.link.destination_url, 'https://example.com');
+    assert.equal(parsed.link.destination_url, 'https://example.com/', 'trimmed and canonical');
     assert.equal(parsed.link.title, null, 'blank title reads as null');
     assert.equal(parsed.link.description, 'd');
     assert.deepEqual(parsed.link.tags, ['a', 'b']);

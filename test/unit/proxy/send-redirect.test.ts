@@ -22,6 +22,7 @@ describe('sendRedirect', () => {
   let base: string;
   let events: ClickEvent[];
   let extras: RedirectExtras;
+  let current: CachedLink;
 
   before(async () => {
     const clicks = new ClickBuffer(async (batch) => {
@@ -29,7 +30,7 @@ describe('sendRedirect', () => {
     }, logger, { maxBatch: 1, flushMs: 1, capacity: 100, retryMs: 10, sendTimeoutMs: 1000 });
     let next = 500;
     const clickIds = new ClickIdBlocks(async (n) => Array.from({ length: n }, () => next++), logger);
-    server = createServer((req, res) => sendRedirect({ clicks, clickIds, trustedHops: 0 }, req, res, link, Date.now(), extras));
+    server = createServer((req, res) => sendRedirect({ clicks, clickIds, trustedHops: 0, logger }, req, res, current, Date.now(), extras));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -37,6 +38,7 @@ describe('sendRedirect', () => {
   beforeEach(() => {
     events = [];
     extras = {};
+    current = link;
   });
 
   it('sends the variant destination with lt_click, and records the variant and click id on the event', async () => {
@@ -67,5 +69,42 @@ describe('sendRedirect', () => {
     const after = await fetch(`${base}/code9`, { redirect: 'manual' });
     await waitFor(() => events.length === 1, { what: 'the GET click' });
     assert.equal(events[0]?.clickId, Number(new URL(after.headers.get('location') ?? '').searchParams.get('lt_click')));
+  });
+
+  describe('a stored destination that is not header-safe (a row written before canonical destinations, or by hand)', () => {
+    const only = (destination: string): CachedLink => ({ ...link, destination, variants: [], appendClickId: false });
+
+    it('redirects to its canonical ASCII form', async () => {
+      current = only('https://例え.jp/日本?q=ñ#🙂');
+      const res = await fetch(`${base}/code9`, { redirect: 'manual' });
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.get('location'), 'https://xn--r8jz45g.jp/%E6%97%A5%E6%9C%AC?q=%C3%B1#%F0%9F%99%82');
+    });
+
+    it('never puts a line break in the Location header', async () => {
+      current = only('https://example.com/a\r\nSet-Cookie: x=1');
+      const res = await fetch(`${base}/code9`, { redirect: 'manual' });
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.get('set-cookie'), null);
+      assert.doesNotMatch(res.headers.get('location') ?? '', /[\r\n]/);
+    });
+
+    it('never puts a tab or a C1 control character in the Location header', async () => {
+      current = only('https://example.com/a\tb\u0085');
+      const res = await fetch(`${base}/code9`, { redirect: 'manual' });
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.get('location'), 'https://example.com/ab%C2%85');
+    });
+
+    it('answers the error page without a click when it is no URL at all, and keeps serving', async () => {
+      current = only('not a url \u0085');
+      const res = await fetch(`${base}/code9`, { redirect: 'manual' });
+      assert.equal(res.status, 500);
+      assert.match(await res.text(), /Something went wrong/);
+      current = link;
+      assert.equal((await fetch(`${base}/code9`, { redirect: 'manual' })).status, 302);
+      await waitFor(() => events.length === 1, { what: 'the good click' });
+      assert.equal(events[0]?.linkId, link.id);
+    });
   });
 });

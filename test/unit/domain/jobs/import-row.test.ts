@@ -7,7 +7,7 @@ describe('import rows', () => {
     const outcome = validateImportRow({ destination_url: ' https://example.com ', tags: 'a; b,a', active: 'No', expires_at: '2027-01-01', extra: 'ignored' });
     assert.equal(outcome.ok, true);
     if (!outcome.ok) return;
-    assert.equal(outcome.link.destination_url, 'https://example.com');
+    assert.equal(outcome.link.destination_url, 'https://example.com/');
     assert.deepEqual(outcome.link.tags, ['a', 'b']);
     assert.equal(outcome.link.active, false);
     assert.equal(outcome.link.expires, true);

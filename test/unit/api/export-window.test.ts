@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { exportWindow } from '../../../../src/api/package-export';
+import { exportWindow } from '../../../src/api/package-export';
 
 describe('package export window', () => {
   it("matches the seed's example: days=30 on 2025-01-07 spans 2024-12-08T00:00 to 2025-01-07T23:59:59", () => {

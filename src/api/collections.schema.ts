@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { slugProblem } from '../lib/collection-slugs';
 import type { CollectionWithCounts, MemberPackage } from '../db/collection-store';
 import { packageDetail } from './packages.schema';
-import { queryInt } from '../lib/schemas';
+import { multiLine, queryInt, singleLine } from '../lib/schemas';
 
 export const NAME_MAX = 100;
 export const DESCRIPTION_MAX = 2000;
@@ -10,24 +10,22 @@ export const TAGS_MAX = 20;
 export const TAG_MAX = 50;
 
 /** Messages are whole sentences, so formatIssues keeps them as written. */
-function text(field: string, max: number) {
-  return z
-    .string({ error: (issue) => (issue.input === undefined ? `${field} can't be blank` : `${field} must be a string`) })
+function text(field: string, max: number, lines: typeof singleLine = singleLine) {
+  return lines(field, { error: (issue) => (issue.input === undefined ? `${field} can't be blank` : `${field} must be a string`) })
     .trim()
     .max(max, `${field} is too long (maximum is ${max} characters)`);
 }
 
 const name = text('Name', NAME_MAX).min(1, "Name can't be blank");
 
-const slug = z
-  .string({ error: 'Slug must be a string' })
+const slug = singleLine('Slug', { error: 'Slug must be a string' })
   .trim()
   .superRefine((value, ctx) => {
     const problem = slugProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-const description = text('Description', DESCRIPTION_MAX).nullable();
+const description = text('Description', DESCRIPTION_MAX, multiLine).nullable();
 
 /** Tags are trimmed and de-duplicated, keeping the order given. */
 const tags = z
@@ -49,18 +47,15 @@ const PACKAGE_REF_MESSAGE = 'PackageId must be a package slug or a positive inte
 export const packageRef = z.union(
   [
     z.number().int(PACKAGE_REF_MESSAGE).positive(PACKAGE_REF_MESSAGE).max(Number.MAX_SAFE_INTEGER, PACKAGE_REF_MESSAGE),
-    // Control characters can be in no slug (and PostgreSQL refuses a NUL byte with an error).
-    z.string().trim().min(1, PACKAGE_REF_MESSAGE).max(255, PACKAGE_REF_MESSAGE).regex(/^[^\u0000-\u001f\u007f]+$/, PACKAGE_REF_MESSAGE),
+    singleLine('PackageId', PACKAGE_REF_MESSAGE).trim().min(1, PACKAGE_REF_MESSAGE).max(255, PACKAGE_REF_MESSAGE),
   ],
-  { error: PACKAGE_REF_MESSAGE },
+  { error: (issue) => (issue.input === undefined ? "PackageId can't be blank" : PACKAGE_REF_MESSAGE) },
 );
 
-export const packageMembershipBody = z
-  .object({ packageId: z.unknown().refine((v) => v !== undefined, "PackageId can't be blank").pipe(packageRef) })
-  .strict();
+export const packageMembershipBody = z.object({ packageId: packageRef }).strict();
 
-export const collectionParams = z.object({ slug: z.string().describe('The collection slug, or its integer id') });
-export const membershipParams = collectionParams.extend({ packageId: z.string().describe('The package slug, or its integer id') });
+export const collectionParams = z.object({ slug: singleLine().describe('The collection slug, or its integer id') });
+export const membershipParams = collectionParams.extend({ packageId: singleLine().describe('The package slug, or its integer id') });
 
 export const listQuery = z.object({
   page: queryInt(1, 1_000_000).optional().describe('Page number (default 1)'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GoalWithCount } from '../db/conversion-goal-store';
+import { singleLine } from '../lib/schemas';
 
 export const MAX_VALUE = 999_999_999_999.99;
 
@@ -13,33 +14,31 @@ export function moneyValue(field: string) {
 }
 
 /** ISO 4217-style code: three letters, stored upper-case ("usd" is accepted as "USD"). */
-export const currencyCode = z
-  .string({ error: 'Currency must be a 3-letter code' })
+export const currencyCode = singleLine('Currency', 'Currency must be a 3-letter code')
   .trim()
   .regex(/^[A-Za-z]{3}$/, 'Currency must be a 3-letter code')
   .transform((v) => v.toUpperCase());
 
-const name = z.string({ error: "Name can't be blank" }).trim().min(1, "Name can't be blank").max(100, 'Name is too long (maximum is 100 characters)');
+const name = singleLine('Name', { error: "Name can't be blank" }).trim().min(1, "Name can't be blank").max(100, 'Name is too long (maximum is 100 characters)');
 const active = z.boolean({ error: 'Active must be true or false' });
+
+/** Rails-style wrapper: a missing or non-object `conversion_goal` gets one sentence. */
+const goalObjectError = { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'Conversion goal is required' : 'Conversion goal must be an object of goal fields') };
 
 const createFields = z.object({
   name,
   default_value: moneyValue('Default value').nullable().default(null),
   currency: currencyCode.default('USD'),
   active: active.default(true),
-});
+}, goalObjectError);
 
 const updateFields = z
-  .object({ name: name.optional(), default_value: moneyValue('Default value').nullable().optional(), currency: currencyCode.optional(), active: active.optional() })
+  .object({ name: name.optional(), default_value: moneyValue('Default value').nullable().optional(), currency: currencyCode.optional(), active: active.optional() }, goalObjectError)
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'Conversion goal must change at least one of name, default_value, currency, active');
 
-export const createGoalBody = z.object({
-  conversion_goal: z.unknown().refine((v) => v !== undefined, 'Conversion goal is required').pipe(createFields),
-});
+export const createGoalBody = z.object({ conversion_goal: createFields });
 
-export const updateGoalBody = z.object({
-  conversion_goal: z.unknown().refine((v) => v !== undefined, 'Conversion goal is required').pipe(updateFields),
-});
+export const updateGoalBody = z.object({ conversion_goal: updateFields });
 
 export const goalObject = z.object({
   id: z.number().int(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalIp } from '../lib/visitor-hash';
 import { currencyCode, moneyValue } from './conversion-goals.schema';
+import { singleLine } from '../lib/schemas';
 
 /** A postback field that may be absent or null (both mean "not sent"). */
 function optional<S extends z.ZodType>(schema: S) {
@@ -18,7 +19,7 @@ export const postbackBody = z.object({
   order_id: optional(
     z.preprocess(
       (v) => (typeof v === 'number' && Number.isInteger(v) ? String(v) : v),
-      z.string({ error: 'Order id must be a string' }).trim().min(1, "Order id can't be blank").max(255, 'Order id is too long (maximum is 255 characters)'),
+      singleLine('Order id', { error: 'Order id must be a string' }).trim().min(1, "Order id can't be blank").max(255, 'Order id is too long (maximum is 255 characters)'),
     ),
   ).describe('External order id; a second postback with the same order id for the goal is refused (409)'),
   click_id: optional(
@@ -28,8 +29,7 @@ export const postbackBody = z.object({
     ),
   ).describe('The click id (lt_click) for explicit attribution'),
   ip: optional(
-    z
-      .string({ error: 'Ip must be a valid IP address' })
+    singleLine('Ip', 'Ip must be a valid IP address')
       .max(100, 'Ip must be a valid IP address')
       .transform((v, ctx) => {
         const ip = canonicalIp(v);
@@ -40,7 +40,7 @@ export const postbackBody = z.object({
         return ip;
       }),
   ).describe("The visitor's IP for automatic attribution (default: the request's address)"),
-  ua: optional(z.string({ error: 'Ua must be a string' }).max(2048, 'Ua is too long (maximum is 2048 characters)')).describe("The visitor's user agent for automatic attribution"),
+  ua: optional(singleLine('Ua', { error: 'Ua must be a string' }).max(2048, 'Ua is too long (maximum is 2048 characters)')).describe("The visitor's user agent for automatic attribution"),
 });
 
 export const postbackResponse = z.object({

@@ -9,6 +9,7 @@ import { postbackResponse, postbackBody } from './conversions.schema';
 import { ApiError } from './errors';
 import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
+import { singleLine } from '../lib/schemas';
 
 /**
  * POST /api/conversions/track/:token — the public conversion postback. The token names the
@@ -22,7 +23,7 @@ export function registerConversionRoutes(api: ApiRouter): void {
     tag: 'Conversions',
     summary: 'Track a conversion (postback; public, authenticated by the goal token in the path)',
     auth: 'public',
-    params: z.object({ token: z.string() }),
+    params: z.object({ token: singleLine() }),
     body: postbackBody,
     bodyLimit: '16kb',
     responses: {

@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import type { ExportResult } from '../queues/export-spec';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
+import { singleLine } from '../lib/schemas';
 
 /**
  * Polling heavy jobs. Link-side runs (bulk imports, link exports) answer at /api/v1/jobs/:id in
@@ -146,7 +147,7 @@ export function registerJobRoutes(api: ApiRouter): void {
     tag: 'Packages',
     summary: 'Status of a package export that took longer than the request',
     auth: 'analytics:read',
-    params: z.object({ slug: z.string().min(1).max(200), id: jobId }),
+    params: z.object({ slug: singleLine().min(1).max(200), id: jobId }),
     responses: {
       200: { description: 'The export job', schema: z.object(jobStatusFields) },
       404: { description: 'No such export job' },
@@ -163,7 +164,7 @@ export function registerJobRoutes(api: ApiRouter): void {
     tag: 'Packages',
     summary: 'Download a finished package export (JSON or CSV)',
     auth: 'analytics:read',
-    params: z.object({ slug: z.string().min(1).max(200), id: jobId }),
+    params: z.object({ slug: singleLine().min(1).max(200), id: jobId }),
     responses: {
       200: { description: 'The export file' },
       404: { description: 'No such export job' },

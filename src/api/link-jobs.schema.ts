@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { MAX_IMPORT_ROWS, readHeader, roughRowCount } from '../domain/jobs/import-csv';
 import { linkObject } from '../domain/links.schema';
-import { queryInt } from '../lib/schemas';
+import { multiLine, queryInt, singleLine } from '../lib/schemas';
 
 /** Request and response schemas of the link side's heavy endpoints: bulk import and CSV export. */
 
 export const IMPORT_BODY_LIMIT = '16mb';
 
 export const bulkImportBody = z.object({
-  csv: z
-    .string({ error: "Csv can't be blank" })
+  csv: multiLine('Csv', { error: "Csv can't be blank" })
     .refine((csv) => csv.trim().length > 0, "Csv can't be blank")
     .refine((csv) => readHeader(csv).includes('destination_url'), 'Csv must start with a header row naming its columns, including destination_url')
     .refine((csv) => /[\r\n]/.test(csv.trim()), 'Csv has a header row but no rows to import')
@@ -30,8 +29,7 @@ const booleanFilter = z.enum(['true', 'false', '1', '0'], { error: 'must be true
 
 /** ISO 8601 time with a zone, or a date (midnight UTC); normalised to an ISO instant. */
 export function isoInstant(field: string) {
-  return z
-    .string()
+  return singleLine(field)
     .refine((v) => z.iso.datetime({ offset: true }).safeParse(v).success || z.iso.date().safeParse(v).success, `${field} must be an ISO 8601 date or time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z`)
     .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v).toISOString());
 }

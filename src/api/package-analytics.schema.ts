@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LOOKUP_SLUG } from '../db/package-stats-store';
 import { daysEndingToday, daysOf } from '../lib/days';
+import { singleLine } from '../lib/schemas';
 
 /** Request and response shapes of the pkglnk analytics endpoints (seed: pkglnk-api-v1). */
 
@@ -10,8 +11,7 @@ export const MAX_DAYS = 365;
 const DAYS_MESSAGE = `must be a whole number from 1 to ${MAX_DAYS}`;
 
 export const analyticsQuery = z.object({
-  days: z
-    .string()
+  days: singleLine()
     .regex(/^\d{1,4}$/, DAYS_MESSAGE)
     .transform(Number)
     .pipe(z.number().int().min(1, DAYS_MESSAGE).max(MAX_DAYS, DAYS_MESSAGE))
@@ -19,7 +19,7 @@ export const analyticsQuery = z.object({
     .describe(`Days to include, 1-${MAX_DAYS} (default ${DEFAULT_DAYS})`),
 });
 
-export const slugParams = z.object({ slug: z.string().regex(LOOKUP_SLUG) });
+export const slugParams = z.object({ slug: singleLine().regex(LOOKUP_SLUG) });
 
 const counts = z.record(z.string(), z.number().int());
 

@@ -6,7 +6,7 @@ import type { ExportResult } from '../queues/export-spec';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 import { daysEndingToday } from '../lib/days';
-import { queryInt } from '../lib/schemas';
+import { queryInt, singleLine } from '../lib/schemas';
 
 const exportQuery = z.object({
   format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).optional(),
@@ -30,7 +30,7 @@ export function registerPackageExportRoutes(api: ApiRouter): void {
     tag: 'Packages',
     summary: 'Export install events as JSON or CSV; runs as a job',
     auth: 'analytics:read',
-    params: z.object({ slug: z.string().min(1).max(200) }),
+    params: z.object({ slug: singleLine().min(1).max(200) }),
     query: exportQuery,
     responses: {
       200: { description: 'The export: the documented JSON document, or a CSV file download' },

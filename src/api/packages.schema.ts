@@ -2,10 +2,9 @@ import { z } from 'zod';
 import type { PackageRow } from '../db/package-store';
 import { GIT_PLATFORMS, installUrl } from '../lib/git-url';
 import { slugError } from '../domain/packages';
-import { queryInt } from '../lib/schemas';
+import { multiLine, queryInt, singleLine } from '../lib/schemas';
 
-const slug = z
-  .string({ error: 'Slug must be a string' })
+const slug = singleLine('Slug', { error: 'Slug must be a string' })
   .trim()
   .toLowerCase()
   .superRefine((value, ctx) => {
@@ -13,13 +12,14 @@ const slug = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-const text = (field: string, max: number) => z.string({ error: `${field} must be a string` }).max(max, `${field} is too long (maximum is ${max} characters)`);
+const text = (field: string, max: number, lines: typeof singleLine = singleLine) =>
+  lines(field, { error: `${field} must be a string` }).max(max, `${field} is too long (maximum is ${max} characters)`);
 
 /** Every writable field; create and update differ only in what they require (decided in the handler). */
 export const packageBody = z.object({
   slug: slug.optional(),
   display_name: text('Display name', 255).trim().min(1, "Display name can't be blank").optional(),
-  description: text('Description', 2000).trim().nullable().optional(),
+  description: text('Description', 2000, multiLine).trim().nullable().optional(),
   is_private: z.boolean({ error: 'Is private must be true or false' }).optional(),
   git_url: text('Git url', 2048).optional(),
   git_platform: z.enum(GIT_PLATFORMS, { error: 'Git platform must be github, gitlab or bitbucket' }).optional(),
@@ -30,7 +30,7 @@ export const packageBody = z.object({
 });
 export type PackageBody = z.infer<typeof packageBody>;
 
-export const slugParams = z.object({ slug: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).transform((s) => s.toLowerCase()) });
+export const slugParams = z.object({ slug: singleLine().regex(/^[A-Za-z0-9_-]{1,64}$/).transform((s) => s.toLowerCase()) });
 
 export const listQuery = z.object({
   limit: queryInt(1, 1000).optional(),

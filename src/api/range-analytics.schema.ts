@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { singleLine } from '../lib/schemas';
 
 /** GET /api/v1/analytics/range: the dashboard's analytics for any date range, with the previous period beside it. */
 
 function date(field: string) {
-  return z.string({ error: `${field} can't be blank: send a date YYYY-MM-DD` })
+  return singleLine(field, { error: `${field} can't be blank: send a date YYYY-MM-DD` })
     .regex(/^\d{4}-\d{2}-\d{2}$/, `${field} must be a date YYYY-MM-DD`)
     .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), `${field} must be a real date`);
 }
-const value = z.string().min(1).max(200);
+const value = singleLine().min(1, "can't be blank").max(200, 'is too long (maximum is 200 characters)');
 const LINK_ID = 'Link id must be a whole number';
 
 export const rangeQuery = z.strictObject({
   from: date('From').describe('First UTC day of the range (included)'),
   to: date('To').describe('Last UTC day of the range (included)'),
-  link_id: z.string().regex(/^\d{1,15}$/, LINK_ID).transform(Number).refine((n) => n > 0, LINK_ID).optional().describe('Only this link'),
+  link_id: singleLine('Link id').regex(/^\d{1,15}$/, LINK_ID).transform(Number).refine((n) => n > 0, LINK_ID).optional().describe('Only this link'),
   country: value.optional().describe('Only clicks from this ISO country code'),
   device: value.optional().describe('Only clicks from this device type'),
   browser: value.optional().describe('Only clicks from this browser family'),

@@ -4,7 +4,7 @@ import type { Authenticated } from '../db/token-store';
 import type { Services } from '../services';
 import type { Scope } from '../lib/tokens';
 import { authenticate, requireAdmin, requireScope } from './auth';
-import { formatIssues } from '../lib/schemas';
+import { formatIssues, pathSegments } from '../lib/schemas';
 import { ApiError } from './errors';
 import { consumeDailyRequest } from './rate-limit';
 
@@ -109,6 +109,8 @@ export class ApiRouter {
       if (spec.body) handlers.push(express.json({ limit: spec.bodyLimit ?? '1mb', strict: true }));
       handlers.push(async (req, res) => {
         const auth = res.locals.auth as Authenticated | undefined;
+        // Every route, whatever its own params schema: no path segment with a control character names anything.
+        parsePart(pathSegments, req.params, 404, 'path');
         const params = parsePart(spec.params, req.params, 404, 'path');
         const query = parsePart(spec.query, req.query, 400, 'query parameters');
         const body = parsePart(spec.body, spec.body ? jsonObjectBody(req) : undefined, 422, 'body');

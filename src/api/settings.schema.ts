@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isValidWhsecSecret } from '../domain/webhooks/signing';
-import { httpUrl } from '../lib/schemas';
+import { httpUrl, singleLine } from '../lib/schemas';
 
 const WINDOW = 'Attribution window days must be a whole number from 1 to 365';
 const blankIsNull = (v: unknown) => (v === '' ? null : v);
@@ -9,13 +9,12 @@ export const settingsFields = z
   .object({
     attribution_window_days: z.number({ error: WINDOW }).int({ error: WINDOW }).min(1, WINDOW).max(365, WINDOW).optional(),
     // null or "" removes the webhook; the address is checked against SSRF rules by the handler (it needs DNS).
-    webhook_url: z.preprocess(blankIsNull, httpUrl('Webhook url').nullable()).optional(),
+    webhook_url: z.preprocess(blankIsNull, singleLine('Webhook url').pipe(httpUrl('Webhook url')).nullable()).optional(),
     // Write-only. Printable ASCII so every receiver's HMAC library reads the same key bytes.
     webhook_secret: z
       .preprocess(
         blankIsNull,
-        z
-          .string({ error: 'Webhook secret must be a string' })
+        singleLine('Webhook secret', { error: 'Webhook secret must be a string' })
           .min(8, 'Webhook secret is too short (minimum is 8 characters)')
           .max(256, 'Webhook secret is too long (maximum is 256 characters)')
           .regex(/^[\x21-\x7e]+$/, 'Webhook secret may contain only printable ASCII characters, without spaces')

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { VariantRow } from '../db/variant-store';
 import { destinationUrl } from '../lib/destination-url';
+import { singleLine } from '../lib/schemas';
 
 export const MAX_VARIANTS_PER_LINK = 20;
 export const MAX_WEIGHT = 1000;
 
-const name = z
-  .string({ error: "Name can't be blank" })
+const name = singleLine('Name', { error: "Name can't be blank" })
   .trim()
   .min(1, "Name can't be blank")
   .max(100, 'Name is too long (maximum is 100 characters)');
@@ -19,24 +19,23 @@ const weight = z
 
 const active = z.boolean({ error: 'Active must be true or false' });
 
+/** A missing or non-object `variant` gets one sentence. */
+const variantObjectError = { error: (issue: { input?: unknown }) => (issue.input === undefined ? 'Variant is required' : 'Variant must be an object of variant fields') };
+
 const createFields = z.object({
   name,
   destination_url: destinationUrl(),
   weight: weight.default(50),
   active: active.default(true),
-});
+}, variantObjectError);
 
 const updateFields = z
-  .object({ name: name.optional(), destination_url: destinationUrl().optional(), weight: weight.optional(), active: active.optional() })
+  .object({ name: name.optional(), destination_url: destinationUrl().optional(), weight: weight.optional(), active: active.optional() }, variantObjectError)
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'Variant must change at least one of name, destination_url, weight, active');
 
-export const createVariantBody = z.object({
-  variant: z.unknown().refine((v) => v !== undefined, 'Variant is required').pipe(createFields),
-});
+export const createVariantBody = z.object({ variant: createFields });
 
-export const updateVariantBody = z.object({
-  variant: z.unknown().refine((v) => v !== undefined, 'Variant is required').pipe(updateFields),
-});
+export const updateVariantBody = z.object({ variant: updateFields });
 
 export const variantObject = z.object({
   id: z.number().int(),

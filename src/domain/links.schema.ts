@@ -3,6 +3,7 @@ import type { LinkRow } from '../db/link-store';
 import type { RecentClick } from '../db/link-analytics-store';
 import { SHORT_CODE_PATTERN, isReservedCode } from '../lib/short-codes';
 import { destinationUrl } from '../lib/destination-url';
+import { multiLine, singleLine } from '../lib/schemas';
 
 /**
  * Request and response shapes of the PVTLNK Links API. Every message is a whole sentence
@@ -27,22 +28,16 @@ function typed(field: string, kind: string): { error: (issue: { input?: unknown 
   return { error: (issue) => (issue.input === undefined || issue.input === null ? `${field} can't be blank` : `${field} must be ${kind}`) };
 }
 
-// PostgreSQL text cannot hold NUL: refused here as a 422 rather than failing at the insert.
-const hasNul = (v: string) => v.includes('\u0000');
-
-export const shortCode = z
-  .string(typed('Short code', 'a string'))
+export const shortCode = singleLine('Short code', typed('Short code', 'a string'))
   .trim()
   .regex(SHORT_CODE_PATTERN, 'Short code may contain only letters, digits, - and _ (1-64 characters, starting with a letter or digit)')
   .refine((code) => !isReservedCode(code), 'Short code is reserved');
 
 /** Free text; blank reads as null so "no title" has one representation. */
-function optionalText(field: string, max: number) {
-  return z
-    .string(typed(field, 'a string'))
+function optionalText(field: string, max: number, lines: typeof singleLine = singleLine) {
+  return lines(field, typed(field, 'a string'))
     .trim()
     .max(max, `${field} is too long (maximum is ${max} characters)`)
-    .refine((v) => !hasNul(v), `${field} can't contain NUL characters`)
     .transform((v) => (v === '' ? null : v))
     .nullable();
 }
@@ -62,14 +57,14 @@ function instant(field: string) {
 
 // Tags travel through CSV export and import joined by commas, so a comma inside one is refused.
 const tags = z
-  .array(z.string('Tags must be an array of strings'), 'Tags must be an array of strings')
+  .array(singleLine('Tags', { error: 'Tags must be an array of strings' }), 'Tags must be an array of strings')
   .max(LIMITS.tags, `Tags may list at most ${LIMITS.tags} tags`)
   .superRefine((list, ctx) => {
     for (const tag of list) {
       const t = tag.trim();
       if (t === '') ctx.addIssue({ code: 'custom', message: "Tags can't contain a blank tag" });
       else if (t.length > LIMITS.tag) ctx.addIssue({ code: 'custom', message: `Tag "${t.slice(0, 20)}…" is too long (maximum is ${LIMITS.tag} characters)` });
-      else if (t.includes(',') || hasNul(t)) ctx.addIssue({ code: 'custom', message: `Tag "${t.replace(/\u0000/g, '')}" can't contain a comma or NUL` });
+      else if (t.includes(',')) ctx.addIssue({ code: 'custom', message: `Tag "${t}" can't contain a comma` });
     }
   })
   .transform((list) => [...new Set(list.map((t) => t.trim()))])
@@ -77,6 +72,7 @@ const tags = z
   .transform((list) => list ?? []);
 
 const UTM_KEY = /^utm_[a-z0-9_]+$/;
+const utmValue = singleLine().refine((v) => v.trim() !== '' && v.length <= LIMITS.utmValue);
 
 /** Only utm_* keys: the field exists for campaign tagging, not for rewriting arbitrary query parameters. */
 const utmParams = z
@@ -87,7 +83,7 @@ const utmParams = z
     for (const [key, value] of entries) {
       if (!UTM_KEY.test(key) || key.length > LIMITS.utmKey) {
         ctx.addIssue({ code: 'custom', message: `Utm params key "${key.slice(0, LIMITS.utmKey)}" is not allowed: use lowercase utm_* names such as utm_source (at most ${LIMITS.utmKey} characters)` });
-      } else if (typeof value !== 'string' || value.trim() === '' || value.length > LIMITS.utmValue || hasNul(value)) {
+      } else if (!utmValue.safeParse(value).success) {
         ctx.addIssue({ code: 'custom', message: `Utm params ${key} must be a non-empty string of at most ${LIMITS.utmValue} characters` });
       }
     }
@@ -104,8 +100,7 @@ const collectionId = z
   .nullable();
 
 /** Top level, beside `link`, as the contract has it. null (or absent) means no password. */
-const password = z
-  .string(typed('Password', 'a string'))
+const password = singleLine('Password', typed('Password', 'a string'))
   .min(1, { message: "Password can't be blank (send null to remove a password)", abort: true })
   .min(LIMITS.passwordMin, `Password is too short (minimum is ${LIMITS.passwordMin} characters)`)
   .max(LIMITS.password, `Password is too long (maximum is ${LIMITS.password} characters)`)
@@ -115,7 +110,7 @@ const password = z
 const editable = {
   destination_url: destinationUrl(),
   title: optionalText('Title', LIMITS.title).optional(),
-  description: optionalText('Description', LIMITS.description).optional(),
+  description: optionalText('Description', LIMITS.description, multiLine).optional(),
   tags: tags.optional(),
   collection_id: collectionId.optional(),
   scheduled_start_at: instant('Scheduled start at').optional(),
@@ -154,7 +149,7 @@ export type UpdateLinkFields = z.output<typeof updateLinkFields>;
 
 function wholeNumber(field: string, max: number) {
   const message = `${field} must be a whole number from 1 to ${max}`;
-  return z.string(message).regex(/^\d{1,16}$/, message).transform(Number).refine((n) => n >= 1 && n <= max, message);
+  return singleLine(field, message).regex(/^\d{1,16}$/, message).transform(Number).refine((n) => n >= 1 && n <= max, message);
 }
 
 function yesNo(field: string) {
@@ -168,9 +163,9 @@ export const listLinksQuery = z.object({
   archived: yesNo('Archived').optional(),
   scheduled: yesNo('Scheduled').optional(),
   collection_id: wholeNumber('Collection id', Number.MAX_SAFE_INTEGER).optional(),
-  q: z.string('Q must be text').max(200, 'Q is too long (maximum is 200 characters)').optional()
+  q: singleLine('Q').max(200, 'Q is too long (maximum is 200 characters)').optional()
     .describe('Only links whose short code, title or destination contains this text (case-insensitive)'),
-  tag: z.string('Tag must be text').max(LIMITS.tag, `Tag is too long (maximum is ${LIMITS.tag} characters)`).optional().describe('Only links with this tag'),
+  tag: singleLine('Tag').max(LIMITS.tag, `Tag is too long (maximum is ${LIMITS.tag} characters)`).optional().describe('Only links with this tag'),
   expired: yesNo('Expired').optional().describe('true: links past their expiry; false: links not expired'),
   sort: z.enum(['created_at', '-created_at', 'clicks', '-clicks', 'title', '-title', 'last_clicked_at', '-last_clicked_at'], 'Sort must be one of created_at, clicks, title, last_clicked_at, optionally prefixed with -').optional()
     .describe('Order: a field, descending when prefixed with - (default -created_at)'),

@@ -2,14 +2,56 @@ import { z } from 'zod';
 
 /** Shared building blocks for request schemas. */
 
+/**
+ * Client text, by the one rule every string field and path segment of both surfaces follows:
+ * no control character (C0, DEL, C1) and no lone UTF-16 surrogate. PostgreSQL refuses NUL
+ * outright (it would be a 500 at the insert) and an unpaired surrogate cannot be encoded as
+ * UTF-8; the other controls would land raw in logs, CSV exports and headers. Under the u flag
+ * \p{Cs} matches only a surrogate that is not half of a pair.
+ */
+const CONTROL = /[\p{Cc}\p{Cs}]/u;
+/** Multi-line text (descriptions, CSV): tab, line feed and carriage return are part of the text. */
+const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Cs}]/u;
+
+type StringParams = Parameters<typeof z.string>[0];
+
+/** Without a field name the messages start lower-case, and formatIssues prefixes the field from the issue's path. */
+function sentence(field: string | undefined, rest: string): string {
+  return field ? `${field} ${rest}` : rest;
+}
+
+function blankOrNotString(field: string | undefined): StringParams {
+  return { error: (issue) => sentence(field, issue.input === undefined || issue.input === null ? "can't be blank" : 'must be a string') };
+}
+
+function refusing(pattern: RegExp, field: string | undefined, params: StringParams | undefined) {
+  // abort: a value with a control character gets that one message, not also "too long" or "invalid".
+  // A string as params is, as in zod, the one message for every way to miss.
+  const message = typeof params === 'string' ? params : sentence(field, "can't contain control characters");
+  return z.string(params ?? blankOrNotString(field)).refine((v) => !pattern.test(v), { message, abort: true });
+}
+
+/** One line of text (names, tags, ids, query values); `params` overrides the wrong-type message. */
+export function singleLine(field?: string, params?: StringParams) {
+  return refusing(CONTROL, field, params);
+}
+
+/** Text that may span lines: as singleLine, but tab, CR and LF are allowed. */
+export function multiLine(field?: string, params?: StringParams) {
+  return refusing(CONTROL_BUT_LINE_BREAKS, field, params);
+}
+
+/** Every path parameter of every route, before the route's own params schema (route.ts). */
+export const pathSegments = z.record(z.string(), singleLine('Path segment'));
+
 /** Query-string booleans: only the words a person would type. */
 export const queryBoolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export function queryInt(min: number, max: number) {
-  return z.string().regex(/^\d+$/, `must be a whole number from ${min} to ${max}`).transform(Number).pipe(z.number().int().min(min).max(max));
+  return singleLine().regex(/^\d+$/, `must be a whole number from ${min} to ${max}`).transform(Number).pipe(z.number().int().min(min).max(max));
 }
 
-export const idParam = z.string().regex(/^\d{1,15}$/).transform(Number);
+export const idParam = singleLine().regex(/^\d{1,15}$/).transform(Number);
 
 /** http(s) only: javascript:, data:, file: and friends are refused. */
 export function httpUrl(field: string) {

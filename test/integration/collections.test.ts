@@ -80,11 +80,15 @@ describe('Collections: create, read, list, change, delete', () => {
   });
 
   it('answers 404 in the pkglnk envelope for an unknown slug, an unknown id and a malformed slug', async () => {
-    for (const ref of ['nope', '999', 'Bad%20Slug', '%00']) {
+    for (const ref of ['nope', '999', 'Bad%20Slug']) {
       const res = await get(ref);
       assert.equal(res.status, 404, ref);
       assert.deepEqual(res.body, { error: { code: 'not_found', message: 'Collection not found' } }, ref);
     }
+    // Refused by every route's path check before the lookup.
+    const control = await get('%00');
+    assert.equal(control.status, 404);
+    assert.deepEqual(control.body, { error: { code: 'not_found', message: "Invalid path: Path segment can't contain control characters" } });
   });
 
   it('counts the live links filed in the collection, not archived ones or other collections\'', async () => {

@@ -1886,7 +1886,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        packageId: unknown;
+                        packageId: number | string;
                     };
                 };
             };
@@ -1989,7 +1989,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        packageId: unknown;
+                        packageId: number | string;
                     };
                 };
             };
@@ -2906,7 +2906,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        variant: unknown;
+                        variant: {
+                            name: string;
+                            destination_url: string;
+                            /** @default 50 */
+                            weight?: number;
+                            /** @default true */
+                            active?: boolean;
+                        };
                     };
                 };
             };
@@ -3031,7 +3038,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        variant: unknown;
+                        variant: {
+                            name?: string;
+                            destination_url?: string;
+                            weight?: number;
+                            active?: boolean;
+                        };
                     };
                 };
             };
@@ -3146,7 +3158,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        conversion_goal: unknown;
+                        conversion_goal: {
+                            name: string;
+                            /** @default null */
+                            default_value?: number | null;
+                            currency?: string;
+                            /** @default true */
+                            active?: boolean;
+                        };
                     };
                 };
             };
@@ -3317,7 +3336,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        conversion_goal: unknown;
+                        conversion_goal: {
+                            name?: string;
+                            default_value?: number | null;
+                            currency?: string;
+                            active?: boolean;
+                        };
                     };
                 };
             };

@@ -3,13 +3,13 @@ import { issueToken, listLiveTokens, ParentTokenGone, revokeTokenTree, type ApiT
 import { SCOPES, type Scope } from '../lib/tokens';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
-import { idParam } from '../lib/schemas';
+import { idParam, singleLine } from '../lib/schemas';
 
 const generateBody = z.object({
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),
   expires_in_days: z.number().int().min(1).max(3650).optional(),
-  // Until the shared text schema lands: no control characters (NUL would reach PostgreSQL).
-  name: z.string().trim().min(1).max(100).regex(/^[^\p{Cc}]*$/u, 'Name must not contain control characters').optional(),
+  // The shared text rule: no control character or lone surrogate (NUL would reach PostgreSQL).
+  name: singleLine('Name').trim().min(1, "Name can't be blank").max(100, 'Name is too long (maximum is 100 characters)').optional(),
 }).strict();
 
 const tokenObject = z.object({

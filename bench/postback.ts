@@ -33,7 +33,7 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
 const VISITORS = 5000;
 const CLICKS = 20_000;
 const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
-const env = { ...process.env, DATABASE_URL, LOG_LEVEL: 'warn', REDIS_PREFIX: 'lt_bench_postback' };
+const env = { ...process.env, DATABASE_URL, LOG_LEVEL: 'warn', REDIS_PREFIX: 'lt_bench_postback', APP_SECRET: 'bench-secret-bench-secret-bench-secret-01' };
 
 function visitorIp(i: number): string {
   return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;

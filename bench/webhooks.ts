@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/linktally_bench_webhooks';
   const prefix = `lt_bench_${process.pid}`;
   const config = loadConfig({
-    ...process.env, DATABASE_URL: databaseUrl, REDIS_PREFIX: prefix, WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn',
+    ...process.env, DATABASE_URL: databaseUrl, REDIS_PREFIX: prefix, WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn', APP_SECRET: 'bench-secret-bench-secret-bench-secret-01',
     WEBHOOK_RECEIVER_CONCURRENCY: values['receiver-concurrency'], WEBHOOK_CONCURRENCY: values['worker-concurrency'],
   });
   await ensureDatabase(databaseUrl);

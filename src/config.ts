@@ -82,13 +82,14 @@ export interface Config {
 export class ConfigError extends Error {}
 
 /**
- * Without APP_SECRET outside production the key is a fixed, public development constant:
- * web and worker processes must agree on it for keyed hashes to match, so it cannot be drawn
- * at random per process. Production refuses to start without a real secret.
+ * The environment as read, before APP_SECRET is settled: outside production it may be unset, and
+ * the processes then use the deployment's own generated secret, kept in PostgreSQL
+ * (src/bin/lifecycle.ts, src/db/instance-secret-store.ts). Never a fixed key: one that is in the
+ * code is known to everyone, who could then reverse IP hashes and decrypt stored secrets.
  */
-const DEVELOPMENT_SECRET = 'linktally-development-secret-do-not-use-in-production';
+export type Settings = Omit<Config, 'appSecret'> & { appSecret: string | null };
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
@@ -110,7 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: v.REDIS_URL,
     redisPrefix: v.REDIS_PREFIX,
     publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,
-    appSecret: v.APP_SECRET ?? DEVELOPMENT_SECRET,
+    appSecret: v.APP_SECRET ?? null,
     gitUpstreams: { github: v.GIT_UPSTREAM_GITHUB, gitlab: v.GIT_UPSTREAM_GITLAB, bitbucket: v.GIT_UPSTREAM_BITBUCKET },
     webhookAllowPrivate: v.WEBHOOK_ALLOW_PRIVATE,
     webhookTimeoutMs: v.WEBHOOK_TIMEOUT_MS,
@@ -129,3 +130,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+
+export function withAppSecret(settings: Settings, appSecret: string): Config {
+  return { ...settings, appSecret };
+}
+
+/** The configuration of a caller that brings its own APP_SECRET in `env` (tests, benchmarks); refuses without one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const settings = loadSettings(env);
+  if (!settings.appSecret) throw new ConfigError('Invalid configuration: APP_SECRET is not set (the entry points in src/bin use the instance secret instead)');
+  return withAppSecret(settings, settings.appSecret);
+}

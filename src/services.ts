@@ -26,7 +26,7 @@ export function createServices(config: Config, options: { logger?: Logger; dbPoo
   return {
     config,
     logger,
-    db: createDb(config.databaseUrl, { max: options.dbPoolMax ?? 10 }),
+    db: createDb(config.databaseUrl, { max: options.dbPoolMax ?? 10 }, logger),
     redis,
     queues: new QueueRegistry(redis, bullPrefix(config.redisPrefix), (queue, err) => logger.warn({ category: 'queues', queue, err: err.message }, 'queue connection error')),
   };

@@ -11,13 +11,14 @@ import { createBadgeHandler } from './proxy/badges';
 import { createDashboardHandler } from './proxy/dashboard';
 import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
-import { EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
+import { EVENT_OVERHEAD_BYTES, EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
 import { createGitProxy, DEFAULT_GIT_PROXY, type GitProxyOptions } from './proxy/git-proxy';
 import { DEFAULT_INSTALL_TRACKING, InstallTracker, type InstallTrackerOptions } from './proxy/install-tracker';
 import { LinkCache } from './proxy/link-cache';
 import { subscribeLinkInvalidation } from './queues/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
+import { sealEvents } from './queues/sealed-events';
 import type { SignInLimits } from './domain/sign-in-throttle';
 
 export interface RunningWeb {
@@ -44,17 +45,22 @@ export interface WebOptions {
   signInLimits?: SignInLimits;
 }
 
-export const DEFAULT_INSTALL_BUFFER: EventBufferOptions = { maxBatch: 200, flushMs: 50, capacity: 100_000, retryMs: 1000, sendTimeoutMs: 5000 };
+/** 16 MiB: about 60,000 install events of an ordinary git client, fewer with long user agents. */
+export const DEFAULT_INSTALL_BUFFER: EventBufferOptions = { maxBatch: 200, flushMs: 50, capacity: 100_000, maxBytes: 16 * 1024 * 1024, retryMs: 1000, sendTimeoutMs: 5000 };
+
+function installBytes(event: InstallEvent): number {
+  return EVENT_OVERHEAD_BYTES + event.ip.length + event.userAgent.length + event.sessionId.length + (event.subpath?.length ?? 0);
+}
 
 export async function startWeb(services: Services, options: WebOptions = {}): Promise<RunningWeb> {
   const clicks = new ClickBuffer(
     async (batch) => {
-      await services.queues.add('ingest-clicks', { events: batch.events }, { jobId: batch.id });
+      await services.queues.add('ingest-clicks', { sealed: sealEvents(services.config.appSecret, batch.events) }, { jobId: batch.id });
     },
     services.logger,
     options.clickBuffer ?? DEFAULT_CLICK_BUFFER,
   );
-  const linkCache = LinkCache.forDatabase(services.db, options.linkCacheTtlMs);
+  const linkCache = LinkCache.forDatabase(services.db, services.logger, options.linkCacheTtlMs);
   const clickIds = new ClickIdBlocks((count) => reserveClickIds(services.db, count), services.logger);
   const invalidations = subscribeLinkInvalidation(services.config, linkCache, services.logger);
   const redirect = createRedirector({
@@ -63,16 +69,17 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   });
   const installs = new EventBuffer<InstallEvent>(
     async (batch) => {
-      await services.queues.add('ingest-installs', { events: batch.events }, { jobId: batch.id });
+      await services.queues.add('ingest-installs', { sealed: sealEvents(services.config.appSecret, batch.events) }, { jobId: batch.id });
     },
     services.logger,
     options.installBuffer ?? DEFAULT_INSTALL_BUFFER,
     'installs',
+    installBytes,
   );
   const tracker = new InstallTracker(services.redis, installs, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services, { signInLimits: options.signInLimits });
-  const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db), logger: services.logger });
+  const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
   const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, dashboard: createDashboardHandler() }, services.logger));
 
   await new Promise<void>((resolve, reject) => {

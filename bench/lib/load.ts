@@ -38,7 +38,7 @@ export function load(url: string, connections: number, seconds: number): LoadRes
       p99ms: toMs(/99%\s+(\S+)/.exec(out)?.[1] ?? ''),
     };
   }
-  const out = execFileSync(process.execPath, [require.resolve('autocannon/autocannon.js'), '-j', '-c', String(connections), '-d', String(seconds), url], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [require.resolve('autocannon/autocannon.js'), '-j', '-H', `User-Agent=${BROWSER_UA}`, '-c', String(connections), '-d', String(seconds), url], { encoding: 'utf8' });
   const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number };
   return { tool: 'autocannon', requests: r.requests.total, non3xx: 0, rps: r.requests.average, p50ms: r.latency.p50, p99ms: r.latency.p99 };
 }

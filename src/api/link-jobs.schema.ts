@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { MAX_IMPORT_ROWS, readHeader, roughRowCount } from '../domain/jobs/import-csv';
 import { linkObject } from '../domain/links.schema';
-import { multiLine, queryInt, singleLine } from '../lib/schemas';
+import { document, queryInt, singleLine } from '../lib/schemas';
 
 /** Request and response schemas of the link side's heavy endpoints: bulk import and CSV export. */
 
 export const IMPORT_BODY_LIMIT = '16mb';
 
 export const bulkImportBody = z.object({
-  csv: multiLine('Csv', { error: "Csv can't be blank" })
+  csv: document('Csv', { error: "Csv can't be blank" })
     .refine((csv) => csv.trim().length > 0, "Csv can't be blank")
     .refine((csv) => readHeader(csv).includes('destination_url'), 'Csv must start with a header row naming its columns, including destination_url')
     .refine((csv) => /[\r\n]/.test(csv.trim()), 'Csv has a header row but no rows to import')

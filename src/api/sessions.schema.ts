@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { singleLine } from '../lib/schemas';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../domain/accounts';
 import type { User } from '../db/user-store';
 import { USERNAME_PATTERN } from '../db/user-store';
 import { PLANS } from '../lib/plans';
 
-const email = z.string({ error: 'Email can\'t be blank' }).trim().min(3).max(254).email({ error: 'Email is not an email address' });
-/** Passwords are taken as typed (no trimming); the length rule is the domain's (accounts.ts). */
-const newPassword = z.string().min(PASSWORD_MIN_LENGTH, `Password is too short (minimum is ${PASSWORD_MIN_LENGTH} characters)`).max(PASSWORD_MAX_LENGTH, `Password is too long (maximum is ${PASSWORD_MAX_LENGTH} characters)`);
-const anyPassword = z.string().min(1, 'Password can\'t be blank').max(PASSWORD_MAX_LENGTH);
+const email = singleLine('Email').trim().min(3).max(254).email({ error: 'Email is not an email address' });
+/** Passwords are taken as typed (no trimming, but no control characters); the length rule is the domain's (accounts.ts). */
+const newPassword = singleLine('Password').min(PASSWORD_MIN_LENGTH, `Password is too short (minimum is ${PASSWORD_MIN_LENGTH} characters)`).max(PASSWORD_MAX_LENGTH, `Password is too long (maximum is ${PASSWORD_MAX_LENGTH} characters)`);
+const anyPassword = singleLine('Password').min(1, 'Password can\'t be blank').max(PASSWORD_MAX_LENGTH);
 
 export const signupBody = z.object({
   email,
   password: newPassword,
-  username: z.string().trim().toLowerCase().regex(USERNAME_PATTERN, 'Username must be 1-39 lower-case letters, digits or inner hyphens').optional(),
-  invite: z.string().max(100).optional(),
+  username: singleLine('Username').trim().toLowerCase().regex(USERNAME_PATTERN, 'Username must be 1-39 lower-case letters, digits or inner hyphens').optional(),
+  invite: singleLine('Invite').max(100).optional(),
 }).strict();
 
 export const signinBody = z.object({ email, password: anyPassword }).strict();

@@ -8,8 +8,7 @@ import { idParam, singleLine } from '../lib/schemas';
 const generateBody = z.object({
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),
   expires_in_days: z.number().int().min(1).max(3650).optional(),
-  // The shared text rule: no control character or lone surrogate (NUL would reach PostgreSQL).
-  name: singleLine('Name').trim().min(1, "Name can't be blank").max(100, 'Name is too long (maximum is 100 characters)').optional(),
+  name: singleLine('Name').trim().min(1).max(100).optional(),
 }).strict();
 
 const tokenObject = z.object({

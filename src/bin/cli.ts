@@ -8,7 +8,7 @@ import { listUsersWithUsage } from '../db/user-store';
 import { isPlan, PLANS, type Plan } from '../lib/plans';
 import { closeServices, createServices, type Services } from '../services';
 import { isScope, SCOPES, type Scope } from '../lib/tokens';
-import { configOrExit } from './lifecycle';
+import { startProcess } from './lifecycle';
 import { createLogger } from '../logger';
 
 const USAGE = `Usage: linktally <command> [options]
@@ -120,7 +120,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  const config = configOrExit();
+  // The CLI prints its answer as JSON on stdout: the instance-secret notice is not logged here.
+  const { config } = await startProcess('cli', createLogger('error', 'cli'));
   const services = createServices(config, { logger: createLogger('warn', 'cli'), dbPoolMax: 2 });
   try {
     const result = await run(services, command, values as Record<string, string | undefined>);

@@ -1,11 +1,11 @@
 import { ensureDatabase } from '../db/ensure-database';
 import { createDb } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
-import { configOrExit, processLogger } from './lifecycle';
+import { processLogger, settingsOrExit } from './lifecycle';
 
 /** Procfile `release`: create the database when missing and apply migrations. */
 export async function release(): Promise<void> {
-  const config = configOrExit();
+  const config = settingsOrExit();
   const logger = processLogger(config, 'release');
   const created = await ensureDatabase(config.databaseUrl);
   if (created) logger.info({ category: 'db' }, 'database created');

@@ -3,14 +3,14 @@ import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
 import { startWorkers } from '../workers/run';
 import { registerSchedules } from '../queues/repeating-jobs';
-import { configOrExit, onShutdown, processLogger } from './lifecycle';
+import { onShutdown, startProcess } from './lifecycle';
 import { release } from './release';
 
 /** `npm start`: the whole system in one process for a local run — migrate, then web and workers. */
 async function main(): Promise<void> {
   await release();
-  const config = configOrExit();
-  const services = createServices(config, { logger: processLogger(config, 'linktally') });
+  const { config, logger } = await startProcess('linktally');
+  const services = createServices(config, { logger });
   installEdgeSafetyNet(services.logger);
   const workers = startWorkers(services);
   registerSchedules(services);

@@ -1,11 +1,11 @@
 import { installEdgeSafetyNet } from '../proxy/edge-safety-net';
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
-import { configOrExit, onShutdown, processLogger } from './lifecycle';
+import { onShutdown, startProcess } from './lifecycle';
 
 async function main(): Promise<void> {
-  const config = configOrExit();
-  const services = createServices(config, { logger: processLogger(config, 'web') });
+  const { config, logger } = await startProcess('web');
+  const services = createServices(config, { logger });
   installEdgeSafetyNet(services.logger);
   const web = await startWeb(services);
   onShutdown(services.logger, async () => {

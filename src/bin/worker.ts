@@ -1,11 +1,11 @@
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
 import { registerSchedules } from '../queues/repeating-jobs';
-import { configOrExit, onShutdown, processLogger } from './lifecycle';
+import { onShutdown, startProcess } from './lifecycle';
 
-function main(): void {
-  const config = configOrExit();
-  const services = createServices(config, { logger: processLogger(config, 'worker') });
+async function main(): Promise<void> {
+  const { config, logger } = await startProcess('worker');
+  const services = createServices(config, { logger });
   const workers = startWorkers(services);
   registerSchedules(services);
   services.logger.info({ category: 'worker', queues: workers.workers.map((w) => w.name) }, 'workers running');
@@ -15,4 +15,7 @@ function main(): void {
   });
 }
 
-main();
+void main().catch((err: unknown) => {
+  process.stderr.write(`worker failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -45,8 +45,9 @@ export interface InsertedClick {
 /**
  * Work done in the insert's transaction with the rows actually inserted (a redelivered batch
  * yields none, so nothing moves twice). Add a step here to keep another counter exactly-once.
+ * `batch` is what was written (the enriched rows), for steps that need more than the ids.
  */
-export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[]) => Promise<void>;
+export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[], batch: readonly ClickRow[]) => Promise<void>;
 
 // Column order of the unnest insert; the casts give each array its element type.
 const COLUMNS: Array<[keyof ClickRow, string]> = [
@@ -142,7 +143,7 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
     const columns = [kept.map((c) => c.id ?? null), ...COLUMNS.map(([name]) => kept.map((c) => (name === 'clicked_at' ? c.clicked_at.toISOString() : c[name])))];
     const result = await trx.raw<{ rows: InsertedClick[] }>(INSERT_SQL, columns as unknown as Knex.RawBinding[]);
     const inserted = result.rows;
-    for (const step of steps) await step(trx, inserted);
+    for (const step of steps) await step(trx, inserted, kept);
     return inserted;
   });
 }

@@ -15,6 +15,17 @@ export interface InstallRow {
   subpath: string | null;
 }
 
+/** An InstallRow as JSON (in a failed job): the derived values only, nothing raw. */
+export type StoredInstallJson = Omit<InstallRow, 'occurred_at'> & { occurred_at: string };
+
+export function installToJson(row: InstallRow): StoredInstallJson {
+  return { ...row, occurred_at: row.occurred_at.toISOString() };
+}
+
+export function installFromJson(json: StoredInstallJson): InstallRow {
+  return { ...json, occurred_at: new Date(json.occurred_at) };
+}
+
 type Counted = Array<{ package_id: number }>;
 
 function countByPackage(rows: Counted): Map<number, number> {

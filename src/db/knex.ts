@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
+import { OutageLog, type OutageLogger } from '../lib/outage-log';
 
 export type Db = Knex;
 
@@ -18,14 +19,42 @@ function installTypeParsers(): void {
   typeParsersInstalled = true;
 }
 
-export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}): Db {
+/**
+ * With a logger, knex's own warnings go to it, and a failure to connect — which knex prints
+ * with its stack on every attempt, many a second while PostgreSQL is away — is logged once per
+ * outage (OutageLog); the next connection made ends it.
+ */
+export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}, logger?: OutageLogger): Db {
   installTypeParsers();
+  const outage = logger ? new OutageLog(logger, 'PostgreSQL connections', { category: 'db' }) : undefined;
   return knex({
     client: 'pg',
     connection: databaseUrl,
-    pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
+    pool: {
+      min: pool.min ?? 0,
+      max: pool.max ?? 10,
+      afterCreate: (connection: unknown, done: (err: Error | null, connection: unknown) => void) => {
+        outage?.succeeded();
+        done(null, connection);
+      },
+    },
+    ...(logger && outage ? { log: knexLog(logger, outage) } : {}),
     migrations: { migrationSource: new MigrationFiles(), tableName: 'knex_migrations' },
   });
+}
+
+function knexLog(logger: OutageLogger, outage: OutageLog): Knex.Logger {
+  const warn = (message: unknown) => {
+    const text = String(message);
+    if (text.startsWith('Acquire connection error')) outage.failed(text.replace(/^Acquire connection error: (Error: )?/, ''));
+    else logger.warn({ category: 'db' }, text.split('\n', 1)[0] ?? text);
+  };
+  return {
+    warn,
+    error: (message: unknown) => logger.error({ category: 'db' }, String(message).split('\n', 1)[0] ?? ''),
+    deprecate: (method: string, alternative: string) => logger.warn({ category: 'db' }, `knex: ${method} is deprecated, use ${alternative}`),
+    debug: () => undefined,
+  };
 }
 
 interface MigrationFile {

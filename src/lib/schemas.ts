@@ -13,6 +13,9 @@ const CONTROL = /[\p{Cc}\p{Cs}]/u;
 /** Multi-line text (descriptions, CSV): tab, line feed and carriage return are part of the text. */
 const CONTROL_BUT_LINE_BREAKS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Cs}]/u;
 
+/** A whole document whose parts are checked one by one (a CSV's rows): only what cannot be stored at all. */
+const UNSTORABLE = /[\u0000\p{Cs}]/u;
+
 type StringParams = Parameters<typeof z.string>[0];
 
 /** Without a field name the messages start lower-case, and formatIssues prefixes the field from the issue's path. */
@@ -39,6 +42,14 @@ export function singleLine(field?: string, params?: StringParams) {
 /** Text that may span lines: as singleLine, but tab, CR and LF are allowed. */
 export function multiLine(field?: string, params?: StringParams) {
   return refusing(CONTROL_BUT_LINE_BREAKS, field, params);
+}
+
+/**
+ * A document of many records (an import CSV): NUL and lone surrogates are refused whole, since
+ * nothing could store them; any other control character belongs to one row, which reports it.
+ */
+export function document(field?: string, params?: StringParams) {
+  return refusing(UNSTORABLE, field, params);
 }
 
 /** Every path parameter of every route, before the route's own params schema (route.ts). */

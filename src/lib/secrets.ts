@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, randomInt, scrypt, timingSafeEqual, createCipheriv, createDecipheriv } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, randomBytes, randomInt, scrypt, timingSafeEqual, createCipheriv, createDecipheriv } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
@@ -65,18 +65,45 @@ function encryptionKey(appSecret: string): Buffer {
   return createHash('sha256').update('linktally:encryption:').update(appSecret).digest();
 }
 
-/** Secrets we must read back (webhook signing keys) are stored AES-256-GCM encrypted with APP_SECRET. */
-export function encryptSecret(appSecret: string, plaintext: string): string {
+const subkeys = new Map<string, Buffer>();
+
+/**
+ * A 256-bit key of its own for one purpose, derived from APP_SECRET with HKDF-SHA256, so data
+ * sealed for one use cannot be opened as another's. Cached: a process has one secret and few
+ * purposes.
+ */
+export function subkey(appSecret: string, purpose: string): Buffer {
+  const id = `${purpose}\0${appSecret}`;
+  let key = subkeys.get(id);
+  if (!key) {
+    key = Buffer.from(hkdfSync('sha256', appSecret, 'linktally', purpose, 32));
+    subkeys.set(id, key);
+  }
+  return key;
+}
+
+/** AES-256-GCM in a self-describing string: v1.iv.tag.body (base64). */
+export function sealWithKey(key: Buffer, plaintext: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', encryptionKey(appSecret), iv);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   return ['v1', iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join('.');
 }
 
-export function decryptSecret(appSecret: string, stored: string): string {
-  const [version, iv, tag, body] = stored.split('.');
+/** Opens what sealWithKey made with the same key; throws if it was altered or sealed with another. */
+export function openWithKey(key: Buffer, sealed: string): string {
+  const [version, iv, tag, body] = sealed.split('.');
   if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('Unrecognised encrypted secret format');
-  const decipher = createDecipheriv('aes-256-gcm', encryptionKey(appSecret), Buffer.from(iv, 'base64'));
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
   return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+}
+
+/** Secrets we must read back (webhook signing keys) are stored AES-256-GCM encrypted with APP_SECRET. */
+export function encryptSecret(appSecret: string, plaintext: string): string {
+  return sealWithKey(encryptionKey(appSecret), plaintext);
+}
+
+export function decryptSecret(appSecret: string, stored: string): string {
+  return openWithKey(encryptionKey(appSecret), stored);
 }

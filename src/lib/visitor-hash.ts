@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { keyedHash } from './secrets';
+import { boundUserAgent } from './visitor-bounds';
 
 /**
  * The keyed visitor hashes and the address form they are taken of, defined once for both the
@@ -10,8 +11,9 @@ export function hashIp(appSecret: string, ip: string): string {
   return keyedHash(appSecret, 'ip', ip);
 }
 
+/** Of the bounded form the edge keeps (visitor-bounds.ts), so a user agent hashes alike from a click and a postback. */
 export function hashUserAgent(appSecret: string, userAgent: string): string {
-  return keyedHash(appSecret, 'ua', userAgent);
+  return keyedHash(appSecret, 'ua', boundUserAgent(userAgent));
 }
 
 /**

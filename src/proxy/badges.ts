@@ -78,8 +78,8 @@ export function createBadgeHandler(deps: BadgeDeps) {
         else if (pkg.isPrivate) send(req, res, 200, { label, value: 'private', color: BADGE_COLORS.private }, CACHE_PRIVATE);
         else send(req, res, 200, { label, value: installsText(requested, pkg.installs), color: BADGE_COLORS.count }, CACHE_PUBLIC);
       },
-      (err: unknown) => {
-        deps.logger.error({ category: 'badge', err: (err as Error).message }, 'badge lookup failed');
+      // Logged by the cache, once per outage rather than once per request.
+      () => {
         send(req, res, 503, { label, value: 'unavailable', color: BADGE_COLORS.private }, 'no-store');
       },
     );

@@ -1,11 +1,19 @@
 import type { ClickEvent } from '../lib/edge-events';
 import type { Logger } from '../logger';
-import { EventBuffer, type EventBatch, type EventBufferOptions } from './event-buffer';
+import { EVENT_OVERHEAD_BYTES, EventBuffer, type EventBatch, type EventBufferOptions } from './event-buffer';
 
 export type ClickBatch = EventBatch<ClickEvent>;
 export type ClickBufferOptions = EventBufferOptions;
 
-export const DEFAULT_CLICK_BUFFER: ClickBufferOptions = { maxBatch: 500, flushMs: 20, capacity: 250_000, retryMs: 1000, sendTimeoutMs: 5000 };
+/**
+ * 64 MiB: about 200,000 ordinary clicks (~300 bytes each), or 36,000 with user agent and referrer
+ * at their edge bounds (visitor-bounds.ts), whichever comes first with the 250,000-click cap.
+ */
+export const DEFAULT_CLICK_BUFFER: ClickBufferOptions = { maxBatch: 500, flushMs: 20, capacity: 250_000, maxBytes: 64 * 1024 * 1024, retryMs: 1000, sendTimeoutMs: 5000 };
+
+export function clickBytes(click: ClickEvent): number {
+  return EVENT_OVERHEAD_BYTES + click.ip.length + click.userAgent.length + (click.referrer?.length ?? 0);
+}
 
 /**
  * Clicks leave the redirector in batches (the generic EventBuffer): one queue job every 20 ms
@@ -13,6 +21,6 @@ export const DEFAULT_CLICK_BUFFER: ClickBufferOptions = { maxBatch: 500, flushMs
  */
 export class ClickBuffer extends EventBuffer<ClickEvent> {
   constructor(send: (batch: ClickBatch) => Promise<void>, logger: Logger, options: ClickBufferOptions = DEFAULT_CLICK_BUFFER) {
-    super(send, logger, options, 'clicks');
+    super(send, logger, options, 'clicks', clickBytes);
   }
 }

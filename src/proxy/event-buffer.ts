@@ -14,11 +14,18 @@ export interface EventBufferOptions {
   flushMs: number;
   /** Events held in memory while the queue is unreachable; past this, new events are dropped and counted. */
   capacity: number;
+  /** Estimated bytes those events may take (see sizeOf); past this too, new events are dropped and counted. */
+  maxBytes: number;
   /** Pause before trying again after a failed send. */
   retryMs: number;
   /** A send that takes longer than this counts as failed (it may still land: the sink is idempotent). */
   sendTimeoutMs: number;
+  /** Drops are logged at most once per this interval, with how many since the last line (default 10 s). */
+  dropLogMs?: number;
 }
+
+/** What every event costs beyond its strings: the object, the numbers, the id (a rough V8 figure). */
+export const EVENT_OVERHEAD_BYTES = 200;
 
 /**
  * Edge events (clicks, installs) leave the web process in batches: one queue job per batch
@@ -28,11 +35,16 @@ export interface EventBufferOptions {
  */
 export class EventBuffer<E> {
   private open: E[] = [];
-  private readonly sealed: Array<EventBatch<E>> = [];
+  /** Batches waiting to be sent, in order, each with its estimated bytes. */
+  private readonly sealed: Array<{ batch: EventBatch<E>; bytes: number }> = [];
+  private openBytes = 0;
   private held = 0;
+  private bytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private sending = false;
   private closed = false;
+  private dropReport: NodeJS.Timeout | undefined;
+  private droppedSinceReport = 0;
   dropped = 0;
 
   constructor(
@@ -41,6 +53,8 @@ export class EventBuffer<E> {
     private readonly options: EventBufferOptions,
     /** Log category and the noun in messages: 'clicks', 'installs'. */
     private readonly kind: string,
+    /** Estimated bytes one event holds in memory: EVENT_OVERHEAD_BYTES plus its strings. */
+    private readonly sizeOf: (event: E) => number,
   ) {}
 
   /** Events accepted and not yet handed to the queue. */
@@ -48,15 +62,20 @@ export class EventBuffer<E> {
     return this.held;
   }
 
+  /** Estimated bytes of the events pending; never above maxBytes. */
+  get pendingBytes(): number {
+    return this.bytes;
+  }
+
   push(event: E): void {
-    if (this.held >= this.options.capacity) {
-      this.dropped++;
-      if (this.dropped === 1 || this.dropped % 10_000 === 0) {
-        this.logger.error({ category: this.kind, dropped: this.dropped, held: this.held }, `${this.kind} buffer full: dropping ${this.kind} until the queue is reachable`);
-      }
+    const size = this.sizeOf(event);
+    if (this.held >= this.options.capacity || this.bytes + size > this.options.maxBytes) {
+      this.drop();
       return;
     }
     this.open.push(event);
+    this.openBytes += size;
+    this.bytes += size;
     this.held++;
     if (this.open.length >= this.options.maxBatch) {
       this.seal();
@@ -77,12 +96,46 @@ export class EventBuffer<E> {
       if (this.held > 0) await new Promise((r) => setTimeout(r, Math.min(this.options.retryMs, Math.max(0, deadline - Date.now()))));
     }
     if (this.held > 0) this.logger.error({ category: this.kind, lost: this.held }, `shutting down with ${this.kind} that could not be queued`);
+    if (this.dropReport) clearTimeout(this.dropReport);
+    if (this.droppedSinceReport > 0) this.reportDrops();
+  }
+
+  /**
+   * Counted, and logged once per interval rather than per event: a full buffer during an outage
+   * would otherwise add a log line to every request. The first drop is logged at once.
+   */
+  private drop(): void {
+    this.dropped++;
+    this.droppedSinceReport++;
+    if (this.dropReport) return;
+    this.reportDrops();
+    const every = this.options.dropLogMs ?? 10_000;
+    const tick = () => {
+      if (this.droppedSinceReport === 0) {
+        this.dropReport = undefined;
+        return;
+      }
+      this.reportDrops();
+      this.dropReport = setTimeout(tick, every);
+      this.dropReport.unref();
+    };
+    this.dropReport = setTimeout(tick, every);
+    this.dropReport.unref();
+  }
+
+  private reportDrops(): void {
+    this.logger.error(
+      { category: this.kind, dropped: this.droppedSinceReport, droppedTotal: this.dropped, held: this.held, heldBytes: this.bytes, capacity: this.options.capacity, maxBytes: this.options.maxBytes },
+      `${this.kind} buffer full: dropping ${this.kind} until the queue is reachable`,
+    );
+    this.droppedSinceReport = 0;
   }
 
   private seal(): void {
     if (this.open.length === 0) return;
-    this.sealed.push({ id: randomUUID(), events: this.open });
+    this.sealed.push({ batch: { id: randomUUID(), events: this.open }, bytes: this.openBytes });
     this.open = [];
+    this.openBytes = 0;
   }
 
   private schedule(ms: number): void {
@@ -100,7 +153,7 @@ export class EventBuffer<E> {
     this.sending = true;
     try {
       while (this.sealed.length > 0) {
-        const batch = this.sealed[0] as EventBatch<E>;
+        const { batch, bytes } = this.sealed[0] as { batch: EventBatch<E>; bytes: number };
         try {
           await withTimeout(this.send(batch), this.options.sendTimeoutMs, 'the queue');
         } catch (err) {
@@ -110,6 +163,7 @@ export class EventBuffer<E> {
         }
         this.sealed.shift();
         this.held -= batch.events.length;
+        this.bytes -= bytes;
       }
     } finally {
       this.sending = false;

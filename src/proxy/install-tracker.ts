@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { InstallEvent, InstallEventType } from '../lib/edge-events';
 import type { Logger } from '../logger';
 import { keyedHash, randomBase62 } from '../lib/secrets';
+import { boundUserAgent } from '../lib/visitor-bounds';
 import type { EventBuffer } from './event-buffer';
 import { withTimeout } from '../lib/timeout';
 
@@ -62,7 +63,7 @@ export class InstallTracker {
   }
 
   record(sighting: InstallSighting): void {
-    const admission = this.admit(sighting).finally(() => this.admitting.delete(admission));
+    const admission = this.admit({ ...sighting, userAgent: boundUserAgent(sighting.userAgent) }).finally(() => this.admitting.delete(admission));
     this.admitting.add(admission);
   }
 

@@ -1,4 +1,6 @@
 import type { Db } from '../db/knex';
+import type { Logger } from '../logger';
+import { OutageLog } from '../lib/outage-log';
 import { findLinkByCode, type LinkRow } from '../db/link-store';
 import { findActiveVariants, type VariantRow } from '../db/variant-store';
 import { TtlCache } from './ttl-cache';
@@ -58,14 +60,20 @@ export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = [])
  * The redirector answers a hit from the synchronous `peek`.
  */
 export class LinkCache extends TtlCache<CachedLink | null> {
-  constructor(load: (code: string) => Promise<CachedLink | null>, ttlMs = 1000, maxEntries = 100_000) {
-    super(load, ttlMs, maxEntries);
+  constructor(load: (code: string) => Promise<CachedLink | null>, ttlMs = 1000, maxEntries = 100_000, outage?: OutageLog) {
+    super(load, ttlMs, maxEntries, Date.now, outage);
   }
 
-  static forDatabase(db: Db, ttlMs?: number): LinkCache {
-    return new LinkCache(async (code) => {
-      const row = await findLinkByCode(db, code);
-      return row ? toCachedLink(row, await findActiveVariants(db, row.id)) : null;
-    }, ttlMs);
+  /** Failed lookups are logged by the cache, once per outage (the redirector answers 503 without a line per request). */
+  static forDatabase(db: Db, logger: Logger, ttlMs?: number): LinkCache {
+    return new LinkCache(
+      async (code) => {
+        const row = await findLinkByCode(db, code);
+        return row ? toCachedLink(row, await findActiveVariants(db, row.id)) : null;
+      },
+      ttlMs,
+      undefined,
+      new OutageLog(logger, 'link lookups', { category: 'redirect' }),
+    );
   }
 }

@@ -74,10 +74,8 @@ export function createRedirector(deps: RedirectorDeps) {
     if (cached !== undefined) return follow(req, res, code, cached);
     return deps.cache.get(code).then(
       (link) => follow(req, res, code, link),
-      (err: unknown) => {
-        deps.logger.error({ category: 'redirect', err: (err as Error).message }, 'link lookup failed');
-        sendUnavailable(res);
-      },
+      // Logged by the cache, once per outage rather than once per request.
+      () => sendUnavailable(res),
     );
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { boundReferrer, boundUserAgent } from '../lib/visitor-bounds';
 import type { ClickBuffer } from './click-buffer';
 import { appendClickId, withClickId, type ClickIdBlocks } from './click-ids';
 import { clientIp } from '../lib/client-ip';
@@ -77,8 +78,8 @@ export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: 
         variantId: choice.variant?.id ?? null,
         at: now,
         ip: clientIp(req, deps.trustedHops),
-        userAgent: req.headers['user-agent'] ?? '',
-        referrer: extras.referrer !== undefined ? extras.referrer : (req.headers.referer ?? null),
+        userAgent: boundUserAgent(req.headers['user-agent'] ?? ''),
+        referrer: boundReferrer(extras.referrer !== undefined ? extras.referrer : (req.headers.referer ?? null)),
       });
     }
     const { 'Set-Cookie': extraCookie, ...extraHeaders } = extras.headers ?? {};

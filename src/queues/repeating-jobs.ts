@@ -14,7 +14,7 @@ interface RepeatingJob<J extends JobName> {
   opts?: JobsOptions;
 }
 
-export type RepeatingJobName = 'rollup-clicks' | 'maintain-partitions' | 'catch-up-install-rollups' | 'maintain-webhooks' | 'prune-jobs';
+export type RepeatingJobName = 'rollup-clicks' | 'maintain-partitions' | 'catch-up-install-rollups' | 'maintain-webhooks' | 'prune-jobs' | 'prune-failed-jobs';
 
 export const REPEATING_JOBS: { [J in RepeatingJobName]: RepeatingJob<J> } = {
   // The per-second rollup jobs already follow every ingest; this picks up whatever a lost job
@@ -30,6 +30,9 @@ export const REPEATING_JOBS: { [J in RepeatingJobName]: RepeatingJob<J> } = {
   },
   // Deletes expired job runs and their files.
   'prune-jobs': { schedulerId: 'prune-jobs-hourly', everyMs: 3600 * 1000, data: {} },
+  // Enforces every queue's failed-job lifetime (BullMQ applies it only when a later job fails):
+  // a failed job lives at most its queue's lifetime plus this interval.
+  'prune-failed-jobs': { schedulerId: 'prune-failed-jobs', everyMs: 10 * 60_000, data: {} },
 };
 
 /** Registers (or updates) one row's schedule; a test may shorten it or change its payload. */

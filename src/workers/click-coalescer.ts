@@ -1,5 +1,7 @@
-import { storeClicks, type ClickRow, type InsertedClick } from '../db/click-store';
+import { AFTER_INSERT, storeClicks, type AfterInsertStep, type ClickRow, type InsertedClick } from '../db/click-store';
 import type { Db } from '../db/knex';
+import type { Services } from '../services';
+import { clickWebhookStep } from '../domain/webhooks/click-events';
 
 /** Most clicks written in one transaction (ten 500-click jobs). */
 export const MAX_COALESCED_ROWS = 5000;
@@ -23,7 +25,11 @@ export class ClickCoalescer {
   private queue: Request[] = [];
   private writing = false;
 
-  constructor(private readonly db: Db, private readonly maxRows = MAX_COALESCED_ROWS) {}
+  constructor(
+    private readonly db: Db,
+    private readonly steps: AfterInsertStep[] = AFTER_INSERT,
+    private readonly maxRows = MAX_COALESCED_ROWS,
+  ) {}
 
   write(rows: ClickRow[]): Promise<InsertedClick[]> {
     if (rows.length === 0) return Promise.resolve([]);
@@ -39,7 +45,7 @@ export class ClickCoalescer {
       while (this.queue.length > 0) {
         const group = this.take();
         try {
-          const inserted = await storeClicks(this.db, dedupe(group.flatMap((r) => r.rows)));
+          const inserted = await storeClicks(this.db, dedupe(group.flatMap((r) => r.rows)), this.steps);
           const byEvent = new Map(inserted.map((click) => [click.event_id, click]));
           for (const request of group) {
             // An event sent in two jobs of one group is inserted once and reported to the first.
@@ -56,7 +62,7 @@ export class ClickCoalescer {
         } catch (err) {
           if (group.length === 1) group[0]?.reject(err);
           // One bad batch must not fail the others with it: each is written alone.
-          else await Promise.all(group.map((r) => storeClicks(this.db, r.rows).then(r.resolve, r.reject)));
+          else await Promise.all(group.map((r) => storeClicks(this.db, r.rows, this.steps).then(r.resolve, r.reject)));
         }
       }
     } finally {
@@ -86,12 +92,12 @@ function dedupe(rows: ClickRow[]): ClickRow[] {
 
 const coalescers = new WeakMap<Db, ClickCoalescer>();
 
-/** The coalescer of a database pool (one per process and pool). */
-export function coalescerFor(db: Db): ClickCoalescer {
-  let coalescer = coalescers.get(db);
+/** The coalescer of a process's database pool: the counters and the link.clicked deliveries in each transaction. */
+export function coalescerFor(services: Services): ClickCoalescer {
+  let coalescer = coalescers.get(services.db);
   if (!coalescer) {
-    coalescer = new ClickCoalescer(db);
-    coalescers.set(db, coalescer);
+    coalescer = new ClickCoalescer(services.db, [...AFTER_INSERT, clickWebhookStep(services)]);
+    coalescers.set(services.db, coalescer);
   }
   return coalescer;
 }

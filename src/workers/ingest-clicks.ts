@@ -4,8 +4,8 @@ import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain 
 import type { ClickEvent } from '../lib/edge-events';
 import type { JobPayloads } from '../queues/registry';
 import { enqueueClickRollup } from '../queues/rollups';
+import { openEvents } from '../queues/sealed-events';
 import type { Services } from '../services';
-import { emitClickWebhooks } from '../domain/webhooks/click-events';
 import { publishClicks } from '../queues/live-feed';
 import { coalescerFor } from './click-coalescer';
 import { isLastAttempt } from '../queues/attempts';
@@ -34,28 +34,37 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
   };
 }
 
+/** A job's payload, or plain events (direct callers such as tests, and jobs queued before events were sealed). */
+export type ClickBatchInput = JobPayloads['ingest-clicks'] | { events: ClickEvent[] };
+
+function rowsOf(appSecret: string, data: ClickBatchInput): ClickRow[] {
+  if ('stored' in data) return data.stored.map(clickFromJson);
+  const events = 'sealed' in data ? openEvents<ClickEvent>(appSecret, data.sealed) : data.events;
+  return events.map((event) => enrichClick(appSecret, event));
+}
+
 /**
  * Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once
- * (together with the batches of other jobs running in this process: click-coalescer.ts), then
- * ask for a rollup of the link-days it touched (marked pending in the same transaction). The
- * rollup is requested even when a redelivered batch inserted nothing: the first attempt may have
- * committed and then failed to enqueue.
+ * (together with the batches of other jobs running in this process: click-coalescer.ts), with
+ * its counters, pending rollups and link.clicked deliveries in the same transaction, then ask
+ * for a rollup of the link-days it touched. The rollup is requested even when a redelivered
+ * batch inserted nothing: the first attempt may have committed and then failed to enqueue.
  */
-export async function ingestClicks(services: Services, data: JobPayloads['ingest-clicks'], job?: Job<JobPayloads['ingest-clicks']>): Promise<InsertedClick[]> {
-  const rows = data.stored ? data.stored.map(clickFromJson) : data.events.map((event) => enrichClick(services.config.appSecret, event));
+export async function ingestClicks(services: Services, data: ClickBatchInput, job?: Job<JobPayloads['ingest-clicks']>): Promise<InsertedClick[]> {
+  const rows = rowsOf(services.config.appSecret, data);
   let inserted: InsertedClick[];
   try {
-    inserted = await coalescerFor(services.db).write(rows);
+    inserted = await coalescerFor(services).write(rows);
   } catch (err) {
-    // A job that fails for good stays in Redis (for inspection and manual retry): keep the
-    // enriched rows instead of the raw IPs and user agents. A retry of it stores them as is.
-    if (job && isLastAttempt(job) && !data.stored) {
-      await job.updateData({ events: [], stored: rows.map(clickToJson) }).catch(() => undefined);
+    // A job that fails for good stays in Redis (for inspection and manual retry, until the
+    // failed-job prune): keep the enriched rows instead of the sealed raw events. A retry of it
+    // stores them as is.
+    if (job && isLastAttempt(job) && !('stored' in data)) {
+      await job.updateData({ stored: rows.map(clickToJson) }).catch(() => undefined);
     }
     throw err;
   }
   if (rows.length > 0) await enqueueClickRollup(services.queues, Date.now() + 1000);
-  await emitClickWebhooks(services, rows, inserted); // after commit; never throws
   await publishClicks(services, rows, inserted); // never throws
   return inserted;
 }

@@ -10,6 +10,7 @@ import { ingestInstalls } from './ingest-installs';
 import { buildExport } from './build-export';
 import { importLinks } from './import-links';
 import { pruneJobs } from './prune-jobs';
+import { pruneFailedJobs } from './prune-failed-jobs';
 import { maintainPartitions } from './maintain-partitions';
 import { rollupClicks } from './rollup-clicks';
 
@@ -28,7 +29,7 @@ export const PROCESSORS: ProcessorMap = {
   'catch-up-install-rollups': (services, data) => catchUpInstallRollups(services, data),
   'deliver-webhook': (services, data, job, token) => deliverWebhook(services, data, jobAttemptContext(job, token)),
   'maintain-webhooks': (services) => maintainWebhooks(services),
-  'ingest-installs': (services, data) => ingestInstalls(services, data),
+  'ingest-installs': (services, data, job) => ingestInstalls(services, data, job),
   // Results go to PostgreSQL (job_runs); nothing large is returned into Redis.
   'import-links': async (services, data, job) => {
     await importLinks(services, data, job);
@@ -37,6 +38,7 @@ export const PROCESSORS: ProcessorMap = {
     await buildExport(services, data, job);
   },
   'prune-jobs': (services) => pruneJobs(services),
+  'prune-failed-jobs': (services) => pruneFailedJobs(services),
 };
 
 /** Worker settings a queue needs beyond the defaults; run.ts merges them into its Worker. */

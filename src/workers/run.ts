@@ -1,5 +1,5 @@
 import { Worker, type Job } from 'bullmq';
-import { bullPrefix, JOB_QUEUE, QUEUE_NAMES, type JobName, type QueueName } from '../queues/registry';
+import { bullPrefix, JOB_QUEUE, QUEUE_BACKOFF_STRATEGY, QUEUE_NAMES, WORKER_RECOVERY, type JobName, type QueueName } from '../queues/registry';
 import { createRedis } from '../redis';
 import type { Services } from '../services';
 import { PROCESSORS, QUEUE_WORKER_OPTIONS, type ProcessorMap } from './processors';
@@ -25,6 +25,7 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
   const workers = queues.map((queueName) => {
     const connection = createRedis(services.config.redisUrl, 'worker');
     const queueOptions = QUEUE_WORKER_OPTIONS[queueName]?.(services) ?? {};
+    const backoffStrategy = queueOptions.settings?.backoffStrategy ?? QUEUE_BACKOFF_STRATEGY[queueName];
     connection.on('error', (err) => logger.warn({ category: 'redis', err: err.message }, 'worker redis connection error'));
     const worker = new Worker(
       queueName,
@@ -34,7 +35,7 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
         const processor = processors[name] as (s: typeof services, d: unknown, j: Job, t?: string) => Promise<unknown>;
         return processor(services, job.data, job, token);
       },
-      { ...queueOptions, connection, prefix: bullPrefix(services.config.redisPrefix), concurrency: options.concurrency ?? queueOptions.concurrency ?? services.config.workerConcurrency, autorun: true },
+      { ...WORKER_RECOVERY, ...queueOptions, ...(backoffStrategy ? { settings: { ...queueOptions.settings, backoffStrategy } } : {}), connection, prefix: bullPrefix(services.config.redisPrefix), concurrency: options.concurrency ?? queueOptions.concurrency ?? services.config.workerConcurrency, autorun: true },
     );
     worker.on('failed', (job, err) => {
       if (!job) return;

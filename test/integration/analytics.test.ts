@@ -4,6 +4,7 @@ import type { ClickEvent } from '../../src/lib/edge-events';
 import { storeClicks } from '../../src/db/click-store';
 import { rollupUserDay } from '../../src/db/rollup-store';
 import { enrichClick, ingestClicks } from '../../src/workers/ingest-clicks';
+import { sealEvents } from '../../src/queues/sealed-events';
 import { rollupClicks } from '../../src/workers/rollup-clicks';
 import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
@@ -203,8 +204,8 @@ describe('Click analytics: overview and advanced', () => {
     assert.equal(first.overview.metrics.total_clicks, 2);
 
     await ingestClicks(stack.services, { events });
-    await stack.services.queues.add('ingest-clicks', { events });
-    await stack.services.queues.add('ingest-clicks', { events });
+    await stack.services.queues.add('ingest-clicks', { sealed: sealEvents(stack.services.config.appSecret, events) });
+    await stack.services.queues.add('ingest-clicks', { sealed: sealEvents(stack.services.config.appSecret, events) });
     await drainQueues(stack.services);
     assert.deepEqual((await get('/api/v1/analytics/overview')).body, first);
     assert.deepEqual((await get('/api/v1/analytics/advanced')).body, firstAdvanced);

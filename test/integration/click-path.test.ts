@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ClickEvent } from '../../src/lib/edge-events';
 import { ingestClicks } from '../../src/workers/ingest-clicks';
+import { sealEvents } from '../../src/queues/sealed-events';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';
 import { drainQueues, waitFor } from '../helpers/wait';
@@ -70,8 +71,8 @@ describe('A click, end to end', () => {
   it('counts a batch queued twice as two jobs only once', async () => {
     const link = await createLink();
     const events: ClickEvent[] = [{ id: randomUUID(), linkId: link.id, userId: account.user.id, variantId: null, at: Date.now(), ip: '81.2.69.160', userAgent: BROWSER, referrer: null }];
-    await stack.services.queues.add('ingest-clicks', { events });
-    await stack.services.queues.add('ingest-clicks', { events });
+    await stack.services.queues.add('ingest-clicks', { sealed: sealEvents(stack.services.config.appSecret, events) });
+    await stack.services.queues.add('ingest-clicks', { sealed: sealEvents(stack.services.config.appSecret, events) });
     await drainQueues(stack.services);
     assert.equal(await clickCount(link.id), 1);
     assert.equal((await stack.services.db('clicks').count({ n: '*' }))[0]?.n, 1);

@@ -12,6 +12,7 @@ import { createPackage } from '../../src/domain/packages';
 import { closeServices, createServices } from '../../src/services';
 import { startWeb } from '../../src/web';
 import { ingestInstalls } from '../../src/workers/ingest-installs';
+import { sealEvents } from '../../src/queues/sealed-events';
 import { PRIVATE_PASSWORD, PRIVATE_USER, runGit, startPackageUpstream, type GitUpstream } from '../helpers/git-upstream';
 import { startStack, testConfig, type Stack } from '../helpers/stack';
 import { drainQueues, waitFor } from '../helpers/wait';
@@ -66,8 +67,8 @@ describe('Install tracking', function () {
 
   it('counts a batch queued twice as two jobs only once', async () => {
     const events = [event('sess_d', '81.2.69.160')];
-    await stack.services.queues.add('ingest-installs', { events });
-    await stack.services.queues.add('ingest-installs', { events });
+    await stack.services.queues.add('ingest-installs', { sealed: sealEvents(stack.services.config.appSecret, events) });
+    await stack.services.queues.add('ingest-installs', { sealed: sealEvents(stack.services.config.appSecret, events) });
     await drainQueues(stack.services);
     assert.deepEqual(await counters(), { total_installs: 1, unique_ips: 1 });
   });

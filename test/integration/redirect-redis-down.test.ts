@@ -1,23 +1,14 @@
 import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { createLink } from '../../src/domain/links';
 import { hashPassword } from '../../src/lib/secrets';
 import { createAccount, type TestAccount } from '../helpers/accounts';
+import { freePort } from '../helpers/ports';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 const REDIS = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-
-/** A port nothing listens on yet; Redis "comes back" when a forwarder to the real one opens there. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 function forwardToRedis(port: number): Promise<{ server: Server; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
@@ -45,7 +36,7 @@ function forwardToRedis(port: number): Promise<{ server: Server; close(): Promis
 
 describe('Redirects while Redis is unreachable', () => {
   // `healthy` runs the workers on the real Redis; `cut` is a web process whose Redis is a port
-  // nobody answers on, until a forwarder to the real Redis opens there.
+  // nobody answers on (freePort), until a forwarder to the real Redis opens there.
   let healthy: Stack;
   let cut: Stack;
   let port: number;
@@ -59,7 +50,7 @@ describe('Redirects while Redis is unreachable', () => {
     cut = await startStack({
       waitForRedis: false,
       env: { REDIS_URL: `redis://127.0.0.1:${port}` },
-      web: { clickBuffer: { maxBatch: 500, flushMs: 20, capacity: 1000, retryMs: 100, sendTimeoutMs: 1000 } },
+      web: { clickBuffer: { maxBatch: 500, flushMs: 20, capacity: 1000, maxBytes: 1_000_000, retryMs: 100, sendTimeoutMs: 1000 } },
     });
     // BullMQ prints connection errors of a queue with no 'error' listener; here they are expected.
     cut.services.queues.queue('clicks').on('error', () => undefined);

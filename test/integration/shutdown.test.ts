@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { startWorkers } from '../../src/workers/run';
+import { sealEvents } from '../../src/queues/sealed-events';
 import { createAccount } from '../helpers/accounts';
 import { startStack } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
@@ -29,7 +30,7 @@ describe('Graceful shutdown', () => {
     });
     const completed: string[] = [];
     workers.workers[0]?.on('completed', (job) => completed.push(job.id ?? ''));
-    const jobId = await stack.services.queues.add('ingest-clicks', { events: [] });
+    const jobId = await stack.services.queues.add('ingest-clicks', { sealed: sealEvents(stack.services.config.appSecret, []) });
     await waitFor(() => started, { what: 'job to start' });
 
     let closed = false;

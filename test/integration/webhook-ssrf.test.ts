@@ -18,6 +18,7 @@ describe('Webhook SSRF guard, end to end', () => {
   const forms = (port: number) => [
     `http://127.0.0.1:${port}/hooks`, `http://localhost:${port}/hooks`, `http://127.1:${port}/hooks`, `http://2130706433:${port}/hooks`,
     `http://[::1]:${port}/hooks`, `http://[::ffff:127.0.0.1]:${port}/hooks`, `http://[::ffff:7f00:1]:${port}/hooks`,
+    `http://[::ffff:0:127.0.0.1]:${port}/hooks`, `http://[::ffff:0:7f00:1]:${port}/hooks`, 'http://[::ffff:0:a9fe:a9fe]/', 'http://[3fff::1]/',
     'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:169.254.169.254]/', 'http://10.0.0.1/', 'http://172.16.5.4/', 'http://192.168.0.1/',
     'http://100.64.0.1/', 'http://0.0.0.0/', 'http://224.0.0.1/', 'http://[fd00::1]/', 'http://[fe80::1]/',
   ];

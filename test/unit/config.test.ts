@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig, loadSettings } from '../../src/config';
 
 describe('config', () => {
-  it('gives a working local configuration with no settings at all', () => {
-    const config = loadConfig({});
+  it('gives a working local configuration with no settings at all, with no APP_SECRET of its own', () => {
+    const config = loadSettings({});
+    // Never a key from the code: the processes use the deployment's generated one (src/bin/lifecycle.ts).
+    assert.equal(config.appSecret, null);
     assert.equal(config.port, 3000);
     assert.equal(config.databaseUrl, 'postgres://postgres@127.0.0.1:5432/linktally');
     assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
@@ -14,8 +16,8 @@ describe('config', () => {
   });
 
   it('derives PUBLIC_BASE_URL from PORT and strips a trailing slash when set', () => {
-    assert.equal(loadConfig({ PORT: '8080' }).publicBaseUrl, 'http://localhost:8080');
-    assert.equal(loadConfig({ PUBLIC_BASE_URL: 'https://lt.example/' }).publicBaseUrl, 'https://lt.example');
+    assert.equal(loadSettings({ PORT: '8080' }).publicBaseUrl, 'http://localhost:8080');
+    assert.equal(loadSettings({ PUBLIC_BASE_URL: 'https://lt.example/' }).publicBaseUrl, 'https://lt.example');
   });
 
   const bad: Array<[Record<string, string>, string]> = [
@@ -32,13 +34,18 @@ describe('config', () => {
   ];
   for (const [env, name] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {
-      assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && err.message.includes(name) && !err.message.includes('\n'));
+      assert.throws(() => loadSettings(env), (err: unknown) => err instanceof ConfigError && err.message.includes(name) && !err.message.includes('\n'));
     });
   }
 
   it('reads booleans and proxy hops', () => {
-    assert.equal(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookAllowPrivate, true);
-    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxyHops, 2);
-    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxyHops, Number.POSITIVE_INFINITY);
+    assert.equal(loadSettings({ WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookAllowPrivate, true);
+    assert.equal(loadSettings({ TRUST_PROXY: '2' }).trustProxyHops, 2);
+    assert.equal(loadSettings({ TRUST_PROXY: 'true' }).trustProxyHops, Number.POSITIVE_INFINITY);
+  });
+
+  it('refuses, for callers that must bring their own key, a configuration without APP_SECRET', () => {
+    assert.throws(() => loadConfig({}), (err: unknown) => err instanceof ConfigError && /APP_SECRET/.test(err.message));
+    assert.equal(loadConfig({ APP_SECRET: 'k'.repeat(32) }).appSecret, 'k'.repeat(32));
   });
 });

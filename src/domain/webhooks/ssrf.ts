@@ -1,110 +1,93 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 
+import ipaddr from 'ipaddr.js';
+
 /**
  * Server-side request forgery guard for webhook targets. A receiver URL may only reach public
  * unicast addresses: loopback, private, link-local (cloud metadata at 169.254.169.254), CGNAT,
  * multicast, reserved and documentation ranges are refused, in IPv4, IPv6 and every IPv6 form
- * that embeds an IPv4 address (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::/96, 6to4 2002::/16).
- * Checked when the URL is saved and again when each attempt connects (`guardedLookup`), so a
- * name that later re-resolves to an internal address (DNS rebinding) is still refused.
+ * that embeds an IPv4 address (mapped ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d, NAT64
+ * 64:ff9b::/96, 6to4 2002::/16), which is judged by the IPv4 address it carries. Addresses are
+ * classified by ipaddr.js (its table of special ranges follows the IANA registries, e.g. the
+ * documentation prefix 3fff::/20 of RFC 9637). Checked when the URL is saved and again when each
+ * attempt connects (`guardedLookup`), so a name that later re-resolves to an internal address
+ * (DNS rebinding) is still refused.
  */
 
-const V4_BLOCKED: ReadonlyArray<readonly [string, number, string]> = [
-  ['0.0.0.0', 8, 'a "this network" address'],
-  ['10.0.0.0', 8, 'a private address'],
-  ['100.64.0.0', 10, 'a carrier-grade NAT address'],
-  ['127.0.0.0', 8, 'a loopback address'],
-  ['169.254.0.0', 16, 'a link-local address'],
-  ['172.16.0.0', 12, 'a private address'],
-  ['192.0.0.0', 24, 'a reserved address'],
-  ['192.0.2.0', 24, 'a documentation address'],
-  ['192.88.99.0', 24, 'a reserved address'],
-  ['192.168.0.0', 16, 'a private address'],
-  ['198.18.0.0', 15, 'a reserved address'],
-  ['198.51.100.0', 24, 'a documentation address'],
-  ['203.0.113.0', 24, 'a documentation address'],
-  ['224.0.0.0', 4, 'a multicast address'],
-  ['240.0.0.0', 4, 'a reserved address'],
-];
+const V4_REASONS: Record<string, string> = {
+  unspecified: 'a "this network" address',
+  broadcast: 'a reserved address',
+  multicast: 'a multicast address',
+  linkLocal: 'a link-local address',
+  loopback: 'a loopback address',
+  carrierGradeNat: 'a carrier-grade NAT address',
+  private: 'a private address',
+  reserved: 'a reserved address',
+};
 
-/** [prefix hextets, prefix length, reason]; ranges that embed IPv4 are handled before these. */
-const V6_BLOCKED: ReadonlyArray<readonly [string, number, string]> = [
-  ['::1', 128, 'a loopback address'],
-  ['::', 128, 'an unspecified address'],
-  ['::', 96, 'a reserved address'], // IPv4-compatible (deprecated)
-  ['64:ff9b:1::', 48, 'a reserved address'], // local-use NAT64
-  ['100::', 64, 'a reserved address'], // discard
-  ['2001::', 23, 'a reserved address'], // IETF assignments, Teredo
-  ['2001:db8::', 32, 'a documentation address'],
-  ['fc00::', 7, 'a private (unique local) address'],
-  ['fe80::', 10, 'a link-local address'],
-  ['fec0::', 10, 'a site-local address'],
-  ['ff00::', 8, 'a multicast address'],
-];
+const V4_DOCUMENTATION = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'].map((cidr) => ipaddr.IPv4.parseCIDR(cidr));
 
-function v4ToInt(address: string): number | undefined {
-  const parts = address.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.reduce((n, p) => n * 256 + Number(p), 0);
+// Anything not named here (and not embedding IPv4) is refused unless ipaddr.js calls it unicast.
+const V6_REASONS: Record<string, string> = {
+  unspecified: 'an unspecified address',
+  loopback: 'a loopback address',
+  linkLocal: 'a link-local address',
+  multicast: 'a multicast address',
+  uniqueLocal: 'a private (unique local) address',
+  deprecatedSiteLocal: 'a site-local address',
+};
+
+const V6_DOCUMENTATION = ['2001:db8::/32', '3fff::/20'].map((cidr) => ipaddr.IPv6.parseCIDR(cidr));
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
+// Only 2000::/3 is allocated for global unicast; the rest of the space (e.g. IPv4-compatible ::/96) is reserved.
+const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3');
+
+function v4Reason(address: ipaddr.IPv4): string | null {
+  if (V4_DOCUMENTATION.some((cidr) => address.match(cidr))) return 'a documentation address';
+  return V4_REASONS[address.range()] ?? null;
 }
 
-/** Eight 16-bit groups, or undefined if this is not an IPv6 address (a trailing dotted quad is allowed). */
-export function parseV6(address: string): number[] | undefined {
-  let text = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const quad = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (quad?.[1]) {
-    const v4 = v4ToInt(quad[1]);
-    if (v4 === undefined) return undefined;
-    text = `${text.slice(0, -quad[1].length)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  if (!groups.every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return undefined;
-  return groups.map((g) => parseInt(g, 16));
-}
-
-function v6Matches(groups: number[], prefix: string, bits: number): boolean {
-  const base = parseV6(prefix) as number[];
-  for (let i = 0; i < 8 && bits > 0; i++, bits -= 16) {
-    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
-    if (((groups[i] ?? 0) & mask) !== ((base[i] ?? 0) & mask)) return false;
-  }
-  return true;
-}
-
-function v4Reason(value: number): string | null {
-  for (const [base, bits, reason] of V4_BLOCKED) {
-    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    if (((value & mask) >>> 0) === (((v4ToInt(base) as number) & mask) >>> 0)) return reason;
-  }
-  return null;
-}
-
-function embeddedV4(groups: number[]): number | undefined {
-  const [g0, g1, g2, g3, g4, g5, g6, g7] = groups as [number, number, number, number, number, number, number, number];
-  const last32 = ((g6 << 16) >>> 0) + g7;
-  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0xffff) return last32; // ::ffff:a.b.c.d
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return last32; // NAT64
-  if (g0 === 0x2002) return ((g1 << 16) >>> 0) + g2; // 6to4
+/** The IPv4 address an IPv6 address stands for, in the forms that carry one. */
+function embeddedV4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const p = address.parts;
+  const range = address.range();
+  const last32 = (high: number, low: number) => new ipaddr.IPv4([high >> 8, high & 255, low >> 8, low & 255]);
+  if (range === 'ipv4Mapped' || range === 'rfc6145' || (range === 'rfc6052' && address.match(NAT64_WELL_KNOWN))) return last32(p[6] as number, p[7] as number);
+  if (range === '6to4') return last32(p[1] as number, p[2] as number);
   return undefined;
+}
+
+function v6Reason(address: ipaddr.IPv6): string | null {
+  const embedded = embeddedV4(address);
+  if (embedded) return v4Reason(embedded);
+  if (V6_DOCUMENTATION.some((cidr) => address.match(cidr))) return 'a documentation address';
+  const named = V6_REASONS[address.range()];
+  if (named) return named;
+  return address.range() === 'unicast' && address.match(GLOBAL_UNICAST) ? null : 'a reserved address';
+}
+
+/**
+ * The address in a form ipaddr.js reads right: without its zone, and IPv6 re-spelt by the URL
+ * parser, because ipaddr.js reads a dotted tail after "::" as IPv4-mapped (::127.0.0.1 would
+ * become ::ffff:127.0.0.1). Undefined if this is not an IP address.
+ */
+function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const bare = text.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return ipaddr.IPv4.parse(bare);
+  if (!ipaddr.IPv6.isValid(bare)) return undefined;
+  try {
+    return ipaddr.IPv6.parse(new URL(`http://[${bare}]/`).hostname.slice(1, -1));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why an address may not be a webhook target, or null when it is a public unicast address. */
 export function blockedReason(address: string): string | null {
-  const v4 = v4ToInt(address);
-  if (v4 !== undefined) return v4Reason(v4);
-  const groups = parseV6(address);
-  if (!groups) return 'not an IP address';
-  const embedded = embeddedV4(groups);
-  if (embedded !== undefined) return v4Reason(embedded);
-  for (const [prefix, bits, reason] of V6_BLOCKED) if (v6Matches(groups, prefix, bits)) return reason;
-  return null;
+  const parsed = parseAddress(address);
+  if (!parsed) return 'not an IP address';
+  return parsed.kind() === 'ipv4' ? v4Reason(parsed as ipaddr.IPv4) : v6Reason(parsed as ipaddr.IPv6);
 }
 
 export class SsrfError extends Error {

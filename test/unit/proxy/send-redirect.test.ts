@@ -27,7 +27,7 @@ describe('sendRedirect', () => {
   before(async () => {
     const clicks = new ClickBuffer(async (batch) => {
       events.push(...batch.events);
-    }, logger, { maxBatch: 1, flushMs: 1, capacity: 100, retryMs: 10, sendTimeoutMs: 1000 });
+    }, logger, { maxBatch: 1, flushMs: 1, capacity: 100, maxBytes: 1_000_000, retryMs: 10, sendTimeoutMs: 1000 });
     let next = 500;
     const clickIds = new ClickIdBlocks(async (n) => Array.from({ length: n }, () => next++), logger);
     server = createServer((req, res) => sendRedirect({ clicks, clickIds, trustedHops: 0, logger }, req, res, current, Date.now(), extras));

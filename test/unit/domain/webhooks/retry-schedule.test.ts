@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../../../src/config';
+import { loadConfig, loadSettings } from '../../../../src/config';
 import { deliveryJobOptions, retryDelay, webhookBackoffStrategy, WEBHOOK_BACKOFF } from '../../../../src/domain/webhooks/retry-schedule';
 
 describe('Webhook retry schedule', () => {
-  const config = loadConfig({});
+  const config = loadConfig({ APP_SECRET: 'schedule-test-secret-schedule-test-secret' });
 
   it('defaults to the contract: attempt 1 at once, then after 1 s, 5 s and 30 s', () => {
     assert.deepEqual(config.webhookRetryDelaysMs, [1000, 5000, 30000]);
@@ -20,9 +20,9 @@ describe('Webhook retry schedule', () => {
   });
 
   it('reads the delays from WEBHOOK_RETRY_DELAYS_MS and refuses a malformed list naming the variable', () => {
-    assert.deepEqual(loadConfig({ WEBHOOK_RETRY_DELAYS_MS: '10,50' }).webhookRetryDelaysMs, [10, 50]);
+    assert.deepEqual(loadSettings({ WEBHOOK_RETRY_DELAYS_MS: '10,50' }).webhookRetryDelaysMs, [10, 50]);
     assert.equal(retryDelay([10, 50], 2), 50);
-    assert.throws(() => loadConfig({ WEBHOOK_RETRY_DELAYS_MS: '1s,5s' }), /WEBHOOK_RETRY_DELAYS_MS/);
+    assert.throws(() => loadSettings({ WEBHOOK_RETRY_DELAYS_MS: '1s,5s' }), /WEBHOOK_RETRY_DELAYS_MS/);
   });
 
   it('refuses to compute a delay for a backoff type it does not own', () => {

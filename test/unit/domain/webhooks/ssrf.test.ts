@@ -16,6 +16,11 @@ describe('Webhook SSRF guard', () => {
     ['::ffff:a9fe:a9fe', /link-local/], ['::ffff:100.64.0.1', /carrier-grade NAT/], ['::ffff:192.168.0.1', /private/], ['::ffff:0.0.0.0', /this network/],
     ['0:0:0:0:0:ffff:7f00:1', /loopback/], ['64:ff9b::127.0.0.1', /loopback/], ['64:ff9b::a9fe:a9fe', /link-local/], ['2002:7f00:1::', /loopback/],
     ['::127.0.0.1', /reserved/], ['2001:db8::1', /documentation/],
+    // IPv4-translated (::ffff:0:0:0/96, RFC 6145) is judged by the IPv4 address it carries.
+    ['::ffff:0:127.0.0.1', /loopback/], ['::ffff:0:7f00:1', /loopback/], ['0:0:0:0:ffff:0:a9fe:a9fe', /link-local/], ['::ffff:0:10.0.0.1', /private/],
+    // Newer and wider reservations: the RFC 9637 documentation prefix, SRv6 SIDs, space outside 2000::/3.
+    ['3fff::1', /documentation/], ['3fff:fff:ffff::1', /documentation/], ['5f00::1', /reserved/], ['4000::1', /reserved/], ['::8.8.8.8', /reserved/],
+    ['not-an-address', /not an IP address/],
   ];
   for (const [address, reason] of refused) {
     it(`refuses ${address}`, () => {
@@ -24,7 +29,7 @@ describe('Webhook SSRF guard', () => {
   }
 
   it('allows public unicast addresses, including their IPv4-mapped forms', () => {
-    for (const address of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2a00:1450:4001::1']) {
+    for (const address of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2a00:1450:4001::1', '::ffff:0:8.8.8.8', '3fff:1000::1']) {
       assert.equal(blockedReason(address), null, address);
     }
   });
@@ -34,6 +39,7 @@ describe('Webhook SSRF guard', () => {
       'http://127.0.0.1/', 'http://127.1/', 'http://2130706433/', 'http://0x7f000001/', 'http://0177.0.0.1/', 'http://localhost:8080/x',
       'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://[::ffff:a9fe:a9fe]/', 'https://169.254.169.254/latest/meta-data/',
       'http://10.0.0.1/', 'http://100.64.1.1/', 'http://0.0.0.0/', 'http://[fd00::1]/', 'http://[fe80::1]/',
+      'http://[::ffff:0:127.0.0.1]/', 'http://[::ffff:0:a9fe:a9fe]/', 'http://[3fff::1]/',
     ];
     for (const url of urls) assert.match((await webhookUrlProblem(url, false)) ?? 'allowed', /Webhook url (points to|resolves to)/, url);
   });
@@ -55,6 +61,7 @@ describe('Webhook SSRF guard', () => {
 
   it('refuses at connect time an IP literal host, which never goes through lookup', () => {
     assert.match(literalHostProblem(new URL('http://[::ffff:7f00:1]:81/'), false) ?? '', /loopback/);
+    assert.match(literalHostProblem(new URL('http://[::ffff:0:127.0.0.1]:81/'), false) ?? '', /loopback/);
     assert.equal(literalHostProblem(new URL('http://[::ffff:7f00:1]:81/'), true), null);
     assert.equal(literalHostProblem(new URL('http://example.com/'), false), null);
   });

@@ -2,11 +2,14 @@
  * Redirect throughput: GET /:short_code on the real web process against a bare Node server
  * that answers a fixed 302 (the ceiling), same load generator, same port range, same run.
  * Then a worker drains the queue and the clicks stored must match the redirects answered.
+ * Last, the same load against `npm start`'s topology (the supervisor: WEB_CONCURRENCY web
+ * processes and a worker process running at once, as a user runs it), counted live.
  *
  *   npm run bench -- redirect        (CONNECTIONS=50 BENCH_SECONDS=10 by default)
  */
 import { Redis } from 'ioredis';
-import { createDb } from '../src/db/knex';
+import { availableParallelism } from 'node:os';
+import { createDb, type Db } from '../src/db/knex';
 import { issueToken } from '../src/db/token-store';
 import { createUser } from '../src/db/user-store';
 import { createLink } from '../src/domain/links';
@@ -20,6 +23,34 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 function row(name: string, r: LoadResult): string {
   return `${name.padEnd(12)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${r.p50ms.toFixed(2)} ms   p99 ${r.p99ms.toFixed(2)} ms   (${r.requests} requests, ${r.tool})`;
+}
+
+async function clickCount(db: Db, linkId: number): Promise<number> {
+  return Number((await db('links').where({ id: linkId }).first('click_count'))?.click_count ?? 0);
+}
+
+/** Waits until `answered` clicks are counted (or two minutes pass), then lets the queue settle. */
+async function countedAfter(db: Db, linkId: number, answered: number): Promise<{ counted: number; drainSeconds: number }> {
+  const started = Date.now();
+  while (Date.now() - started < 120_000 && (await clickCount(db, linkId)) < answered) await new Promise((r) => setTimeout(r, 200));
+  // Settle: nothing further may arrive once the queue is empty.
+  await new Promise((r) => setTimeout(r, 500));
+  return { counted: await clickCount(db, linkId), drainSeconds: (Date.now() - started) / 1000 };
+}
+
+async function npmStartPhase(env: Record<string, string>, db: Db, userId: number) {
+  const link = await createLink(db, { user_id: userId, destination_url: 'https://example.com/landing', short_code: 'bench-start' });
+  const port = await freePort();
+  const start = runTs('src/bin/start.ts', { ...env, PORT: String(port) });
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000);
+  const webProcesses = Number(process.env.WEB_CONCURRENCY ?? availableParallelism());
+  const url = `http://127.0.0.1:${port}/bench-start`;
+  const warm = load(url, CONNECTIONS, 2);
+  const result = load(url, CONNECTIONS, SECONDS);
+  const answered = warm.requests - warm.non3xx + result.requests - result.non3xx;
+  const { counted, drainSeconds } = await countedAfter(db, link.id, answered);
+  await stop(start);
+  return { result, answered, counted, drainSeconds, webProcesses };
 }
 
 async function main(): Promise<void> {
@@ -50,30 +81,26 @@ async function main(): Promise<void> {
     // Drained after the load so the worker does not compete with the web process for the 2 cores.
     const worker = runTs('src/bin/worker.ts', { ...env, LOG_LEVEL: process.env.WORKER_LOG_LEVEL ?? 'warn' });
     const answered = warm.requests - warm.non3xx + measured.requests - measured.non3xx;
-    const started = Date.now();
-    let counted = 0;
-    while (Date.now() - started < 120_000) {
-      counted = Number((await db('links').where({ id: link.id }).first('click_count'))?.click_count ?? 0);
-      if (counted >= answered) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    // Settle: nothing further may arrive once the queue is empty.
-    await new Promise((r) => setTimeout(r, 500));
-    counted = Number((await db('links').where({ id: link.id }).first('click_count'))?.click_count ?? 0);
-    const drainSeconds = (Date.now() - started) / 1000;
+    const { counted, drainSeconds } = await countedAfter(db, link.id, answered);
     await stop(worker);
 
+    // npm start as a user runs it: web and workers at once, the clicks counted while it serves.
+    const topology = await npmStartPhase(env, db, user.id);
     const ratio = measured.rps / ceiling.rps;
     console.log(`\nGET /:short_code, ${CONNECTIONS} connections, ${SECONDS} s, 1 thread load generator`);
     console.log(row('bare 302', ceiling));
-    console.log(row('linktally', measured));
-    console.log(`ratio        ${(ratio * 100).toFixed(1)}% of the ceiling (target ≥ 60%), p99 ${measured.p99ms.toFixed(2)} ms (target < 10 ms)`);
+    console.log(row('web alone', measured));
+    console.log(row('npm start', topology.result));
+    console.log(`ratio        web alone ${(ratio * 100).toFixed(1)}% of the ceiling (target ≥ 60%), p99 ${measured.p99ms.toFixed(2)} ms (target < 10 ms)`);
+    console.log(`             npm start ${((topology.result.rps / ceiling.rps) * 100).toFixed(1)}% of the ceiling (target ≥ 45%), p99 ${topology.result.p99ms.toFixed(2)} ms (target < 10 ms), ${topology.webProcesses} web processes + worker`);
     // wrk counts responses it read; requests still in flight when it stops may have been answered
     // (and counted by us) without being counted by wrk, at most one per connection per run.
     const slack = 2 * CONNECTIONS;
     const ok = counted >= answered && counted <= answered + slack;
     console.log(`clicks       ${counted} counted for ${answered} redirects wrk saw answered (allowed in-flight slack ${slack}); drained in ${drainSeconds.toFixed(1)} s -> ${ok ? 'OK' : 'MISMATCH'}`);
-    if (!ok) process.exitCode = 1;
+    const ok2 = topology.counted >= topology.answered && topology.counted <= topology.answered + slack;
+    console.log(`clicks       npm start: ${topology.counted} counted for ${topology.answered} answered, counted live in ${topology.drainSeconds.toFixed(1)} s after the load -> ${ok2 ? 'OK' : 'MISMATCH'}`);
+    if (!ok || !ok2) process.exitCode = 1;
   } finally {
     await db.destroy();
     const keys = await redis.keys(`*${prefix}*`);

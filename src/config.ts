@@ -1,8 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
  * The one place environment variables are read. Every value is parsed once at start;
- * a value that does not parse stops the process with a line naming the variable,
+ * values that do not parse stop the process with one line naming every bad variable,
  * never a silent fallback to the default.
  */
 
@@ -14,6 +15,23 @@ const trustProxy = z.string().regex(/^(true|false|\d{1,2})$/, 'must be true, fal
   return Number(v);
 });
 
+/**
+ * How PostgreSQL connections use TLS. `url`: as DATABASE_URL's sslmode says (pg's reading).
+ * `no-verify`: TLS without checking the certificate, which is what Heroku Postgres and other
+ * providers with self-signed certificates need. `verify`: TLS with the certificate checked
+ * against the system's CAs. `off`: plain TCP.
+ */
+const databaseSsl = z.enum(['url', 'no-verify', 'verify', 'off']);
+
+/** host:port pairs, comma-separated: the seed nodes of a Redis Cluster. */
+const clusterNodes = z
+  .string()
+  .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be comma-separated host:port pairs, e.g. 10.0.0.1:7000,10.0.0.2:7000')
+  .transform((v) => v.split(',').map((pair) => {
+    const at = pair.lastIndexOf(':');
+    return { host: pair.slice(0, at), port: Number(pair.slice(at + 1)) };
+  }));
+
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
 
 const schema = z.object({
@@ -21,19 +39,27 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/linktally'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
+  REDIS_TLS_REJECT_UNAUTHORIZED: booleanFlag.optional(),
+  DATABASE_SSL: databaseSsl.optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  DYNO: z.string().optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or - (1-32)').default('lt'),
   PUBLIC_BASE_URL: httpUrl.optional(),
   APP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   GIT_UPSTREAM_GITHUB: httpUrl.default('https://github.com'),
   GIT_UPSTREAM_GITLAB: httpUrl.default('https://gitlab.com'),
   GIT_UPSTREAM_BITBUCKET: httpUrl.default('https://bitbucket.org'),
+  NUGET_UPSTREAM: httpUrl.default('https://api.nuget.org/v3-flatcontainer'),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_RETRY_DELAYS_MS: z.string().regex(/^\d{1,7}(,\d{1,7}){0,9}$/, 'must be comma-separated milliseconds, e.g. 1000,5000,30000').default('1000,5000,30000').transform((v) => v.split(',').map(Number)),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(25),
   WEBHOOK_RECEIVER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  TRUST_PROXY: trustProxy.default(0),
+  TRUST_PROXY: trustProxy.optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   SIGNUP: z.enum(['open', 'invite', 'closed']).default('invite'),
@@ -48,11 +74,24 @@ export interface Config {
   port: number;
   databaseUrl: string;
   redisUrl: string;
+  /** Set: every Redis connection is a Redis Cluster connection seeded with these nodes (REDIS_URL still gives password and TLS). */
+  redisClusterNodes: Array<{ host: string; port: number }> | null;
+  /** For rediss:// connections: check the server's certificate. Off by default on Heroku, whose Redis certificates are self-signed. */
+  redisTlsRejectUnauthorized: boolean;
+  databaseSsl: 'url' | 'no-verify' | 'verify' | 'off';
+  /** Connections each process's knex pool may hold. */
+  databasePoolMax: number;
+  /** Web processes sharing the port (node's cluster); Heroku's name for it. */
+  webConcurrency: number;
+  /** Running on a Heroku dyno (DYNO is set): the router is one trusted proxy hop, TLS certificates are self-signed. */
+  onHeroku: boolean;
   /** Prefix of every Redis key; wrapped in braces for BullMQ so a queue's keys share one cluster slot. */
   redisPrefix: string;
   publicBaseUrl: string;
   appSecret: string;
   gitUpstreams: { github: string; gitlab: string; bitbucket: string };
+  /** Base of the NuGet v3 flat container the /nuget/flatcontainer/… proxy streams from. */
+  nugetUpstream: string;
   webhookAllowPrivate: boolean;
   /** Webhook delivery: per-attempt timeout, delays before retries 2..n, delivery jobs per worker process, in-flight deliveries per receiver origin across all workers, days delivery records are kept. */
   webhookTimeoutMs: number;
@@ -63,6 +102,8 @@ export interface Config {
   /** How many proxy hops in X-Forwarded-For are trusted; 0 means only the socket address counts. */
   trustProxyHops: number;
   logLevel: string;
+  /** auto: pretty in a terminal, JSON elsewhere. */
+  logFormat: 'json' | 'pretty' | 'auto';
   workerConcurrency: number;
   /** Raw clicks older than this many days are dropped (whole monthly partitions); null keeps them forever. Daily aggregates are kept. */
   clickRetentionDays: number | null;
@@ -92,35 +133,46 @@ export type Settings = Omit<Config, 'appSecret'> & { appSecret: string | null };
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
+  const problems = new Map<string, string>();
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const name = String(issue.path[0] ?? 'environment');
+    if (!problems.has(name)) problems.set(name, issue.message);
+  }
+  const productionWithoutSecret = (present.NODE_ENV ?? 'development') === 'production' && !present.APP_SECRET;
+  if (productionWithoutSecret && !problems.has('APP_SECRET')) problems.set('APP_SECRET', 'is required in production');
+  if (parsed.success && parsed.data.SESSION_LIFETIME_DAYS < parsed.data.SESSION_IDLE_DAYS) problems.set('SESSION_LIFETIME_DAYS', 'must be at least SESSION_IDLE_DAYS');
+  if (!parsed.success || problems.size > 0) {
+    // Every bad variable at once, on one line: an operator fixes them all in one deploy.
+    throw new ConfigError(`Invalid configuration: ${[...problems].map(([name, message]) => `${name} ${message}`).join('; ')}`);
   }
   const v = parsed.data;
-  if (v.NODE_ENV === 'production' && !v.APP_SECRET) {
-    throw new ConfigError('Invalid configuration: APP_SECRET is required in production');
-  }
-  if (v.SESSION_LIFETIME_DAYS < v.SESSION_IDLE_DAYS) {
-    throw new ConfigError('Invalid configuration: SESSION_LIFETIME_DAYS must be at least SESSION_IDLE_DAYS');
-  }
+  const onHeroku = Boolean(v.DYNO);
   return {
     env: v.NODE_ENV,
     port: v.PORT,
     databaseUrl: v.DATABASE_URL,
     redisUrl: v.REDIS_URL,
+    redisClusterNodes: v.REDIS_CLUSTER_NODES ?? null,
+    redisTlsRejectUnauthorized: v.REDIS_TLS_REJECT_UNAUTHORIZED ?? !onHeroku,
+    databaseSsl: v.DATABASE_SSL ?? (onHeroku ? 'no-verify' : 'url'),
+    databasePoolMax: v.DATABASE_POOL_MAX,
+    webConcurrency: v.WEB_CONCURRENCY ?? availableParallelism(),
+    onHeroku,
     redisPrefix: v.REDIS_PREFIX,
     publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,
     appSecret: v.APP_SECRET ?? null,
     gitUpstreams: { github: v.GIT_UPSTREAM_GITHUB, gitlab: v.GIT_UPSTREAM_GITLAB, bitbucket: v.GIT_UPSTREAM_BITBUCKET },
+    nugetUpstream: v.NUGET_UPSTREAM,
     webhookAllowPrivate: v.WEBHOOK_ALLOW_PRIVATE,
     webhookTimeoutMs: v.WEBHOOK_TIMEOUT_MS,
     webhookRetryDelaysMs: v.WEBHOOK_RETRY_DELAYS_MS,
     webhookConcurrency: v.WEBHOOK_CONCURRENCY,
     webhookReceiverConcurrency: v.WEBHOOK_RECEIVER_CONCURRENCY,
     webhookRetentionDays: v.WEBHOOK_RETENTION_DAYS,
-    trustProxyHops: v.TRUST_PROXY,
+    // Heroku's router is exactly one hop and appends the address it saw to X-Forwarded-For.
+    trustProxyHops: v.TRUST_PROXY ?? (onHeroku ? 1 : 0),
     logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT,
     workerConcurrency: v.WORKER_CONCURRENCY,
     clickRetentionDays: v.CLICK_RETENTION_DAYS ?? null,
     signup: v.SIGNUP,

@@ -2,12 +2,27 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
+export type LogFormat = 'json' | 'pretty' | 'auto';
+
 /**
- * Structured JSON logs. Anything that could carry a secret or a visitor's identity is
+ * Human-readable lines in a terminal, JSON lines anywhere else (Heroku's log router, files,
+ * pipes). pino-pretty runs in-process and synchronously so a crash loses no line; it is loaded
+ * only when wanted, so production never pays for it.
+ */
+function destination(format: LogFormat): pino.DestinationStream | undefined {
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
+  if (!pretty) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const build = require('pino-pretty') as (options: Record<string, unknown>) => pino.DestinationStream;
+  return build({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+}
+
+/**
+ * Structured logs. Anything that could carry a secret or a visitor's identity is
  * redacted by path as a second line of defence; the first is never putting it in a log call.
  */
-export function createLogger(level: string, name = 'linktally'): Logger {
-  return pino({
+export function createLogger(level: string, name = 'linktally', format: LogFormat = 'auto'): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level,
     base: { pid: process.pid },
@@ -20,5 +35,7 @@ export function createLogger(level: string, name = 'linktally'): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  const stream = destination(format);
+  return stream ? pino(options, stream) : pino(options);
 }

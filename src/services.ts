@@ -1,9 +1,8 @@
-import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import { createDb, type Db } from './db/knex';
 import { createLogger, type Logger } from './logger';
 import { bullPrefix, QueueRegistry } from './queues/registry';
-import { createRedis } from './redis';
+import { createRedis, type RedisClient } from './redis';
 
 /**
  * What every process shares with its modules: configuration, logger, the database pool, a Redis
@@ -14,19 +13,19 @@ export interface Services {
   config: Config;
   logger: Logger;
   db: Db;
-  redis: Redis;
+  redis: RedisClient;
   queues: QueueRegistry;
 }
 
 export function createServices(config: Config, options: { logger?: Logger; dbPoolMax?: number } = {}): Services {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const redis = createRedis(config.redisUrl, 'command');
+  const redis = createRedis(config, 'command');
   // An unhandled 'error' event would crash the process; connection trouble is logged and retried.
   redis.on('error', (err) => logger.warn({ category: 'redis', err: err.message }, 'redis connection error'));
   return {
     config,
     logger,
-    db: createDb(config.databaseUrl, { max: options.dbPoolMax ?? 10 }, logger),
+    db: createDb(config.databaseUrl, { max: options.dbPoolMax ?? config.databasePoolMax, ssl: config.databaseSsl }, logger),
     redis,
     queues: new QueueRegistry(redis, bullPrefix(config.redisPrefix), (queue, err) => logger.warn({ category: 'queues', queue, err: err.message }, 'queue connection error')),
   };

@@ -8,6 +8,7 @@ import { registerRangeAnalyticsRoutes } from './range-analytics';
 import { registerLiveRoutes } from './live';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
+import { registerInstallRoutes } from './installs';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
 import { registerLinkQrRoutes } from './link-qr';
@@ -55,6 +56,7 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerAnalyticsRoutes(api);
   registerRangeAnalyticsRoutes(api);
   registerLiveRoutes(api);
+  registerInstallRoutes(api);
   return api;
 }
 

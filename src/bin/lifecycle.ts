@@ -1,8 +1,10 @@
 import { ConfigError, loadSettings, withAppSecret, type Config, type Settings } from '../config';
 import { instanceSecret } from '../db/instance-secret-store';
 import { createDb } from '../db/knex';
+import { pgAddress } from '../db/pg-connection';
 import { createLogger, type Logger } from '../logger';
 import { keyedHash } from '../lib/secrets';
+import { unreachable } from './preflight';
 
 /** Reads the environment or exits with the one line that names the bad variable. */
 export function settingsOrExit(): Settings {
@@ -17,19 +19,29 @@ export function settingsOrExit(): Settings {
   }
 }
 
+const SHUTDOWN_DEADLINE_MS = 25_000;
+
 /**
- * Runs `stop` once on SIGTERM or SIGINT (a second signal exits at once), then exits.
- * Heroku sends SIGTERM and allows 30 s before SIGKILL.
+ * Runs `stop` once on SIGTERM or SIGINT, then exits. Heroku sends SIGTERM to every process of
+ * a dyno and allows 30 s before SIGKILL; a cluster primary or the `npm start` supervisor
+ * forwards it as well, so a repeated SIGTERM is expected and ignored. A second Ctrl-C (SIGINT)
+ * exits at once.
  */
 export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) {
+      if (signal === 'SIGTERM') return;
       logger.warn({ category: 'process', signal }, 'second signal: exiting now');
       process.exit(1);
     }
     stopping = true;
     logger.info({ category: 'process', signal }, 'shutting down');
+    // A service that went away can hold a close forever; exit before Heroku's SIGKILL at 30 s.
+    setTimeout(() => {
+      logger.error({ category: 'process', ms: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -42,8 +54,8 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>): void {
   process.on('SIGINT', handler);
 }
 
-export function processLogger(settings: Pick<Settings, 'logLevel'>, name: string): Logger {
-  return createLogger(settings.logLevel, name);
+export function processLogger(settings: Pick<Settings, 'logLevel' | 'logFormat'>, name: string): Logger {
+  return createLogger(settings.logLevel, name, settings.logFormat);
 }
 
 /**
@@ -57,10 +69,13 @@ export async function startProcess(name: string, logger?: Logger): Promise<{ con
   const settings = settingsOrExit();
   const log = logger ?? processLogger(settings, name);
   if (settings.appSecret) return { config: withAppSecret(settings, settings.appSecret), logger: log };
-  const db = createDb(settings.databaseUrl, { max: 1 });
+  const db = createDb(settings.databaseUrl, { max: 1, ssl: settings.databaseSsl });
   try {
     const { secret, created } = await instanceSecret(db).catch((err: unknown) => {
-      if ((err as { code?: string }).code === '42P01') throw new Error('APP_SECRET is not set and the database has no instance_secrets table yet: run `npm run migrate` first, or set APP_SECRET');
+      const code = (err as { code?: string }).code;
+      if (code === '42P01') throw new Error('APP_SECRET is not set and the database has no instance_secrets table yet: run `npm run migrate` first, or set APP_SECRET');
+      // Not an SQL error (those carry a five-character SQLSTATE): the server could not be reached.
+      if (!code || !/^[0-9A-Z]{5}$/.test(code)) throw unreachable('PostgreSQL', 'DATABASE_URL', pgAddress(settings.databaseUrl), err);
       throw err;
     });
     log.warn(
@@ -71,4 +86,12 @@ export async function startProcess(name: string, logger?: Logger): Promise<{ con
   } finally {
     await db.destroy();
   }
+}
+
+/** What a child of the `npm start` supervisor (bin/start.ts) reports once it serves. */
+export type ReadyMessage = { ready: 'web'; port: number; processes: number } | { ready: 'worker'; queues: string[] };
+
+/** Tells the supervisor, when there is one (an IPC channel), that this process serves. */
+export function reportReady(message: ReadyMessage): void {
+  process.send?.(message);
 }

@@ -1,28 +1,107 @@
-import { installEdgeSafetyNet } from '../proxy/edge-safety-net';
-import { closeServices, createServices } from '../services';
-import { startWeb } from '../web';
-import { startWorkers } from '../workers/run';
-import { registerSchedules } from '../queues/repeating-jobs';
-import { onShutdown, startProcess } from './lifecycle';
-import { release } from './release';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { processLogger, settingsOrExit, type ReadyMessage } from './lifecycle';
 
-/** `npm start`: the whole system in one process for a local run — migrate, then web and workers. */
-async function main(): Promise<void> {
-  await release();
-  const { config, logger } = await startProcess('linktally');
-  const services = createServices(config, { logger });
-  installEdgeSafetyNet(services.logger);
-  const workers = startWorkers(services);
-  registerSchedules(services);
-  const web = await startWeb(services);
-  onShutdown(services.logger, async () => {
-    await web.close();
-    await workers.close();
-    await closeServices(services);
+/**
+ * `npm start`: a small supervisor for a local run. It applies migrations (the release
+ * process), then runs the web process (itself WEB_CONCURRENCY processes sharing the port) and
+ * the worker process as separate OS processes, so enrichment never shares an event loop with
+ * the redirect. A child that crashes is restarted with a growing pause; SIGTERM or Ctrl-C is
+ * forwarded as SIGTERM and the supervisor exits once both have stopped (a second Ctrl-C kills).
+ */
+
+const settings = settingsOrExit();
+const logger = processLogger(settings, 'start');
+// Compiled (npm start) or under tsx (npm run dev, tests): the children run the same way this process does.
+const extension = __filename.endsWith('.ts') ? '.ts' : '.js';
+const script = (name: string) => join(__dirname, `${name}${extension}`);
+const MIN_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+/** A child that ran this long before dying is restarted at once again. */
+const HEALTHY_MS = 60_000;
+
+interface Child {
+  name: 'web' | 'worker';
+  process?: ChildProcess;
+  backoffMs: number;
+  startedAt: number;
+  restart?: NodeJS.Timeout;
+}
+
+let stopping = false;
+const ready = new Map<string, ReadyMessage>();
+const children: Child[] = [
+  { name: 'web', backoffMs: MIN_BACKOFF_MS, startedAt: 0 },
+  { name: 'worker', backoffMs: MIN_BACKOFF_MS, startedAt: 0 },
+];
+
+function run(name: string, onMessage?: (message: ReadyMessage) => void): ChildProcess {
+  // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the children in order.
+  const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env: process.env });
+  if (onMessage) child.on('message', (m) => onMessage(m as ReadyMessage));
+  return child;
+}
+
+function announce(): void {
+  const web = ready.get('web');
+  const worker = ready.get('worker');
+  if (!web || !worker || web.ready !== 'web' || worker.ready !== 'worker') return;
+  const url = process.env.PUBLIC_BASE_URL ?? `http://localhost:${web.port}`;
+  logger.info(
+    { category: 'start', url, webProcesses: web.processes, queues: worker.queues },
+    `Linktally is serving ${url} (${web.processes} web process${web.processes === 1 ? '' : 'es'}); workers running on ${worker.queues.length} queues`,
+  );
+}
+
+function start(child: Child): void {
+  child.startedAt = Date.now();
+  const proc = run(child.name, (message) => {
+    ready.set(child.name, message);
+    announce();
+  });
+  child.process = proc;
+  proc.on('exit', (code, signal) => {
+    child.process = undefined;
+    ready.delete(child.name);
+    if (stopping) return maybeExit();
+    if (Date.now() - child.startedAt > HEALTHY_MS) child.backoffMs = MIN_BACKOFF_MS;
+    logger.error({ category: 'start', child: child.name, code, signal, restartInMs: child.backoffMs }, `${child.name} exited; restarting`);
+    child.restart = setTimeout(() => start(child), child.backoffMs);
+    child.backoffMs = Math.min(child.backoffMs * 2, MAX_BACKOFF_MS);
   });
 }
 
-void main().catch((err: unknown) => {
-  process.stderr.write(`start failed: ${(err as Error).message}\n`);
-  process.exit(1);
+function maybeExit(): void {
+  if (children.every((c) => !c.process)) {
+    logger.info({ category: 'start' }, 'stopped');
+    process.exit(0);
+  }
+}
+
+function stop(signal: NodeJS.Signals): void {
+  if (stopping) {
+    if (signal === 'SIGTERM') return;
+    for (const c of children) c.process?.kill('SIGKILL');
+    process.exit(1);
+  }
+  stopping = true;
+  logger.info({ category: 'start', signal }, 'stopping web and workers');
+  for (const c of children) {
+    clearTimeout(c.restart);
+    c.process?.kill('SIGTERM');
+  }
+  maybeExit();
+}
+
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+
+const release = run('release');
+release.on('exit', (code) => {
+  if (code !== 0) {
+    logger.error({ category: 'start', code }, 'release (migrations) failed; not starting');
+    process.exit(1);
+  }
+  if (stopping) process.exit(0);
+  for (const c of children) start(c);
 });

@@ -1,14 +1,23 @@
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
 import { registerSchedules } from '../queues/repeating-jobs';
-import { onShutdown, startProcess } from './lifecycle';
+import { onShutdown, reportReady, startProcess } from './lifecycle';
+import { checkConnections } from './preflight';
 
 async function main(): Promise<void> {
   const { config, logger } = await startProcess('worker');
   const services = createServices(config, { logger });
+  try {
+    await checkConnections(services);
+  } catch (err) {
+    await closeServices(services).catch(() => {});
+    throw err;
+  }
   const workers = startWorkers(services);
   registerSchedules(services);
-  services.logger.info({ category: 'worker', queues: workers.workers.map((w) => w.name) }, 'workers running');
+  const queues = workers.workers.map((w) => w.name);
+  services.logger.info({ category: 'worker', queues }, 'workers running');
+  reportReady({ ready: 'worker', queues });
   onShutdown(services.logger, async () => {
     await workers.close();
     await closeServices(services);

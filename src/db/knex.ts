@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
+import { pgConnection, type DatabaseSsl } from './pg-connection';
 import { OutageLog, type OutageLogger } from '../lib/outage-log';
 
 export type Db = Knex;
@@ -24,12 +25,12 @@ function installTypeParsers(): void {
  * with its stack on every attempt, many a second while PostgreSQL is away — is logged once per
  * outage (OutageLog); the next connection made ends it.
  */
-export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}, logger?: OutageLogger): Db {
+export function createDb(databaseUrl: string, pool: { min?: number; max?: number; ssl?: DatabaseSsl } = {}, logger?: OutageLogger): Db {
   installTypeParsers();
   const outage = logger ? new OutageLog(logger, 'PostgreSQL connections', { category: 'db' }) : undefined;
   return knex({
     client: 'pg',
-    connection: databaseUrl,
+    connection: pgConnection(databaseUrl, pool.ssl ?? 'url'),
     pool: {
       min: pool.min ?? 0,
       max: pool.max ?? 10,

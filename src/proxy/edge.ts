@@ -5,6 +5,7 @@ import { isDashboardPath } from './dashboard';
 import { isGitPath } from './git-paths';
 import { pathOf } from '../lib/url-path';
 import { withinEdgeRequest } from './edge-safety-net';
+import { NUGET_PREFIX } from './nuget-proxy';
 import { failRequest } from './request-failure';
 
 /**
@@ -22,6 +23,8 @@ export interface EdgeRoutes {
   git?: EdgeHandler;
   /** The dashboard's pages and assets (src/proxy/dashboard.ts). */
   dashboard?: EdgeHandler;
+  /** /nuget/flatcontainer/… (src/proxy/nuget-proxy.ts). */
+  nuget?: EdgeHandler;
 }
 
 /**
@@ -46,7 +49,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
 
   return (req, res) => {
     const url = req.url ?? '/';
-    const { git, badge, dashboard } = routes;
+    const { git, badge, nuget, dashboard } = routes;
     if (git && isGitPath(url)) {
       guarded('git', req, res, () => git(req, res));
       return;
@@ -56,6 +59,10 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
       const path = pathOf(url);
       if (badge && path.startsWith('/badge/')) {
         guarded('badge', req, res, () => badge(req, res));
+        return;
+      }
+      if (nuget && path.startsWith(NUGET_PREFIX)) {
+        guarded('nuget', req, res, () => nuget(req, res));
         return;
       }
       if (dashboard && req.method !== 'POST' && isDashboardPath(path)) {

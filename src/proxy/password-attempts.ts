@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { Config } from '../config';
 import { addressBlock } from '../lib/address-block';
 import { keyedHash } from '../lib/secrets';
@@ -53,7 +53,7 @@ const REDIS_TIMEOUT_MS = 1000;
  */
 export class PasswordAttempts {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly config: Config,
     private readonly limits: AttemptLimits = DEFAULT_ATTEMPT_LIMITS,
   ) {}

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { ClickBuffer } from './click-buffer';
@@ -18,7 +18,7 @@ export interface RedirectorDeps {
   logger: Logger;
   config: Config;
   /** Counts password attempts; only protected links ever touch it. */
-  redis: Redis;
+  redis: RedisClient;
   passwordAttempts?: AttemptLimits;
   /** Edge-minted integer click ids, for links with append_click_id. */
   clickIds?: ClickIdBlocks;

@@ -1,8 +1,8 @@
-import { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { redisKey } from '../lib/redis-keys';
 import type { Services } from '../services';
+import type { RedisClient } from '../redis';
 import { withTimeout } from '../lib/timeout';
 
 /**
@@ -43,11 +43,13 @@ export interface LinkInvalidationSubscriber {
   close(): Promise<void>;
 }
 
-export function subscribeLinkInvalidation(config: Config, cache: InvalidatedCache, logger: Logger): LinkInvalidationSubscriber {
+/**
+ * `subscriber` is a connection of its own (redis.ts, kind 'subscriber'): a subscribed
+ * connection cannot issue other commands, so it is never the shared one; it retries forever
+ * and re-subscribes by itself after a reconnect. It is closed with the subscription.
+ */
+export function subscribeLinkInvalidation(subscriber: RedisClient, config: Config, cache: InvalidatedCache, logger: Logger): LinkInvalidationSubscriber {
   const channel = linkInvalidationChannel(config);
-  // A subscriber connection cannot issue other commands, so it is never the shared one; it
-  // retries forever and re-subscribes by itself after a reconnect.
-  const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null, connectTimeout: 2000 });
   let warned = false;
   subscriber.on('error', (err) => {
     if (!warned) logger.warn({ category: 'link-cache', err: err.message }, 'link invalidation subscriber lost Redis; relying on cache TTL');

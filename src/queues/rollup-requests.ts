@@ -23,21 +23,26 @@ function key(deps: Deps, pair: PackageDay): string {
 /** Numbers each pair's new request; call only after the events it covers are committed. */
 export async function numberRollupRequests(deps: Deps, pairs: readonly PackageDay[]): Promise<number[]> {
   if (pairs.length === 0) return [];
-  const multi = deps.redis.multi();
-  for (const pair of pairs) multi.hincrby(key(deps, pair), 'requested', 1).expire(key(deps, pair), TTL_SECONDS);
-  const results = (await multi.exec()) ?? [];
-  return pairs.map((_, i) => {
-    const [err, value] = results[i * 2] ?? [new Error('no reply'), null];
+  // One transaction per pair: the pairs' keys may sit on different Redis Cluster slots, and
+  // each number only has to be atomic with its own expiry. ioredis sends them together.
+  const replies = await Promise.all(pairs.map((pair) => deps.redis.multi().hincrby(key(deps, pair), 'requested', 1).expire(key(deps, pair), TTL_SECONDS).exec()));
+  return replies.map((results) => {
+    const [err, value] = results?.[0] ?? [new Error('no reply'), null];
     if (err) throw err;
     return Number(value);
   });
 }
 
-/** undefined when request `seq` is already covered; otherwise the request number this recompute will cover. */
+/**
+ * undefined when every request so far is already covered; otherwise the request number this
+ * recompute will cover. Not just `seq`: a job stands for every request of its debounce bucket
+ * (later ones fold into it by job id), and those were numbered after `seq`.
+ */
 export async function claimRollupRequest(deps: Deps, pair: PackageDay, seq: number): Promise<number | undefined> {
   const [requested, covered] = await deps.redis.hmget(key(deps, pair), 'requested', 'covered');
-  if (Number(covered ?? 0) >= seq) return undefined;
-  return Math.max(seq, Number(requested ?? 0));
+  const upTo = Math.max(seq, Number(requested ?? 0));
+  if (Number(covered ?? 0) >= upTo) return undefined;
+  return upTo;
 }
 
 const RAISE_COVERED = `

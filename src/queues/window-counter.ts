@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 
 export interface WindowCount {
   count: number;
@@ -12,7 +12,7 @@ export interface WindowCount {
  * attempt budgets of link passwords and account sign-ins. Throws when Redis refuses; callers
  * fail closed.
  */
-export async function countInWindow(redis: Redis, key: string, windowSeconds: number): Promise<WindowCount> {
+export async function countInWindow(redis: RedisClient, key: string, windowSeconds: number): Promise<WindowCount> {
   const results = await redis.multi().incr(key).expire(key, windowSeconds, 'NX').ttl(key).exec();
   if (!results || results.some(([err]) => err)) throw new Error('attempt counter failed');
   const ttl = Number(results[2]?.[1]);

@@ -25,6 +25,8 @@ export function enrichInstall(appSecret: string, event: InstallEvent): InstallRo
     os: gitOs(event.userAgent),
     git_version: gitVersion(event.userAgent),
     subpath: event.subpath,
+    delivered: event.delivered ?? false,
+    install_id: event.installId ?? null,
   };
 }
 

@@ -23,7 +23,7 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
   const { logger } = services;
 
   const workers = queues.map((queueName) => {
-    const connection = createRedis(services.config.redisUrl, 'worker');
+    const connection = createRedis(services.config, 'worker');
     const queueOptions = QUEUE_WORKER_OPTIONS[queueName]?.(services) ?? {};
     const backoffStrategy = queueOptions.settings?.backoffStrategy ?? QUEUE_BACKOFF_STRATEGY[queueName];
     connection.on('error', (err) => logger.warn({ category: 'redis', err: err.message }, 'worker redis connection error'));

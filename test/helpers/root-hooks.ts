@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { createRunDatabase, dropRunDatabase } from './test-database';
 
 /**
@@ -27,7 +27,12 @@ export const mochaHooks = {
   },
 };
 
-export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+/** SCAN walks one node: on a cluster, every master is walked. */
+export async function deleteKeys(redis: Redis | Cluster, pattern: string): Promise<void> {
+  if (redis instanceof Cluster) {
+    await Promise.all(redis.nodes('master').map((node) => deleteKeys(node, pattern)));
+    return;
+  }
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);

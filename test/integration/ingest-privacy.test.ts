@@ -28,6 +28,7 @@ async function redisContents(redis: Redis, prefix: string): Promise<Map<string, 
     cursor = next;
     for (const key of keys) {
       const type = await redis.type(key);
+      if (type === 'none') continue; // gone since the scan listed it (an expired lock, a finished job)
       let values: unknown;
       if (type === 'string') values = await redis.get(key);
       else if (type === 'hash') values = await redis.hgetall(key);
@@ -44,7 +45,7 @@ async function redisContents(redis: Redis, prefix: string): Promise<Map<string, 
 
 async function rawVisitorDataIn(stack: Stack): Promise<string[]> {
   const found: string[] = [];
-  for (const [key, text] of await redisContents(stack.services.redis, stack.services.config.redisPrefix)) {
+  for (const [key, text] of await redisContents(stack.services.redis as Redis, stack.services.config.redisPrefix)) {
     for (const raw of RAW) if (text.includes(raw)) found.push(`${raw} in ${key}`);
   }
   return found;

@@ -31,6 +31,12 @@ describe('config', () => {
     [{ GIT_UPSTREAM_GITHUB: 'github.com' }, 'GIT_UPSTREAM_GITHUB'],
     [{ TRUST_PROXY: 'loopback' }, 'TRUST_PROXY'],
     [{ NODE_ENV: 'production' }, 'APP_SECRET'],
+    [{ DATABASE_SSL: 'maybe' }, 'DATABASE_SSL'],
+    [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX'],
+    [{ REDIS_TLS_REJECT_UNAUTHORIZED: 'perhaps' }, 'REDIS_TLS_REJECT_UNAUTHORIZED'],
+    [{ REDIS_CLUSTER_NODES: '127.0.0.1' }, 'REDIS_CLUSTER_NODES'],
+    [{ WEB_CONCURRENCY: 'many' }, 'WEB_CONCURRENCY'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
   ];
   for (const [env, name] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming ${name}`, () => {
@@ -47,5 +53,45 @@ describe('config', () => {
   it('refuses, for callers that must bring their own key, a configuration without APP_SECRET', () => {
     assert.throws(() => loadConfig({}), (err: unknown) => err instanceof ConfigError && /APP_SECRET/.test(err.message));
     assert.equal(loadConfig({ APP_SECRET: 'k'.repeat(32) }).appSecret, 'k'.repeat(32));
+  });
+
+  it('names every invalid variable at once, on one line', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty', REDIS_URL: 'nope', DATABASE_POOL_MAX: '-1', NODE_ENV: 'production' }),
+      (err: unknown) => err instanceof ConfigError && ['PORT', 'REDIS_URL', 'DATABASE_POOL_MAX', 'APP_SECRET'].every((name) => err.message.includes(name)) && !err.message.includes('\n'),
+    );
+  });
+
+  it('keeps the safe defaults off Heroku: no trusted proxy, verified Redis TLS, TLS as the URL says', () => {
+    const config = loadSettings({});
+    assert.equal(config.onHeroku, false);
+    assert.equal(config.trustProxyHops, 0);
+    assert.equal(config.redisTlsRejectUnauthorized, true);
+    assert.equal(config.databaseSsl, 'url');
+    assert.equal(config.databasePoolMax, 10);
+    assert.equal(config.redisClusterNodes, null);
+    assert.ok(config.webConcurrency >= 1);
+  });
+
+  it('on a Heroku dyno trusts exactly the router hop and accepts the self-signed certificates', () => {
+    const config = loadSettings({ DYNO: 'web.1' });
+    assert.equal(config.onHeroku, true);
+    assert.equal(config.trustProxyHops, 1);
+    assert.equal(config.redisTlsRejectUnauthorized, false);
+    assert.equal(config.databaseSsl, 'no-verify');
+  });
+
+  it('lets explicit settings win over the Heroku defaults', () => {
+    const config = loadSettings({ DYNO: 'web.1', TRUST_PROXY: '2', REDIS_TLS_REJECT_UNAUTHORIZED: 'true', DATABASE_SSL: 'verify' });
+    assert.equal(config.trustProxyHops, 2);
+    assert.equal(config.redisTlsRejectUnauthorized, true);
+    assert.equal(config.databaseSsl, 'verify');
+  });
+
+  it('reads the cluster nodes, the pool size and the web process count', () => {
+    const config = loadSettings({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis-b.internal:7001', DATABASE_POOL_MAX: '4', WEB_CONCURRENCY: '3' });
+    assert.deepEqual(config.redisClusterNodes, [{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b.internal', port: 7001 }]);
+    assert.equal(config.databasePoolMax, 4);
+    assert.equal(config.webConcurrency, 3);
   });
 });

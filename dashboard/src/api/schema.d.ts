@@ -2130,6 +2130,9 @@ export interface paths {
                             by_country: {
                                 [key: string]: number;
                             };
+                            by_source: {
+                                [key: string]: number;
+                            };
                         };
                     };
                 };
@@ -2577,6 +2580,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             packages: {
+                                /** @description Stable string id: accepted as packageId wherever a package is named */
+                                id: string;
                                 slug: string;
                                 display_name: string;
                                 /** @enum {string} */
@@ -2589,6 +2594,10 @@ export interface paths {
                                 total_installs: number;
                                 created_at: string;
                                 install_url: string;
+                                badge_url: string;
+                                /** @enum {string} */
+                                kind: "upm" | "nuget";
+                                nuget_id: string | null;
                             }[];
                             total: number;
                         };
@@ -2619,6 +2628,9 @@ export interface paths {
                         git_repo?: string;
                         git_path?: string | null;
                         git_ref?: string | null;
+                        /** @enum {string} */
+                        kind?: "upm" | "nuget";
+                        nuget_id?: string | null;
                     };
                 };
             };
@@ -2630,6 +2642,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
                             slug: string;
                             display_name: string;
                             /** @enum {string} */
@@ -2642,6 +2656,10 @@ export interface paths {
                             total_installs: number;
                             created_at: string;
                             install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
                             description: string | null;
                             unique_ips: number;
                             updated_at: string;
@@ -2696,6 +2714,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
                             slug: string;
                             display_name: string;
                             /** @enum {string} */
@@ -2708,6 +2728,10 @@ export interface paths {
                             total_installs: number;
                             created_at: string;
                             install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
                             description: string | null;
                             unique_ips: number;
                             updated_at: string;
@@ -2779,6 +2803,9 @@ export interface paths {
                         git_repo?: string;
                         git_path?: string | null;
                         git_ref?: string | null;
+                        /** @enum {string} */
+                        kind?: "upm" | "nuget";
+                        nuget_id?: string | null;
                     };
                 };
             };
@@ -2790,6 +2817,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
                             slug: string;
                             display_name: string;
                             /** @enum {string} */
@@ -2802,6 +2831,10 @@ export interface paths {
                             total_installs: number;
                             created_at: string;
                             install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
                             description: string | null;
                             unique_ips: number;
                             updated_at: string;
@@ -4228,6 +4261,158 @@ export interface paths {
             responses: {
                 /** @description An event stream; each event's data is one JSON object */
                 200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/install-start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register an install id before installing (pkglnk client; no auth): {"slug","install_id","source"} */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slug: string;
+                        install_id: string;
+                        source?: ("pkglnk-unity-window" | "pkglnk-web") | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Already registered for this package */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
+                            created_at: string;
+                            updated_at: string;
+                            install_id: string;
+                            slug: string;
+                        };
+                    };
+                };
+                /** @description Registered */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
+                            created_at: string;
+                            updated_at: string;
+                            install_id: string;
+                            slug: string;
+                        };
+                    };
+                };
+                /** @description No such package */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The install id belongs to another package */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Too many requests from this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/install-progress/{install_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where an install stands: pending → resolving → downloading → complete (or failed), from the git proxy */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    install_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The phase */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description No such install id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Too many requests from this address */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis';
 import type { Config } from '../../config';
 import { redisKey } from '../../lib/redis-keys';
 
@@ -38,7 +38,7 @@ function slotKey(config: Config, origin: string): string {
 }
 
 /** A slot for one attempt at `origin`, or undefined when the receiver already has its ceiling in flight. */
-export async function acquireReceiverSlot(redis: Redis, config: Config, origin: string, holder: string): Promise<ReceiverSlot | undefined> {
+export async function acquireReceiverSlot(redis: RedisClient, config: Config, origin: string, holder: string): Promise<ReceiverSlot | undefined> {
   const key = slotKey(config, origin);
   const ttlMs = config.webhookTimeoutMs + 5_000;
   const got = await redis.eval(ACQUIRE, 1, key, ttlMs, config.webhookReceiverConcurrency, holder);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_IMPORT_ROWS, readHeader, roughRowCount } from '../domain/jobs/import-csv';
-import { linkObject } from '../domain/links.schema';
+import { linkObject, listLinksQuery } from '../domain/links.schema';
 import { document, queryInt, singleLine } from '../lib/schemas';
 
 /** Request and response schemas of the link side's heavy endpoints: bulk import and CSV export. */
@@ -40,4 +40,6 @@ export const linkExportQuery = z.object({
   collection_id: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
   created_after: isoInstant('Created after').optional(),
   created_before: isoInstant('Created before').optional(),
+  // The listing's search, tag and order, so an export holds exactly the links a listing finds.
+  ...listLinksQuery.pick({ q: true, tag: true, sort: true, order: true }).shape,
 });

@@ -32,7 +32,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
       const perPage = query.per_page ?? DEFAULT_PER_PAGE;
       const filters = {
         active: query.active, archived: query.archived, scheduled: query.scheduled, collectionId: query.collection_id,
-        search: query.q?.trim() || undefined, tag: query.tag?.trim() || undefined, expired: query.expired, sort: query.sort,
+        search: query.q?.trim() || undefined, tag: query.tag?.trim() || undefined, expired: query.expired, sort: query.sort, order: query.order,
       };
       const { links, total } = await listUserLinks(services.db, auth.user.id, filters, page, perPage);
       res.json({

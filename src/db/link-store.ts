@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from './knex';
 
 export interface LinkRow {
@@ -53,13 +54,38 @@ export interface LinkFilters {
   expired?: boolean;
   /** A column, descending when prefixed with '-'. */
   sort?: string;
+  /** Overrides the direction `sort` implies. */
+  order?: 'asc' | 'desc';
 }
+
+/** The filters a link listing and a link export share. */
+export type LinkSearch = Pick<LinkFilters, 'search' | 'tag'>;
 
 const SORT_COLUMNS: Record<string, string> = { created_at: 'created_at', clicks: 'click_count', title: 'title', last_clicked_at: 'last_clicked_at' };
 
 /** LIKE treats % and _ as wildcards; a search for them means the characters themselves. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Narrows a links query to a text search and a tag. The trigram and tags GIN indexes
+ * (migration add_links_search_indexes) serve ILIKE '%…%' and `tags @> ARRAY[…]`.
+ */
+export function whereLinkMatches(q: Knex.QueryBuilder, filters: LinkSearch): void {
+  if (filters.search) {
+    const pattern = likePattern(filters.search);
+    q.andWhere((w) => w.whereILike('short_code', pattern).orWhereILike('title', pattern).orWhereILike('destination_url', pattern));
+  }
+  if (filters.tag) q.andWhereRaw('tags @> ARRAY[?]::text[]', [filters.tag]);
+}
+
+/** ORDER BY for a sort (a column, '-' for descending) and an order that overrides its direction; id breaks ties. */
+export function linkOrderBy(sort: string | undefined, order: 'asc' | 'desc' | undefined, fallback = '-created_at'): string {
+  const chosen = sort ?? fallback;
+  const descending = order ? order === 'desc' : chosen.startsWith('-');
+  const column = SORT_COLUMNS[chosen.replace(/^-/, '')] ?? 'created_at';
+  return `${column} ${descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}, id ${descending ? 'DESC' : 'ASC'}`;
 }
 
 /** One page of a user's links, newest first, and how many match in all. */
@@ -71,19 +97,13 @@ export async function listUserLinks(db: Db, userId: number, filters: LinkFilters
     if (filters.collectionId !== undefined) q.andWhere('collection_id', filters.collectionId);
     if (filters.scheduled === true) q.andWhere((w) => w.whereNotNull('scheduled_start_at').orWhereNotNull('scheduled_end_at'));
     if (filters.scheduled === false) q.andWhere((w) => w.whereNull('scheduled_start_at').whereNull('scheduled_end_at'));
-    if (filters.search) {
-      const pattern = likePattern(filters.search);
-      q.andWhere((w) => w.whereILike('short_code', pattern).orWhereILike('title', pattern).orWhereILike('destination_url', pattern));
-    }
-    if (filters.tag) q.andWhereRaw('? = ANY(tags)', [filters.tag]);
+    whereLinkMatches(q, filters);
     if (filters.expired === true) q.andWhere('expires_at', '<=', db.fn.now());
     if (filters.expired === false) q.andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()));
     return q;
   };
-  const descending = filters.sort?.startsWith('-') ?? true;
-  const column = SORT_COLUMNS[(filters.sort ?? '-created_at').replace(/^-/, '')] ?? 'created_at';
   const [links, counted] = await Promise.all([
-    matching().select('*').orderByRaw(`${column} ${descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}, id ${descending ? 'DESC' : 'ASC'}`).limit(perPage).offset((page - 1) * perPage),
+    matching().select('*').orderByRaw(linkOrderBy(filters.sort, filters.order)).limit(perPage).offset((page - 1) * perPage),
     matching().count<Array<{ n: string | number }>>({ n: '*' }),
   ]);
   return { links: links as LinkRow[], total: Number(counted[0]?.n ?? 0) };

@@ -169,6 +169,7 @@ export const listLinksQuery = z.object({
   expired: yesNo('Expired').optional().describe('true: links past their expiry; false: links not expired'),
   sort: z.enum(['created_at', '-created_at', 'clicks', '-clicks', 'title', '-title', 'last_clicked_at', '-last_clicked_at'], 'Sort must be one of created_at, clicks, title, last_clicked_at, optionally prefixed with -').optional()
     .describe('Order: a field, descending when prefixed with - (default -created_at)'),
+  order: z.enum(['asc', 'desc'], 'Order must be asc or desc').optional().describe("The sort's direction; overrides a - prefix"),
 });
 
 export const linkObject = z.object({

@@ -11,6 +11,11 @@ export interface LinkExportFilters {
   /** ISO 8601 instants. */
   created_after?: string;
   created_before?: string;
+  /** As GET /api/v1/links: text in the short code, title or destination; a tag; a sort and its order. */
+  q?: string;
+  tag?: string;
+  sort?: string;
+  order?: 'asc' | 'desc';
 }
 
 export interface LinkExportSpec {

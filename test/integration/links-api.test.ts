@@ -307,6 +307,47 @@ describe('Links API', () => {
       assert.equal(page.body.pagination.total, 1);
     });
 
+    it('finds links by text in the short code, title or destination, and by tag', async () => {
+      const byCode = await created({ short_code: 'spring-sale' });
+      const byTitle = await created({ title: 'The Spring catalogue' });
+      const byDestination = await created({ destination_url: 'https://shop.example/springtime' });
+      const tagged = await created({ title: 'other', tags: ['promo', 'q1'] });
+      await created({ title: 'unrelated' });
+      const idsOf = async (query: string) => ((await get(`/api/v1/links?${query}`)).body.links as Array<{ id: number }>).map((l) => l.id).sort((a, b) => a - b);
+      assert.deepEqual(await idsOf('q=SPRING'), [byCode.id, byTitle.id, byDestination.id]);
+      assert.deepEqual(await idsOf('q=%25'), [], 'a % is the character, not a wildcard');
+      assert.deepEqual(await idsOf('tag=promo'), [tagged.id]);
+      assert.deepEqual(await idsOf('tag=prom'), [], 'a tag matches whole');
+      assert.deepEqual(await idsOf('q=spring&tag=promo'), []);
+    });
+
+    it('sorts by created_at, clicks or last_clicked_at in the order asked', async () => {
+      const a = await created();
+      const b = await created();
+      const c = await created();
+      await stack.services.db('links').where({ id: a.id }).update({ click_count: 5, last_clicked_at: new Date('2026-01-03T00:00:00Z') });
+      await stack.services.db('links').where({ id: b.id }).update({ click_count: 9, last_clicked_at: new Date('2026-01-01T00:00:00Z') });
+      const order = async (query: string) => ((await get(`/api/v1/links?${query}`)).body.links as Array<{ id: number }>).map((l) => l.id);
+      assert.deepEqual(await order('sort=created_at&order=asc'), [a.id, b.id, c.id]);
+      assert.deepEqual(await order('sort=created_at&order=desc'), [c.id, b.id, a.id]);
+      assert.deepEqual(await order('sort=clicks&order=desc'), [b.id, a.id, c.id]);
+      assert.deepEqual(await order('sort=clicks&order=asc'), [c.id, a.id, b.id]);
+      assert.deepEqual(await order('sort=last_clicked_at&order=desc'), [a.id, b.id, c.id], 'never clicked comes last');
+      assert.deepEqual(await order('sort=-clicks&order=asc'), [c.id, a.id, b.id], 'order overrides the - prefix');
+      assert.deepEqual(await order('order=asc'), [a.id, b.id, c.id], 'created_at by default');
+    });
+
+    it('serves a search and a tag filter from indexes', async () => {
+      const plans = await stack.services.db.transaction(async (trx) => {
+        await trx.raw('SET LOCAL enable_seqscan = off');
+        const explain = async (where: string, binding: string) =>
+          ((await trx.raw(`EXPLAIN SELECT id FROM links WHERE ${where}`, [binding])).rows as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']).join('\n');
+        return [await explain('title ILIKE ?', '%spring%'), await explain('tags @> ARRAY[?]::text[]', 'promo')];
+      });
+      assert.match(plans[0] ?? '', /links_search_trgm/);
+      assert.match(plans[1] ?? '', /links_tags_gin/);
+    });
+
     it("never lists another user's links", async () => {
       await created();
       const other = await createAccount(stack.services);
@@ -328,6 +369,9 @@ describe('Links API', () => {
         ['archived=yes', /^Archived must be true or false$/],
         ['scheduled=', /^Scheduled must be true or false$/],
         ['collection_id=x', /^Collection id must be a whole number/],
+        ['sort=popularity', /^Sort must be one of/],
+        ['order=up', /^Order must be asc or desc$/],
+        ['q=a%0Ab', /Q/],
       ];
       for (const [query, message] of cases) {
         const res = await get(`/api/v1/links?${query}`);

@@ -87,6 +87,16 @@ describe('Links CSV export (GET /api/v1/links/export)', () => {
     assert.deepEqual(codes((await exportCsv('?created_after=2025-06-01T00:00:00Z&active=true')).text), ['archived', 'collected']);
   });
 
+  it("takes the listing's q, tag, sort and order", async () => {
+    await link({ short_code: 'spring-a', click_count: 3 });
+    await link({ short_code: 'b', title: 'Spring sale', tags: ['promo'], click_count: 7 });
+    await link({ short_code: 'c', tags: ['promo'], click_count: 1 });
+    assert.deepEqual(codes((await exportCsv('?q=spring')).text), ['spring-a', 'b']);
+    assert.deepEqual(codes((await exportCsv('?tag=promo')).text), ['b', 'c']);
+    assert.deepEqual(codes((await exportCsv('?sort=clicks&order=desc')).text), ['b', 'spring-a', 'c']);
+    assert.deepEqual(codes((await exportCsv('?tag=promo&sort=clicks&order=asc')).text), ['c', 'b']);
+  });
+
   it("exports only the caller's own links", async () => {
     const other = await createAccount(stack.services);
     await link({ short_code: 'mine' });
@@ -103,6 +113,8 @@ describe('Links CSV export (GET /api/v1/links/export)', () => {
       ['?collection_id=abc', /Collection id must be a whole number/],
       ['?created_after=last-week', /Created after must be an ISO 8601/],
       ['?created_before=2026-13-45', /Created before must be an ISO 8601/],
+      ['?sort=popularity', /Sort must be one of/],
+      ['?order=sideways', /Order must be asc or desc/],
     ];
     for (const [query, message] of cases) {
       const res = await request(stack.url(`/api/v1/links/export${query}`), { headers: account.auth });

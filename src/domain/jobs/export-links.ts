@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { csvLine } from '../../lib/csv';
 import { forEachBatch } from '../../db/cursor';
+import { linkOrderBy, whereLinkMatches } from '../../db/link-store';
 import type { FileWriter } from '../../db/file-store';
 import type { LinkExportFilters } from '../../queues/export-spec';
 
@@ -30,8 +31,10 @@ function linksQuery(trx: Knex.Transaction, userId: number, filters: LinkExportFi
   const query = trx('links')
     .select('short_code', 'destination_url', 'title', 'description', 'tags', 'click_count', 'active', 'archived', 'expires_at', 'created_at')
     .select(trx.raw('password_hash IS NOT NULL AS password_protected'))
-    .where({ user_id: userId })
-    .orderBy('id');
+    .where({ user_id: userId });
+  if (filters.sort || filters.order) query.orderByRaw(linkOrderBy(filters.sort, filters.order, 'created_at'));
+  else query.orderBy('id');
+  whereLinkMatches(query, { search: filters.q?.trim() || undefined, tag: filters.tag?.trim() || undefined });
   if (filters.active !== undefined) query.where({ active: filters.active });
   if (filters.archived !== undefined) query.where({ archived: filters.archived });
   if (filters.collection_id !== undefined) query.where({ collection_id: filters.collection_id });

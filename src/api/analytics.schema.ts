@@ -2,8 +2,14 @@ import { z } from 'zod';
 
 /** The PVTLNK Analytics API responses, field for field (seeds/pvtlnk-api.txt, "Analytics API"). */
 
-/** No query parameters: the attribution window is a setting and cannot be overridden per request. */
-export const analyticsQuery = z.strictObject({}, {
+/**
+ * Only compare=previous: the attribution window is a setting and cannot be overridden per
+ * request, but the window just before it can be shown beside it.
+ */
+export const analyticsQuery = z.strictObject({
+  compare: z.enum(['previous'], 'Compare must be previous').optional()
+    .describe('previous: add `previous`, the metrics of the window of as many days just before this one'),
+}, {
   error: (issue) => issue.code === 'unrecognized_keys'
     ? `Unknown query parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}: the attribution window is set in API settings and cannot be overridden per request`
     : undefined,
@@ -16,16 +22,26 @@ const period = z.object({
   end_date: z.string().describe('UTC midnight ending the window (exclusive: the day after today)'),
 });
 
+const metrics = z.object({
+  total_clicks: z.number().int(),
+  unique_visitors: z.number().int(),
+  average_clicks_per_visitor: z.number(),
+});
+
+const botClicks = z.number().int().describe('Clicks judged to be bots in the period, which no other count includes');
+
+/** Present with compare=previous only. */
+const previous = z.object({ period, metrics, bot_clicks: botClicks }).optional()
+  .describe('With compare=previous: the window of as many days just before this one');
+
 export const overviewResponse = z.object({
   success: z.literal(true),
   overview: z.object({
     attribution_window_days: z.number().int(),
     period,
-    metrics: z.object({
-      total_clicks: z.number().int(),
-      unique_visitors: z.number().int(),
-      average_clicks_per_visitor: z.number(),
-    }),
+    metrics,
+    bot_clicks: botClicks,
+    previous,
     top_links: z.array(z.object({
       id: z.number().int(),
       short_code: z.string(),
@@ -65,5 +81,7 @@ export const advancedResponse = z.object({
       top_os: z.string().nullable(),
     }),
     day_names: z.record(z.string(), z.string()),
+    bot_clicks: botClicks,
+    previous,
   }),
 });

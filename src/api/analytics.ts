@@ -1,4 +1,5 @@
-import { breakdowns, dailyTotals, topLinks, windowEndingToday, type Window } from '../db/analytics-store';
+import { botClicks, breakdowns, dailyTotals, previousWindow, topLinks, windowEndingToday, type DailyTotals, type Window } from '../db/analytics-store';
+import type { Db } from '../db/knex';
 import { advancedResponse, analyticsQuery, overviewResponse } from './analytics.schema';
 import type { ApiRouter } from './route';
 
@@ -6,7 +7,8 @@ import type { ApiRouter } from './route';
  * GET /api/v1/analytics/overview and /advanced: account-wide click analytics over the user's
  * attribution window (users.attribution_window_days), read from the daily rollups. Bots are in
  * no count. Breakdowns list known values only, largest first (clicks with no referrer or no
- * location count in the totals, not in the referrer or country breakdown).
+ * location count in the totals, not in the referrer or country breakdown). bot_clicks says how
+ * many were left out; compare=previous adds the window just before beside this one.
  */
 
 const DAY_NAMES = { 0: 'Sunday', 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday' };
@@ -47,6 +49,22 @@ function periodOf(window: Window) {
   return { start_date: iso(window.start), end_date: iso(window.end) };
 }
 
+function metricsOf(totals: DailyTotals) {
+  return {
+    total_clicks: totals.totalClicks,
+    unique_visitors: totals.uniqueVisitors,
+    average_clicks_per_visitor: totals.uniqueVisitors > 0 ? round2(totals.totalClicks / totals.uniqueVisitors) : 0,
+  };
+}
+
+/** The previous window's period, metrics and bots, when asked for. */
+async function previousPeriod(db: Db, userId: number, window: Window, compare: 'previous' | undefined) {
+  if (compare !== 'previous') return {};
+  const before = previousWindow(window);
+  const [totals, bots] = await Promise.all([dailyTotals(db, userId, before), botClicks(db, userId, before)]);
+  return { previous: { period: periodOf(before), metrics: metricsOf(totals), bot_clicks: bots } };
+}
+
 export function registerAnalyticsRoutes(api: ApiRouter): void {
   api.add({
     method: 'get',
@@ -59,23 +77,23 @@ export function registerAnalyticsRoutes(api: ApiRouter): void {
       200: { description: 'Overview', schema: overviewResponse },
       400: { description: 'Unknown query parameter' },
     },
-    handler: async ({ auth, res, services }) => {
+    handler: async ({ query, auth, res, services }) => {
       const window = windowFor(auth.user.attribution_window_days);
-      const [totals, split, links] = await Promise.all([
+      const [totals, split, links, bots, previous] = await Promise.all([
         dailyTotals(services.db, auth.user.id, window),
         breakdowns(services.db, auth.user.id, window, ['device', 'country', 'referrer']),
         topLinks(services.db, auth.user.id, window, TOP_LINKS),
+        botClicks(services.db, auth.user.id, window),
+        previousPeriod(services.db, auth.user.id, window, query.compare),
       ]);
       res.json({
         success: true,
         overview: {
           attribution_window_days: window.days,
           period: periodOf(window),
-          metrics: {
-            total_clicks: totals.totalClicks,
-            unique_visitors: totals.uniqueVisitors,
-            average_clicks_per_visitor: totals.uniqueVisitors > 0 ? round2(totals.totalClicks / totals.uniqueVisitors) : 0,
-          },
+          metrics: metricsOf(totals),
+          bot_clicks: bots,
+          ...previous,
           top_links: links.map((l) => ({
             id: l.id, short_code: l.short_code, title: l.title, destination_url: l.destination_url, clicks: l.clicks,
             last_clicked_at: l.last_clicked_at ? iso(l.last_clicked_at) : null,
@@ -100,12 +118,14 @@ export function registerAnalyticsRoutes(api: ApiRouter): void {
       200: { description: 'Advanced analytics', schema: advancedResponse },
       400: { description: 'Unknown query parameter' },
     },
-    handler: async ({ auth, res, services }) => {
+    handler: async ({ query, auth, res, services }) => {
       const window = windowFor(auth.user.attribution_window_days);
-      const [totals, split, links] = await Promise.all([
+      const [totals, split, links, bots, previous] = await Promise.all([
         dailyTotals(services.db, auth.user.id, window),
         breakdowns(services.db, auth.user.id, window, ['browser', 'os', 'hour']),
         topLinks(services.db, auth.user.id, window, CONVERSION_LINKS),
+        botClicks(services.db, auth.user.id, window),
+        previousPeriod(services.db, auth.user.id, window, query.compare),
       ]);
       const hourly = Array.from({ length: 24 }, () => 0);
       for (const [hour, clicks] of split.hour) hourly[Number(hour)] = clicks;
@@ -131,6 +151,8 @@ export function registerAnalyticsRoutes(api: ApiRouter): void {
             top_os: split.os[0]?.[0] ?? null,
           },
           day_names: DAY_NAMES,
+          bot_clicks: bots,
+          ...previous,
         },
       });
     },

@@ -1,10 +1,10 @@
-import { daysEndingToday, daysOf, utcDay } from '../lib/days';
+import { DAY_MS, daysEndingToday, daysOf, utcDay } from '../lib/days';
 import { estimate, mergeSketches, unionIds } from '../lib/hll';
 import type { Db } from './knex';
 
 /**
  * Reads for the analytics endpoints. Only daily aggregates (rollup-store.ts) are read, never raw
- * clicks: a window costs about one row per day plus one per (day, breakdown value), whatever
+ * human clicks (botClicks counts the bots, which no aggregate holds): a window costs about one row per day plus one per (day, breakdown value), whatever
  * the number of clicks.
  */
 
@@ -17,6 +17,25 @@ export interface Window {
 
 export function windowEndingToday(days: number, now = new Date()): Window {
   return { days, ...daysEndingToday(days, now) };
+}
+
+/** The window of as many days just before `window` (compare=previous). */
+export function previousWindow(window: Window): Window {
+  return { days: window.days, start: new Date(window.start.getTime() - window.days * DAY_MS), end: window.start };
+}
+
+/**
+ * Clicks judged to be bots in the window: the one count read from raw clicks, because the
+ * rollups leave bots out by design. The partial index clicks_bots_idx (bots only) keeps this an
+ * index-only count of the bot rows, never a scan of the human ones. Raw clicks past the
+ * retention period are gone, so bots older than it are not counted.
+ */
+export async function botClicks(db: Db, userId: number, window: Window): Promise<number> {
+  const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(
+    'SELECT count(*)::int AS n FROM clicks WHERE user_id = ? AND clicked_at >= ? AND clicked_at < ? AND is_bot',
+    [userId, window.start.toISOString(), window.end.toISOString()],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 export interface DailyTotals {

@@ -120,6 +120,7 @@ describe('Click analytics: overview and advanced', () => {
         country_breakdown: { GB: 2, US: 2, DE: 1 },
         referrer_breakdown: { 'google.com': 2, 't.co': 1, 'twitter.com': 1 },
         time_series: timeSeries,
+        bot_clicks: 1,
       },
     });
     assert.deepEqual(Object.keys(overview.body.overview.device_breakdown), ['desktop', 'mobile', 'tablet'], 'largest first, then by name');
@@ -141,6 +142,7 @@ describe('Click analytics: overview and advanced', () => {
         day_of_week_distribution: asDistribution(expected.weekdays),
         insights: { peak_hour: peak(expected.hours), peak_day: peak(expected.weekdays), top_browser: 'Safari', top_os: 'iOS' },
         day_names: { 0: 'Sunday', 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday' },
+        bot_clicks: 1,
       },
     });
 
@@ -243,6 +245,44 @@ describe('Click analytics: overview and advanced', () => {
     assert.equal(overridden.body.success, false);
     assert.match(overridden.body.errors[0], /"days".*cannot be overridden/);
     assert.equal((await get('/api/v1/analytics/advanced?start_date=2026-01-01')).status, 400);
+    const badCompare = await get('/api/v1/analytics/overview?compare=last_year');
+    assert.equal(badCompare.status, 400);
+    assert.match(badCompare.body.errors.join('\n'), /Compare must be previous/);
+  });
+
+  it('with compare=previous adds the window just before, and counts the bots each window left out', async () => {
+    await stack.services.db('users').where({ id: account.user.id }).update({ attribution_window_days: 7 });
+    const link = await createLink('compare');
+    const now = Date.now();
+    await ingestClicks(stack.services, {
+      events: [
+        event(link.id, now - 20 * DAY_MS, US), // before both windows
+        event(link.id, now - 9 * DAY_MS, US),
+        event(link.id, now - 8 * DAY_MS, GB),
+        event(link.id, now - 8 * DAY_MS, US, GOOGLEBOT),
+        event(link.id, now, DE),
+        event(link.id, now, DE, GOOGLEBOT),
+        event(link.id, now, GB, GOOGLEBOT),
+      ],
+    });
+    await drainQueues(stack.services);
+
+    const plain = (await get('/api/v1/analytics/overview')).body.overview;
+    assert.equal(plain.bot_clicks, 2);
+    assert.equal('previous' in plain, false, 'previous only when asked for');
+
+    const { status, body } = await get('/api/v1/analytics/overview?compare=previous');
+    assert.equal(status, 200);
+    assert.deepEqual(body.overview.metrics, { total_clicks: 1, unique_visitors: 1, average_clicks_per_visitor: 1 });
+    assert.equal(body.overview.bot_clicks, 2);
+    assert.deepEqual(body.overview.previous.metrics, { total_clicks: 2, unique_visitors: 2, average_clicks_per_visitor: 1 });
+    assert.equal(body.overview.previous.bot_clicks, 1);
+    assert.equal(body.overview.previous.period.end_date, body.overview.period.start_date);
+    assert.equal(Date.parse(body.overview.previous.period.end_date) - Date.parse(body.overview.previous.period.start_date), 7 * DAY_MS);
+
+    const advanced = (await get('/api/v1/analytics/advanced?compare=previous')).body.advanced;
+    assert.equal(advanced.bot_clicks, 2);
+    assert.deepEqual(advanced.previous, body.overview.previous);
   });
 
   it("never shows another user's clicks", async () => {

@@ -19,3 +19,12 @@ export async function forEachBatch<T>(trx: Knex.Transaction, query: Knex.QueryBu
   await trx.raw(`CLOSE ${name}`);
   return total;
 }
+
+/** How many rows `query` would give, in the same snapshot (the caller's transaction). */
+export async function countRows(query: Knex.QueryBuilder): Promise<number> {
+  const [row] = (await query.clone().clearSelect().clearOrder().count({ n: '*' })) as Array<{ n: number | string }>;
+  return Number(row?.n ?? 0);
+}
+
+/** Told rows done of total as an export's batches are written (the run's status URL shows it). */
+export type BatchProgress = (done: number, total: number) => Promise<void>;

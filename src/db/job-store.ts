@@ -45,15 +45,24 @@ export async function createRun(db: Db, run: NewRun): Promise<JobRun> {
   return row as JobRun;
 }
 
+/** The run's columns as the status endpoints read them: progress from the run, else from job_run_progress (exports). */
+function readColumns(db: Db, columns: string[]) {
+  return columns.map((c) => (c === 'progress_done' || c === 'progress_total'
+    ? db.raw(`COALESCE(job_runs.${c}, p.${c === 'progress_done' ? 'done' : 'total'}) AS ${c}`)
+    : `job_runs.${c}`));
+}
+
 /** Tenancy: a run is only found with its owner, and an expired run is gone even before pruning. */
 export async function findUserRun(db: Db, userId: number, id: string): Promise<JobRun | undefined> {
-  return db('job_runs').select(RUN_COLUMNS).where({ id, user_id: userId }).where('expires_at', '>', db.fn.now()).first();
+  return db('job_runs').select(readColumns(db, RUN_COLUMNS)).leftJoin('job_run_progress as p', 'p.run_id', 'job_runs.id')
+    .where({ id, user_id: userId }).where('expires_at', '>', db.fn.now()).first();
 }
 
 /** A user's live runs of the given kinds, newest first, without their (possibly large) results. */
 export async function listUserRuns(db: Db, userId: number, kinds: readonly JobKind[], limit: number): Promise<JobRun[]> {
   return db('job_runs')
-    .select(RUN_COLUMNS.filter((c) => c !== 'result'))
+    .select(readColumns(db, RUN_COLUMNS.filter((c) => c !== 'result')))
+    .leftJoin('job_run_progress as p', 'p.run_id', 'job_runs.id')
     .where({ user_id: userId })
     .whereIn('kind', kinds)
     .where('expires_at', '>', db.fn.now())
@@ -91,6 +100,14 @@ export async function loadRunInput(db: Db, id: string): Promise<string | null> {
 /** Records how far a running run is; a finished run keeps its last figures. */
 export async function reportProgress(db: Db, id: string, done: number, total: number): Promise<void> {
   await db('job_runs').where({ id, status: 'running' }).update({ progress_done: done, progress_total: total });
+}
+
+/**
+ * Progress of a run whose row its own repeatable-read transaction completes (an export): kept
+ * beside the run (job_run_progress), since updating the run meanwhile would fail that commit.
+ */
+export async function reportSideProgress(db: Db, id: string, done: number, total: number): Promise<void> {
+  await db('job_run_progress').insert({ run_id: id, done, total }).onConflict('run_id').merge();
 }
 
 /** True when this call finished the run; false when another attempt had already finished it. */

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { FileWriter } from '../db/file-store';
-import { completeRun } from '../db/job-store';
+import { completeRun, reportSideProgress } from '../db/job-store';
 import { writeLinksCsv } from '../domain/jobs/export-links';
 import { writePackageExport } from '../domain/jobs/export-package';
 import { RunAlreadyFinished, runJob } from './run-job';
@@ -23,9 +23,11 @@ export async function buildExport(services: Services, data: JobPayloads['build-e
       async (trx) => {
         const contentType = spec.kind === 'package' && spec.format === 'json' ? JSON_TYPE : CSV_TYPE;
         const file = await FileWriter.create(trx, { runId: run.id, userId: data.userId, fileName: spec.fileName, contentType, expiresAt: run.expires_at });
+        // Outside the transaction, so the status URL shows rows done while the file is written.
+        const progress = (done: number, total: number) => reportSideProgress(services.db, run.id, done, total);
         const rowCount = spec.kind === 'links'
-          ? await writeLinksCsv(trx, services.config.publicBaseUrl, data.userId, spec.filters, file)
-          : await writePackageExport(trx, data.userId, spec, file);
+          ? await writeLinksCsv(trx, services.config.publicBaseUrl, data.userId, spec.filters, file, progress)
+          : await writePackageExport(trx, data.userId, spec, file, progress);
         const stored = await file.finish();
         const result: ExportResult = { file_id: stored.id, file_name: stored.file_name, content_type: stored.content_type, byte_size: stored.byte_size, row_count: rowCount };
         if (!(await completeRun(trx, run.id, result))) throw new RunAlreadyFinished(run.id);

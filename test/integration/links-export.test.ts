@@ -6,7 +6,8 @@ import { request } from '../helpers/http';
 import { waitForCompletedJob, whileWorkerPaused } from '../helpers/jobs';
 import { useStackWithAccount } from '../helpers/use-stack';
 
-const HEADER = 'short_url,destination_url,short_code,title,description,tags,click_count,active,archived,password_protected,expires_at,created_at';
+const HEADER = 'short_url,destination_url,short_code,title,description,tags,click_count,active,archived,password_protected,expires_at,created_at,'
+  + 'utm_params,scheduled_start_at,scheduled_end_at,expires,collection';
 
 describe('Links CSV export (GET /api/v1/links/export)', () => {
   const { stack, account } = useStackWithAccount({ workers: true });
@@ -27,7 +28,7 @@ describe('Links CSV export (GET /api/v1/links/export)', () => {
     return rows.map((r) => r.short_code ?? '');
   }
 
-  it('downloads pvtlnk-links-YYYY-MM-DD.csv with exactly the documented columns, in order', async () => {
+  it('downloads pvtlnk-links-YYYY-MM-DD.csv with the documented columns in order, then the round-trip ones', async () => {
     await link({
       short_code: 'first', destination_url: 'https://example.com/a?x=1', title: 'Title, with comma', description: 'Said "hi"',
       tags: ['news', 'q1'], click_count: 42, password_hash: 'scrypt$x', expires: true, expires_at: new Date('2027-01-01T00:00:00Z'),
@@ -97,6 +98,33 @@ describe('Links CSV export (GET /api/v1/links/export)', () => {
     assert.deepEqual(codes((await exportCsv('?tag=promo&sort=clicks&order=asc')).text), ['c', 'b']);
   });
 
+  it('round-trips: importing an export recreates the links, field for field', async () => {
+    const [collection] = await stack.services.db('collections').insert({ user_id: account.user.id, slug: 'round-trip', name: 'RT' }).returning('id');
+    const create = async (link: Record<string, unknown>) => {
+      const res = await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/rt', ...link } } });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    };
+    await create({
+      short_code: 'rt-full', title: 'Full, "quoted"', description: 'Two\nlines', tags: ['a', 'b c'], utm_params: { utm_source: 'news', utm_medium: 'mail' },
+      scheduled_start_at: '2030-01-01T00:00:00Z', scheduled_end_at: '2030-02-01T00:00:00Z', expires: true, expires_at: '2031-01-01T00:00:00Z',
+      collection_id: collection.id,
+    });
+    await create({ short_code: 'rt-inactive', active: false });
+    await create({ short_code: 'rt-archived' });
+    await stack.services.db('links').where({ short_code: 'rt-archived' }).update({ archived: true });
+    const fields = ['short_code', 'destination_url', 'title', 'description', 'tags', 'active', 'archived', 'utm_params', 'scheduled_start_at', 'scheduled_end_at', 'expires', 'expires_at', 'collection_id'];
+    const before = await stack.services.db('links').where({ user_id: account.user.id }).orderBy('short_code').select(fields);
+
+    const { text } = await exportCsv();
+    await stack.services.db('links').where({ user_id: account.user.id }).delete();
+    const imported = await request(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: account.auth, json: { csv: text } });
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.deepEqual(imported.body.errors, []);
+    assert.equal(imported.body.created, 3);
+    const after = await stack.services.db('links').where({ user_id: account.user.id }).orderBy('short_code').select(fields);
+    assert.deepEqual(after, before);
+  });
+
   it("exports only the caller's own links", async () => {
     const other = await createAccount(stack.services);
     await link({ short_code: 'mine' });
@@ -145,6 +173,7 @@ describe('Links CSV export (GET /api/v1/links/export)', () => {
     assert.equal(done.kind, 'export-links');
     assert.deepEqual(done.params, { active: true });
     assert.equal(done.result.row_count, 1);
+    assert.deepEqual(done.progress, { done: 1, total: 1 }, 'rows done of total, as batches were written');
     assert.equal(done.download_url, `${accepted.body.status_url}/download`);
 
     const file = await fetch(done.download_url, { headers: account.auth });

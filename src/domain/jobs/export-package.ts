@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { csvLine } from '../../lib/csv';
-import { forEachBatch } from '../../db/cursor';
+import { countRows, forEachBatch, type BatchProgress } from '../../db/cursor';
 import type { FileWriter } from '../../db/file-store';
 import type { PackageExportSpec } from '../../queues/export-spec';
 
@@ -41,27 +41,35 @@ function installObject(i: ExportedInstall): object {
  * never exists whole in memory; the count in its head comes from the same snapshot as the rows
  * (the caller's repeatable-read transaction).
  */
-export async function writePackageExport(trx: Knex.Transaction, userId: number, spec: PackageExportSpec, file: FileWriter): Promise<number> {
+export async function writePackageExport(trx: Knex.Transaction, userId: number, spec: PackageExportSpec, file: FileWriter, progress: BatchProgress): Promise<number> {
   const pkg = (await trx('packages').select('slug', 'display_name').where({ id: spec.packageId, user_id: userId }).first()) as { slug: string; display_name: string } | undefined;
   if (!pkg) throw new Error(`Package ${spec.packageId} no longer exists`);
   const query = installsQuery(trx, spec);
+  const n = await countRows(query);
+  await progress(0, n);
+  let done = 0;
+  const told = async (rows: number) => {
+    done += rows;
+    await progress(done, n);
+  };
 
   if (spec.format === 'csv') {
     await file.write(csvLine(INSTALL_EXPORT_COLUMNS));
-    return forEachBatch<ExportedInstall>(trx, query, BATCH_ROWS, (rows) =>
-      file.write(rows.map((r) => csvLine([r.id, r.timestamp, r.country_code, r.city, r.os, r.git_version, r.event_type, r.subpath, r.session_id])).join('')),
-    );
+    return forEachBatch<ExportedInstall>(trx, query, BATCH_ROWS, async (rows) => {
+      await file.write(rows.map((r) => csvLine([r.id, r.timestamp, r.country_code, r.city, r.os, r.git_version, r.event_type, r.subpath, r.session_id])).join(''));
+      await told(rows.length);
+    });
   }
 
-  const [{ n }] = (await query.clone().clearSelect().clearOrder().count({ n: '*' })) as [{ n: number | string }];
   const exportInfo = { format: 'json', days: spec.days, start_date: spec.startDate, end_date: spec.endDate, total_records: Number(n), exported_at: new Date().toISOString() };
   await file.write(`{"package":${JSON.stringify(pkg)},"export_info":${JSON.stringify(exportInfo)},"installs":[`);
   let first = true;
-  const total = await forEachBatch<ExportedInstall>(trx, query, BATCH_ROWS, (rows) => {
+  const total = await forEachBatch<ExportedInstall>(trx, query, BATCH_ROWS, async (rows) => {
     const text = rows.map((r) => JSON.stringify(installObject(r))).join(',');
     const out = first ? text : `,${text}`;
     first = false;
-    return file.write(out);
+    await file.write(out);
+    await told(rows.length);
   });
   await file.write(']}');
   return total;

@@ -23,6 +23,14 @@ export interface ChunkOutcome {
 }
 
 const TAKEN = 'Short code has already been taken';
+const NO_COLLECTION = 'Collection not found';
+
+/** The user's collections among `slugs`, slug → id. */
+async function collectionIds(trx: Knex.Transaction, userId: number, slugs: string[]): Promise<Map<string, number>> {
+  if (slugs.length === 0) return new Map();
+  const rows = (await trx('collections').select('id', 'slug').where({ user_id: userId }).whereRaw('slug = ANY(?)', [slugs])) as Array<{ id: number; slug: string }>;
+  return new Map(rows.map((r) => [r.slug, r.id]));
+}
 
 async function takenCodes(trx: Knex.Transaction, codes: string[]): Promise<Set<string>> {
   if (codes.length === 0) return new Set();
@@ -42,6 +50,7 @@ async function writeChunk(services: Services, trx: Knex.Transaction, userId: num
   const created = await importedRows(trx, runId, chunk.map((p) => p.row));
   const todo = chunk.map((pending, i) => ({ ...pending, hash: hashes[i] ?? null })).filter((p) => !created.has(p.row));
   const taken = await takenCodes(trx, todo.flatMap((p) => (p.link.short_code ? [p.link.short_code] : [])));
+  const collections = await collectionIds(trx, userId, [...new Set(todo.flatMap((p) => (p.link.collection ? [p.link.collection] : [])))]);
   const failed: ChunkOutcome['failed'] = [];
   const fresh: Array<{ row: number; link: LinkRow }> = [];
   for (const { row, link, hash } of todo) {
@@ -49,8 +58,13 @@ async function writeChunk(services: Services, trx: Knex.Transaction, userId: num
       failed.push({ row, errors: [TAKEN] });
       continue;
     }
-    const { password: _plain, ...fields } = link;
-    const insert = (db: Knex) => createLink(db, { ...fields, user_id: userId, password_hash: hash });
+    const { password: _plain, collection, ...fields } = link;
+    const collectionId = collection === undefined ? null : collections.get(collection);
+    if (collectionId === undefined) {
+      failed.push({ row, errors: [NO_COLLECTION] });
+      continue;
+    }
+    const insert = (db: Knex) => createLink(db, { ...fields, user_id: userId, password_hash: hash, collection_id: collectionId });
     if (!savepoints) {
       fresh.push({ row, link: await insert(trx) });
       continue;

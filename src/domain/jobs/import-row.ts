@@ -13,7 +13,19 @@ import { formatIssues } from '../../lib/schemas';
 export const IMPORT_COLUMNS = [
   'destination_url', 'title', 'short_code', 'description', 'tags', 'active', 'password_protected',
   'password', 'scheduled_start_at', 'scheduled_end_at', 'expires_at',
+  // The export's own columns beyond the documented ones, so an export imports back as it was.
+  'utm_params', 'expires', 'archived', 'collection',
 ] as const;
+
+/** utm_params as the export writes it: a JSON object (its rules are createLinkBody's). */
+const csvJsonObject = z.string().transform((v, ctx) => {
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'Utm params must be a JSON object, e.g. {"utm_source":"news"}' });
+    return z.NEVER;
+  }
+});
 
 function csvBoolean(field: string) {
   return z
@@ -44,6 +56,10 @@ const csvRow = z
     scheduled_start_at: csvTime('Scheduled start at').optional(),
     scheduled_end_at: csvTime('Scheduled end at').optional(),
     expires_at: csvTime('Expires at').optional(),
+    utm_params: csvJsonObject.optional(),
+    expires: csvBoolean('Expires').optional(),
+    archived: csvBoolean('Archived').optional(),
+    collection: z.string().max(64, 'Collection is too long (maximum is 64 characters)').optional(),
   })
   .superRefine((row, ctx) => {
     if (row.password_protected === true && !row.password) ctx.addIssue({ code: 'custom', message: "Password can't be blank when the link is password protected" });
@@ -66,6 +82,10 @@ export interface ImportLinkFields {
   scheduled_end_at: Date | null;
   expires: boolean;
   expires_at: Date | null;
+  utm_params: Record<string, string>;
+  archived: boolean;
+  /** A collection slug of the importing user's, resolved when the row is written. */
+  collection?: string;
 }
 
 export type RowOutcome = { ok: true; link: ImportLinkFields } | { ok: false; errors: string[] };
@@ -95,7 +115,9 @@ export function validateImportRow(raw: Record<string, unknown>): RowOutcome {
       ...(typed?.active !== undefined ? { active: typed.active } : {}),
       ...(typed?.scheduled_start_at ? { scheduled_start_at: typed.scheduled_start_at.toISOString() } : {}),
       ...(typed?.scheduled_end_at ? { scheduled_end_at: typed.scheduled_end_at.toISOString() } : {}),
-      ...(typed?.expires_at ? { expires: true, expires_at: typed.expires_at.toISOString() } : {}),
+      ...(typed?.expires_at ? { expires: typed.expires ?? true, expires_at: typed.expires_at.toISOString() } : {}),
+      ...(typed?.expires !== undefined && !typed.expires_at ? { expires: typed.expires } : {}),
+      ...(typed?.utm_params !== undefined ? { utm_params: typed.utm_params } : {}),
     },
     ...(typed?.password ? { password: typed.password } : {}),
   });
@@ -113,8 +135,11 @@ export function validateImportRow(raw: Record<string, unknown>): RowOutcome {
       ...(typed.password ? { password: typed.password } : {}),
       scheduled_start_at: typed.scheduled_start_at ?? null,
       scheduled_end_at: typed.scheduled_end_at ?? null,
-      expires: typed.expires_at !== undefined,
+      expires: shared.data.link.expires ?? typed.expires_at !== undefined,
       expires_at: typed.expires_at ?? null,
+      utm_params: shared.data.link.utm_params ?? {},
+      archived: typed.archived ?? false,
+      ...(typed.collection ? { collection: typed.collection } : {}),
     },
   };
 }

@@ -15,12 +15,22 @@ export const bulkImportBody = z.object({
     .refine((csv) => roughRowCount(csv) <= MAX_IMPORT_ROWS, `Csv has too many rows (maximum is ${MAX_IMPORT_ROWS.toLocaleString('en-US')} per import)`),
 });
 
+/** What a row whose short code already exists does: fail (the default), be skipped, or update the caller's own link. */
+export const bulkImportQuery = z.object({
+  on_conflict: z.enum(['error', 'skip', 'update'], 'On conflict must be error, skip or update').optional()
+    .describe('A row whose short code exists: error (default: the row fails), skip, or update (only your own link; another user\'s code still fails)'),
+});
+
 export const importResponse = z.object({
   success: z.literal(true),
   created: z.number().int(),
   links: z.array(linkObject),
   errors: z.array(z.object({ row: z.number().int(), error: z.string(), errors: z.array(z.string()) })),
-  summary: z.object({ total_rows: z.number().int(), created: z.number().int(), failed: z.number().int() }),
+  summary: z.object({
+    total_rows: z.number().int(), created: z.number().int(), failed: z.number().int(),
+    skipped: z.number().int().optional().describe('With on_conflict=skip or update'),
+    updated: z.number().int().optional().describe('With on_conflict=skip or update'),
+  }),
 });
 
 export const acceptedResponse = z.object({ success: z.literal(true), job_id: z.string(), status: z.string(), status_url: z.string() });

@@ -3,7 +3,7 @@ import { startJob } from '../domain/jobs/start-job';
 import { encryptSecret } from '../lib/secrets';
 import { answerWhenDone, sendStoredFile } from './job-respond';
 import type { ExportResult } from '../queues/export-spec';
-import { acceptedResponse, bulkImportBody, IMPORT_BODY_LIMIT, importResponse, linkExportQuery } from './link-jobs.schema';
+import { acceptedResponse, bulkImportBody, bulkImportQuery, IMPORT_BODY_LIMIT, importResponse, linkExportQuery } from './link-jobs.schema';
 import type { ApiRouter } from './route';
 import { utcDay } from '../lib/days';
 
@@ -22,15 +22,18 @@ export function registerLinkJobRoutes(api: ApiRouter): void {
     auth: 'links:write',
     body: bulkImportBody,
     bodyLimit: IMPORT_BODY_LIMIT,
+    csvField: 'csv',
+    query: bulkImportQuery,
     responses: {
       200: { description: 'The import ran: links created, rows that failed and why', schema: importResponse },
       202: { description: 'The import is still running; poll status_url', schema: acceptedResponse },
       403: { description: 'Feature not available on your plan' },
       422: { description: 'The CSV itself is unusable (no header with destination_url, no rows, too many rows)' },
     },
-    handler: async ({ body, auth, res, services }) => {
+    handler: async ({ body, query, auth, res, services }) => {
       requireFeature(auth.user.plan, 'bulk_import');
-      const run = await startJob(services, { userId: auth.user.id, kind: 'import-links', input: encryptSecret(services.config.appSecret, body.csv) }, 'import-links', (runId) => ({ runId }));
+      const params = query.on_conflict ? { on_conflict: query.on_conflict } : undefined;
+      const run = await startJob(services, { userId: auth.user.id, kind: 'import-links', input: encryptSecret(services.config.appSecret, body.csv), params }, 'import-links', (runId) => ({ runId }));
       await answerWhenDone(services, res, run, async (finished) => {
         res.status(200).json(finished.result);
       });

@@ -59,7 +59,15 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
       // x-required-scope: one scope as a string, or a list of which any one suffices.
       ...securityOf(route),
       parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } } } : {}),
+      ...(route.body ? {
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: toSchema(route.body, 'input') },
+            ...(route.csvField ? { 'text/csv': { schema: { type: 'string', description: `The ${route.csvField} field, sent as the whole body` } } } : {}),
+          },
+        },
+      } : {}),
       responses,
     };
   }

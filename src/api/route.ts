@@ -59,6 +59,8 @@ export interface RouteSpec<BS, QS, PS, Auth extends RouteAuth> {
   params?: PS;
   /** Largest JSON body accepted (default 1mb). */
   bodyLimit?: string;
+  /** Also accept a text/csv body (same limit), read as the JSON body `{ [csvField]: text }`. */
+  csvField?: string;
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<Infer<BS>, Infer<QS>, Infer<PS>, Auth extends 'public' ? undefined : Authenticated>) => Promise<void>;
 }
@@ -80,9 +82,9 @@ function hasBody(req: Request): boolean {
 }
 
 /** The parsed JSON object body; an absent body reads as {} so the schema decides what is required. */
-function jsonObjectBody(req: Request): Record<string, unknown> {
+function jsonObjectBody(req: Request, csvField?: string): Record<string, unknown> {
   if (req.body === undefined) {
-    if (hasBody(req)) throw new ApiError(415, 'Request body must be JSON, sent with Content-Type: application/json');
+    if (hasBody(req)) throw new ApiError(415, `Request body must be JSON, sent with Content-Type: application/json${csvField ? ', or CSV with Content-Type: text/csv' : ''}`);
     return {};
   }
   if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
@@ -107,13 +109,15 @@ export class ApiRouter {
       // make the server parse megabytes of JSON.
       const handlers: RequestHandler[] = [authenticateRoute(services, spec)];
       if (spec.body) handlers.push(express.json({ limit: spec.bodyLimit ?? '1mb', strict: true }));
+      if (spec.body && spec.csvField) handlers.push(express.text({ type: 'text/csv', limit: spec.bodyLimit ?? '1mb' }));
       handlers.push(async (req, res) => {
         const auth = res.locals.auth as Authenticated | undefined;
         // Every route, whatever its own params schema: no path segment with a control character names anything.
         parsePart(pathSegments, req.params, 404, 'path');
         const params = parsePart(spec.params, req.params, 404, 'path');
         const query = parsePart(spec.query, req.query, 400, 'query parameters');
-        const body = parsePart(spec.body, spec.body ? jsonObjectBody(req) : undefined, 422, 'body');
+        const csv = spec.csvField && typeof req.body === 'string' ? { [spec.csvField]: req.body } : undefined;
+        const body = parsePart(spec.body, spec.body ? csv ?? jsonObjectBody(req, spec.csvField) : undefined, 422, 'body');
         await spec.handler({ req, res, body, query, params, auth, services } as never);
       });
       router[spec.method](spec.path, ...handlers);

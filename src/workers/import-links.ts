@@ -4,7 +4,7 @@ import { importedRows } from '../db/import-row-store';
 import { completeRun, loadRunInput, reportProgress } from '../db/job-store';
 import { decryptSecret } from '../lib/secrets';
 import type { LinkRow } from '../db/link-store';
-import { importChunk, type PendingRow } from '../domain/jobs/import-chunk';
+import { importChunk, type OnConflict, type PendingRow } from '../domain/jobs/import-chunk';
 import { planImport, rowError, type ImportRowError } from '../domain/jobs/import-plan';
 import { runJob } from './run-job';
 import type { JobPayloads } from '../queues/registry';
@@ -15,7 +15,7 @@ export interface ImportResult {
   created: number;
   links: LinkObject[];
   errors: ImportRowError[];
-  summary: { total_rows: number; created: number; failed: number };
+  summary: { total_rows: number; created: number; failed: number; skipped?: number; updated?: number };
 }
 
 /** Rows per transaction: big enough to amortise the commit, small enough to redo cheaply. */
@@ -48,21 +48,26 @@ export async function importLinks(services: Services, data: JobPayloads['import-
     // Rows an earlier attempt of this run committed are done: reported, never redone.
     const created = await importedRows(services.db, run.id);
     const errors = [...plan.errors];
+    const onConflict = ((run.params as { on_conflict?: OnConflict } | null)?.on_conflict) ?? 'error';
+    const skipped: number[] = [];
+    const updated: number[] = [];
     // Chunks are cut from the plan, not from what is left, so every attempt of the run cuts the
     // same chunks and two attempts on one chunk meet at its lock (see import-chunk.ts).
     const chunks: PendingRow[][] = [];
     for (let i = 0; i < plan.pending.length; i += ROWS_PER_TRANSACTION) chunks.push(plan.pending.slice(i, i + ROWS_PER_TRANSACTION));
     const left = chunks.filter((chunk) => chunk.some((p) => !created.has(p.row)));
-    const progress = () => reportProgress(services.db, run.id, created.size + errors.length, plan.total);
+    const progress = () => reportProgress(services.db, run.id, created.size + errors.length + skipped.length + updated.length, plan.total);
     await progress();
     const next = async (): Promise<void> => {
       for (let chunk = left.shift(); chunk; chunk = left.shift()) {
-        const outcome = await importChunk(services, run.user_id, run.id, chunk).catch((err: unknown) => {
+        const outcome = await importChunk(services, run.user_id, run.id, chunk, onConflict).catch((err: unknown) => {
           left.length = 0; // one chunk failed: the others stop taking work, the attempt fails
           throw err;
         });
         for (const [row, linkId] of outcome.created) created.set(row, linkId);
         errors.push(...outcome.failed.map((f) => rowError(f.row, f.errors)));
+        skipped.push(...outcome.skipped);
+        updated.push(...outcome.updated);
         await progress();
       }
     };
@@ -77,7 +82,11 @@ export async function importLinks(services: Services, data: JobPayloads['import-
       created: links.length,
       links,
       errors,
-      summary: { total_rows: plan.total, created: links.length, failed: errors.length },
+      summary: {
+        total_rows: plan.total, created: links.length, failed: errors.length,
+        // Only when asked for, so the default answer stays exactly the documented one.
+        ...(onConflict === 'error' ? {} : { skipped: skipped.length, updated: updated.length }),
+      },
     };
     await completeRun(services.db, run.id, result);
     return result;

@@ -34,6 +34,43 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
     assert.equal(first.click_count, 0);
   });
 
+  it('accepts the CSV as a text/csv body, as the csv field would be', async () => {
+    const res = await request(stack.url('/api/v1/links/bulk_import'), {
+      method: 'POST', headers: { ...account.auth, 'content-type': 'text/csv' }, body: 'destination_url,short_code\nhttps://example.com/raw,raw-1\n',
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.summary, { total_rows: 1, created: 1, failed: 0 });
+    const blank = await request(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: { ...account.auth, 'content-type': 'text/csv' }, body: '' });
+    assert.equal(blank.status, 422);
+    const other = await request(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: { ...account.auth, 'content-type': 'text/plain' }, body: 'x' });
+    assert.equal(other.status, 415);
+    assert.match(other.body.error, /text\/csv/);
+  });
+
+  it('on_conflict: error fails the row, skip leaves the link, update changes only your own link', async () => {
+    const other = await createAccount(stack.services, { plan: 'enterprise' });
+    await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/old', short_code: 'mine-1', title: 'Old' } } });
+    await request(stack.url('/api/v1/links'), { method: 'POST', headers: other.auth, json: { link: { destination_url: 'https://example.com/theirs', short_code: 'theirs-1' } } });
+    const csv = 'destination_url,short_code,title\nhttps://example.com/new,mine-1,New\nhttps://example.com/x,theirs-1,X\nhttps://example.com/fresh,fresh-1,Fresh';
+    const send = (query: string) => request(stack.url(`/api/v1/links/bulk_import${query}`), { method: 'POST', headers: account.auth, json: { csv } });
+    const titleOf = async (code: string) => (await stack.services.db('links').where({ short_code: code }).first()).title;
+
+    const errored = await send('?on_conflict=error');
+    assert.deepEqual(errored.body.summary, { total_rows: 3, created: 1, failed: 2 });
+    const skipped = await send('?on_conflict=skip');
+    assert.deepEqual(skipped.body.summary, { total_rows: 3, created: 0, failed: 1, skipped: 2, updated: 0 });
+    assert.deepEqual(skipped.body.errors.map((e: { row: number }) => e.row), [2], "another user's code is taken, never skipped past");
+    assert.equal(await titleOf('mine-1'), 'Old');
+    const updated = await send('?on_conflict=update');
+    assert.deepEqual(updated.body.summary, { total_rows: 3, created: 0, failed: 1, skipped: 0, updated: 2 });
+    assert.equal(await titleOf('mine-1'), 'New');
+    assert.equal((await stack.services.db('links').where({ short_code: 'mine-1' }).first()).destination_url, 'https://example.com/new');
+    assert.equal(await titleOf('theirs-1'), null, "another user's link is never changed");
+    const bad = await send('?on_conflict=overwrite');
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.errors.join('\n'), /On conflict must be error, skip or update/);
+  });
+
   it('creates the good rows and reports each bad row with its row number and reason', async () => {
     const csv = [
       'destination_url,title,short_code,description,tags,active,password_protected,password,scheduled_start_at,scheduled_end_at,expires_at',

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { importedRows, lockImportRun, recordImportedRows } from '../../db/import-row-store';
-import type { LinkRow } from '../../db/link-store';
+import { updateLinkRow, type LinkRow } from '../../db/link-store';
 import { isUniqueViolation } from '../../db/pg-errors';
 import { presentLink } from '../links.schema';
 import { createLink } from '../links';
@@ -16,10 +16,16 @@ export interface PendingRow {
   link: ImportLinkFields;
 }
 
+/** What a row whose short code exists does (bulk_import's on_conflict). */
+export type OnConflict = 'error' | 'skip' | 'update';
+
 export interface ChunkOutcome {
   /** Row → link id, for every row of the chunk that has its link (now or from an earlier attempt). */
   created: Map<number, number>;
   failed: Array<{ row: number; errors: string[] }>;
+  /** Rows left alone (on_conflict=skip) and rows that updated the caller's own link (update). */
+  skipped: number[];
+  updated: number[];
 }
 
 const TAKEN = 'Short code has already been taken';
@@ -32,10 +38,11 @@ async function collectionIds(trx: Knex.Transaction, userId: number, slugs: strin
   return new Map(rows.map((r) => [r.slug, r.id]));
 }
 
-async function takenCodes(trx: Knex.Transaction, codes: string[]): Promise<Set<string>> {
-  if (codes.length === 0) return new Set();
-  const rows = (await trx('links').select('short_code').whereRaw('short_code = ANY(?)', [codes])) as Array<{ short_code: string }>;
-  return new Set(rows.map((r) => r.short_code));
+/** Codes in use among `codes` → the link holding each (locked: an update must not interleave). */
+async function takenCodes(trx: Knex.Transaction, codes: string[]): Promise<Map<string, { id: number; user_id: number }>> {
+  if (codes.length === 0) return new Map();
+  const rows = (await trx('links').select('id', 'user_id', 'short_code').whereRaw('short_code = ANY(?)', [codes]).forUpdate()) as Array<{ id: number; user_id: number; short_code: string }>;
+  return new Map(rows.map((r) => [r.short_code, r]));
 }
 
 /**
@@ -45,23 +52,32 @@ async function takenCodes(trx: Knex.Transaction, codes: string[]): Promise<Set<s
  * found only at insert time (a code taken concurrently) fails that row alone; without, such a
  * conflict aborts the whole chunk, which the caller then retries with savepoints.
  */
-async function writeChunk(services: Services, trx: Knex.Transaction, userId: number, runId: string, chunk: PendingRow[], hashes: Array<string | null>, savepoints: boolean): Promise<ChunkOutcome> {
+async function writeChunk(services: Services, trx: Knex.Transaction, userId: number, runId: string, chunk: PendingRow[], hashes: Array<string | null>, savepoints: boolean, onConflict: OnConflict): Promise<ChunkOutcome> {
   await lockImportRun(trx, runId, chunk[0]?.row ?? 0);
   const created = await importedRows(trx, runId, chunk.map((p) => p.row));
   const todo = chunk.map((pending, i) => ({ ...pending, hash: hashes[i] ?? null })).filter((p) => !created.has(p.row));
   const taken = await takenCodes(trx, todo.flatMap((p) => (p.link.short_code ? [p.link.short_code] : [])));
   const collections = await collectionIds(trx, userId, [...new Set(todo.flatMap((p) => (p.link.collection ? [p.link.collection] : [])))]);
   const failed: ChunkOutcome['failed'] = [];
+  const skipped: number[] = [];
+  const updated: number[] = [];
   const fresh: Array<{ row: number; link: LinkRow }> = [];
   for (const { row, link, hash } of todo) {
-    if (link.short_code && taken.has(link.short_code)) {
-      failed.push({ row, errors: [TAKEN] });
-      continue;
-    }
     const { password: _plain, collection, ...fields } = link;
     const collectionId = collection === undefined ? null : collections.get(collection);
     if (collectionId === undefined) {
       failed.push({ row, errors: [NO_COLLECTION] });
+      continue;
+    }
+    const holder = link.short_code ? taken.get(link.short_code) : undefined;
+    if (holder) {
+      // Another user's code is never skipped past or overwritten: it is simply taken.
+      if (onConflict === 'error' || holder.user_id !== userId) failed.push({ row, errors: [TAKEN] });
+      else if (onConflict === 'skip') skipped.push(row);
+      else {
+        await updateLinkRow(trx, holder.id, { ...fields, collection_id: collectionId, ...(hash ? { password_hash: hash } : {}) });
+        updated.push(row);
+      }
       continue;
     }
     const insert = (db: Knex) => createLink(db, { ...fields, user_id: userId, password_hash: hash, collection_id: collectionId });
@@ -82,18 +98,18 @@ async function writeChunk(services: Services, trx: Knex.Transaction, userId: num
   const base = services.config.publicBaseUrl;
   await emitWebhooks(services, fresh.map(({ link }) => ({ userId, event: 'link.created' as const, data: { link: presentLink(link, base) } })), { trx });
   for (const { row, link } of fresh) created.set(row, link.id);
-  return { created, failed };
+  return { created, failed, skipped, updated };
 }
 
-export async function importChunk(services: Services, userId: number, runId: string, chunk: PendingRow[]): Promise<ChunkOutcome> {
+export async function importChunk(services: Services, userId: number, runId: string, chunk: PendingRow[], onConflict: OnConflict = 'error'): Promise<ChunkOutcome> {
   const hashes = await Promise.all(chunk.map((p) => (p.link.password ? hashPassword(p.link.password) : null)));
   let outcome: ChunkOutcome;
   try {
-    outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, false));
+    outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, false, onConflict));
   } catch (err) {
     const conflict = (err instanceof DomainError && err.kind === 'invalid') || isUniqueViolation(err, 'links_short_code_unique');
     if (!conflict) throw err;
-    outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, true));
+    outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, true, onConflict));
   }
   // A chosen code looked up before the import may sit in a web process's cache as unknown.
   await publishLinkInvalidation(services, chunk.flatMap((p) => (p.link.short_code ? [p.link.short_code] : [])));

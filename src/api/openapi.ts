@@ -64,7 +64,10 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
           required: true,
           content: {
             'application/json': { schema: toSchema(route.body, 'input') },
-            ...(route.csvField ? { 'text/csv': { schema: { type: 'string', description: `The ${route.csvField} field, sent as the whole body` } } } : {}),
+            ...(route.csvField ? {
+              'text/csv': { schema: { type: 'string', description: `The ${route.csvField} field, sent as the whole body` } },
+              'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: `The ${route.csvField} field as an uploaded file (any one file part)` } } } },
+            } : {}),
           },
         },
       } : {}),

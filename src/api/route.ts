@@ -6,6 +6,7 @@ import type { Scope } from '../lib/tokens';
 import { authenticate, requireAdmin, requireScope } from './auth';
 import { formatIssues, pathSegments } from '../lib/schemas';
 import { ApiError } from './errors';
+import { csvUpload } from './csv-upload';
 import { consumeDailyRequest } from './rate-limit';
 
 /**
@@ -59,7 +60,7 @@ export interface RouteSpec<BS, QS, PS, Auth extends RouteAuth> {
   params?: PS;
   /** Largest JSON body accepted (default 1mb). */
   bodyLimit?: string;
-  /** Also accept a text/csv body (same limit), read as the JSON body `{ [csvField]: text }`. */
+  /** Also accept a text/csv body or a multipart file upload (same limit), read as the JSON body `{ [csvField]: text }`. */
   csvField?: string;
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<Infer<BS>, Infer<QS>, Infer<PS>, Auth extends 'public' ? undefined : Authenticated>) => Promise<void>;
@@ -82,6 +83,13 @@ function hasBody(req: Request): boolean {
 }
 
 /** The parsed JSON object body; an absent body reads as {} so the schema decides what is required. */
+/** '16mb' / '512kb' (the bodyLimit spellings used here) in bytes, for the upload's own bound. */
+function limitBytes(limit: string): number {
+  const match = /^(\d+)(kb|mb)$/.exec(limit);
+  if (!match) throw new Error(`bodyLimit ${limit} is not N kb or N mb`);
+  return Number(match[1]) * (match[2] === 'mb' ? 1_048_576 : 1024);
+}
+
 function jsonObjectBody(req: Request, csvField?: string): Record<string, unknown> {
   if (req.body === undefined) {
     if (hasBody(req)) throw new ApiError(415, `Request body must be JSON, sent with Content-Type: application/json${csvField ? ', or CSV with Content-Type: text/csv' : ''}`);
@@ -109,7 +117,10 @@ export class ApiRouter {
       // make the server parse megabytes of JSON.
       const handlers: RequestHandler[] = [authenticateRoute(services, spec)];
       if (spec.body) handlers.push(express.json({ limit: spec.bodyLimit ?? '1mb', strict: true }));
-      if (spec.body && spec.csvField) handlers.push(express.text({ type: 'text/csv', limit: spec.bodyLimit ?? '1mb' }));
+      if (spec.body && spec.csvField) {
+        handlers.push(express.text({ type: 'text/csv', limit: spec.bodyLimit ?? '1mb' }));
+        handlers.push(csvUpload(spec.csvField, limitBytes(spec.bodyLimit ?? '1mb')));
+      }
       handlers.push(async (req, res) => {
         const auth = res.locals.auth as Authenticated | undefined;
         // Every route, whatever its own params schema: no path segment with a control character names anything.

@@ -47,6 +47,21 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
     assert.match(other.body.error, /text\/csv/);
   });
 
+  it('accepts the CSV as a multipart file upload, bounded in size', async () => {
+    const upload = (text: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([text], { type: 'text/csv' }), 'links.csv');
+      return fetch(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: account.auth, body: form });
+    };
+    const res = await upload('destination_url,short_code\nhttps://example.com/up,up-1\n');
+    assert.equal(res.status, 200);
+    assert.deepEqual(((await res.json()) as { summary: unknown }).summary, { total_rows: 1, created: 1, failed: 0 });
+    const big = await upload(`destination_url\n${'https://example.com/x\n'.repeat(800_000)}`);
+    assert.equal(big.status, 413);
+    assert.equal(((await big.json()) as { success: boolean }).success, false);
+    assert.equal(await linkCount(), 1);
+  });
+
   it('on_conflict: error fails the row, skip leaves the link, update changes only your own link', async () => {
     const other = await createAccount(stack.services, { plan: 'enterprise' });
     await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/old', short_code: 'mine-1', title: 'Old' } } });

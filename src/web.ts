@@ -31,6 +31,8 @@ export interface RunningWeb {
   installTracker: InstallTracker;
   linkCache: LinkCache;
   clickIds: ClickIdBlocks;
+  /** /readyz answers 503 from now on (close() calls it first; lifecycle may call it sooner). */
+  beginShutdown(): void;
   /** Stops accepting, lets in-flight requests finish, then queues every buffered click. */
   close(graceMs?: number): Promise<void>;
 }
@@ -95,7 +97,8 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const tracker = new InstallTracker(services.redis, installs, installProgress, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const nuget = createNuGetProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
-  const api = createApiApp(services, { signInLimits: options.signInLimits });
+  let stopping = false;
+  const api = createApiApp(services, { signInLimits: options.signInLimits, isStopping: () => stopping });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
   const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, nuget }, services.logger));
 
@@ -118,7 +121,11 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     installTracker: tracker,
     linkCache,
     clickIds,
+    beginShutdown() {
+      stopping = true;
+    },
     async close(graceMs = 10_000) {
+      stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), graceMs);

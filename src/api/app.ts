@@ -29,6 +29,8 @@ import { registerVariantRoutes } from './variants';
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
 export interface ApiOptions {
   signInLimits?: SignInLimits;
+  /** True once the process is shutting down: /readyz then answers 503. */
+  isStopping?: () => boolean;
 }
 
 export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
@@ -62,7 +64,7 @@ export function createApiApp(services: Services, options: ApiOptions = {}): Expr
   app.set('query parser', 'simple');
   app.use(requestLogger(services.logger));
 
-  mountHealth(app, services);
+  mountHealth(app, services, options.isStopping);
 
   const api = buildApiRouter(options);
   const openapi = buildOpenApiDocument(api.routes, services.config.publicBaseUrl);

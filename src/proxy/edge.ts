@@ -6,6 +6,7 @@ import { pathOf } from '../lib/url-path';
 import { withinEdgeRequest } from './edge-safety-net';
 import { NUGET_PREFIX } from './nuget-proxy';
 import { failRequest } from './request-failure';
+import { acceptRequestId, REQUEST_ID_HEADER, withRequestId } from '../lib/request-context';
 
 /**
  * A public-edge handler. Whatever it does asynchronously it must return as its promise (or
@@ -45,6 +46,13 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
   }
 
   return (req, res) => {
+    // Every response, edge or API, says which request it answered; the id rides on every log line.
+    const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader('X-Request-Id', requestId);
+    withRequestId(requestId, () => dispatch(req, res));
+  };
+
+  function dispatch(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     const { git, badge, nuget } = routes;
     if (git && isGitPath(url)) {
@@ -69,5 +77,5 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
       }
     }
     guarded('api', req, res, () => routes.api(req, res));
-  };
+  }
 }

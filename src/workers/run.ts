@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import { bullPrefix, JOB_QUEUE, QUEUE_BACKOFF_STRATEGY, QUEUE_NAMES, WORKER_RECOVERY, type JobName, type QueueName } from '../queues/registry';
 import { createRedis } from '../redis';
+import { withRequestId } from '../lib/request-context';
 import type { Services } from '../services';
 import { PROCESSORS, QUEUE_WORKER_OPTIONS, type ProcessorMap } from './processors';
 import { isLastAttempt } from '../queues/attempts';
@@ -33,7 +34,9 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
         const name = job.name as JobName;
         if (JOB_QUEUE[name] !== queueName) throw new Error(`Job ${job.name} does not belong on queue ${queueName}`);
         const processor = processors[name] as (s: typeof services, d: unknown, j: Job, t?: string) => Promise<unknown>;
-        return processor(services, job.data, job, token);
+        const requestId = (job.data as { requestId?: unknown } | null)?.requestId;
+        if (typeof requestId !== 'string') return processor(services, job.data, job, token);
+        return withRequestId(requestId, () => processor(services, job.data, job, token));
       },
       { ...WORKER_RECOVERY, ...queueOptions, ...(backoffStrategy ? { settings: { ...queueOptions.settings, backoffStrategy } } : {}), connection, prefix: bullPrefix(services.config.redisPrefix), concurrency: options.concurrency ?? queueOptions.concurrency ?? services.config.workerConcurrency, autorun: true },
     );

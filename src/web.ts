@@ -18,6 +18,7 @@ import { subscribeLinkInvalidation } from './queues/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
 import { createRedis } from './redis';
+import { serveMetrics } from './metrics-endpoint';
 import { sealEvents } from './queues/sealed-events';
 import type { SignInLimits } from './domain/sign-in-throttle';
 
@@ -100,7 +101,15 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   let stopping = false;
   const api = createApiApp(services, { signInLimits: options.signInLimits, isStopping: () => stopping });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, nuget }, services.logger));
+  const edge = createEdge({ api, redirect, badge, git, nuget }, services.logger);
+  const metricsRoute = serveMetrics(services, [
+    { name: 'clicks', pending: () => clicks.pending, dropped: () => clicks.dropped },
+    { name: 'installs', pending: () => installs.pending, dropped: () => installs.dropped },
+    { name: 'install_progress', pending: () => installProgress.pending, dropped: () => installProgress.dropped },
+  ]);
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    if (!metricsRoute(req, res)) edge(req, res);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -62,6 +62,10 @@ describe('Health checks and the OpenAPI document', () => {
     assert.match(long.headers.get('x-request-id') ?? '', uuid);
   });
 
+  it('exposes no /metrics while METRICS_TOKEN is unset', async () => {
+    assert.equal((await fetch(stack.url('/metrics'))).status, 404);
+  });
+
   it('publishes an OpenAPI 3.1 document of every declared route, without authentication', async () => {
     const res = await request(stack.url('/api/v1/openapi.json'));
     assert.equal(res.status, 200);

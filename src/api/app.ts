@@ -6,6 +6,7 @@ import { registerConversionRoutes } from './conversions';
 import { registerAnalyticsRoutes } from './analytics';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
+import { mountDocsPage } from './docs-page';
 import { registerInstallRoutes } from './installs';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
@@ -71,6 +72,7 @@ export function createApiApp(services: Services, options: ApiOptions = {}): Expr
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  mountDocsPage(app);
   api.mount(app, services);
 
   app.use((req, _res, next) => {

@@ -62,6 +62,18 @@ describe('Health checks and the OpenAPI document', () => {
     assert.match(long.headers.get('x-request-id') ?? '', uuid);
   });
 
+  it('serves the API reference at /docs with its renderer from this host, not a CDN', async () => {
+    const page = await fetch(stack.url('/docs'));
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /data-url="\/api\/v1\/openapi.json"/);
+    assert.doesNotMatch(html, /https?:\/\//);
+    const bundle = await fetch(stack.url('/docs/scalar.js'));
+    assert.equal(bundle.status, 200);
+    assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
+    assert.ok((await bundle.arrayBuffer()).byteLength > 100_000);
+  });
+
   it('exposes no /metrics while METRICS_TOKEN is unset', async () => {
     assert.equal((await fetch(stack.url('/metrics'))).status, 404);
   });

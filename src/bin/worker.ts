@@ -1,3 +1,4 @@
+import { reportGeoipAge } from '../workers/geoip-age';
 import { startMetricsServer } from '../metrics-endpoint';
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     await closeServices(services).catch(() => {});
     throw err;
   }
+  await reportGeoipAge(logger);
   const workers = startWorkers(services);
   registerSchedules(services);
   // Its own listener: a worker has no web port (Heroku routes none to it).

@@ -2,11 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
 import type { InstallEvent, InstallProgressMark } from './lib/edge-events';
+import { closeLiveHub } from './queues/live-feed';
 import type { Services } from './services';
 import { reserveClickIds } from './db/click-id-store';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { BadgeCache } from './proxy/badge-cache';
 import { createBadgeHandler } from './proxy/badges';
+import { createDashboardHandler } from './proxy/dashboard';
 import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
 import { EVENT_OVERHEAD_BYTES, EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
@@ -101,7 +103,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   let stopping = false;
   const api = createApiApp(services, { signInLimits: options.signInLimits, isStopping: () => stopping });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
-  const edge = createEdge({ api, redirect, badge, git, nuget }, services.logger);
+  const edge = createEdge({ api, redirect, badge, git, nuget, dashboard: createDashboardHandler() }, services.logger);
   const metricsRoute = serveMetrics(services, [
     { name: 'clicks', pending: () => clicks.pending, dropped: () => clicks.dropped },
     { name: 'installs', pending: () => installs.pending, dropped: () => installs.dropped },
@@ -139,6 +141,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       force.unref();
+      closeLiveHub(services);
       await closed;
       clearTimeout(force);
       await tracker.settle();

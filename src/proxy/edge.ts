@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../lib/short-codes';
+import { isDashboardPath } from './dashboard';
 import { isGitPath } from './git-paths';
 import { pathOf } from '../lib/url-path';
 import { withinEdgeRequest } from './edge-safety-net';
@@ -22,6 +23,8 @@ export interface EdgeRoutes {
   badge?: EdgeHandler;
   /** /<slug>.git/… and /track/<slug>.git/… — any method (git POSTs upload-pack). */
   git?: EdgeHandler;
+  /** The dashboard's pages and assets (src/proxy/dashboard.ts). */
+  dashboard?: EdgeHandler;
   /** /nuget/flatcontainer/… (src/proxy/nuget-proxy.ts). */
   nuget?: EdgeHandler;
 }
@@ -57,7 +60,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
 
   function dispatch(req: IncomingMessage, res: ServerResponse): EdgeSurface {
     const url = req.url ?? '/';
-    const { git, badge, nuget } = routes;
+    const { git, badge, nuget, dashboard } = routes;
     if (git && isGitPath(url)) {
       guarded('git', req, res, () => git(req, res));
       return 'git';
@@ -73,6 +76,10 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
         guarded('nuget', req, res, () => nuget(req, res));
         return 'nuget';
       }
+      if (dashboard && req.method !== 'POST' && isDashboardPath(path)) {
+        guarded('dashboard', req, res, () => dashboard(req, res));
+        return 'dashboard';
+      }
       const code = path.slice(1);
       if (code.length > 0 && code.indexOf('/') === -1 && SHORT_CODE_PATTERN.test(code) && !RESERVED_CODES.has(code.toLowerCase())) {
         guarded('redirect', req, res, () => routes.redirect(req, res, code));
@@ -84,11 +91,11 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
   }
 }
 
-type EdgeSurface = 'git' | 'badge' | 'nuget' | 'redirect' | 'api';
+type EdgeSurface = 'git' | 'badge' | 'nuget' | 'dashboard' | 'redirect' | 'api';
 
 /** Route templates of the public edge: metrics are labelled by these, never by the raw path. */
 const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api'>, string> = {
-  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', nuget: `${NUGET_PREFIX}*`, redirect: '/{code}',
+  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard', redirect: '/{code}',
 };
 
 function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, seconds: number): void {

@@ -56,11 +56,15 @@ export function installDaysOf(events: ReadonlyArray<{ package_id: number; occurr
  * one recompute per window, and jobs left queued behind a long recompute are skipped once it has
  * covered them (rollup-requests.ts). Returns the number of pairs requested.
  */
-export async function enqueueInstallRollups(services: Pick<Services, 'queues' | 'redis' | 'config'>, pairs: readonly PackageDay[], now = Date.now()): Promise<number> {
+export async function enqueueInstallRollups(services: Pick<Services, 'queues' | 'redis' | 'config'>, pairs: readonly PackageDay[], now?: number): Promise<number> {
   const seqs = await numberRollupRequests(services, pairs);
+  // The window is chosen after the numbering: had it been chosen before, a request numbered just
+  // after its window's job claimed would be added under that running job's id (a no-op) and stay
+  // uncovered until the catch-up. Seen with two worker processes on a loaded machine.
+  const at = now ?? Date.now();
   await Promise.all(
     pairs.map((pair, i) =>
-      addDebounced(services.queues, 'rollup-installs', { packageId: pair.packageId, day: pair.day, seq: seqs[i] }, `rollup-installs-${pair.packageId}-${pair.day}`, now, INSTALL_ROLLUP_DEBOUNCE, 0, now),
+      addDebounced(services.queues, 'rollup-installs', { packageId: pair.packageId, day: pair.day, seq: seqs[i] }, `rollup-installs-${pair.packageId}-${pair.day}`, at, INSTALL_ROLLUP_DEBOUNCE, 0, at),
     ),
   );
   return pairs.length;

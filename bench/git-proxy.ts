@@ -2,9 +2,14 @@
  * Git proxy benchmark: clones a ≥100 MB repository of incompressible data directly from a local
  * upstream (git http-backend behind Node) and through the Linktally web process, in one run, and
  * reports wall times, their ratio (target ≤ 1.10) and the web process's peak RSS above idle
- * (target ≤ 50 MB: the pack streams, it is never held).
+ * (target ≤ 50 MB: the pack streams, it is never held). Proxied clones go to the pkglnk client's
+ * URL, `/bench.git?install=<id>`, after its POST /api/v1/install-start, so install ids in the URL
+ * and the upload-pack body inspection are on the measured path. Then the install-start →
+ * progress → complete path of a small package, as the client polls it: the time from the pack
+ * sent (the install's updated_at, stamped at the edge when the answer ended) to `complete`
+ * visible at GET /api/v1/install-progress/<id> (target p95 < 2 s), with a worker process running.
  *
- *   npx tsx bench/git-proxy.ts [--rounds 5] [--mb 100]
+ *   npx tsx bench/git-proxy.ts [--rounds 5] [--mb 100] [--installs 20]
  *
  * The repository is generated once and cached under $TMPDIR/linktally-bench-git-<mb>mb. Needs
  * local PostgreSQL and Redis (database linktally_bench, Redis prefix ltbench, both cleaned up).
@@ -19,7 +24,8 @@ import { Redis } from 'ioredis';
 import { ensureDatabase } from '../src/db/ensure-database';
 import { createDb } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
-import { git, runGit, startGitUpstream } from '../test/helpers/git-upstream';
+import { buildPackageRepo, git, runGit, startGitUpstream } from '../test/helpers/git-upstream';
+import { generateInstallId, notifyInstallStart, pollProgress } from '../test/helpers/pkglnk-client';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -28,6 +34,7 @@ const option = (name: string, fallback: number) => {
 };
 const ROUNDS = option('rounds', 5);
 const MB = option('mb', 100);
+const INSTALLS = option('installs', 20);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/linktally_bench';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_PREFIX = 'ltbench';
@@ -40,7 +47,10 @@ function log(line: string): void {
 function repository(): string {
   const root = join(tmpdir(), `linktally-bench-git-${MB}mb`);
   const bare = join(root, 'owner', 'big.git');
-  if (existsSync(join(root, 'ready'))) return root;
+  if (existsSync(join(root, 'ready'))) {
+    if (!existsSync(join(root, 'owner', 'small.git'))) buildPackageRepo(root, 'owner', 'small');
+    return root;
+  }
   rmSync(root, { recursive: true, force: true });
   log(`generating a ${MB} MB repository of random data under ${root} (once)…`);
   const work = mkdtempSync(join(tmpdir(), 'lt-bench-work-'));
@@ -54,6 +64,7 @@ function repository(): string {
   // One pack, reused as is by every clone: the upstream serves it without recompressing.
   git(['repack', '-a', '-d', '-q'], bare);
   rmSync(work, { recursive: true, force: true });
+  buildPackageRepo(root, 'owner', 'small');
   writeFileSync(join(root, 'ready'), new Date().toISOString());
   return root;
 }
@@ -79,18 +90,26 @@ async function prepareDatabase(): Promise<void> {
     await db.raw("INSERT INTO users (email, plan) VALUES ('bench@example.com', 'enterprise') ON CONFLICT DO NOTHING");
     const user = await db('users').where({ email: 'bench@example.com' }).first('id');
     await db.raw(
-      `INSERT INTO packages (user_id, slug, display_name, git_platform, git_owner, git_repo) VALUES (?, 'bench', 'Bench', 'github', 'owner', 'big')
+      `INSERT INTO packages (user_id, slug, display_name, git_platform, git_owner, git_repo) VALUES (?, 'bench', 'Bench', 'github', 'owner', 'big'), (?, 'bench-small', 'Bench small', 'github', 'owner', 'small')
        ON CONFLICT (slug) DO NOTHING`,
-      [user.id],
+      [user.id, user.id],
     );
   } finally {
     await db.destroy();
   }
 }
 
+function processEnv(port: number, upstreamUrl: string): NodeJS.ProcessEnv {
+  return { ...process.env, PORT: String(port), DATABASE_URL, REDIS_URL, REDIS_PREFIX, GIT_UPSTREAM_GITHUB: upstreamUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+}
+
+function startWorker(port: number, upstreamUrl: string): ChildProcess {
+  return spawn(process.execPath, ['--require', 'tsx/cjs', resolve(__dirname, '../src/bin/worker.ts')], { env: processEnv(port, upstreamUrl), stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
 async function startProxy(port: number, upstreamUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--require', 'tsx/cjs', resolve(__dirname, '../src/bin/web.ts')], {
-    env: { ...process.env, PORT: String(port), DATABASE_URL, REDIS_URL, REDIS_PREFIX, GIT_UPSTREAM_GITHUB: upstreamUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    env: processEnv(port, upstreamUrl),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 30_000;
@@ -123,6 +142,28 @@ function cpuSeconds(pid: number): number {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)] as number;
+
+/**
+ * The client's install of `slug`: install-start, then the clone with the install id in the URL,
+ * polling progress meanwhile (every 20 ms here; the client polls every 2 s). Returns the clone's
+ * wall time and the ms from the pack sent (updated_at of the complete install) to the first poll
+ * that showed complete.
+ */
+async function clientInstall(base: string, slug: string, clone: (url: string) => Promise<number>): Promise<{ ms: number; visibleAfterMs: number }> {
+  const id = generateInstallId();
+  const started = await notifyInstallStart(base, slug, id);
+  if (started.status !== 201) throw new Error(`install-start answered ${started.status}`);
+  const ms = await clone(`${base}/${slug}.git?install=${id}`);
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+    const poll = await pollProgress(base, id);
+    const seenAt = Date.now();
+    const progress = JSON.parse(poll.text) as { phase: string; updated_at: string };
+    if (progress.phase === 'complete') return { ms, visibleAfterMs: seenAt - Date.parse(progress.updated_at) };
+    if (progress.phase === 'failed') throw new Error(`install ${id} failed`);
+  }
+  throw new Error(`install ${id} never completed`);
+}
 
 async function main(): Promise<void> {
   const root = repository();
@@ -130,9 +171,12 @@ async function main(): Promise<void> {
   const upstream = await startGitUpstream(root);
   const port = await freePort();
   const proxy = await startProxy(port, upstream.baseUrl);
+  const worker = startWorker(port, upstream.baseUrl);
   const pid = proxy.pid as number;
+  const base = `http://127.0.0.1:${port}`;
   const direct = `${upstream.baseUrl}/owner/big.git`;
-  const proxied = `http://127.0.0.1:${port}/bench.git`;
+  const proxied = `${base}/bench.git`;
+  const visible: number[] = [];
   try {
     // Warm up code paths and connections, then take idle as the settled RSS after it.
     const warm = await runGit(['ls-remote', proxied]);
@@ -147,30 +191,47 @@ async function main(): Promise<void> {
     // One unmeasured round: page cache and JIT warm for both sides (its RSS still counts toward the peak).
     await timedClone(direct);
     await timedClone(proxied);
-    const times = { direct: [] as number[], proxy: [] as number[] };
+    await clientInstall(base, 'bench', timedClone);
+    // Three series: direct (the ceiling), the plain install URL, and the client's URL with an
+    // install id after install-start. The order rotates so no series always gets the warmest cache.
+    type Series = 'direct' | 'plain' | 'proxy';
+    const times: Record<Series, number[]> = { direct: [], plain: [], proxy: [] };
     const cpu: number[] = [];
+    // Proxy CPU is taken around the clone alone, not the install-start and polls around it.
+    const cpuClone = async (url: string) => {
+      const before = cpuSeconds(pid);
+      const ms = await timedClone(url);
+      cpu.push(cpuSeconds(pid) - before);
+      return ms;
+    };
+    const rotations: Series[][] = [['direct', 'plain', 'proxy'], ['proxy', 'direct', 'plain'], ['plain', 'proxy', 'direct']];
     for (let round = 1; round <= ROUNDS; round++) {
-      // Alternate the order so neither side always gets the warmer page cache.
-      const order: Array<'direct' | 'proxy'> = round % 2 === 1 ? ['direct', 'proxy'] : ['proxy', 'direct'];
-      for (const kind of order) {
-        const before = cpuSeconds(pid);
-        times[kind].push(await timedClone(kind === 'direct' ? direct : proxied));
-        if (kind === 'proxy') cpu.push(cpuSeconds(pid) - before);
+      for (const kind of rotations[(round - 1) % rotations.length] as Series[]) {
+        if (kind === 'direct') times.direct.push(await timedClone(direct));
+        else if (kind === 'plain') times.plain.push(await cpuClone(proxied));
+        else {
+          const install = await clientInstall(base, 'bench', cpuClone);
+          times.proxy.push(install.ms);
+          visible.push(install.visibleAfterMs);
+        }
       }
-      log(`round ${round}: direct ${times.direct.at(-1)} ms, proxy ${times.proxy.at(-1)} ms (proxy process CPU ${cpu.at(-1)?.toFixed(2)} s)`);
+      log(`round ${round}: direct ${times.direct.at(-1)} ms, proxy ${times.plain.at(-1)} ms, proxy with install id ${times.proxy.at(-1)} ms (proxy process CPU ${cpu.at(-1)?.toFixed(2)} s)`);
     }
     clearInterval(sampler);
+    for (let i = 0; i < INSTALLS; i++) visible.push((await clientInstall(base, 'bench-small', timedClone)).visibleAfterMs);
     const ratio = median(times.proxy) / median(times.direct);
     log('');
     log(`repository: ${MB} MB of random data (${root})`);
-    log(`clone --bare, median of ${ROUNDS}: direct ${median(times.direct)} ms, through proxy ${median(times.proxy)} ms, ratio ${ratio.toFixed(3)} (target <= 1.10)`);
-    const best = { direct: Math.min(...times.direct), proxy: Math.min(...times.proxy) };
-    log(`clone --bare, best of ${ROUNDS}: direct ${best.direct} ms, through proxy ${best.proxy} ms, ratio ${(best.proxy / best.direct).toFixed(3)}`);
+    log(`clone --bare, median of ${ROUNDS}: direct ${median(times.direct)} ms, through proxy ${median(times.plain)} ms (ratio ${(median(times.plain) / median(times.direct)).toFixed(3)}), with install id after install-start ${median(times.proxy)} ms, ratio ${ratio.toFixed(3)} (target <= 1.10)`);
+    const best = { direct: Math.min(...times.direct), plain: Math.min(...times.plain), proxy: Math.min(...times.proxy) };
+    log(`clone --bare, best of ${ROUNDS}: direct ${best.direct} ms, through proxy ${best.plain} ms, with install id ${best.proxy} ms, ratio ${(best.proxy / best.direct).toFixed(3)}`);
     log(`proxy process CPU per proxied clone, median: ${median(cpu).toFixed(2)} s; machine load average at the end: ${loadavg()[0]?.toFixed(2)} on ${cpus().length} cores`);
     log(`proxy process RSS: idle ${idle.toFixed(1)} MB, peak ${peak.toFixed(1)} MB, peak above idle ${(peak - idle).toFixed(1)} MB (target <= 50 MB)`);
+    log(`pack sent -> complete visible at install-progress, ${visible.length} installs (${ROUNDS} of ${MB} MB, ${INSTALLS} small): p50 ${percentile(visible, 50)} ms, p95 ${percentile(visible, 95)} ms, max ${Math.max(...visible)} ms (target p95 < 2000 ms)`);
   } finally {
     proxy.kill('SIGTERM');
-    await new Promise((r) => proxy.once('exit', r));
+    worker.kill('SIGTERM');
+    await Promise.all([new Promise((r) => proxy.once('exit', r)), new Promise((r) => worker.once('exit', r))]);
     await upstream.close();
     const redis = new Redis(REDIS_URL);
     let cursor = '0';

@@ -51,6 +51,7 @@ const schema = z.object({
   GIT_UPSTREAM_GITHUB: httpUrl.default('https://github.com'),
   GIT_UPSTREAM_GITLAB: httpUrl.default('https://gitlab.com'),
   GIT_UPSTREAM_BITBUCKET: httpUrl.default('https://bitbucket.org'),
+  NUGET_UPSTREAM: httpUrl.default('https://api.nuget.org/v3-flatcontainer'),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_RETRY_DELAYS_MS: z.string().regex(/^\d{1,7}(,\d{1,7}){0,9}$/, 'must be comma-separated milliseconds, e.g. 1000,5000,30000').default('1000,5000,30000').transform((v) => v.split(',').map(Number)),
@@ -89,6 +90,8 @@ export interface Config {
   publicBaseUrl: string;
   appSecret: string;
   gitUpstreams: { github: string; gitlab: string; bitbucket: string };
+  /** Base of the NuGet v3 flat container the /nuget/flatcontainer/… proxy streams from. */
+  nugetUpstream: string;
   webhookAllowPrivate: boolean;
   /** Webhook delivery: per-attempt timeout, delays before retries 2..n, delivery jobs per worker process, in-flight deliveries per receiver origin across all workers, days delivery records are kept. */
   webhookTimeoutMs: number;
@@ -159,6 +162,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,
     appSecret: v.APP_SECRET ?? null,
     gitUpstreams: { github: v.GIT_UPSTREAM_GITHUB, gitlab: v.GIT_UPSTREAM_GITLAB, bitbucket: v.GIT_UPSTREAM_BITBUCKET },
+    nugetUpstream: v.NUGET_UPSTREAM,
     webhookAllowPrivate: v.WEBHOOK_ALLOW_PRIVATE,
     webhookTimeoutMs: v.WEBHOOK_TIMEOUT_MS,
     webhookRetryDelaysMs: v.WEBHOOK_RETRY_DELAYS_MS,

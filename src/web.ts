@@ -1,16 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
-import type { InstallEvent } from './lib/edge-events';
+import type { InstallEvent, InstallProgressMark } from './lib/edge-events';
+import { closeLiveHub } from './queues/live-feed';
 import type { Services } from './services';
 import { reserveClickIds } from './db/click-id-store';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { BadgeCache } from './proxy/badge-cache';
 import { createBadgeHandler } from './proxy/badges';
+import { createDashboardHandler } from './proxy/dashboard';
 import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
 import { EVENT_OVERHEAD_BYTES, EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
 import { createGitProxy, DEFAULT_GIT_PROXY, type GitProxyOptions } from './proxy/git-proxy';
+import { createNuGetProxy } from './proxy/nuget-proxy';
 import { DEFAULT_INSTALL_TRACKING, InstallTracker, type InstallTrackerOptions } from './proxy/install-tracker';
 import { LinkCache } from './proxy/link-cache';
 import { subscribeLinkInvalidation } from './queues/link-invalidation';
@@ -25,6 +28,8 @@ export interface RunningWeb {
   port: number;
   clicks: ClickBuffer;
   installs: EventBuffer<InstallEvent>;
+  /** Phases of named installs on their way to the advance-installs queue. */
+  installProgress: EventBuffer<InstallProgressMark>;
   installTracker: InstallTracker;
   linkCache: LinkCache;
   clickIds: ClickIdBlocks;
@@ -48,7 +53,11 @@ export interface WebOptions {
 export const DEFAULT_INSTALL_BUFFER: EventBufferOptions = { maxBatch: 200, flushMs: 50, capacity: 100_000, maxBytes: 16 * 1024 * 1024, retryMs: 1000, sendTimeoutMs: 5000 };
 
 function installBytes(event: InstallEvent): number {
-  return EVENT_OVERHEAD_BYTES + event.ip.length + event.userAgent.length + event.sessionId.length + (event.subpath?.length ?? 0);
+  return EVENT_OVERHEAD_BYTES + event.ip.length + event.userAgent.length + event.sessionId.length + (event.subpath?.length ?? 0) + (event.installId?.length ?? 0);
+}
+
+function markBytes(mark: InstallProgressMark): number {
+  return EVENT_OVERHEAD_BYTES + mark.installId.length + mark.phase.length;
 }
 
 export async function startWeb(services: Services, options: WebOptions = {}): Promise<RunningWeb> {
@@ -75,11 +84,22 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     'installs',
     installBytes,
   );
-  const tracker = new InstallTracker(services.redis, installs, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
+  // Marks are small and the client polls for them: sent sooner than install events.
+  const installProgress = new EventBuffer<InstallProgressMark>(
+    async (batch) => {
+      await services.queues.add('advance-installs', { marks: batch.events }, { jobId: batch.id });
+    },
+    services.logger,
+    { ...(options.installBuffer ?? DEFAULT_INSTALL_BUFFER), flushMs: 20 },
+    'install progress',
+    markBytes,
+  );
+  const tracker = new InstallTracker(services.redis, installs, installProgress, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
+  const nuget = createNuGetProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services, { signInLimits: options.signInLimits });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git }, services.logger));
+  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, nuget, dashboard: createDashboardHandler() }, services.logger));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -96,6 +116,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     port,
     clicks,
     installs,
+    installProgress,
     installTracker: tracker,
     linkCache,
     clickIds,
@@ -104,11 +125,12 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       force.unref();
+      closeLiveHub(services);
       await closed;
       clearTimeout(force);
       await tracker.settle();
       await invalidations.close();
-      await Promise.all([clicks.close(), installs.close()]);
+      await Promise.all([clicks.close(), installs.close(), installProgress.close()]);
     },
   };
 }

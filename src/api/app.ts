@@ -4,8 +4,11 @@ import { registerCollectionRoutes } from './collections';
 import { registerConversionGoalRoutes } from './conversion-goals';
 import { registerConversionRoutes } from './conversions';
 import { registerAnalyticsRoutes } from './analytics';
+import { registerRangeAnalyticsRoutes } from './range-analytics';
+import { registerLiveRoutes } from './live';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
+import { registerInstallRoutes } from './installs';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
 import { registerLinkQrRoutes } from './link-qr';
@@ -51,6 +54,9 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerJobRoutes(api);
   registerPackageExportRoutes(api);
   registerAnalyticsRoutes(api);
+  registerRangeAnalyticsRoutes(api);
+  registerLiveRoutes(api);
+  registerInstallRoutes(api);
   return api;
 }
 

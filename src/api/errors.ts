@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
  */
 export type Surface = 'pvtlnk' | 'pkglnk';
 
-const PKGLNK_PATHS = [/^\/api\/v1\/packages(\/|$)/, /^\/api\/v1\/analytics\/summary\/?$/, /^\/api\/v1\/collections(\/|$)/];
+const PKGLNK_PATHS = [/^\/api\/v1\/packages(\/|$)/, /^\/api\/v1\/analytics\/summary\/?$/, /^\/api\/v1\/collections(\/|$)/, /^\/api\/v1\/install-(start|progress)(\/|$)/];
 
 export function surfaceOf(path: string): Surface {
   return PKGLNK_PATHS.some((re) => re.test(path)) ? 'pkglnk' : 'pvtlnk';

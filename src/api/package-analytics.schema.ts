@@ -30,6 +30,8 @@ export const packageAnalytics = z.object({
   daily: z.array(z.object({ date: z.string(), installs: z.number().int() })),
   by_os: counts,
   by_country: counts,
+  /** Additive: installs by where they came from (direct, pkglnk-unity-window, pkglnk-web, unspecified). */
+  by_source: counts,
 });
 
 export const analyticsSummary = z.object({

@@ -31,6 +31,7 @@ export function registerPackageAnalyticsRoutes(api: ApiRouter): void {
         daily: period.dates.map((date) => ({ date, installs: window.daily.get(date) ?? 0 })),
         by_os: window.byOs,
         by_country: window.byCountry,
+        by_source: window.bySource,
       });
     },
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { PackageRow } from '../db/package-store';
+import { PACKAGE_KINDS, type PackageRow } from '../db/package-store';
 import { GIT_PLATFORMS, installUrl } from '../lib/git-url';
-import { slugError } from '../domain/packages';
+import { NUGET_ID, slugError } from '../domain/packages';
 import { multiLine, queryInt, singleLine } from '../lib/schemas';
 
 const slug = singleLine('Slug', { error: 'Slug must be a string' })
@@ -27,6 +27,12 @@ export const packageBody = z.object({
   git_repo: text('Git repo', 255).optional(),
   git_path: text('Git path', 255).nullable().optional(),
   git_ref: text('Git ref', 255).nullable().optional(),
+  kind: z.enum(PACKAGE_KINDS, { error: 'Kind must be upm or nuget' }).optional(),
+  nuget_id: text('NuGet id', 100)
+    .trim()
+    .regex(NUGET_ID, 'NuGet id must be a NuGet package id such as Newtonsoft.Json (letters, digits, ".", "-", "_")')
+    .nullable()
+    .optional(),
 });
 export type PackageBody = z.infer<typeof packageBody>;
 
@@ -37,8 +43,9 @@ export const listQuery = z.object({
   offset: queryInt(0, 1_000_000_000).optional(),
 });
 
-/** GET /packages items: the seed's fields, plus the URL users paste into Unity. */
+/** GET /packages items: the seed's fields, plus id, kind and the URLs clients use (additive). */
 export const packageListItem = z.object({
+  id: z.string().describe('Stable string id: accepted as packageId wherever a package is named'),
   slug: z.string(),
   display_name: z.string(),
   git_platform: z.enum(GIT_PLATFORMS),
@@ -50,6 +57,9 @@ export const packageListItem = z.object({
   total_installs: z.number().int(),
   created_at: z.string(),
   install_url: z.string(),
+  badge_url: z.string(),
+  kind: z.enum(PACKAGE_KINDS),
+  nuget_id: z.string().nullable(),
 });
 
 /** GET /packages/:slug: the seed's fields, plus install_url. */
@@ -67,6 +77,7 @@ export function presentPackageItem(row: PackageRow, publicBaseUrl: string): z.in
 
 export function presentPackage(row: PackageRow, publicBaseUrl: string): z.infer<typeof packageDetail> {
   return {
+    id: row.public_id,
     slug: row.slug,
     display_name: row.display_name,
     description: row.description,
@@ -81,5 +92,8 @@ export function presentPackage(row: PackageRow, publicBaseUrl: string): z.infer<
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     install_url: installUrl(publicBaseUrl, row.slug, row),
+    badge_url: `${publicBaseUrl}/badge/${row.slug}.svg`,
+    kind: row.kind,
+    nuget_id: row.nuget_id,
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deleteUserPackage, findUserPackage, listUserPackages, type PackageFields, type PackageRow } from '../db/package-store';
 import { resolveLocation, type GitLocation } from '../lib/git-url';
-import { createPackage, slugError, slugFromRepo, updatePackage } from '../domain/packages';
+import { createPackage, packageKind, slugError, slugFromRepo, updatePackage } from '../domain/packages';
 import { ApiError } from './errors';
 import { listQuery, packageBody, packageDetail, packageListItem, presentPackage, presentPackageItem, slugParams, type PackageBody } from './packages.schema';
 import type { ApiRouter } from './route';
@@ -65,8 +65,12 @@ export function registerPackageRoutes(api: ApiRouter): void {
       const slug = body.slug ?? slugFromRepo(location.git_repo);
       const problem = slugError(slug);
       if (problem) throw ApiError.validation([body.slug === undefined ? `${problem}: give a slug (the one derived from the repository name, "${slug}", cannot be used)` : problem]);
+      const kind = packageKind(body);
+      if (!kind.ok) throw ApiError.validation([kind.error]);
       const fields: PackageFields = {
         ...location,
+        kind: kind.kind,
+        nuget_id: kind.nuget_id,
         slug,
         display_name: body.display_name ?? location.git_repo,
         description: body.description ?? null,
@@ -101,6 +105,12 @@ export function registerPackageRoutes(api: ApiRouter): void {
       if (body.display_name !== undefined) fields.display_name = body.display_name;
       if (body.description !== undefined) fields.description = body.description;
       if (body.is_private !== undefined) fields.is_private = body.is_private;
+      if (body.kind !== undefined || body.nuget_id !== undefined) {
+        const kind = packageKind(body, current);
+        if (!kind.ok) throw ApiError.validation([kind.error]);
+        fields.kind = kind.kind;
+        fields.nuget_id = kind.nuget_id;
+      }
       const row = await updatePackage(services.db, auth.user.id, params.slug, fields);
       if (!row) throw new ApiError(404, 'Package not found');
       res.json(presentPackage(row, services.config.publicBaseUrl));

@@ -26,13 +26,15 @@ export type MemberPackage = Pick<
 
 export type CollectionFields = Pick<CollectionRow, 'slug' | 'name' | 'description' | 'tags'>;
 
-/** How a request names a collection or a package: by its integer id or by its slug. */
-export type Ref = { id: number } | { slug: string };
+/** How a request names a collection or a package: by its integer id or by its slug (a package also by its public string id). */
+export type Ref = { id: number } | { slug: string } | { publicId: string };
 
 export const COLLECTION_SLUG_CONSTRAINT = 'collections_slug_unique';
 
 function byRef(query: Knex.QueryBuilder, column: (name: string) => string, ref: Ref): Knex.QueryBuilder {
-  return 'id' in ref ? query.where(column('id'), ref.id) : query.where(column('slug'), ref.slug);
+  if ('id' in ref) return query.where(column('id'), ref.id);
+  if ('publicId' in ref) return query.where(column('public_id'), ref.publicId);
+  return query.where(column('slug'), ref.slug);
 }
 
 /**

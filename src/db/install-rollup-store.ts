@@ -14,6 +14,7 @@ export interface InstallDayRow {
   unique_ips: number;
   by_os: Record<string, number>;
   by_country: Record<string, number>;
+  by_source: Record<string, number>;
   /** 64-bit digests, read as decimal strings (pg leaves int8 arrays as text). */
   ip_hashes: string[];
 }
@@ -35,10 +36,11 @@ const OS_KEY = `CASE
  * INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE SET x = EXCLUDED.x: every column is
  * replaced by a fresh aggregate, so a retried or duplicated job changes nothing.
  *
- * An install is a session (distinct session_id), counted on the UTC day of its first event;
- * sessions that began the day before (a clone at 23:59, its fetch at 00:00) are found by looking
+ * An install is a session (distinct session_id) that delivered a pack (or a .nupkg), counted on
+ * the UTC day of its first delivery; sessions that delivered the day before are found by looking
  * one day back and left out. A session's OS and country are those of its first event that has
- * one. unique_ips counts distinct addresses with any event that day.
+ * one; its source that of its install id (install-start), or 'direct' without one.
+ * unique_ips counts distinct addresses with any event that day.
  * `proceed` is asked once the packages' locks are held; false skips the chunk.
  */
 export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[], proceed: () => Promise<boolean> = async () => true): Promise<number> {
@@ -61,19 +63,22 @@ export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[],
          ),
          -- LATERAL keeps each target an index range scan on (package_id, occurred_at).
          sessions AS (
-           SELECT t.package_id, t.day, s.os, s.country
+           SELECT t.package_id, t.day, s.os, s.country,
+                  CASE WHEN s.install_id IS NULL THEN 'direct'
+                       ELSE COALESCE((SELECT i.source FROM install_sessions i WHERE i.install_id = s.install_id), 'unspecified') END AS source
            FROM targets t
            CROSS JOIN LATERAL (
              SELECT e.session_id,
                     (array_agg(e.os ORDER BY e.occurred_at) FILTER (WHERE e.os IS NOT NULL))[1] AS os,
                     (array_agg(upper(btrim(e.country_code)) ORDER BY e.occurred_at)
-                       FILTER (WHERE btrim(e.country_code) ~ '^[A-Za-z]{2}$'))[1] AS country
+                       FILTER (WHERE btrim(e.country_code) ~ '^[A-Za-z]{2}$'))[1] AS country,
+                    (array_agg(e.install_id ORDER BY e.occurred_at) FILTER (WHERE e.install_id IS NOT NULL))[1] AS install_id
              FROM install_events e
              WHERE e.package_id = t.package_id
                AND e.occurred_at >= ((t.day - 1)::timestamp AT TIME ZONE 'UTC')
                AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
              GROUP BY e.session_id
-             HAVING min(e.occurred_at) >= (t.day::timestamp AT TIME ZONE 'UTC')
+             HAVING min(e.occurred_at) FILTER (WHERE e.delivered) >= (t.day::timestamp AT TIME ZONE 'UTC')
            ) s
          ),
          installs AS (
@@ -89,6 +94,11 @@ export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[],
            FROM (SELECT package_id, day, country, count(*)::int AS n FROM sessions WHERE country IS NOT NULL GROUP BY 1, 2, 3) x
            GROUP BY package_id, day
          ),
+         source_counts AS (
+           SELECT package_id, day, jsonb_object_agg(source, n) AS by_source
+           FROM (SELECT package_id, day, source, count(*)::int AS n FROM sessions GROUP BY 1, 2, 3) x
+           GROUP BY package_id, day
+         ),
          -- 64 bits of each address hash as a bigint: compact, and fast to count distinct.
          ips AS (
            SELECT t.package_id, t.day, h.hashes
@@ -101,24 +111,27 @@ export async function recomputeInstallDays(db: Db, pairs: readonly PackageDay[],
                AND e.occurred_at < ((t.day + 1)::timestamp AT TIME ZONE 'UTC')
            ) h
          )
-         INSERT INTO package_install_days AS d (package_id, day, installs, unique_ips, by_os, by_country, ip_hashes, computed_at)
+         INSERT INTO package_install_days AS d (package_id, day, installs, unique_ips, by_os, by_country, by_source, ip_hashes, computed_at)
          SELECT t.package_id, t.day,
                 COALESCE(i.n, 0),
                 COALESCE(cardinality(ip.hashes), 0),
                 COALESCE(o.by_os, '{}'::jsonb),
                 COALESCE(c.by_country, '{}'::jsonb),
+                COALESCE(so.by_source, '{}'::jsonb),
                 COALESCE(ip.hashes, '{}'::bigint[]),
                 now()
          FROM targets t
          LEFT JOIN installs i ON i.package_id = t.package_id AND i.day = t.day
          LEFT JOIN os_counts o ON o.package_id = t.package_id AND o.day = t.day
          LEFT JOIN country_counts c ON c.package_id = t.package_id AND c.day = t.day
+         LEFT JOIN source_counts so ON so.package_id = t.package_id AND so.day = t.day
          LEFT JOIN ips ip ON ip.package_id = t.package_id AND ip.day = t.day
          ON CONFLICT (package_id, day) DO UPDATE SET
            installs = EXCLUDED.installs,
            unique_ips = EXCLUDED.unique_ips,
            by_os = EXCLUDED.by_os,
            by_country = EXCLUDED.by_country,
+           by_source = EXCLUDED.by_source,
            ip_hashes = EXCLUDED.ip_hashes,
            computed_at = EXCLUDED.computed_at`,
         [chunk.map((p) => p.packageId), chunk.map((p) => p.day)],
@@ -157,6 +170,7 @@ export interface InstallWindow {
   uniqueIps: number;
   byOs: Record<string, number>;
   byCountry: Record<string, number>;
+  bySource: Record<string, number>;
 }
 
 /** Keys by descending count (then name), so the JSON reads most-common first as the docs show. */
@@ -181,13 +195,16 @@ export async function installWindow(db: Db, packageId: number, firstDay: string,
       `SELECT count(DISTINCT h)::int AS n FROM package_install_days d, unnest(d.ip_hashes) AS h WHERE ${inWindow}`,
       range,
     ),
-    db.raw<{ rows: Array<{ dim: 'os' | 'country'; key: string; n: number }> }>(
+    db.raw<{ rows: Array<{ dim: 'os' | 'country' | 'source'; key: string; n: number }> }>(
       `SELECT 'os' AS dim, kv.key, sum(kv.value::int)::int AS n
        FROM package_install_days d, jsonb_each_text(d.by_os) AS kv WHERE ${inWindow} GROUP BY kv.key
        UNION ALL
        SELECT 'country' AS dim, kv.key, sum(kv.value::int)::int AS n
-       FROM package_install_days d, jsonb_each_text(d.by_country) AS kv WHERE ${inWindow} GROUP BY kv.key`,
-      [...range, ...range],
+       FROM package_install_days d, jsonb_each_text(d.by_country) AS kv WHERE ${inWindow} GROUP BY kv.key
+       UNION ALL
+       SELECT 'source' AS dim, kv.key, sum(kv.value::int)::int AS n
+       FROM package_install_days d, jsonb_each_text(d.by_source) AS kv WHERE ${inWindow} GROUP BY kv.key`,
+      [...range, ...range, ...range],
     ),
   ]);
   const perDay = new Map(daily.rows.map((r) => [r.day, r.installs]));
@@ -197,12 +214,13 @@ export async function installWindow(db: Db, packageId: number, firstDay: string,
     uniqueIps: unique.rows[0]?.n ?? 0,
     byOs: ranked(breakdown.rows.filter((r) => r.dim === 'os')),
     byCountry: ranked(breakdown.rows.filter((r) => r.dim === 'country')),
+    bySource: ranked(breakdown.rows.filter((r) => r.dim === 'source')),
   };
 }
 
 export async function installDays(db: Db, packageId: number): Promise<InstallDayRow[]> {
   return db('package_install_days')
-    .select('package_id', db.raw(`to_char(day, 'YYYY-MM-DD') AS day`), 'installs', 'unique_ips', 'by_os', 'by_country', 'ip_hashes')
+    .select('package_id', db.raw(`to_char(day, 'YYYY-MM-DD') AS day`), 'installs', 'unique_ips', 'by_os', 'by_country', 'by_source', 'ip_hashes')
     .where({ package_id: packageId })
     .orderBy('day');
 }

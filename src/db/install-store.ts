@@ -13,6 +13,9 @@ export interface InstallRow {
   os: string | null;
   git_version: string | null;
   subpath: string | null;
+  /** A pack (or .nupkg) delivered in full: an install. */
+  delivered: boolean;
+  install_id: string | null;
 }
 
 /** An InstallRow as JSON (in a failed job): the derived values only, nothing raw. */
@@ -36,8 +39,9 @@ function countByPackage(rows: Counted): Map<number, number> {
 
 /**
  * Stores a batch of install events exactly once and moves each package's counters by what was
- * actually inserted, in one transaction: an install is a session seen for the first time for
- * its package, a unique IP a keyed IP hash seen for the first time. A redelivered batch inserts
+ * actually inserted, in one transaction: an install is a session's first delivered pack (or
+ * .nupkg) for its package — ref discovery and negotiation rounds alone are none — and a unique
+ * IP a keyed IP hash seen for the first time. A redelivered batch inserts
  * nothing and moves nothing. Events of a package deleted since they were minted are dropped.
  */
 export async function storeInstalls(db: Db, rows: InstallRow[]): Promise<number> {
@@ -50,11 +54,12 @@ export async function storeInstalls(db: Db, rows: InstallRow[]): Promise<number>
     const kept = rows.filter((r) => existing.has(r.package_id));
     if (kept.length === 0) return 0;
 
-    const inserted = (await trx('install_events').insert(kept).onConflict('event_id').ignore().returning(['package_id', 'session_id', 'hashed_ip', 'occurred_at'])) as Array<{ package_id: number; session_id: string; hashed_ip: string; occurred_at: Date }>;
+    const inserted = (await trx('install_events').insert(kept).onConflict('event_id').ignore().returning(['package_id', 'session_id', 'hashed_ip', 'occurred_at', 'delivered'])) as Array<{ package_id: number; session_id: string; hashed_ip: string; occurred_at: Date; delivered: boolean }>;
     if (inserted.length === 0) return 0;
 
-    const sessions = (await trx('package_install_sessions')
-      .insert(inserted.map((e) => ({ package_id: e.package_id, session_id: e.session_id, started_at: e.occurred_at })))
+    const deliveries = inserted.filter((e) => e.delivered);
+    const sessions = deliveries.length === 0 ? [] : (await trx('package_install_sessions')
+      .insert(deliveries.map((e) => ({ package_id: e.package_id, session_id: e.session_id, started_at: e.occurred_at })))
       .onConflict(['package_id', 'session_id'])
       .ignore()
       .returning('package_id')) as Counted;

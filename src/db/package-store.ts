@@ -1,8 +1,13 @@
 import type { GitPlatform } from '../lib/git-url';
 import type { Db } from './knex';
 
+export const PACKAGE_KINDS = ['upm', 'nuget'] as const;
+export type PackageKind = (typeof PACKAGE_KINDS)[number];
+
 export interface PackageRow {
   id: number;
+  /** The stable string id clients know a package by (bookmarks, collections): a UUID. */
+  public_id: string;
   user_id: number;
   slug: string;
   display_name: string;
@@ -13,15 +18,19 @@ export interface PackageRow {
   git_path: string | null;
   git_ref: string | null;
   is_private: boolean;
+  /** 'upm': installed through the git proxy; 'nuget': also from the NuGet flat container, as nuget_id. */
+  kind: PackageKind;
+  nuget_id: string | null;
   total_installs: number;
   unique_ips: number;
   created_at: Date;
   updated_at: Date;
 }
 
-export type PackageFields = Pick<PackageRow, 'slug' | 'display_name' | 'description' | 'git_platform' | 'git_owner' | 'git_repo' | 'git_path' | 'git_ref' | 'is_private'>;
+export type PackageFields = Pick<PackageRow, 'slug' | 'display_name' | 'description' | 'git_platform' | 'git_owner' | 'git_repo' | 'git_path' | 'git_ref' | 'is_private'> & Partial<Pick<PackageRow, 'kind' | 'nuget_id'>>;
 
 export const PACKAGE_SLUG_CONSTRAINT = 'packages_slug_unique';
+export const PACKAGE_NUGET_ID_CONSTRAINT = 'packages_nuget_id_unique';
 
 export async function insertPackage(db: Db, userId: number, fields: PackageFields): Promise<PackageRow> {
   const [row] = await db('packages').insert({ ...fields, user_id: userId }).returning('*');
@@ -55,4 +64,11 @@ export type ProxiedPackage = Pick<PackageRow, 'id' | 'user_id' | 'slug' | 'git_p
 
 export async function findPackageBySlug(db: Db, slug: string): Promise<ProxiedPackage | undefined> {
   return db<PackageRow>('packages').select('id', 'user_id', 'slug', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'is_private').where({ slug }).first();
+}
+
+/** What the NuGet proxy needs: the package registered under a NuGet id (ids compare case-insensitively). */
+export type NuGetPackage = Pick<PackageRow, 'id' | 'slug' | 'nuget_id'>;
+
+export async function findPackageByNuGetId(db: Db, nugetId: string): Promise<NuGetPackage | undefined> {
+  return db<PackageRow>('packages').select('id', 'slug', 'nuget_id').whereRaw('lower(nuget_id) = ?', [nugetId.toLowerCase()]).first();
 }

@@ -8,6 +8,8 @@ import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors';
 import { DomainError } from './errors';
 import { insertWithUniqueCode } from './unique-codes';
 
+/** Package public ids are UUIDs (a slug spelled like one is still found, by the slug fallback). */
+const PUBLIC_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function slugTaken(): DomainError {
   return new DomainError('conflict', 'Slug has already been taken');
@@ -46,13 +48,16 @@ export function collectionRef(segment: string): Ref {
 
 /**
  * Resolves a packageId (a number, or a string from a path or a body) to one of the user's
- * packages. Digits mean the id first and then, should no package have that id, a slug spelled
- * with digits; anything else is a slug. Unknown and other users' packages are both a 404.
+ * packages. A UUID is the package's public id (the `id` package objects show, which the pkglnk
+ * client sends); digits mean the integer id first and then, should no package have that id, a
+ * slug spelled with digits; anything else is a slug. Unknown and other users' packages are
+ * both a 404.
  */
 export async function resolveUserPackage(db: Db, userId: number, packageId: string | number): Promise<number> {
   const text = String(packageId);
   let id: number | undefined;
-  if (typeof packageId === 'number' || NUMERIC_ID_PATTERN.test(text)) id = await findUserPackageId(db, userId, { id: Number(text) });
+  if (PUBLIC_ID_PATTERN.test(text)) id = await findUserPackageId(db, userId, { publicId: text.toLowerCase() });
+  else if (typeof packageId === 'number' || NUMERIC_ID_PATTERN.test(text)) id = await findUserPackageId(db, userId, { id: Number(text) });
   if (id === undefined && typeof packageId === 'string') id = await findUserPackageId(db, userId, { slug: text });
   if (id === undefined) throw new DomainError('not_found', 'Package not found');
   return id;

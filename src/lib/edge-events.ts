@@ -17,7 +17,7 @@ export interface ClickEvent {
   referrer: string | null;
 }
 
-export type InstallEventType = 'clone_start' | 'fetch_objects' | 'lfs';
+export type InstallEventType = 'clone_start' | 'fetch_objects' | 'lfs' | 'nupkg_download';
 
 /**
  * One proxied git request (ref discovery, upload-pack or LFS batch), minted by the git proxy.
@@ -36,4 +36,28 @@ export interface InstallEvent {
   userAgent: string;
   /** The package's git_path when the event was minted. */
   subpath: string | null;
+  /** The request delivered a pack (or a .nupkg) in full: this event is an install. Absent: false. */
+  delivered?: boolean;
+  /** The client's install id (the URL's ?install=), when it carried one. */
+  installId?: string;
+}
+
+/** The pkglnk client's install ids (InstallProgressTracker.GenerateInstallId): 16 lower-case hex digits. */
+export const INSTALL_ID_PATTERN = /^[0-9a-f]{16}$/;
+
+/** Where an install stands, as GET /api/v1/install-progress/:id shows it. */
+export const INSTALL_PHASES = ['pending', 'resolving', 'downloading', 'complete', 'failed'] as const;
+export type InstallPhase = (typeof INSTALL_PHASES)[number];
+
+/**
+ * A step of an install the client named with an install id, seen by the proxy: ref discovery
+ * (resolving), the pack requested (downloading), the pack sent (complete) or not (failed).
+ * Carries no visitor data.
+ */
+export interface InstallProgressMark {
+  installId: string;
+  packageId: number;
+  phase: Exclude<InstallPhase, 'pending'>;
+  /** Epoch milliseconds at the edge. */
+  at: number;
 }

@@ -39,9 +39,11 @@ export function formatCount(count: number): string {
   return String(n);
 }
 
-/** The badge text of an install count in a style: "1.2k installs" or "1.2k". */
+/** The badge text of an install count in a style: "1 install", "1.2k installs" or "1.2k". */
 export function installsText(style: BadgeStyle, count: number): string {
-  return BADGE_STYLES[style].withUnit ? `${formatCount(count)} installs` : formatCount(count);
+  const shown = formatCount(count);
+  if (!BADGE_STYLES[style].withUnit) return shown;
+  return `${shown} ${shown === '1' ? 'install' : 'installs'}`;
 }
 
 // Advance widths of Verdana at 11px (the face badges are drawn in), for the printable ASCII

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../lib/short-codes';
+import { isDashboardPath } from './dashboard';
 import { isGitPath } from './git-paths';
 import { pathOf } from '../lib/url-path';
 import { withinEdgeRequest } from './edge-safety-net';
+import { NUGET_PREFIX } from './nuget-proxy';
 import { failRequest } from './request-failure';
 
 /**
@@ -19,6 +21,10 @@ export interface EdgeRoutes {
   badge?: EdgeHandler;
   /** /<slug>.git/… and /track/<slug>.git/… — any method (git POSTs upload-pack). */
   git?: EdgeHandler;
+  /** The dashboard's pages and assets (src/proxy/dashboard.ts). */
+  dashboard?: EdgeHandler;
+  /** /nuget/flatcontainer/… (src/proxy/nuget-proxy.ts). */
+  nuget?: EdgeHandler;
 }
 
 /**
@@ -43,7 +49,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
 
   return (req, res) => {
     const url = req.url ?? '/';
-    const { git, badge } = routes;
+    const { git, badge, nuget, dashboard } = routes;
     if (git && isGitPath(url)) {
       guarded('git', req, res, () => git(req, res));
       return;
@@ -53,6 +59,14 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
       const path = pathOf(url);
       if (badge && path.startsWith('/badge/')) {
         guarded('badge', req, res, () => badge(req, res));
+        return;
+      }
+      if (nuget && path.startsWith(NUGET_PREFIX)) {
+        guarded('nuget', req, res, () => nuget(req, res));
+        return;
+      }
+      if (dashboard && req.method !== 'POST' && isDashboardPath(path)) {
+        guarded('dashboard', req, res, () => dashboard(req, res));
         return;
       }
       const code = path.slice(1);

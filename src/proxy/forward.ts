@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream';
+import { sendText } from './plain-text';
 
 export interface ForwardOptions {
   /** Longest wait for the upstream's response headers before answering 504. */
@@ -10,8 +11,10 @@ export interface ForwardOptions {
 }
 
 export interface ForwardHooks {
-  /** Called once, with the upstream's status, before its headers are relayed. */
-  onResponse?(status: number): void;
+  /** Called once, with the upstream's status and headers, before its headers are relayed. */
+  onResponse?(status: number, headers: IncomingHttpHeaders): void;
+  /** Sees the answer's body chunks as they are relayed, until it returns true. */
+  onAnswerData?(chunk: Buffer): boolean;
   /** Called once when the exchange fails before anything reached the client (answered 502/504). */
   onFailure?(status: 502 | 504, reason: string): void;
 }
@@ -30,10 +33,6 @@ export function relayableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHead
   return out;
 }
 
-function sendText(res: ServerResponse, status: number, message: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message), 'Cache-Control': 'no-store', Connection: 'close' });
-  res.end(message);
-}
 
 /**
  * Streams one request to `target` and the answer back, both directions through pipes, so
@@ -55,7 +54,7 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: URL, 
     upstream.destroy();
     hooks.onFailure?.(status, reason);
     if (res.headersSent) res.destroy();
-    else sendText(res, status, message);
+    else sendText(res, status, message, { Connection: 'close' });
   };
 
   const headersTimer = setTimeout(() => fail(504, 'timeout', 'The upstream repository did not answer in time; try again later.\n'), options.headersTimeoutMs);
@@ -72,7 +71,7 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: URL, 
     settled = true;
     clearTimeout(headersTimer);
     const status = answer.statusCode ?? 502;
-    hooks.onResponse?.(status);
+    hooks.onResponse?.(status, answer.headers);
     // An event callback: a throw here would escape every request guard, so it is caught here.
     try {
       res.writeHead(status, relayableHeaders(answer.headers));
@@ -83,6 +82,13 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: URL, 
       if (res.headersSent) res.destroy();
       else sendText(res, 502, 'The upstream repository sent an answer that cannot be relayed.\n');
       return;
+    }
+    const peek = hooks.onAnswerData;
+    if (peek) {
+      const listener = (chunk: Buffer) => {
+        if (peek(chunk)) answer.off('data', listener);
+      };
+      answer.on('data', listener);
     }
     // pipeline destroys both on error or early close: a client gone mid-pack releases the upstream.
     pipeline(answer, res, (err) => {

@@ -7,8 +7,10 @@ import type { Logger } from '../logger';
 import { SLUG_PATTERN } from '../domain/packages';
 import { clientIp } from '../lib/client-ip';
 import { forward, type ForwardOptions } from './forward';
-import { parseGitPath, serviceOf, type GitAction } from './git-paths';
-import type { InstallTracker } from './install-tracker';
+import { parseGitPath, type GitAction, type GitRequest } from './git-paths';
+import type { InstallSighting, InstallTracker } from './install-tracker';
+import { sendText } from './plain-text';
+import { inspectUploadPack, PackAnswerReader, type UploadPackKind } from './upload-pack-request';
 
 export type GitProxyOptions = ForwardOptions;
 
@@ -22,11 +24,23 @@ export interface GitProxyDeps {
   options?: GitProxyOptions;
 }
 
-const EVENT_OF: Record<Exclude<GitAction, 'receive-pack'>, InstallEventType> = {
+type ProxiedAction = Exclude<GitAction, 'receive-pack'>;
+
+const EVENT_OF: Record<ProxiedAction, InstallEventType> = {
   'info-refs': 'clone_start',
   'upload-pack': 'fetch_objects',
   'lfs-batch': 'lfs',
 };
+
+/** A v2 ls-refs POST is ref discovery, like info/refs: logged as clone_start, never an install. */
+function eventOf(action: ProxiedAction, kind: UploadPackKind | undefined): InstallEventType {
+  return kind === 'ls-refs' ? 'clone_start' : EVENT_OF[action];
+}
+
+/** An upstream answer that ends the install: not found, refused, broken. A 401 is a challenge git answers with credentials. */
+function fatal(status: number): boolean {
+  return status >= 400 && status !== 401;
+}
 
 // What git and git-lfs send that upstream needs. Nothing else crosses: no cookies, no
 // X-Forwarded-For (the visitor's address is never sent on), no Host.
@@ -43,12 +57,6 @@ function upstreamHeaders(req: IncomingMessage): OutgoingHttpHeaders {
   const agent = req.headers['user-agent'] ?? '';
   headers['user-agent'] = /^git(-lfs)?\//i.test(agent) ? agent : 'git/2 (linktally-proxy)';
   return headers;
-}
-
-/** Plain text: git prints a text/plain error body to the user as "remote: …" lines. */
-function sendText(res: ServerResponse, status: number, message: string, extra: OutgoingHttpHeaders = {}): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message), 'Cache-Control': 'no-store', ...extra });
-  res.end(message);
 }
 
 const NOT_FOUND = 'Repository not found.\n';
@@ -69,30 +77,91 @@ export function createGitProxy(deps: GitProxyDeps) {
     return false;
   }
 
-  function proxy(req: IncomingMessage, res: ServerResponse, pkg: ProxiedPackage, action: Exclude<GitAction, 'receive-pack'>, rest: string): void {
+  /**
+   * Streams the request upstream and records it. Ref discovery (info/refs, v2 ls-refs) moves a
+   * named install to resolving; an upload-pack that ends negotiation with `done` moves it to
+   * downloading, and once its answer is sent in full it is an install (delivered) and complete.
+   * Upload-pack events are minted when the answer ends, since only then is delivery known.
+   */
+  function proxy(req: IncomingMessage, res: ServerResponse, pkg: ProxiedPackage, git: GitRequest & { action: ProxiedAction }): void {
+    const { action, installId } = git;
     const base = deps.config.gitUpstreams[pkg.git_platform];
     const owner = pkg.git_owner.split('/').map(encodeURIComponent).join('/');
-    const target = new URL(`${base}/${owner}/${encodeURIComponent(pkg.git_repo)}.git${rest}`);
+    const target = new URL(`${base}/${owner}/${encodeURIComponent(pkg.git_repo)}.git${git.rest}`);
     if (action === 'info-refs') target.searchParams.set('service', 'git-upload-pack');
-    const sighting = {
+    const at = Date.now();
+    // Read now: once the client is gone its socket no longer knows its address.
+    const ip = clientIp(req, deps.config.trustProxyHops);
+    const sighting = (type: InstallEventType, delivered: boolean): InstallSighting => ({
       packageId: pkg.id,
       subpath: pkg.git_path,
-      type: EVENT_OF[action],
-      at: Date.now(),
-      ip: clientIp(req, deps.config.trustProxyHops),
+      type,
+      at,
+      ip,
       userAgent: req.headers['user-agent'] ?? '',
+      delivered,
+      installId,
+    });
+    const advance = (phase: 'resolving' | 'downloading' | 'complete' | 'failed') => {
+      if (installId) deps.tracker.advance({ installId, packageId: pkg.id, phase, at: Date.now() });
     };
+    const inspected = action === 'upload-pack' ? inspectUploadPack(req, req.headers['content-encoding']) : undefined;
+    // A v2 negotiation round the server is ready on is answered with the pack at once.
+    const answerHead = inspected ? new PackAnswerReader() : undefined;
+    const release = inspected ? deps.tracker.awaitAnswer() : () => undefined;
+    const packed = (kind: UploadPackKind) => kind === 'pack' || (kind === 'negotiation' && answerHead?.hasPack === true);
     const started = process.hrtime.bigint();
+    let answered = 0;
     res.on('close', () => {
       const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
       deps.logger.info({ category: 'git', slug: pkg.slug, action, status: res.statusCode, complete: res.writableFinished, ms }, 'git request');
+      if (!inspected || answered === 0 || answered >= 400) {
+        release();
+        return;
+      }
+      const sent = res.writableFinished;
+      void inspected.then((kind) => {
+        const pack = packed(kind);
+        deps.tracker.record(sighting(eventOf(action, kind), pack && sent));
+        release();
+        if (pack) advance(sent ? 'complete' : 'failed');
+      });
     });
+    let downloading = false;
+    const toDownloading = () => {
+      if (downloading) return;
+      downloading = true;
+      advance('downloading');
+    };
     forward(req, res, target, upstreamHeaders(req), options, {
-      onResponse: (status) => {
-        // Only answered requests are installs: a 401 challenge or an upstream 404 is not.
-        if (status < 400) deps.tracker.record(sighting);
+      onAnswerData: answerHead
+        ? (chunk) => {
+            answerHead.feed(chunk);
+            if (answerHead.hasPack) toDownloading();
+            return answerHead.done;
+          }
+        : undefined,
+      onResponse: (status, headers) => {
+        answered = status;
+        // A compressed answer cannot be read in passing: only `done` decides then.
+        if (headers['content-encoding']) answerHead?.abandon();
+        if (fatal(status)) advance('failed');
+        // Only answered requests are events: a 401 challenge or an upstream 404 is not.
+        if (status >= 400) return;
+        if (action === 'info-refs') advance('resolving');
+        if (!inspected) {
+          deps.tracker.record(sighting(EVENT_OF[action], false));
+          return;
+        }
+        void inspected.then((kind) => {
+          if (kind === 'ls-refs') advance('resolving');
+          else if (kind === 'pack') toDownloading();
+        });
       },
-      onFailure: (status, reason) => deps.logger.warn({ category: 'git', slug: pkg.slug, action, status, reason }, 'upstream failed'),
+      onFailure: (status, reason) => {
+        advance('failed');
+        deps.logger.warn({ category: 'git', slug: pkg.slug, action, status, reason }, 'upstream failed');
+      },
     });
   }
 
@@ -103,14 +172,14 @@ export function createGitProxy(deps: GitProxyDeps) {
       sendText(res, 404, NOT_FOUND);
       return;
     }
-    const { action, slug, rest } = parsed;
-    if (action === 'receive-pack' || (action === 'info-refs' && serviceOf(url) === 'git-receive-pack')) {
+    const { action, slug } = parsed;
+    if (action === 'receive-pack' || (action === 'info-refs' && parsed.service === 'git-receive-pack')) {
       sendText(res, 403, 'Pushing is not supported through this URL: it is a read-only install link. Push to the repository itself.\n');
       return;
     }
     if (action === 'info-refs') {
       if (!allowed(req, res, ['GET', 'HEAD'])) return;
-      if (serviceOf(url) !== 'git-upload-pack') {
+      if (parsed.service !== 'git-upload-pack') {
         sendText(res, 403, 'Only the smart HTTP protocol is supported (info/refs?service=git-upload-pack); please use a recent git.\n');
         return;
       }
@@ -122,7 +191,7 @@ export function createGitProxy(deps: GitProxyDeps) {
     return findPackageBySlug(deps.db, slug).then(
       (pkg) => {
         if (!pkg) sendText(res, 404, NOT_FOUND);
-        else proxy(req, res, pkg, action, rest);
+        else proxy(req, res, pkg, { ...parsed, action });
       },
       (err: unknown) => {
         deps.logger.error({ category: 'git', err: (err as Error).message }, 'package lookup failed');

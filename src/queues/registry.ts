@@ -2,6 +2,7 @@ import { Queue, type BackoffStrategy, type JobsOptions, type WorkerOptions } fro
 import type { RedisClient } from '../redis';
 import type { StoredClickJson } from '../db/click-store';
 import type { StoredInstallJson } from '../db/install-store';
+import type { InstallProgressMark } from '../lib/edge-events';
 import type { ExportSpec } from './export-spec';
 
 /**
@@ -25,6 +26,8 @@ export interface JobPayloads {
   /** Creates the coming months' click partitions and applies CLICK_RETENTION_DAYS. */
   'maintain-partitions': Record<string, never>;
   'ingest-installs': { sealed: string } | { stored: StoredInstallJson[] };
+  /** Moves install ids' phases (install-progress) from the proxy's own sightings; no visitor data. */
+  'advance-installs': { marks: InstallProgressMark[] };
   /** Recompute one package's install rollup for a UTC day ('YYYY-MM-DD') and the day after; seq numbers the request (src/queues/rollup-requests.ts). */
   'rollup-installs': { packageId: number; day: string; seq?: number };
   /** Recompute every package's install rollups over the last `days` UTC days. */
@@ -46,6 +49,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'rollup-clicks': 'analytics',
   'maintain-partitions': 'analytics',
   'ingest-installs': 'installs',
+  'advance-installs': 'installs',
   'rollup-installs': 'install-rollups',
   'catch-up-install-rollups': 'install-rollups',
   'deliver-webhook': 'webhooks',

@@ -33,11 +33,16 @@ export async function numberRollupRequests(deps: Deps, pairs: readonly PackageDa
   });
 }
 
-/** undefined when request `seq` is already covered; otherwise the request number this recompute will cover. */
+/**
+ * undefined when every request so far is already covered; otherwise the request number this
+ * recompute will cover. Not just `seq`: a job stands for every request of its debounce bucket
+ * (later ones fold into it by job id), and those were numbered after `seq`.
+ */
 export async function claimRollupRequest(deps: Deps, pair: PackageDay, seq: number): Promise<number | undefined> {
   const [requested, covered] = await deps.redis.hmget(key(deps, pair), 'requested', 'covered');
-  if (Number(covered ?? 0) >= seq) return undefined;
-  return Math.max(seq, Number(requested ?? 0));
+  const upTo = Math.max(seq, Number(requested ?? 0));
+  if (Number(covered ?? 0) >= upTo) return undefined;
+  return upTo;
 }
 
 const RAISE_COVERED = `

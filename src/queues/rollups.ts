@@ -20,7 +20,9 @@ interface Debounce {
 /** Click rollups: every ingest batch of the same second shares one job, across all worker processes. */
 const CLICK_ROLLUP_DEBOUNCE: Debounce = { windowMs: 1000, graceMs: 0 };
 /** Install rollups: requests for one (package, day) within two seconds share one job. */
-const INSTALL_ROLLUP_DEBOUNCE: Debounce = { windowMs: 2000, graceMs: 50 };
+// The grace is longer than an add takes on a busy machine: an add naming a job that already
+// started would be a no-op, and the request numbered just before it would be served by nobody.
+const INSTALL_ROLLUP_DEBOUNCE: Debounce = { windowMs: 2000, graceMs: 300 };
 
 /**
  * Debounced enqueue: the job id is `key` and the number of the window ending at or after `at`,
@@ -56,15 +58,13 @@ export function installDaysOf(events: ReadonlyArray<{ package_id: number; occurr
  * one recompute per window, and jobs left queued behind a long recompute are skipped once it has
  * covered them (rollup-requests.ts). Returns the number of pairs requested.
  */
-export async function enqueueInstallRollups(services: Pick<Services, 'queues' | 'redis' | 'config'>, pairs: readonly PackageDay[], now?: number): Promise<number> {
+export async function enqueueInstallRollups(services: Pick<Services, 'queues' | 'redis' | 'config'>, pairs: readonly PackageDay[], at?: number): Promise<number> {
   const seqs = await numberRollupRequests(services, pairs);
-  // The window is chosen after the numbering: had it been chosen before, a request numbered just
-  // after its window's job claimed would be added under that running job's id (a no-op) and stay
-  // uncovered until the catch-up. Seen with two worker processes on a loaded machine.
-  const at = now ?? Date.now();
+  // The window is chosen once the requests are numbered, never before.
+  const now = at ?? Date.now();
   await Promise.all(
     pairs.map((pair, i) =>
-      addDebounced(services.queues, 'rollup-installs', { packageId: pair.packageId, day: pair.day, seq: seqs[i] }, `rollup-installs-${pair.packageId}-${pair.day}`, at, INSTALL_ROLLUP_DEBOUNCE, 0, at),
+      addDebounced(services.queues, 'rollup-installs', { packageId: pair.packageId, day: pair.day, seq: seqs[i] }, `rollup-installs-${pair.packageId}-${pair.day}`, now, INSTALL_ROLLUP_DEBOUNCE, 0, now),
     ),
   );
   return pairs.length;

@@ -90,14 +90,15 @@ function dedupe(rows: ClickRow[]): ClickRow[] {
   return rows.filter((row) => (seen.has(row.event_id) ? false : (seen.add(row.event_id), true)));
 }
 
-const coalescers = new WeakMap<Db, ClickCoalescer>();
+// Keyed by the services bundle, whose queues and logger the webhook step uses: one per worker process.
+const coalescers = new WeakMap<Services, ClickCoalescer>();
 
-/** The coalescer of a process's database pool: the counters and the link.clicked deliveries in each transaction. */
+/** The coalescer of a process's services: the counters and the link.clicked deliveries in each transaction. */
 export function coalescerFor(services: Services): ClickCoalescer {
-  let coalescer = coalescers.get(services.db);
+  let coalescer = coalescers.get(services);
   if (!coalescer) {
     coalescer = new ClickCoalescer(services.db, [...AFTER_INSERT, clickWebhookStep(services)]);
-    coalescers.set(services.db, coalescer);
+    coalescers.set(services, coalescer);
   }
   return coalescer;
 }

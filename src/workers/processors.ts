@@ -7,6 +7,7 @@ import { ingestClicks } from './ingest-clicks';
 import { catchUpInstallRollups, rollupInstalls } from './rollup-installs';
 import { maintainWebhooks } from './maintain-webhooks';
 import { ingestInstalls } from './ingest-installs';
+import { advanceInstalls } from './advance-installs';
 import { buildExport } from './build-export';
 import { importLinks } from './import-links';
 import { pruneJobs } from './prune-jobs';
@@ -30,6 +31,7 @@ export const PROCESSORS: ProcessorMap = {
   'deliver-webhook': (services, data, job, token) => deliverWebhook(services, data, jobAttemptContext(job, token)),
   'maintain-webhooks': (services) => maintainWebhooks(services),
   'ingest-installs': (services, data, job) => ingestInstalls(services, data, job),
+  'advance-installs': (services, data) => advanceInstalls(services, data),
   // Results go to PostgreSQL (job_runs); nothing large is returned into Redis.
   'import-links': async (services, data, job) => {
     await importLinks(services, data, job);

@@ -37,7 +37,9 @@ export interface InstallFixture {
   ip?: string;
   os?: string | null;
   country?: string | null;
-  type?: 'clone_start' | 'fetch_objects' | 'lfs';
+  type?: 'clone_start' | 'fetch_objects' | 'lfs' | 'nupkg_download';
+  /** Delivered a pack: defaults to true for fetch_objects and nupkg_download, the requests that carry one. */
+  delivered?: boolean;
 }
 
 /** A keyed-hash look-alike (64 hex digits) of a made-up address. */
@@ -60,6 +62,7 @@ export async function insertInstallEvents(services: Services, packageId: number,
       os: e.os === undefined ? 'windows' : e.os,
       git_version: '2.43.0',
       subpath: null,
+      delivered: e.delivered ?? (e.type === 'fetch_objects' || e.type === 'nupkg_download'),
     })),
   );
 }

@@ -67,6 +67,8 @@ describe('link.clicked deliveries survive a worker crash at any point of a click
     }
     assert.deepEqual(await counts(linkId), { clicks: 2, deliveries: 2, clickCount: 2 });
     assert.equal(await stack.services.queues.queue('webhooks').count(), 0);
+    const unsent = await stack.services.db('webhook_deliveries').where({ event: 'link.clicked', status: 'pending', attempt_count: 0 }).count<Array<{ n: number }>>({ n: '*' });
+    assert.equal(Number(unsent[0]?.n), 2, 'committed, never queued, never attempted');
 
     const { requeued } = await maintainWebhooks(stack.services, new Date(Date.now() + STALE_PENDING_MS + 1000));
     assert.equal(requeued, 2);

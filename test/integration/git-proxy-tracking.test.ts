@@ -45,14 +45,14 @@ describe('Install tracking', function () {
 
   const counters = async () => stack.services.db('packages').where({ id: packageId }).first('total_installs', 'unique_ips');
   const event = (sessionId: string, ip: string, type: InstallEvent['type'] = 'clone_start'): InstallEvent => ({
-    id: randomUUID(), packageId, type, sessionId, at: Date.now(), ip, userAgent: 'git/2.43.0', subpath: null,
+    id: randomUUID(), packageId, type, sessionId, at: Date.now(), ip, userAgent: 'git/2.43.0', subpath: null, delivered: type === 'fetch_objects',
   });
 
   it('stores a batch delivered twice only once and moves the counters once', async () => {
-    const events = [event('sess_a', '81.2.69.160'), event('sess_a', '81.2.69.160', 'fetch_objects'), event('sess_b', '8.8.8.8')];
-    assert.equal(await ingestInstalls(stack.services, { events }), 3);
+    const events = [event('sess_a', '81.2.69.160'), event('sess_a', '81.2.69.160', 'fetch_objects'), event('sess_b', '8.8.8.8', 'fetch_objects'), event('sess_c', '8.8.4.4')];
+    assert.equal(await ingestInstalls(stack.services, { events }), 4);
     assert.equal(await ingestInstalls(stack.services, { events }), 0);
-    assert.deepEqual(await counters(), { total_installs: 2, unique_ips: 2 });
+    assert.deepEqual(await counters(), { total_installs: 2, unique_ips: 3 }, 'sess_c only discovered refs: no install');
   });
 
   it('counts a session continued in a later batch, or in a racing one, as one install', async () => {
@@ -66,7 +66,7 @@ describe('Install tracking', function () {
   });
 
   it('counts a batch queued twice as two jobs only once', async () => {
-    const events = [event('sess_d', '81.2.69.160')];
+    const events = [event('sess_d', '81.2.69.160', 'fetch_objects')];
     await stack.services.queues.add('ingest-installs', { sealed: sealEvents(stack.services.config.appSecret, events) });
     await stack.services.queues.add('ingest-installs', { sealed: sealEvents(stack.services.config.appSecret, events) });
     await drainQueues(stack.services);

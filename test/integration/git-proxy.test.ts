@@ -49,12 +49,12 @@ describe('The git proxy', function () {
   }
 
   async function events(): Promise<Array<Record<string, any>>> {
-    await waitFor(() => stack.web.installTracker.inFlight === 0 && stack.web.installs.pending === 0, { what: 'install events to be queued' });
+    await waitFor(() => stack.web.installTracker.inFlight === 0 && stack.web.installs.pending === 0 && stack.web.installProgress.pending === 0, { what: 'install events to be queued' });
     await drainQueues(stack.services);
     return stack.services.db('install_events').orderBy('occurred_at').orderBy('id').select('*');
   }
 
-  it('clones through /<slug>.git over protocol v2 and records one install: clone_start and fetch_objects in one session', async () => {
+  it('clones through /<slug>.git over protocol v2 and records one install: ref discovery and ls-refs as clone_start, the delivered pack as fetch_objects, one session', async () => {
     const pkg = await createPackage({ git_url: 'https://github.com/owner/pkg.git?path=Packages/com.example.package#v1.0.0', slug: 'example' });
     const clone = await runGit(['clone', '-q', stack.url('/example.git'), join(scratch, 'c')]);
     assert.equal(clone.code, 0, clone.stderr);
@@ -62,7 +62,8 @@ describe('The git proxy', function () {
     assert.equal(pkg.install_url, stack.url('/example.git?path=Packages/com.example.package#v1.0.0'));
 
     const stored = await events();
-    assert.deepEqual(stored.map((e) => e.event_type), ['clone_start', 'fetch_objects', 'fetch_objects'], 'v2: ref discovery, ls-refs, fetch');
+    assert.deepEqual(stored.map((e) => e.event_type), ['clone_start', 'clone_start', 'fetch_objects'], 'v2: ref discovery, ls-refs, fetch');
+    assert.deepEqual(stored.map((e) => e.delivered), [false, false, true], 'only the fetch delivered a pack');
     assert.equal(new Set(stored.map((e) => e.session_id)).size, 1);
     const [first] = stored;
     assert.match(first?.session_id, /^sess_[A-Za-z0-9]{20}$/);
@@ -119,7 +120,7 @@ describe('The git proxy', function () {
     assert.match(viaProxy.stdout, /refs\/heads\/feature/);
   });
 
-  it('counts installs by session and unique IPs by address, with country, city, OS and git version from the client', async () => {
+  it('counts one install per delivered pack and unique IPs by address, with country, city, OS and git version from the client', async () => {
     await createPackage({ git_platform: 'gitlab', git_owner: 'owner', git_repo: 'pkg', slug: 'counted' });
     const from = (ip: string, agent: string) => ['-c', `http.extraHeader=X-Forwarded-For: ${ip}`, '-c', `http.userAgent=${agent}`];
     const london = '81.2.69.160';
@@ -130,7 +131,7 @@ describe('The git proxy', function () {
 
     const stored = await events();
     assert.equal(new Set(stored.map((e) => e.session_id)).size, 3, 'one session per client (address + agent)');
-    assert.deepEqual(await packageCounts('counted'), { total_installs: 3, unique_ips: 2 });
+    assert.deepEqual(await packageCounts('counted'), { total_installs: 1, unique_ips: 2 }, 'ls-remote alone is no install; ls-remote then clone is one');
     const windows = stored.filter((e) => e.os === 'windows');
     assert.equal(windows.length, 5, 'ls-remote (2) and clone (3) of the first client');
     assert.equal(windows[0]?.git_version, '2.43.0');
@@ -171,7 +172,7 @@ describe('The git proxy', function () {
     const expected = `Basic ${Buffer.from(`${PRIVATE_USER}:${PRIVATE_PASSWORD}`).toString('base64')}`;
     assert.ok(upstream.seen.some((r) => r.headers.authorization === expected), 'Authorization reached the upstream as sent');
     const stored = await events();
-    assert.deepEqual(stored.map((e) => e.event_type), ['clone_start', 'fetch_objects', 'fetch_objects'], 'the 401 challenges are not events');
+    assert.deepEqual(stored.map((e) => e.event_type), ['clone_start', 'clone_start', 'fetch_objects'], 'the 401 challenges are not events');
     assert.ok(!JSON.stringify(stored).includes(PRIVATE_PASSWORD));
   });
 

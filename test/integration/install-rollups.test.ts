@@ -84,7 +84,19 @@ describe('Daily install rollups', () => {
     assert.equal(row?.installs, 2);
   });
 
-  it('counts a session that crosses midnight once, on the day it began', async () => {
+  it('runs a job that later requests of its bucket folded into, though an earlier recompute covered its first request', async () => {
+    const pair = { packageId: pkg.id, day: utcDay(daysAgo(1)) };
+    await insertInstallEvents(stack.services, pkg.id, install(daysAgo(1)));
+    const [first, second] = [...(await numberRollupRequests(stack.services, [pair])), ...(await numberRollupRequests(stack.services, [pair]))];
+    assert.ok((await rollupInstalls(stack.services, { ...pair, seq: first! })) > 0, 'covers requests 1 and 2');
+    // Request 3 folds into the job queued for request 2 (same bucket, same job id).
+    await insertInstallEvents(stack.services, pkg.id, install(daysAgo(1), { ip: '7.7.7.7' }));
+    await numberRollupRequests(stack.services, [pair]);
+    assert.ok((await rollupInstalls(stack.services, { ...pair, seq: second! })) > 0, 'request 3 is not covered yet');
+    assert.equal((await rows())[0]?.installs, 2);
+  });
+
+  it('counts an install whose ref discovery and pack straddle midnight once, on the day the pack was delivered', async () => {
     const before = daysAgo(2, 23);
     before.setUTCMinutes(59, 59);
     const session = 'sess_midnight';
@@ -95,7 +107,7 @@ describe('Daily install rollups', () => {
     // Rolling up the first day also recomputes the next one.
     await rollupInstalls(stack.services, { packageId: pkg.id, day: utcDay(before) });
     const byDay = Object.fromEntries((await rows()).map((r) => [r.day, r.installs]));
-    assert.deepEqual(byDay, { [utcDay(daysAgo(2))]: 1, [utcDay(daysAgo(1))]: 0 });
+    assert.deepEqual(byDay, { [utcDay(daysAgo(2))]: 0, [utcDay(daysAgo(1))]: 1 });
   });
 
   it('ignores a package that no longer exists', async () => {

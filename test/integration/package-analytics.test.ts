@@ -29,7 +29,7 @@ describe('Package install analytics and the summary', () => {
       await rollUp();
       const res = await analytics('?days=7');
       assert.equal(res.status, 200);
-      assert.deepEqual(Object.keys(res.body), ['package', 'period', 'totals', 'daily', 'by_os', 'by_country']);
+      assert.deepEqual(Object.keys(res.body), ['package', 'period', 'totals', 'daily', 'by_os', 'by_country', 'by_source']);
       assert.deepEqual(res.body.package, { slug: 'my-package', display_name: 'My Package' });
       assert.deepEqual(res.body.period, { days: 7, start: `${utcDay(daysAgo(7))}T00:00:00Z`, end: `${utcDay(daysAgo(0))}T23:59:59Z` });
       assert.deepEqual(res.body.totals, { installs: 4, unique_ips: 3 }, 'an address seen on two days is one unique IP');

@@ -3,8 +3,8 @@ import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';
 
-const DETAIL_FIELDS = ['slug', 'display_name', 'description', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref', 'is_private', 'total_installs', 'unique_ips', 'created_at', 'updated_at', 'install_url'].sort();
-const LIST_FIELDS = ['slug', 'display_name', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref', 'is_private', 'total_installs', 'created_at', 'install_url'].sort();
+const DETAIL_FIELDS = ['slug', 'display_name', 'description', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref', 'is_private', 'total_installs', 'unique_ips', 'created_at', 'updated_at', 'install_url', 'id', 'badge_url', 'kind', 'nuget_id'].sort();
+const LIST_FIELDS = ['slug', 'display_name', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref', 'is_private', 'total_installs', 'created_at', 'install_url', 'id', 'badge_url', 'kind', 'nuget_id'].sort();
 
 describe('The packages API', () => {
   const { stack, account } = useStackWithAccount({ env: { PUBLIC_BASE_URL: 'https://pkg.example' } });
@@ -16,11 +16,12 @@ describe('The packages API', () => {
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.deepEqual(Object.keys(res.body).sort(), DETAIL_FIELDS);
     assert.deepEqual(
-      { ...res.body, created_at: undefined, updated_at: undefined },
+      { ...res.body, id: undefined, created_at: undefined, updated_at: undefined },
       {
         slug: 'my-package', display_name: 'My Package', description: 'Useful', git_platform: 'github', git_owner: 'owner', git_repo: 'repo',
         git_path: 'Packages/com.example.package', git_ref: 'v1.0.0', is_private: false, total_installs: 0, unique_ips: 0,
         install_url: 'https://pkg.example/my-package.git?path=Packages/com.example.package#v1.0.0', created_at: undefined, updated_at: undefined,
+        id: undefined, badge_url: 'https://pkg.example/badge/my-package.svg', kind: 'upm', nuget_id: null,
       },
     );
     assert.match(res.body.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -99,8 +100,8 @@ describe('The packages API', () => {
   });
 
   it('updates fields, moves the ref alone, clears the path with null, and renames the slug', async () => {
-    await create({ git_url: 'https://github.com/o/r.git?path=Packages/x#v1', slug: 'pkg' });
-    const res = await request(stack.url('/api/v1/packages/pkg'), { method: 'PATCH', headers: account.auth, json: { git_ref: 'v2', git_path: null, display_name: 'Renamed', description: 'New', is_private: true, slug: 'pkg-2' } });
+    await create({ git_url: 'https://github.com/o/r.git?path=Packages/x#v1', slug: 'pkg-1' });
+    const res = await request(stack.url('/api/v1/packages/pkg-1'), { method: 'PATCH', headers: account.auth, json: { git_ref: 'v2', git_path: null, display_name: 'Renamed', description: 'New', is_private: true, slug: 'pkg-2' } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.slug, 'pkg-2');
     assert.equal(res.body.git_ref, 'v2');
@@ -109,7 +110,7 @@ describe('The packages API', () => {
     assert.equal(res.body.display_name, 'Renamed');
     assert.equal(res.body.is_private, true);
     assert.equal(res.body.install_url, 'https://pkg.example/pkg-2.git#v2');
-    assert.equal((await request(stack.url('/api/v1/packages/pkg'), { headers: account.auth })).status, 404);
+    assert.equal((await request(stack.url('/api/v1/packages/pkg-1'), { headers: account.auth })).status, 404);
     const moved = await request(stack.url('/api/v1/packages/pkg-2'), { method: 'PATCH', headers: account.auth, json: { git_url: 'https://bitbucket.org/team/other.git' } });
     assert.equal(moved.body.git_platform, 'bitbucket');
     assert.equal(moved.body.git_ref, null);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../src/config';
+import { loadSettings } from '../../src/config';
 import { hashPassword, verifyPassword } from '../../src/lib/secrets';
 
 describe('Account password hashing', () => {
   it('defaults to scrypt with N = 2^17, r = 8, p = 1 (OWASP\'s minimum), recorded in the stored hash', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', APP_SECRET: 'x'.repeat(32) });
+    const config = loadSettings({ NODE_ENV: 'test' });
     assert.equal(config.passwordHashCost, 17);
     const stored = await hashPassword('correct horse battery staple', config.passwordHashCost);
     assert.match(stored, /^scrypt\$131072\$8\$1\$/);
@@ -13,9 +13,9 @@ describe('Account password hashing', () => {
   });
 
   it('refuses a cost outside 14-20 at start, naming the variable', () => {
-    assert.throws(() => loadConfig({ PASSWORD_HASH_COST: '10' }), /PASSWORD_HASH_COST/);
-    assert.throws(() => loadConfig({ SESSION_IDLE_DAYS: '40', SESSION_LIFETIME_DAYS: '30' }), /SESSION_LIFETIME_DAYS/);
-    assert.throws(() => loadConfig({ SIGNUP: 'sometimes' }), /SIGNUP/);
+    assert.throws(() => loadSettings({ PASSWORD_HASH_COST: '10' }), /PASSWORD_HASH_COST/);
+    assert.throws(() => loadSettings({ SESSION_IDLE_DAYS: '40', SESSION_LIFETIME_DAYS: '30' }), /SESSION_LIFETIME_DAYS/);
+    assert.throws(() => loadSettings({ SIGNUP: 'sometimes' }), /SIGNUP/);
   });
 
   it('does not verify a stored hash whose cost is out of bounds instead of hashing with it', async () => {

@@ -145,7 +145,7 @@ export function baseRequest(op: Operation, base: Base): FuzzRequest {
  * that are not the object asked for, bad JSON and wrong content types, and the base with no
  * token, a wrong one and malformed Authorization headers.
  */
-export function planRequests(op: Operation, base: Base, random: Random, perField = 3): FuzzRequest[] {
+export function planRequests(op: Operation, base: Base, random: Random, perField = 2): FuzzRequest[] {
   const out: FuzzRequest[] = [];
   const bodyText = (body: unknown) => (op.body ? JSON.stringify(body) : undefined);
   const add = (label: string, url: string, body: string | undefined, headers: Record<string, string> = op.body ? JSON_TYPE : {}, validToken = true) => {

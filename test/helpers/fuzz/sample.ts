@@ -42,8 +42,9 @@ type Known = Array<string | number> | undefined;
 const PATTERN_CANDIDATES = ['1', '42', 'true', 'false', 'USD', 'json', 'csv', 'abc', 'fuzz-1', '2026-01-01T00:00:00Z', '2026-01-01'];
 
 /** Plain strings whose meaning only the name tells: give them a value that can pass. */
-function hintedString(name: string): string | undefined {
+function hintedString(name: string, random: Random): string | undefined {
   if (/url$/i.test(name)) return 'https://github.com/fuzz/repo.git';
+  if (/email$/i.test(name)) return `fuzz${random.below(1_000_000)}@example.com`;
   if (name === 'csv') return 'destination_url,title,tags\nhttps://example.com/a,A,"x,y"\nhttps://example.com/b,B,\n';
   if (name === 'ip') return '203.0.113.9';
   if (name === 'ua') return 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0';
@@ -70,7 +71,7 @@ export function typesOf(schema: JsonSchema): string[] {
 function sampleString(schema: JsonSchema, name: string, random: Random): string {
   if (schema.format === 'uuid') return randomUUID();
   if (schema.format === 'date-time' || /_(at|after|before)$/.test(name)) return new Date(Date.now() + (1 + random.below(30)) * 86_400_000).toISOString();
-  const hinted = hintedString(name);
+  const hinted = hintedString(name, random);
   if (hinted !== undefined && fits(schema, hinted)) return hinted;
   const generic = PATTERN_CANDIDATES.filter((v) => fits(schema, v));
   if (schema.pattern !== undefined) return generic.length > 0 ? random.pick(generic) : 'fuzz';

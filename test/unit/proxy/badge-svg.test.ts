@@ -24,6 +24,14 @@ describe('Badge install counts', () => {
     assert.equal(installsText('upm-installs', 1234), '1.2k');
     assert.equal(installsText('installs', 1234), '1.2k');
   });
+
+  it('says "1 install" and "2 installs"', () => {
+    assert.equal(installsText('pkglnk', 0), '0 installs');
+    assert.equal(installsText('pkglnk', 1), '1 install');
+    assert.equal(installsText('upm', 1), '1 install');
+    assert.equal(installsText('pkglnk', 2), '2 installs');
+    assert.equal(installsText('installs', 1), '1');
+  });
 });
 
 describe('Badge SVG', () => {

@@ -185,6 +185,9 @@ describe('the dashboard in a real browser', function () {
       rmSync(scratch, { recursive: true, force: true });
     }
     await reloadUntil((p) => p.getByRole('img', { name: 'Installs per day, last 30 days: 1 in all' }), 'the clone in the chart');
+    // A clone with no install id (no install-start) counts as a direct install.
+    const sources = page.getByRole('heading', { name: 'Install sources' }).locator('..');
+    await sources.getByRole('button', { name: /^direct 1 installs$/ }).waitFor();
     await assertAccessible();
   });
 

@@ -151,6 +151,10 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('combobox', { name: 'Period' }).selectOption('7d');
     await page.waitForURL(/period=7d/);
     await assertAccessible();
+    // "24 h" is the rolling last 24 hours by the hour, not two UTC days: the click is in it.
+    await page.getByRole('combobox', { name: 'Period' }).selectOption({ label: 'Last 24 hours' });
+    await page.waitForURL(/period=24h/);
+    await page.getByRole('img', { name: 'Clicks per hour, the last 24 hours, against the 24 before: 1 in all' }).waitFor();
   });
 
   it('imports a CSV with a progress bar and the failed rows, then exports the links', async () => {

@@ -4123,11 +4123,13 @@ export interface paths {
         /** Clicks, visitors, conversions and installs over a date range against the previous period, with series, breakdowns, heatmap and top links */
         get: {
             parameters: {
-                query: {
-                    /** @description First UTC day of the range (included) */
-                    from: string;
+                query?: {
+                    /** @description First UTC day of the range (included); with to, instead of last */
+                    from?: string;
                     /** @description Last UTC day of the range (included) */
-                    to: string;
+                    to?: string;
+                    /** @description 24h: the last 24 hours by the hour (ending with the current hour), instead of from and to */
+                    last?: "24h";
                     /** @description Only this link */
                     link_id?: string;
                     /** @description Only clicks from this ISO country code */
@@ -4164,10 +4166,16 @@ export interface paths {
                                 previous_from: string;
                                 previous_to: string;
                                 /**
-                                 * @description hour when the range is at most two days
+                                 * @description hour when the range is at most two days, or last=24h
                                  * @enum {string}
                                  */
                                 granularity: "hour" | "day";
+                                /** @description The instant the range starts (included), ISO 8601 */
+                                start: string;
+                                /** @description The instant the range ends (excluded), ISO 8601 */
+                                end: string;
+                                previous_start: string;
+                                previous_end: string;
                             };
                             totals: {
                                 clicks: number;

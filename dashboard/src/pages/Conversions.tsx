@@ -107,14 +107,14 @@ function Goals() {
 function OverTime() {
   const { params } = useLocation();
   const range = rangeOf(params);
-  const data = useLoad(() => ok(api.GET('/api/v1/analytics/range', { params: { query: { from: range.from, to: range.to } } })), [range.from, range.to]);
+  const data = useLoad(() => ok(api.GET('/api/v1/analytics/range', { params: { query: range.query } })), [JSON.stringify(range.query)]);
   const rates = useLoad(async () => (await ok(api.GET('/api/v1/analytics/advanced'))).advanced, []);
   return (
     <>
       <section class="card" aria-labelledby="over-time">
         <div class="row-head"><h2 id="over-time">Conversions over time</h2><PeriodPicker /></div>
         <ErrorNote error={data.error} />
-        {data.data ? <SeriesChart label={`Conversions, ${data.data.range.from} to ${data.data.range.to}`} currentName="Conversions" hourly={data.data.range.granularity === 'hour'}
+        {data.data ? <SeriesChart label={`Conversions, ${range.period === '24h' ? 'the last 24 hours' : `${data.data.range.from} to ${data.data.range.to}`}`} currentName="Conversions" hourly={data.data.range.granularity === 'hour'}
           x={data.data.series.map((s) => Date.parse(s.bucket.length === 13 ? `${s.bucket}:00:00Z` : `${s.bucket}T00:00:00Z`) / 1000)} current={data.data.series.map((s) => s.conversions)} /> : <Loading what="conversions" />}
       </section>
       <section class="card" aria-labelledby="rates">

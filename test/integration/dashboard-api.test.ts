@@ -5,6 +5,7 @@ import { DEFAULT_JOB_WAIT_MS, setJobWaitBound } from '../../src/domain/jobs/wait
 import { ingestClicks } from '../../src/workers/ingest-clicks';
 import { waitForCompletedJob } from '../helpers/jobs';
 import { createAccount } from '../helpers/accounts';
+import { insertInstallEvents, insertPackage, install } from '../helpers/install-fixtures';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';
 import { drainQueues, waitFor } from '../helpers/wait';
@@ -95,6 +96,12 @@ describe('The dashboard API: range analytics, live events, link search and the s
         event(a.id, start - DAY_MS + MINUTE, GB, IPHONE),
         event(a.id, start - DAY_MS - MINUTE, GB, IPHONE), // before both
       ]);
+      const pkg = await insertPackage(stack.services, account.user.id);
+      await insertInstallEvents(stack.services, pkg.id, [
+        ...install(new Date(now - MINUTE)),
+        ...install(new Date(start - 10 * MINUTE)), // the previous 24 hours
+        { at: new Date(now - 2 * MINUTE), type: 'clone_start' }, // no pack delivered: not an install
+      ]);
       const res = await range('last=24h');
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.range.granularity, 'hour');
@@ -106,8 +113,8 @@ describe('The dashboard API: range analytics, live events, link search and the s
       // The click just over 24 hours ago sits in the previous period's last hour, beside this one.
       assert.deepEqual(res.body.series.at(-1), { bucket: new Date(now).toISOString().slice(0, 13), clicks: 1, previous_clicks: 1, conversions: 0 });
       assert.deepEqual([res.body.series[0].clicks, res.body.series[0].previous_clicks], [1, 1]);
-      assert.deepEqual(res.body.totals, { clicks: 2, unique_visitors: 2, conversions: 0, installs: 0 });
-      assert.equal(res.body.previous_totals.clicks, 2);
+      assert.deepEqual(res.body.totals, { clicks: 2, unique_visitors: 2, conversions: 0, installs: 1 });
+      assert.deepEqual([res.body.previous_totals.clicks, res.body.previous_totals.installs], [2, 1]);
       assert.deepEqual(res.body.top_links, [{ id: a.id, short_code: 'rolling-a', title: null, clicks: 2 }]);
       const oneLink = await range(`last=24h&link_id=${a.id}&country=US`);
       assert.equal(oneLink.body.totals.clicks, 1);

@@ -12,16 +12,20 @@ const value = singleLine().min(1, "can't be blank").max(200, 'is too long (maxim
 const LINK_ID = 'Link id must be a whole number';
 
 export const rangeQuery = z.strictObject({
-  from: date('From').describe('First UTC day of the range (included)'),
-  to: date('To').describe('Last UTC day of the range (included)'),
+  from: date('From').optional().describe('First UTC day of the range (included); with to, instead of last'),
+  to: date('To').optional().describe('Last UTC day of the range (included)'),
+  last: z.enum(['24h'], { error: 'Last must be 24h' }).optional()
+    .describe('24h: the last 24 hours by the hour (ending with the current hour), instead of from and to'),
   link_id: singleLine('Link id').regex(/^\d{1,15}$/, LINK_ID).transform(Number).refine((n) => n > 0, LINK_ID).optional().describe('Only this link'),
   country: value.optional().describe('Only clicks from this ISO country code'),
   device: value.optional().describe('Only clicks from this device type'),
   browser: value.optional().describe('Only clicks from this browser family'),
   os: value.optional().describe('Only clicks from this OS family'),
   referrer: value.optional().describe('Only clicks referred by this domain'),
-}).refine((q) => q.from <= q.to, { message: 'From must not be after to', path: ['from'] })
-  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < 3660, { message: 'The range may span at most 3,660 days', path: ['to'] });
+}).refine((q) => (q.last !== undefined ? q.from === undefined && q.to === undefined : q.from !== undefined && q.to !== undefined),
+  { message: 'From and to are both required, or last=24h instead of them', path: ['from'] })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'From must not be after to', path: ['from'] })
+  .refine((q) => !q.from || !q.to || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < 3660, { message: 'The range may span at most 3,660 days', path: ['to'] });
 
 const totals = z.object({
   clicks: z.number().int(),
@@ -40,7 +44,11 @@ export const rangeResponse = z.object({
     days: z.number().int(),
     previous_from: z.string().describe('The previous period: as many days, ending the day before from'),
     previous_to: z.string(),
-    granularity: z.enum(['hour', 'day']).describe('hour when the range is at most two days'),
+    granularity: z.enum(['hour', 'day']).describe('hour when the range is at most two days, or last=24h'),
+    start: z.string().describe('The instant the range starts (included), ISO 8601'),
+    end: z.string().describe('The instant the range ends (excluded), ISO 8601'),
+    previous_start: z.string(),
+    previous_end: z.string(),
   }),
   totals,
   previous_totals: totals,

@@ -1,5 +1,6 @@
 import type { Window } from '../db/analytics-store';
 import { BREAKDOWN_DIMENSIONS, conversionBuckets, installsIn, rangeStats, type RangeFilter } from '../db/range-stats-store';
+import type { z } from 'zod';
 import { rangeQuery, rangeResponse } from './range-analytics.schema';
 import type { ApiRouter } from './route';
 
@@ -10,6 +11,22 @@ function windowOf(from: string, to: string): Window {
   const start = new Date(`${from}T00:00:00Z`);
   const end = new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS);
   return { days: Math.round((end.getTime() - start.getTime()) / DAY_MS), start, end };
+}
+
+/**
+ * The last 24 hours ending with the current hour, so every bucket is a whole clock hour (the
+ * newest one still filling), and the 24 before them.
+ */
+function last24Hours(now: number): { current: Window; previous: Window } {
+  const end = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS;
+  const current = { days: 1, start: new Date(end - DAY_MS), end: new Date(end) };
+  return { current, previous: { days: 1, start: new Date(end - 2 * DAY_MS), end: current.start } };
+}
+
+function windowsOf(query: z.infer<typeof rangeQuery>): { current: Window; previous: Window } {
+  if (query.last === '24h' || !query.from || !query.to) return last24Hours(Date.now());
+  const current = windowOf(query.from, query.to);
+  return { current, previous: { days: current.days, start: new Date(current.start.getTime() - current.days * DAY_MS), end: current.start } };
 }
 
 function day(at: Date): string {
@@ -39,12 +56,14 @@ export function registerRangeAnalyticsRoutes(api: ApiRouter): void {
       400: { description: 'A bad date, an inverted or too long range, or an unknown parameter' },
     },
     handler: async ({ query, auth, res, services }) => {
-      const current = windowOf(query.from, query.to);
-      const previous: Window = { days: current.days, start: new Date(current.start.getTime() - current.days * DAY_MS), end: current.start };
+      const { current, previous } = windowsOf(query);
+      const rolling = query.last !== undefined;
       const hourly = current.days <= 2;
       const filter: RangeFilter = {
         linkId: query.link_id,
         values: Object.fromEntries(BREAKDOWN_DIMENSIONS.map((d) => [d, query[d]])),
+        // The daily rollups cannot cut a day at the hour: 24 rolling hours read the raw clicks.
+        raw: rolling,
       };
       const userId = auth.user.id;
       const [now, before, conversions, previousConversions, installs, previousInstalls] = await Promise.all([
@@ -52,8 +71,8 @@ export function registerRangeAnalyticsRoutes(api: ApiRouter): void {
         rangeStats(services.db, userId, previous, filter, hourly, false),
         conversionBuckets(services.db, userId, current, query.link_id, hourly),
         conversionBuckets(services.db, userId, previous, query.link_id, hourly),
-        installsIn(services.db, userId, current),
-        installsIn(services.db, userId, previous),
+        installsIn(services.db, userId, current, rolling),
+        installsIn(services.db, userId, previous, rolling),
       ]);
       const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
       const keys = bucketsOf(current, hourly);
@@ -61,9 +80,11 @@ export function registerRangeAnalyticsRoutes(api: ApiRouter): void {
       res.json({
         success: true,
         range: {
-          from: query.from, to: query.to, days: current.days,
-          previous_from: day(previous.start), previous_to: day(new Date(previous.end.getTime() - DAY_MS)),
+          from: day(current.start), to: day(new Date(current.end.getTime() - 1)), days: current.days,
+          previous_from: day(previous.start), previous_to: day(new Date(previous.end.getTime() - 1)),
           granularity: hourly ? 'hour' : 'day',
+          start: current.start.toISOString(), end: current.end.toISOString(),
+          previous_start: previous.start.toISOString(), previous_end: previous.end.toISOString(),
         },
         totals: { clicks: now.clicks, unique_visitors: now.uniqueVisitors, conversions: sum(conversions), installs },
         previous_totals: { clicks: before.clicks, unique_visitors: before.uniqueVisitors, conversions: sum(previousConversions), installs: previousInstalls },

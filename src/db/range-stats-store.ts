@@ -8,7 +8,8 @@ import type { Db } from './knex';
  * The account and one-link views read the daily rollups only. The rollups keep each dimension
  * on its own (clicks per country, per device, … but not per country × device), so a view
  * narrowed by a dimension value reads the raw clicks instead, through the (user_id, clicked_at)
- * index over the range; that is the price of "click a row to filter the page".
+ * index over the range; that is the price of "click a row to filter the page". So does a rolling
+ * 24 hours (a window that cuts days at the hour), bounded by that index to one user's day of clicks.
  */
 
 export const BREAKDOWN_DIMENSIONS = ['country', 'device', 'browser', 'os', 'referrer'] as const;
@@ -18,6 +19,8 @@ export interface RangeFilter {
   linkId?: number;
   /** One value per dimension; '' is never a filter. */
   values: Partial<Record<BreakdownDimension, string>>;
+  /** Read the raw clicks even without a value filter: a window that does not fall on whole UTC days. */
+  raw?: boolean;
 }
 
 export interface RangeStats {
@@ -57,7 +60,7 @@ function hasValueFilter(filter: RangeFilter): boolean {
  * breakdowns, heatmap and top links are never shown, and skipping them halves the work.
  */
 export async function rangeStats(db: Db, userId: number, window: Window, filter: RangeFilter, hourly: boolean, detail = true): Promise<RangeStats> {
-  if (hasValueFilter(filter)) return rawStats(db, userId, window, filter, hourly, detail);
+  if (filter.raw || hasValueFilter(filter)) return rawStats(db, userId, window, filter, hourly, detail);
   if (filter.linkId !== undefined) return linkStats(db, userId, window, filter.linkId, hourly, detail);
   return accountStats(db, userId, window, hourly, detail);
 }
@@ -209,12 +212,26 @@ export async function conversionBuckets(db: Db, userId: number, window: Window, 
   return new Map(rows.map((r) => [r.bucket, r.n]));
 }
 
-/** Installs of all the user's packages over the window's days (package install rollups). */
-export async function installsIn(db: Db, userId: number, window: Window): Promise<number> {
-  const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(
-    `SELECT coalesce(sum(d.installs), 0)::int AS n FROM package_install_days d JOIN packages p ON p.id = d.package_id
-     WHERE p.user_id = ? AND d.day >= ?::date AND d.day < ?::date`,
-    [userId, day(window.start), day(window.end)],
-  );
+/**
+ * Installs of all the user's packages over the window: from the daily rollups for whole days, or
+ * with `raw` from the install events (sessions first delivered in the window) for a window cut
+ * at the hour, counted as the rollups count them.
+ */
+export async function installsIn(db: Db, userId: number, window: Window, raw = false): Promise<number> {
+  const { rows } = raw
+    ? await db.raw<{ rows: Array<{ n: number }> }>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT e.session_id FROM packages p JOIN install_events e ON e.package_id = p.id
+         WHERE p.user_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?
+         GROUP BY e.package_id, e.session_id
+         HAVING min(e.occurred_at) FILTER (WHERE e.delivered) >= ?
+       ) s`,
+      [userId, new Date(window.start.getTime() - 86_400_000).toISOString(), window.end.toISOString(), window.start.toISOString()],
+    )
+    : await db.raw<{ rows: Array<{ n: number }> }>(
+      `SELECT coalesce(sum(d.installs), 0)::int AS n FROM package_install_days d JOIN packages p ON p.id = d.package_id
+       WHERE p.user_id = ? AND d.day >= ?::date AND d.day < ?::date`,
+      [userId, day(window.start), day(window.end)],
+    );
   return rows[0]?.n ?? 0;
 }

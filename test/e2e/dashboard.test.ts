@@ -151,6 +151,10 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('combobox', { name: 'Period' }).selectOption('7d');
     await page.waitForURL(/period=7d/);
     await assertAccessible();
+    // "24 h" is the rolling last 24 hours by the hour, not two UTC days: the click is in it.
+    await page.getByRole('combobox', { name: 'Period' }).selectOption({ label: 'Last 24 hours' });
+    await page.waitForURL(/period=24h/);
+    await page.getByRole('img', { name: 'Clicks per hour, the last 24 hours, against the 24 before: 1 in all' }).waitFor();
   });
 
   it('imports a CSV with a progress bar and the failed rows, then exports the links', async () => {
@@ -185,6 +189,9 @@ describe('the dashboard in a real browser', function () {
       rmSync(scratch, { recursive: true, force: true });
     }
     await reloadUntil((p) => p.getByRole('img', { name: 'Installs per day, last 30 days: 1 in all' }), 'the clone in the chart');
+    // A clone with no install id (no install-start) counts as a direct install.
+    const sources = page.getByRole('heading', { name: 'Install sources' }).locator('..');
+    await sources.getByRole('button', { name: /^direct 1 installs$/ }).waitFor();
     await assertAccessible();
   });
 
@@ -201,6 +208,52 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('button', { name: /^Redeliver / }).first().click();
     await waitFor(() => receiver.received.length > 1, { what: 'the redelivery to arrive' });
     await assertAccessible();
+  });
+
+  it('creates a conversion goal, shows its token once, and edits its name, value and currency', async () => {
+    await page.goto('/app/conversions');
+    await page.getByText('No goals yet.').waitFor();
+    const create = page.getByRole('form', { name: 'New goal' });
+    await create.getByLabel('Goal name').fill('Purchase');
+    await create.getByLabel('Default value').fill('10');
+    await create.getByRole('button', { name: 'Create goal' }).click();
+    assert.match((await page.getByLabel('Postback token', { exact: true }).textContent()) ?? '', /^pt_[A-Za-z0-9]{32}$/);
+    await page.getByRole('cell', { name: '10 USD' }).waitFor();
+    await page.getByRole('button', { name: 'Edit Purchase' }).click();
+    const edit = page.getByRole('form', { name: 'Edit goal Purchase' });
+    await edit.getByLabel('Goal name').fill('Annual plan');
+    await edit.getByLabel('Default value').fill('49.9');
+    await edit.getByLabel('Currency').fill('eur');
+    await edit.getByRole('button', { name: 'Save goal' }).click();
+    await page.getByRole('cell', { name: 'Annual plan', exact: true }).waitFor();
+    await page.getByRole('cell', { name: '49.9 EUR' }).waitFor();
+    const saved = await stack.services.db('conversion_goals').where({ name: 'Annual plan' }).first();
+    assert.equal(saved?.currency, 'EUR');
+    await page.getByRole('button', { name: 'Deactivate Annual plan' }).click();
+    await page.getByRole('cell', { name: 'Inactive' }).waitFor();
+    await assertAccessible();
+  });
+
+  it('adds a link and a package to a collection, and removes each again', async () => {
+    await page.goto('/app/collections');
+    await page.getByLabel('Collection name').fill('Launch');
+    await page.getByRole('button', { name: 'Create collection' }).click();
+    await page.getByRole('heading', { name: 'Launch', level: 1 }).waitFor();
+    const links = page.getByRole('region', { name: 'Links' });
+    const packages = page.getByRole('region', { name: 'Packages' });
+    await links.getByLabel('Add a link').selectOption({ label: '/spring-sale' });
+    await links.getByRole('button', { name: 'Add link' }).click();
+    await links.getByRole('link', { name: '/spring-sale' }).waitFor();
+    await packages.getByLabel('Add a package').selectOption({ label: 'Acme Tool' });
+    await packages.getByRole('button', { name: 'Add package' }).click();
+    await packages.getByRole('link', { name: 'Acme Tool' }).waitFor();
+    await assertAccessible();
+    await links.getByRole('button', { name: 'Remove /spring-sale from the collection' }).click();
+    await links.getByText('No links in this collection.').waitFor();
+    await packages.getByRole('button', { name: /^Remove .* from the collection$/ }).click();
+    await packages.getByText('No packages in this collection.').waitFor();
+    const link = await stack.services.db('links').where({ short_code: 'spring-sale' }).first();
+    assert.equal(link?.collection_id, null, 'the link left the collection and still exists');
   });
 
   it('passes the accessibility check on every other page, and at phone width', async () => {

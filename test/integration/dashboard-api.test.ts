@@ -5,6 +5,7 @@ import { DEFAULT_JOB_WAIT_MS, setJobWaitBound } from '../../src/domain/jobs/wait
 import { ingestClicks } from '../../src/workers/ingest-clicks';
 import { waitForCompletedJob } from '../helpers/jobs';
 import { createAccount } from '../helpers/accounts';
+import { insertInstallEvents, insertPackage, install } from '../helpers/install-fixtures';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';
 import { drainQueues, waitFor } from '../helpers/wait';
@@ -81,6 +82,44 @@ describe('The dashboard API: range analytics, live events, link search and the s
       assert.deepEqual(both.body.top_links.map((l: { short_code: string }) => l.short_code), ['narrow-b']);
     });
 
+    it('answers last=24h with the rolling 24 hours by the hour, and the 24 before them beside it', async () => {
+      const a = await createLink({ short_code: 'rolling-a' });
+      const now = Date.now();
+      const HOUR_MS = 3_600_000;
+      const end = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS; // the window ends with the current hour
+      const start = end - DAY_MS;
+      const MINUTE = 60_000;
+      await store([
+        event(a.id, now, GB, IPHONE),
+        event(a.id, start + MINUTE, US, MAC_CHROME), // 23-odd hours ago: the first hourly bucket
+        event(a.id, start - MINUTE, US, MAC_CHROME), // just over 24 hours ago: the previous period, though maybe still yesterday
+        event(a.id, start - DAY_MS + MINUTE, GB, IPHONE),
+        event(a.id, start - DAY_MS - MINUTE, GB, IPHONE), // before both
+      ]);
+      const pkg = await insertPackage(stack.services, account.user.id);
+      await insertInstallEvents(stack.services, pkg.id, [
+        ...install(new Date(now - MINUTE)),
+        ...install(new Date(start - 10 * MINUTE)), // the previous 24 hours
+        { at: new Date(now - 2 * MINUTE), type: 'clone_start' }, // no pack delivered: not an install
+      ]);
+      const res = await range('last=24h');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.range.granularity, 'hour');
+      assert.equal(res.body.range.start, new Date(start).toISOString());
+      assert.equal(res.body.range.end, new Date(end).toISOString());
+      assert.equal(res.body.range.previous_start, new Date(start - DAY_MS).toISOString());
+      assert.equal(res.body.series.length, 24);
+      assert.equal(res.body.series[0].bucket, new Date(start).toISOString().slice(0, 13));
+      // The click just over 24 hours ago sits in the previous period's last hour, beside this one.
+      assert.deepEqual(res.body.series.at(-1), { bucket: new Date(now).toISOString().slice(0, 13), clicks: 1, previous_clicks: 1, conversions: 0 });
+      assert.deepEqual([res.body.series[0].clicks, res.body.series[0].previous_clicks], [1, 1]);
+      assert.deepEqual(res.body.totals, { clicks: 2, unique_visitors: 2, conversions: 0, installs: 1 });
+      assert.deepEqual([res.body.previous_totals.clicks, res.body.previous_totals.installs], [2, 1]);
+      assert.deepEqual(res.body.top_links, [{ id: a.id, short_code: 'rolling-a', title: null, clicks: 2 }]);
+      const oneLink = await range(`last=24h&link_id=${a.id}&country=US`);
+      assert.equal(oneLink.body.totals.clicks, 1);
+    });
+
     it("never shows another account's clicks", async () => {
       const other = await createAccount(stack.services);
       const a = await createLink({ short_code: 'mine-only' });
@@ -98,6 +137,8 @@ describe('The dashboard API: range analytics, live events, link search and the s
       ['to=2026-01-01', /From/],
       ['from=2026-01-01&to=2026-01-02&colour=red', /colour/],
       ['from=2026-01-01&to=2026-01-02&link_id=abc', /Link id/],
+      ['last=7d', /Last must be 24h/],
+      ['last=24h&from=2026-01-01&to=2026-01-02', /From and to are both required, or last=24h/],
     ] as const) {
       it(`answers 400 in words for ${query}`, async () => {
         const res = await range(query);

@@ -5978,11 +5978,13 @@ export interface operations {
     };
     getAnalyticsRange: {
         parameters: {
-            query: {
-                /** @description First UTC day of the range (included) */
-                from: string;
+            query?: {
+                /** @description First UTC day of the range (included); with to, instead of last */
+                from?: string;
                 /** @description Last UTC day of the range (included) */
-                to: string;
+                to?: string;
+                /** @description 24h: the last 24 hours by the hour (ending with the current hour), instead of from and to */
+                last?: "24h";
                 /** @description Only this link */
                 link_id?: string;
                 /** @description Only clicks from this ISO country code */
@@ -6022,10 +6024,16 @@ export interface operations {
                             previous_from: string;
                             previous_to: string;
                             /**
-                             * @description hour when the range is at most two days
+                             * @description hour when the range is at most two days, or last=24h
                              * @enum {string}
                              */
                             granularity: "hour" | "day";
+                            /** @description The instant the range starts (included), ISO 8601 */
+                            start: string;
+                            /** @description The instant the range ends (excluded), ISO 8601 */
+                            end: string;
+                            previous_start: string;
+                            previous_end: string;
                         };
                         totals: {
                             clicks: number;

@@ -6,7 +6,7 @@ import { Heatmap } from './Heatmap';
 import { A, ErrorNote, fmt, Loading, useLoad } from './ui';
 
 /** The period presets; "custom" reads from/to from the URL. */
-export const PERIODS = [['24h', '24 h (2 UTC days, hourly)'], ['7d', '7 days'], ['30d', '30 days'], ['90d', '90 days'], ['12m', '12 months'], ['all', 'All time'], ['custom', 'Custom']] as const;
+export const PERIODS = [['24h', 'Last 24 hours'], ['7d', '7 days'], ['30d', '30 days'], ['90d', '90 days'], ['12m', '12 months'], ['all', 'All time'], ['custom', 'Custom']] as const;
 const DAYS: Record<string, number> = { '24h': 2, '7d': 7, '30d': 30, '90d': 90, '12m': 365, all: 3650 };
 export const FILTERS = ['country', 'device', 'browser', 'os', 'referrer'] as const;
 type Filter = (typeof FILTERS)[number];
@@ -15,8 +15,19 @@ function isoDay(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** The range a URL asks for: a preset ending today (UTC), or custom from/to. */
-export function rangeOf(params: URLSearchParams): { period: string; from: string; to: string } {
+/** What the range API is asked: the rolling 24 hours, or UTC days from/to. */
+export type RangeQuery = { last: '24h' } | { from: string; to: string };
+
+/**
+ * The range a URL asks for: the rolling last 24 hours, a preset of days ending today (UTC), or
+ * custom from/to (from/to are always set, as the days a switch to "custom" starts from).
+ */
+export function rangeOf(params: URLSearchParams): { period: string; from: string; to: string; query: RangeQuery } {
+  const days = rangeDays(params);
+  return { ...days, query: days.period === '24h' ? { last: '24h' } : { from: days.from, to: days.to } };
+}
+
+function rangeDays(params: URLSearchParams): { period: string; from: string; to: string } {
   const period = params.get('period') ?? '30d';
   const today = isoDay(Date.now());
   if (period === 'custom') {
@@ -50,6 +61,11 @@ export function PeriodPicker() {
       ) : null}
     </div>
   );
+}
+
+/** The period in words, for the chart's accessible name. */
+export function periodText(period: string, r: { from: string; to: string; previous_from: string; previous_to: string }): string {
+  return period === '24h' ? 'the last 24 hours, against the 24 before' : `${r.from} to ${r.to}, against ${r.previous_from} to ${r.previous_to}`;
 }
 
 function change(now: number, before: number): { text: string; tone: string } {
@@ -105,9 +121,9 @@ export function AnalyticsPanel({ linkId }: { linkId?: number }) {
     const v = params.get(f);
     if (v) filters[f] = v;
   }
-  const key = JSON.stringify([range.from, range.to, link, filters]);
+  const key = JSON.stringify([range.query, link, filters]);
   const { data, error, loading } = useLoad(
-    () => ok(api.GET('/api/v1/analytics/range', { params: { query: { from: range.from, to: range.to, ...(link ? { link_id: String(link) } : {}), ...filters } } })),
+    () => ok(api.GET('/api/v1/analytics/range', { params: { query: { ...range.query, ...(link ? { link_id: String(link) } : {}), ...filters } } })),
     [key],
   );
   if (!data) return error ? <ErrorNote error={error} /> : <Loading what="analytics" />;
@@ -124,7 +140,7 @@ export function AnalyticsPanel({ linkId }: { linkId?: number }) {
         {linkId === undefined ? <Stat label="Installs" now={data.totals.installs} before={data.previous_totals.installs} /> : null}
       </div>
       <div class="card">
-        <SeriesChart label={`Clicks per ${hourly ? 'hour' : 'day'}, ${data.range.from} to ${data.range.to}, against ${data.range.previous_from} to ${data.range.previous_to}`}
+        <SeriesChart label={`Clicks per ${hourly ? 'hour' : 'day'}, ${periodText(range.period, data.range)}`}
           x={x} current={data.series.map((s) => s.clicks)} previous={data.series.map((s) => s.previous_clicks)} hourly={hourly} />
       </div>
       <div class="grid">

@@ -25,15 +25,15 @@ export function countryName(code: string): string {
  * A ranked list with bars; every row is a button that filters the page by its value
  * (aria-pressed shows the active filter).
  */
-export function Breakdown({ title, rows, active, onPick, country, limit = 8 }: {
-  title: string; rows: BreakdownRow[]; active?: string | null; onPick?: (key: string | null) => void; country?: boolean; limit?: number;
+export function Breakdown({ title, rows, active, onPick, country, limit = 8, unit = 'clicks' }: {
+  title: string; rows: BreakdownRow[]; active?: string | null; onPick?: (key: string | null) => void; country?: boolean; limit?: number; unit?: string;
 }) {
   const shown = rows.slice(0, limit);
   const max = Math.max(1, ...shown.map((r) => r.clicks));
   return (
     <div class="card breakdown">
       <h2>{title}</h2>
-      {shown.length === 0 ? <p class="muted">No clicks in this period.</p> : (
+      {shown.length === 0 ? <p class="muted">No {unit} in this period.</p> : (
         <ul>
           {shown.map((r) => {
             const pressed = active === r.key;
@@ -42,7 +42,7 @@ export function Breakdown({ title, rows, active, onPick, country, limit = 8 }: {
                 <button type="button" class="row" aria-pressed={onPick ? pressed : undefined} disabled={!onPick} onClick={() => onPick?.(pressed ? null : r.key)}>
                   <span class="bar" style={{ width: `${(r.clicks / max) * 100}%` }} aria-hidden="true" />
                   <span class="name">{country ? <><span aria-hidden="true">{flag(r.key)} </span>{countryName(r.key)}</> : r.key}</span>
-                  <span class="count">{fmt(r.clicks)}<span class="sr-only"> clicks{onPick ? (pressed ? ', remove filter' : ', filter by this') : ''}</span></span>
+                  <span class="count">{fmt(r.clicks)}<span class="sr-only"> {unit}{onPick ? (pressed ? ', remove filter' : ', filter by this') : ''}</span></span>
                 </button>
               </li>
             );

@@ -71,10 +71,15 @@ export function CollectionDetail({ slug }: { slug: string }) {
       <div class="grid">
         <section class="card" aria-labelledby="c-links">
           <h2 id="c-links">Links</h2>
-          {(links.data ?? []).length === 0 ? <p class="muted">No links in this collection.</p> : <ul class="plain">{(links.data ?? []).map((l) => <li key={l.id}><A href={`/app/links/${l.id}`}>/{l.short_code}</A> · {fmt(l.click_count)} clicks</li>)}</ul>}
+          {(links.data ?? []).length === 0 ? <p class="muted">No links in this collection.</p> : <ul class="plain">{(links.data ?? []).map((l) => <li key={l.id}><A href={`/app/links/${l.id}`}>/{l.short_code}</A> · {fmt(l.click_count)} clicks{' '}
+            <button type="button" class="small" aria-label={`Remove /${l.short_code} from the collection`} onClick={() => void action.run(async () => {
+              // The link stays; it only leaves the collection.
+              await ok(api.PATCH('/api/v1/links/{id}', { params: { path: { id: String(l.id) } }, body: { link: { collection_id: null } } }));
+              links.reload(); allLinks.reload(); collection.reload();
+            })}>Remove</button></li>)}</ul>}
           <form class="inline-form" onSubmit={(e) => {
             e.preventDefault();
-            if (pickLink) void action.run(async () => { await ok(api.PATCH('/api/v1/links/{id}', { params: { path: { id: pickLink } }, body: { link: { collection_id: c.id } } })); setPickLink(''); links.reload(); collection.reload(); });
+            if (pickLink) void action.run(async () => { await ok(api.PATCH('/api/v1/links/{id}', { params: { path: { id: pickLink } }, body: { link: { collection_id: c.id } } })); setPickLink(''); links.reload(); allLinks.reload(); collection.reload(); });
           }}>
             <label class="inline">Add a link <select value={pickLink} onChange={(e) => setPickLink(e.currentTarget.value)}><option value="">Choose…</option>
               {(allLinks.data ?? []).filter((l) => l.collection_id !== c.id).map((l) => <option key={l.id} value={String(l.id)}>/{l.short_code}</option>)}</select></label>

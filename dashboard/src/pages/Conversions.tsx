@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api/client';
+import type { paths } from '../api/schema';
 import { PeriodPicker, rangeOf } from '../components/Analytics';
 import { SeriesChart } from '../components/Chart';
 import { CopyButton, Empty, ErrorNote, Field, fmt, Loading, Page, useAction, useLoad } from '../components/ui';
@@ -18,34 +19,58 @@ function Minted({ secret }: { secret: { postback_token: string; postback_url: st
   );
 }
 
+type Goal = paths['/api/v1/conversion_goals']['get']['responses'][200]['content']['application/json']['conversion_goals'][number];
+type GoalFields = { name: string; currency: string; default_value: number | null };
+const idPath = (id: number) => ({ params: { path: { id: String(id) } } });
+
+/** One form for a new goal and for editing one: name, default value and currency. */
+function GoalForm({ goal, onSave, onCancel }: { goal?: Goal; onSave: (fields: GoalFields) => Promise<void>; onCancel?: () => void }) {
+  const action = useAction();
+  const [name, setName] = useState(goal?.name ?? '');
+  const [value, setValue] = useState(goal?.default_value != null ? String(goal.default_value) : '');
+  const [currency, setCurrency] = useState(goal?.currency ?? 'USD');
+  const verb = goal ? 'Save goal' : 'Create goal';
+  return (
+    <form class="form" aria-label={goal ? `Edit goal ${goal.name}` : 'New goal'} onSubmit={(e) => {
+      e.preventDefault();
+      void action.run(async () => {
+        await onSave({ name: name.trim(), currency, default_value: value ? Number(value) : null });
+        if (!goal) { setName(''); setValue(''); }
+      });
+    }}>
+      <div class="three">
+        <Field label="Goal name"><input name="goal_name" required value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="Purchase" /></Field>
+        <Field label="Default value"><input type="number" step="0.01" min="0" name="default_value" value={value} onInput={(e) => setValue(e.currentTarget.value)} /></Field>
+        <Field label="Currency"><input name="currency" required maxLength={3} value={currency} onInput={(e) => setCurrency(e.currentTarget.value.toUpperCase())} /></Field>
+      </div>
+      <ErrorNote error={action.error} />
+      <button type="submit" class="primary" disabled={action.busy}>{verb}</button>
+      {onCancel ? <> <button type="button" onClick={onCancel}>Cancel</button></> : null}
+    </form>
+  );
+}
+
 function Goals() {
   const goals = useLoad(async () => (await ok(api.GET('/api/v1/conversion_goals'))).conversion_goals, []);
   const action = useAction();
-  const [name, setName] = useState('');
-  const [value, setValue] = useState('');
-  const [currency, setCurrency] = useState('USD');
+  const [editing, setEditing] = useState<Goal | null>(null);
   const [secret, setSecret] = useState<{ postback_token: string; postback_url: string } | null>(null);
-  const idPath = (id: number) => ({ params: { path: { id: String(id) } } });
   return (
     <section class="card" aria-labelledby="goals">
       <h2 id="goals">Goals</h2>
-      <form class="form" onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(async () => {
-          const answer = await ok(api.POST('/api/v1/conversion_goals', { body: { conversion_goal: { name: name.trim(), currency, default_value: value ? Number(value) : null } } }));
-          setSecret(answer.conversion_goal);
-          setName('');
-          setValue('');
+      {editing ? (
+        <GoalForm key={editing.id} goal={editing} onCancel={() => setEditing(null)} onSave={async (fields) => {
+          await ok(api.PATCH('/api/v1/conversion_goals/{id}', { ...idPath(editing.id), body: { conversion_goal: fields } }));
+          setEditing(null);
           goals.reload();
-        });
-      }}>
-        <div class="three">
-          <Field label="Goal name"><input name="goal_name" required value={name} onInput={(e) => setName(e.currentTarget.value)} placeholder="Purchase" /></Field>
-          <Field label="Default value"><input type="number" step="0.01" min="0" name="default_value" value={value} onInput={(e) => setValue(e.currentTarget.value)} /></Field>
-          <Field label="Currency"><input name="currency" required maxLength={3} value={currency} onInput={(e) => setCurrency(e.currentTarget.value.toUpperCase())} /></Field>
-        </div>
-        <button type="submit" class="primary" disabled={action.busy}>Create goal</button>
-      </form>
+        }} />
+      ) : (
+        <GoalForm onSave={async (fields) => {
+          const answer = await ok(api.POST('/api/v1/conversion_goals', { body: { conversion_goal: fields } }));
+          setSecret(answer.conversion_goal);
+          goals.reload();
+        }} />
+      )}
       {secret ? <Minted secret={secret} /> : null}
       <ErrorNote error={action.error ?? goals.error} />
       {!goals.data ? (goals.error ? null : <Loading what="goals" />) : goals.data.length === 0 ? <Empty title="No goals yet.">Create a goal, then call its postback URL from your server when someone converts.</Empty> : (
@@ -67,10 +92,7 @@ function Goals() {
                       setSecret(answer.conversion_goal);
                       goals.reload();
                     })}>Rotate token</button>
-                    <button type="button" class="small" aria-label={`Rename ${g.name}`} onClick={() => {
-                      const next = prompt('New name', g.name);
-                      if (next && next.trim() !== g.name) void action.run(async () => { await ok(api.PATCH('/api/v1/conversion_goals/{id}', { ...idPath(g.id), body: { conversion_goal: { name: next.trim() } } })); goals.reload(); });
-                    }}>Rename</button>
+                    <button type="button" class="small" aria-label={`Edit ${g.name}`} aria-pressed={editing?.id === g.id} onClick={() => setEditing(editing?.id === g.id ? null : g)}>Edit</button>
                   </td>
                 </tr>
               ))}
@@ -85,14 +107,14 @@ function Goals() {
 function OverTime() {
   const { params } = useLocation();
   const range = rangeOf(params);
-  const data = useLoad(() => ok(api.GET('/api/v1/analytics/range', { params: { query: { from: range.from, to: range.to } } })), [range.from, range.to]);
+  const data = useLoad(() => ok(api.GET('/api/v1/analytics/range', { params: { query: range.query } })), [JSON.stringify(range.query)]);
   const rates = useLoad(async () => (await ok(api.GET('/api/v1/analytics/advanced'))).advanced, []);
   return (
     <>
       <section class="card" aria-labelledby="over-time">
         <div class="row-head"><h2 id="over-time">Conversions over time</h2><PeriodPicker /></div>
         <ErrorNote error={data.error} />
-        {data.data ? <SeriesChart label={`Conversions, ${data.data.range.from} to ${data.data.range.to}`} currentName="Conversions" hourly={data.data.range.granularity === 'hour'}
+        {data.data ? <SeriesChart label={`Conversions, ${range.period === '24h' ? 'the last 24 hours' : `${data.data.range.from} to ${data.data.range.to}`}`} currentName="Conversions" hourly={data.data.range.granularity === 'hour'}
           x={data.data.series.map((s) => Date.parse(s.bucket.length === 13 ? `${s.bucket}:00:00Z` : `${s.bucket}T00:00:00Z`) / 1000)} current={data.data.series.map((s) => s.conversions)} /> : <Loading what="conversions" />}
       </section>
       <section class="card" aria-labelledby="rates">

@@ -11,7 +11,7 @@ const BADGE_STYLES = ['pkglnk', 'upm', 'upm-installs', 'installs'] as const;
 const slugPath = (slug: string) => ({ params: { path: { slug } } });
 
 function ranked(counts: Record<string, number>) {
-  return Object.entries(counts).map(([key, clicks]) => ({ key, clicks }));
+  return Object.entries(counts).map(([key, clicks]) => ({ key, clicks })).sort((a, b) => b.clicks - a.clicks);
 }
 
 function PackageForm({ pkg, onSaved }: { pkg?: Package; onSaved: (slug: string) => void }) {
@@ -121,8 +121,9 @@ export function PackageDetail({ slug }: { slug: string }) {
               x={stats.data.daily.map((d) => Date.parse(`${d.date}T00:00:00Z`) / 1000)} current={stats.data.daily.map((d) => d.installs)} />
           </div>
           <div class="grid">
-            <Breakdown title="Operating systems" rows={ranked(stats.data.by_os)} />
-            <Breakdown title="Countries" rows={ranked(stats.data.by_country)} country />
+            <Breakdown title="Operating systems" rows={ranked(stats.data.by_os)} unit="installs" />
+            <Breakdown title="Countries" rows={ranked(stats.data.by_country)} country unit="installs" />
+            <Breakdown title="Install sources" rows={ranked(stats.data.by_source)} unit="installs" />
           </div>
         </>
       ) : stats.error ? null : <Loading what="install analytics" />}

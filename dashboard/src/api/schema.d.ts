@@ -1894,7 +1894,10 @@ export interface operations {
     };
     postLinksBulkImport: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description A row whose short code exists: error (default: the row fails), skip, or update (only your own link; another user's code still fails) */
+                on_conflict?: "error" | "skip" | "update";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1903,6 +1906,14 @@ export interface operations {
             content: {
                 "application/json": {
                     csv: string;
+                };
+                "text/csv": string;
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The csv field as an uploaded file (any one file part)
+                     */
+                    file?: string;
                 };
             };
         };
@@ -1955,6 +1966,10 @@ export interface operations {
                             total_rows: number;
                             created: number;
                             failed: number;
+                            /** @description With on_conflict=skip or update */
+                            skipped?: number;
+                            /** @description With on_conflict=skip or update */
+                            updated?: number;
                         };
                     };
                 };
@@ -2022,6 +2037,14 @@ export interface operations {
                 collection_id?: string;
                 created_after?: string;
                 created_before?: string;
+                /** @description Only links whose short code, title or destination contains this text (case-insensitive) */
+                q?: string;
+                /** @description Only links with this tag */
+                tag?: string;
+                /** @description Order: a field, descending when prefixed with - (default -created_at) */
+                sort?: "created_at" | "-created_at" | "clicks" | "-clicks" | "title" | "-title" | "last_clicked_at" | "-last_clicked_at";
+                /** @description The sort's direction; overrides a - prefix */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -2113,6 +2136,8 @@ export interface operations {
                 expired?: "0" | "1" | "true" | "false";
                 /** @description Order: a field, descending when prefixed with - (default -created_at) */
                 sort?: "created_at" | "-created_at" | "clicks" | "-clicks" | "title" | "-title" | "last_clicked_at" | "-last_clicked_at";
+                /** @description The sort's direction; overrides a - prefix */
+                order?: "asc" | "desc";
             };
             header?: never;
             path?: never;
@@ -5776,7 +5801,10 @@ export interface operations {
     };
     getAnalyticsOverview: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description previous: add `previous`, the metrics of the window of as many days just before this one */
+                compare?: "previous";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5807,6 +5835,24 @@ export interface operations {
                                 total_clicks: number;
                                 unique_visitors: number;
                                 average_clicks_per_visitor: number;
+                            };
+                            /** @description Clicks judged to be bots in the period, which no other count includes */
+                            bot_clicks: number;
+                            /** @description With compare=previous: the window of as many days just before this one */
+                            previous?: {
+                                period: {
+                                    /** @description UTC midnight starting the window (first day included) */
+                                    start_date: string;
+                                    /** @description UTC midnight ending the window (exclusive: the day after today) */
+                                    end_date: string;
+                                };
+                                metrics: {
+                                    total_clicks: number;
+                                    unique_visitors: number;
+                                    average_clicks_per_visitor: number;
+                                };
+                                /** @description Clicks judged to be bots in the period, which no other count includes */
+                                bot_clicks: number;
                             };
                             top_links: {
                                 id: number;
@@ -5874,7 +5920,10 @@ export interface operations {
     };
     getAnalyticsAdvanced: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description previous: add `previous`, the metrics of the window of as many days just before this one */
+                compare?: "previous";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5932,6 +5981,24 @@ export interface operations {
                             };
                             day_names: {
                                 [key: string]: string;
+                            };
+                            /** @description Clicks judged to be bots in the period, which no other count includes */
+                            bot_clicks: number;
+                            /** @description With compare=previous: the window of as many days just before this one */
+                            previous?: {
+                                period: {
+                                    /** @description UTC midnight starting the window (first day included) */
+                                    start_date: string;
+                                    /** @description UTC midnight ending the window (exclusive: the day after today) */
+                                    end_date: string;
+                                };
+                                metrics: {
+                                    total_clicks: number;
+                                    unique_visitors: number;
+                                    average_clicks_per_visitor: number;
+                                };
+                                /** @description Clicks judged to be bots in the period, which no other count includes */
+                                bot_clicks: number;
                             };
                         };
                     };

@@ -5,6 +5,7 @@ import { findLinkByCode, type LinkRow } from '../db/link-store';
 import { findActiveVariants, type VariantRow } from '../db/variant-store';
 import { TtlCache } from './ttl-cache';
 import type { CachedVariant } from './variant-choice';
+import type { CachedPreview } from './link-preview';
 
 /** What the redirector needs of a link, with the UTM-merged destination computed once. */
 export interface CachedLink {
@@ -22,6 +23,8 @@ export interface CachedLink {
   variants?: CachedVariant[];
   /** Append the edge-minted click id to the destination as lt_click (conversion attribution). */
   appendClickId?: boolean;
+  /** Open Graph / Twitter card fields for link-preview crawlers; absent when the owner set none. */
+  preview?: CachedPreview;
 }
 
 /** UTM parameters join the destination's query; a parameter the destination already has is kept as the owner wrote it. */
@@ -49,7 +52,14 @@ export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = [])
     expiresAt: row.expires_at?.getTime() ?? null,
     variants: variants.map((v) => ({ id: v.id, destination: mergeUtm(v.destination_url, row.utm_params), weight: v.weight })),
     appendClickId: row.append_click_id === true,
+    ...previewOf(row),
   };
+}
+
+function previewOf(row: LinkRow): { preview?: CachedPreview } {
+  const { preview_title: title, preview_description: description, preview_image_url: imageUrl } = row;
+  if (title == null && description == null && imageUrl == null) return {};
+  return { preview: { title: title ?? row.title, description: description ?? null, imageUrl: imageUrl ?? null } };
 }
 
 /**

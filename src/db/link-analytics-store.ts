@@ -1,4 +1,5 @@
 import type { Db } from './knex';
+import type { ClickTrigger } from '../lib/click-trigger';
 
 export interface RecentClick {
   clicked_at: Date;
@@ -14,6 +15,8 @@ export interface RecentClick {
 export interface LinkAnalytics {
   total_clicks: number;
   recent_clicks: RecentClick[];
+  /** Counted clicks by what brought them: QR scans and ordinary clicks, both always present. */
+  trigger_breakdown: Record<ClickTrigger, number>;
 }
 
 export const RECENT_CLICKS = 10;
@@ -25,12 +28,14 @@ export const RECENT_CLICKS = 10;
  */
 export async function linkAnalytics(db: Db, linkId: number): Promise<LinkAnalytics> {
   const [counted, recent] = await Promise.all([
-    db('clicks').where({ link_id: linkId, is_bot: false }).count<Array<{ n: string | number }>>({ n: '*' }),
+    db('clicks').where({ link_id: linkId, is_bot: false }).groupBy('trigger').select<Array<{ trigger: ClickTrigger; n: string | number }>>('trigger', db.raw('count(*) AS n')),
     db('clicks')
       .where({ link_id: linkId, is_bot: false })
       .orderBy([{ column: 'clicked_at', order: 'desc' }, { column: 'id', order: 'desc' }])
       .limit(RECENT_CLICKS)
       .select('clicked_at', 'hashed_ip', 'hashed_user_agent', 'referrer_domain', 'country_code', 'device_type', 'browser_family', 'os_family'),
   ]);
-  return { total_clicks: Number(counted[0]?.n ?? 0), recent_clicks: recent as RecentClick[] };
+  const trigger_breakdown: Record<ClickTrigger, number> = { qr: 0, link: 0 };
+  for (const row of counted) trigger_breakdown[row.trigger] = Number(row.n);
+  return { total_clicks: trigger_breakdown.qr + trigger_breakdown.link, recent_clicks: recent as RecentClick[], trigger_breakdown };
 }

@@ -211,7 +211,11 @@ export const recentClick = z.object({
 });
 
 export const linkWithAnalytics = linkObject.extend({
-  analytics: z.object({ total_clicks: z.number().int(), recent_clicks: z.array(recentClick) }),
+  analytics: z.object({
+    total_clicks: z.number().int(),
+    recent_clicks: z.array(recentClick),
+    trigger_breakdown: z.object({ qr: z.number().int(), link: z.number().int() }).describe('Counted clicks by what brought them: a scan of the link\'s QR code, or anything else'),
+  }),
 });
 
 export const paginationObject = z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() });

@@ -15,6 +15,8 @@ export interface ClickEvent {
   ip: string;
   userAgent: string;
   referrer: string | null;
+  /** Set for a QR scan (the short URL's qr=1 marker); absent means an ordinary click. */
+  trigger?: 'qr';
 }
 
 export type InstallEventType = 'clone_start' | 'fetch_objects' | 'lfs' | 'nupkg_download';

@@ -10,6 +10,7 @@ import { canonicalDestination } from '../lib/destination-url';
 import { pathOf } from '../lib/url-path';
 import type { Logger } from '../logger';
 import { sendServerError } from './pages';
+import { triggerOf } from '../lib/click-trigger';
 
 const NO_VARIANT: VariantDecision = { variant: null, setCookie: null };
 
@@ -70,6 +71,7 @@ export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: 
       return;
     }
     if (isClick) {
+      const trigger = triggerOf(req.url ?? '/');
       deps.clicks.push({
         id: randomUUID(),
         ...(clickId !== undefined ? { clickId } : {}),
@@ -80,6 +82,7 @@ export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: 
         ip: clientIp(req, deps.trustedHops),
         userAgent: boundUserAgent(req.headers['user-agent'] ?? ''),
         referrer: boundReferrer(extras.referrer !== undefined ? extras.referrer : (req.headers.referer ?? null)),
+        ...(trigger === 'qr' ? { trigger } : {}),
       });
     }
     const { 'Set-Cookie': extraCookie, ...extraHeaders } = extras.headers ?? {};

@@ -21,6 +21,7 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
     user_id: event.userId,
     variant_id: event.variantId,
     clicked_at: new Date(event.at),
+    trigger: event.trigger ?? 'link',
     hashed_ip: hashIp(appSecret, ip),
     hashed_user_agent: hashUserAgent(appSecret, event.userAgent),
     referrer_domain: referrerDomain(event.referrer),

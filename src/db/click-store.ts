@@ -13,6 +13,8 @@ export interface ClickRow {
   clicked_at: Date;
   /** 'qr' for a scan of the link's QR code, else 'link'. */
   trigger: ClickTrigger;
+  /** The targeting rule that sent the click, if one did. */
+  rule_id: number | null;
   hashed_ip: string;
   hashed_user_agent: string;
   referrer_domain: string | null;
@@ -25,7 +27,7 @@ export interface ClickRow {
 }
 
 /** A ClickRow as JSON (in a queued job): the derived values only, nothing raw. */
-export type StoredClickJson = Omit<ClickRow, 'clicked_at' | 'trigger'> & { clicked_at: string; trigger?: ClickTrigger };
+export type StoredClickJson = Omit<ClickRow, 'clicked_at' | 'trigger' | 'rule_id'> & { clicked_at: string; trigger?: ClickTrigger; rule_id?: number | null };
 
 export function clickToJson(row: ClickRow): StoredClickJson {
   return { ...row, clicked_at: row.clicked_at.toISOString() };
@@ -33,7 +35,7 @@ export function clickToJson(row: ClickRow): StoredClickJson {
 
 export function clickFromJson(json: StoredClickJson): ClickRow {
   // Jobs stored before clicks had a trigger were all ordinary clicks.
-  return { ...json, clicked_at: new Date(json.clicked_at), trigger: json.trigger ?? 'link' };
+  return { ...json, clicked_at: new Date(json.clicked_at), trigger: json.trigger ?? 'link', rule_id: json.rule_id ?? null };
 }
 
 export interface InsertedClick {
@@ -55,7 +57,7 @@ export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[],
 
 // Column order of the unnest insert; the casts give each array its element type.
 const COLUMNS: Array<[keyof ClickRow, string]> = [
-  ['event_id', 'uuid'], ['link_id', 'bigint'], ['user_id', 'bigint'], ['variant_id', 'bigint'], ['clicked_at', 'timestamptz'], ['trigger', 'text'],
+  ['event_id', 'uuid'], ['link_id', 'bigint'], ['user_id', 'bigint'], ['variant_id', 'bigint'], ['clicked_at', 'timestamptz'], ['trigger', 'text'], ['rule_id', 'bigint'],
   ['hashed_ip', 'text'], ['hashed_user_agent', 'text'], ['referrer_domain', 'text'], ['country_code', 'text'], ['city', 'text'],
   ['device_type', 'text'], ['browser_family', 'text'], ['os_family', 'text'], ['is_bot', 'boolean'],
 ];

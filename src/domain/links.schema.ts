@@ -214,6 +214,7 @@ export const linkWithAnalytics = linkObject.extend({
   analytics: z.object({
     total_clicks: z.number().int(),
     recent_clicks: z.array(recentClick),
+    rule_breakdown: z.array(z.object({ rule_id: z.number().int().nullable(), clicks: z.number().int() })).describe('Counted clicks per targeting rule that sent them; rule_id null: no rule matched'),
     trigger_breakdown: z.object({ qr: z.number().int(), link: z.number().int() }).describe('Counted clicks by what brought them: a scan of the link\'s QR code, or anything else'),
   }),
 });

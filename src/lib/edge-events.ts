@@ -17,6 +17,8 @@ export interface ClickEvent {
   referrer: string | null;
   /** Set for a QR scan (the short URL's qr=1 marker); absent means an ordinary click. */
   trigger?: 'qr';
+  /** The targeting rule that chose the destination, when one matched. */
+  ruleId?: number;
 }
 
 export type InstallEventType = 'clone_start' | 'fetch_objects' | 'lfs' | 'nupkg_download';

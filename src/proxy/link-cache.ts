@@ -6,6 +6,8 @@ import { findActiveVariants, type VariantRow } from '../db/variant-store';
 import { TtlCache } from './ttl-cache';
 import type { CachedVariant } from './variant-choice';
 import type { CachedPreview } from './link-preview';
+import { compileRules, type CachedRules } from './targeting';
+import { listLinkRules, type LinkRuleRow } from '../db/link-rule-store';
 
 /** What the redirector needs of a link, with the UTM-merged destination computed once. */
 export interface CachedLink {
@@ -25,6 +27,8 @@ export interface CachedLink {
   appendClickId?: boolean;
   /** Open Graph / Twitter card fields for link-preview crawlers; absent when the owner set none. */
   preview?: CachedPreview;
+  /** Targeting rules compiled for the edge (targeting.ts); absent when the link has none. */
+  rules?: CachedRules;
 }
 
 /** UTM parameters join the destination's query; a parameter the destination already has is kept as the owner wrote it. */
@@ -38,7 +42,8 @@ export function mergeUtm(destination: string, utm: Record<string, string>): stri
   return url.toString();
 }
 
-export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = []): CachedLink {
+export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = [], rules: readonly LinkRuleRow[] = []): CachedLink {
+  const compiled = compileRules(rules, (url) => mergeUtm(url, row.utm_params));
   return {
     id: row.id,
     userId: row.user_id,
@@ -53,6 +58,7 @@ export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = [])
     variants: variants.map((v) => ({ id: v.id, destination: mergeUtm(v.destination_url, row.utm_params), weight: v.weight })),
     appendClickId: row.append_click_id === true,
     ...previewOf(row),
+    ...(compiled ? { rules: compiled } : {}),
   };
 }
 
@@ -79,7 +85,9 @@ export class LinkCache extends TtlCache<CachedLink | null> {
     return new LinkCache(
       async (code) => {
         const row = await findLinkByCode(db, code);
-        return row ? toCachedLink(row, await findActiveVariants(db, row.id)) : null;
+        if (!row) return null;
+        const [variants, rules] = await Promise.all([findActiveVariants(db, row.id), listLinkRules(db, row.id)]);
+        return toCachedLink(row, variants, rules);
       },
       ttlMs,
       undefined,

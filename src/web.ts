@@ -2,11 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
 import type { InstallEvent, InstallProgressMark } from './lib/edge-events';
+import { closeLiveHub } from './queues/live-feed';
 import type { Services } from './services';
 import { reserveClickIds } from './db/click-id-store';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { BadgeCache } from './proxy/badge-cache';
 import { createBadgeHandler } from './proxy/badges';
+import { createDashboardHandler } from './proxy/dashboard';
 import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
 import { EVENT_OVERHEAD_BYTES, EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
@@ -97,7 +99,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const nuget = createNuGetProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const api = createApiApp(services, { signInLimits: options.signInLimits });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, nuget }, services.logger));
+  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, nuget, dashboard: createDashboardHandler() }, services.logger));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -123,6 +125,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       force.unref();
+      closeLiveHub(services);
       await closed;
       clearTimeout(force);
       await tracker.settle();

@@ -4,6 +4,8 @@ import { registerCollectionRoutes } from './collections';
 import { registerConversionGoalRoutes } from './conversion-goals';
 import { registerConversionRoutes } from './conversions';
 import { registerAnalyticsRoutes } from './analytics';
+import { registerRangeAnalyticsRoutes } from './range-analytics';
+import { registerLiveRoutes } from './live';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { registerInstallRoutes } from './installs';
@@ -54,6 +56,8 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerJobRoutes(api);
   registerPackageExportRoutes(api);
   registerAnalyticsRoutes(api);
+  registerRangeAnalyticsRoutes(api);
+  registerLiveRoutes(api);
   registerInstallRoutes(api);
   return api;
 }

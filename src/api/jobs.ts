@@ -31,6 +31,7 @@ export const jobStatusFields = {
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   expires_at: z.string(),
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable().describe('Units done out of total (an import: rows), while it runs and after'),
 };
 
 function exportFile(run: JobRun): ExportResult | undefined {
@@ -53,6 +54,7 @@ function presentRun(services: Services, run: JobRun) {
     started_at: run.started_at?.toISOString() ?? null,
     finished_at: run.finished_at?.toISOString() ?? null,
     expires_at: run.expires_at.toISOString(),
+    progress: run.progress_total === null ? null : { done: run.progress_done ?? 0, total: run.progress_total },
   };
 }
 

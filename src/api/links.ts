@@ -30,7 +30,10 @@ export function registerLinkRoutes(api: ApiRouter): void {
     handler: async ({ query, auth, res, services }) => {
       const page = query.page ?? 1;
       const perPage = query.per_page ?? DEFAULT_PER_PAGE;
-      const filters = { active: query.active, archived: query.archived, scheduled: query.scheduled, collectionId: query.collection_id };
+      const filters = {
+        active: query.active, archived: query.archived, scheduled: query.scheduled, collectionId: query.collection_id,
+        search: query.q?.trim() || undefined, tag: query.tag?.trim() || undefined, expired: query.expired, sort: query.sort,
+      };
       const { links, total } = await listUserLinks(services.db, auth.user.id, filters, page, perPage);
       res.json({
         success: true,

@@ -16,9 +16,12 @@ export interface JobRun {
   started_at: Date | null;
   finished_at: Date | null;
   expires_at: Date;
+  /** Units done out of progress_total (an import's rows); null until the job reports. */
+  progress_done: number | null;
+  progress_total: number | null;
 }
 
-const RUN_COLUMNS = ['id', 'user_id', 'kind', 'status', 'params', 'result', 'error', 'attempts', 'created_at', 'started_at', 'finished_at', 'expires_at'];
+const RUN_COLUMNS = ['id', 'user_id', 'kind', 'status', 'params', 'result', 'error', 'attempts', 'created_at', 'started_at', 'finished_at', 'expires_at', 'progress_done', 'progress_total'];
 
 export interface NewRun {
   userId: number;
@@ -83,6 +86,11 @@ export async function claimRun(db: Db, id: string): Promise<JobRun | undefined> 
 export async function loadRunInput(db: Db, id: string): Promise<string | null> {
   const row = await db('job_runs').select('input').where({ id }).first();
   return (row as { input: string | null } | undefined)?.input ?? null;
+}
+
+/** Records how far a running run is; a finished run keeps its last figures. */
+export async function reportProgress(db: Db, id: string, done: number, total: number): Promise<void> {
+  await db('job_runs').where({ id, status: 'running' }).update({ progress_done: done, progress_total: total });
 }
 
 /** True when this call finished the run; false when another attempt had already finished it. */

@@ -51,6 +51,19 @@ export interface LinkFilters {
   /** true: links with a start or an end; false: links with neither. */
   scheduled?: boolean;
   collectionId?: number;
+  /** Text inside the short code, title or destination (case-insensitive). */
+  search?: string;
+  tag?: string;
+  expired?: boolean;
+  /** A column, descending when prefixed with '-'. */
+  sort?: string;
+}
+
+const SORT_COLUMNS: Record<string, string> = { created_at: 'created_at', clicks: 'click_count', title: 'title', last_clicked_at: 'last_clicked_at' };
+
+/** LIKE treats % and _ as wildcards; a search for them means the characters themselves. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** One page of a user's links, newest first, and how many match in all. */
@@ -62,10 +75,19 @@ export async function listUserLinks(db: Db, userId: number, filters: LinkFilters
     if (filters.collectionId !== undefined) q.andWhere('collection_id', filters.collectionId);
     if (filters.scheduled === true) q.andWhere((w) => w.whereNotNull('scheduled_start_at').orWhereNotNull('scheduled_end_at'));
     if (filters.scheduled === false) q.andWhere((w) => w.whereNull('scheduled_start_at').whereNull('scheduled_end_at'));
+    if (filters.search) {
+      const pattern = likePattern(filters.search);
+      q.andWhere((w) => w.whereILike('short_code', pattern).orWhereILike('title', pattern).orWhereILike('destination_url', pattern));
+    }
+    if (filters.tag) q.andWhereRaw('? = ANY(tags)', [filters.tag]);
+    if (filters.expired === true) q.andWhere('expires_at', '<=', db.fn.now());
+    if (filters.expired === false) q.andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()));
     return q;
   };
+  const descending = filters.sort?.startsWith('-') ?? true;
+  const column = SORT_COLUMNS[(filters.sort ?? '-created_at').replace(/^-/, '')] ?? 'created_at';
   const [links, counted] = await Promise.all([
-    matching().select('*').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(perPage).offset((page - 1) * perPage),
+    matching().select('*').orderByRaw(`${column} ${descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}, id ${descending ? 'DESC' : 'ASC'}`).limit(perPage).offset((page - 1) * perPage),
     matching().count<Array<{ n: string | number }>>({ n: '*' }),
   ]);
   return { links: links as LinkRow[], total: Number(counted[0]?.n ?? 0) };

@@ -168,6 +168,12 @@ export const listLinksQuery = z.object({
   archived: yesNo('Archived').optional(),
   scheduled: yesNo('Scheduled').optional(),
   collection_id: wholeNumber('Collection id', Number.MAX_SAFE_INTEGER).optional(),
+  q: singleLine('Q').max(200, 'Q is too long (maximum is 200 characters)').optional()
+    .describe('Only links whose short code, title or destination contains this text (case-insensitive)'),
+  tag: singleLine('Tag').max(LIMITS.tag, `Tag is too long (maximum is ${LIMITS.tag} characters)`).optional().describe('Only links with this tag'),
+  expired: yesNo('Expired').optional().describe('true: links past their expiry; false: links not expired'),
+  sort: z.enum(['created_at', '-created_at', 'clicks', '-clicks', 'title', '-title', 'last_clicked_at', '-last_clicked_at'], 'Sort must be one of created_at, clicks, title, last_clicked_at, optionally prefixed with -').optional()
+    .describe('Order: a field, descending when prefixed with - (default -created_at)'),
 });
 
 export const linkObject = z.object({

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../lib/short-codes';
+import { isDashboardPath } from './dashboard';
 import { isGitPath } from './git-paths';
 import { pathOf } from '../lib/url-path';
 import { withinEdgeRequest } from './edge-safety-net';
@@ -20,6 +21,8 @@ export interface EdgeRoutes {
   badge?: EdgeHandler;
   /** /<slug>.git/… and /track/<slug>.git/… — any method (git POSTs upload-pack). */
   git?: EdgeHandler;
+  /** The dashboard's pages and assets (src/proxy/dashboard.ts). */
+  dashboard?: EdgeHandler;
   /** /nuget/flatcontainer/… (src/proxy/nuget-proxy.ts). */
   nuget?: EdgeHandler;
 }
@@ -46,7 +49,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
 
   return (req, res) => {
     const url = req.url ?? '/';
-    const { git, badge, nuget } = routes;
+    const { git, badge, nuget, dashboard } = routes;
     if (git && isGitPath(url)) {
       guarded('git', req, res, () => git(req, res));
       return;
@@ -60,6 +63,10 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
       }
       if (nuget && path.startsWith(NUGET_PREFIX)) {
         guarded('nuget', req, res, () => nuget(req, res));
+        return;
+      }
+      if (dashboard && req.method !== 'POST' && isDashboardPath(path)) {
+        guarded('dashboard', req, res, () => dashboard(req, res));
         return;
       }
       const code = path.slice(1);

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { presentLink, type LinkObject } from '../domain/links.schema';
 import { importedRows } from '../db/import-row-store';
-import { completeRun, loadRunInput } from '../db/job-store';
+import { completeRun, loadRunInput, reportProgress } from '../db/job-store';
 import { decryptSecret } from '../lib/secrets';
 import type { LinkRow } from '../db/link-store';
 import { importChunk, type PendingRow } from '../domain/jobs/import-chunk';
@@ -53,6 +53,8 @@ export async function importLinks(services: Services, data: JobPayloads['import-
     const chunks: PendingRow[][] = [];
     for (let i = 0; i < plan.pending.length; i += ROWS_PER_TRANSACTION) chunks.push(plan.pending.slice(i, i + ROWS_PER_TRANSACTION));
     const left = chunks.filter((chunk) => chunk.some((p) => !created.has(p.row)));
+    const progress = () => reportProgress(services.db, run.id, created.size + errors.length, plan.total);
+    await progress();
     const next = async (): Promise<void> => {
       for (let chunk = left.shift(); chunk; chunk = left.shift()) {
         const outcome = await importChunk(services, run.user_id, run.id, chunk).catch((err: unknown) => {
@@ -61,6 +63,7 @@ export async function importLinks(services: Services, data: JobPayloads['import-
         });
         for (const [row, linkId] of outcome.created) created.set(row, linkId);
         errors.push(...outcome.failed.map((f) => rowError(f.row, f.errors)));
+        await progress();
       }
     };
     // Settled, not all: the attempt ends only once no chunk is still writing.

@@ -6,6 +6,7 @@ import type { JobPayloads } from '../queues/registry';
 import { enqueueClickRollup } from '../queues/rollups';
 import { openEvents } from '../queues/sealed-events';
 import type { Services } from '../services';
+import { publishClicks } from '../queues/live-feed';
 import { coalescerFor } from './click-coalescer';
 import { isLastAttempt } from '../queues/attempts';
 
@@ -66,5 +67,6 @@ export async function ingestClicks(services: Services, data: ClickBatchInput, jo
     throw err;
   }
   if (rows.length > 0) await enqueueClickRollup(services.queues, Date.now() + 1000);
+  await publishClicks(services, rows, inserted); // never throws
   return inserted;
 }

@@ -3,6 +3,7 @@ import { installFromJson, installToJson, storeInstalls, type InstallRow } from '
 import { hashIp, locate } from '../lib/enrichment';
 import type { InstallEvent } from '../lib/edge-events';
 import { gitOs, gitVersion } from '../lib/git-agent';
+import { publishInstalls } from '../queues/live-feed';
 import { enqueueInstallRollups, installDaysOf } from '../queues/rollups';
 import type { JobPayloads } from '../queues/registry';
 import { isLastAttempt } from '../queues/attempts';
@@ -59,5 +60,6 @@ export async function ingestInstalls(services: Services, data: InstallBatchInput
   } catch (err) {
     services.logger.warn({ category: 'installs', err: (err as Error).message }, 'could not queue install rollups; the catch-up will');
   }
+  if (stored > 0) await publishInstalls(services, rows); // never throws
   return stored;
 }

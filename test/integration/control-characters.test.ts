@@ -39,7 +39,7 @@ describe('Control characters in API input', () => {
   it('refuses them in every listed field, query parameter and path segment with the surface’s 4xx, and writes nothing', async () => {
     const link = (await created(send('POST', '/api/v1/links', { link: { destination_url: 'https://example.com/' } }))).body.link;
     const goal = (await created(send('POST', '/api/v1/conversion_goals', { conversion_goal: { name: 'Purchase' } }))).body.conversion_goal;
-    await created(send('POST', '/api/v1/packages', { git_url: 'https://github.com/o/r.git', slug: 'pkg' }));
+    await created(send('POST', '/api/v1/packages', { git_url: 'https://github.com/o/r.git', slug: 'pkg-1' }));
     await created(send('POST', '/api/v1/collections', { name: 'Kit', slug: 'kit' }));
 
     const pvtlnk422 = (field: string) => ({ status: 422, message: new RegExp(`^${field} can't contain control characters$`, 'm') });
@@ -50,9 +50,9 @@ describe('Control characters in API input', () => {
       { what: 'collection description', method: 'PATCH', path: '/api/v1/collections/kit', body: (v) => ({ description: v }), ...pkglnk422('Description') },
       { what: 'collection tag', method: 'POST', path: '/api/v1/collections', body: (v) => ({ name: 'n', tags: [`t${v}`] }), ...pkglnk422('Each tag') },
       { what: 'collection slug', method: 'POST', path: '/api/v1/collections', body: (v) => ({ name: 'n', slug: `s${v}` }), ...pkglnk422('Slug') },
-      { what: 'package display name', method: 'PATCH', path: '/api/v1/packages/pkg', body: (v) => ({ display_name: `P${v}` }), ...pkglnk422('Display name') },
-      { what: 'package description', method: 'PATCH', path: '/api/v1/packages/pkg', body: (v) => ({ description: v }), ...pkglnk422('Description') },
-      { what: 'package git ref', method: 'PATCH', path: '/api/v1/packages/pkg', body: (v) => ({ git_ref: `v1${v}` }), ...pkglnk422('Git ref') },
+      { what: 'package display name', method: 'PATCH', path: '/api/v1/packages/pkg-1', body: (v) => ({ display_name: `P${v}` }), ...pkglnk422('Display name') },
+      { what: 'package description', method: 'PATCH', path: '/api/v1/packages/pkg-1', body: (v) => ({ description: v }), ...pkglnk422('Description') },
+      { what: 'package git ref', method: 'PATCH', path: '/api/v1/packages/pkg-1', body: (v) => ({ git_ref: `v1${v}` }), ...pkglnk422('Git ref') },
       { what: 'variant name', method: 'POST', path: `/api/v1/links/${link.id}/variants`, body: (v) => ({ variant: { name: `B${v}`, destination_url: 'https://example.com/b' } }), ...pvtlnk422('Name') },
       { what: 'goal name', method: 'PATCH', path: `/api/v1/conversion_goals/${goal.id}`, body: (v) => ({ conversion_goal: { name: `G${v}` } }), ...pvtlnk422('Name') },
       { what: 'postback order id', method: 'POST', path: `/api/conversions/track/${goal.postback_token}`, body: (v) => ({ order_id: `o${v}` }), ...pvtlnk422('Order id') },

@@ -83,7 +83,13 @@ async function send(stack: Stack, req: FuzzRequest, account: TestAccount): Promi
   // A Buffer, so fetch adds no content type of its own: the request says exactly what the plan says.
   const body = req.body === undefined || req.method === 'GET' ? undefined : Buffer.from(req.body);
   const res = await fetch(stack.url(req.url), { method: req.method, headers, body, redirect: 'manual' });
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+  const contentType = res.headers.get('content-type') ?? '';
+  // An event stream (GET /api/v1/live) never ends: its status and type are the answer.
+  if (contentType.startsWith('text/event-stream')) {
+    await res.body?.cancel();
+    return { status: res.status, contentType, text: '' };
+  }
+  return { status: res.status, contentType, text: await res.text() };
 }
 
 function flagsSuccess(op: Operation, status: number): boolean {

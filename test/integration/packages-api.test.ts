@@ -100,8 +100,8 @@ describe('The packages API', () => {
   });
 
   it('updates fields, moves the ref alone, clears the path with null, and renames the slug', async () => {
-    await create({ git_url: 'https://github.com/o/r.git?path=Packages/x#v1', slug: 'pkg' });
-    const res = await request(stack.url('/api/v1/packages/pkg'), { method: 'PATCH', headers: account.auth, json: { git_ref: 'v2', git_path: null, display_name: 'Renamed', description: 'New', is_private: true, slug: 'pkg-2' } });
+    await create({ git_url: 'https://github.com/o/r.git?path=Packages/x#v1', slug: 'pkg-1' });
+    const res = await request(stack.url('/api/v1/packages/pkg-1'), { method: 'PATCH', headers: account.auth, json: { git_ref: 'v2', git_path: null, display_name: 'Renamed', description: 'New', is_private: true, slug: 'pkg-2' } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.slug, 'pkg-2');
     assert.equal(res.body.git_ref, 'v2');
@@ -110,7 +110,7 @@ describe('The packages API', () => {
     assert.equal(res.body.display_name, 'Renamed');
     assert.equal(res.body.is_private, true);
     assert.equal(res.body.install_url, 'https://pkg.example/pkg-2.git#v2');
-    assert.equal((await request(stack.url('/api/v1/packages/pkg'), { headers: account.auth })).status, 404);
+    assert.equal((await request(stack.url('/api/v1/packages/pkg-1'), { headers: account.auth })).status, 404);
     const moved = await request(stack.url('/api/v1/packages/pkg-2'), { method: 'PATCH', headers: account.auth, json: { git_url: 'https://bitbucket.org/team/other.git' } });
     assert.equal(moved.body.git_platform, 'bitbucket');
     assert.equal(moved.body.git_ref, null);

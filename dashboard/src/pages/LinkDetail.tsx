@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ok, raw } from '../api/client';
+import { useLiveEvents } from '../api/live';
+import { AnalyticsPanel, PeriodPicker } from '../components/Analytics';
+import { A, CopyButton, ErrorNote, fmt, Loading, Page, useAction, useLoad, when } from '../components/ui';
+import { linkState } from './Links';
+
+/** The QR image is fetched (it needs the same auth headers as any call) and shown from a blob. */
+function Qr({ linkId, code }: { linkId: number; code: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  const action = useAction();
+  useEffect(() => {
+    let url: string | null = null;
+    void action.run(async () => {
+      const blob = await (await raw('GET', `/api/v1/links/${linkId}/qr?format=svg&size=240`)).blob();
+      url = URL.createObjectURL(blob);
+      setSrc(url);
+    });
+    return () => { if (url) URL.revokeObjectURL(url); };
+  }, [linkId]);
+  const download = (format: 'svg' | 'png') => void action.run(async () => {
+    const blob = await (await raw('GET', `/api/v1/links/${linkId}/qr?format=${format}&size=1024&download=1`)).blob();
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${code}-qr.${format}`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  });
+  return (
+    <div class="card qr">
+      <h2>QR code</h2>
+      {src ? <img src={src} width={160} height={160} alt={`QR code for /${code}`} /> : action.error ? null : <Loading what="the QR code" />}
+      <ErrorNote error={action.error} />
+      <div class="actions">
+        <button type="button" class="small" onClick={() => download('svg')}>Download SVG</button>
+        <button type="button" class="small" onClick={() => download('png')}>Download PNG</button>
+      </div>
+    </div>
+  );
+}
+
+export function LinkDetail({ id }: { id: number }) {
+  const path = { params: { path: { id: String(id) } } };
+  const link = useLoad(async () => (await ok(api.GET('/api/v1/links/{id}', path))).link, [id]);
+  const variants = useLoad(async () => (await ok(api.GET('/api/v1/links/{link_id}/variants', { params: { path: { link_id: String(id) } } }))).variants, [id]);
+  const [liveClicks, setLiveClicks] = useState(0);
+  useLiveEvents((event) => {
+    if (event.kind === 'click' && event.link_id === id) {
+      setLiveClicks((n) => n + 1);
+      link.reload();
+      variants.reload();
+    }
+  });
+  const l = link.data;
+  if (!l) return <Page title="Link">{link.error ? <ErrorNote error={link.error} /> : <Loading what="the link" />}</Page>;
+  return (
+    <Page title={`/${l.short_code}`} actions={<><PeriodPicker /><A class="button" href={`/app/links/${id}/edit`}>Edit</A></>}>
+      <div class="link-head card">
+        <p><a href={l.short_url}>{l.short_url}</a> <CopyButton text={l.short_url} label="Copy short URL" /></p>
+        <p class="muted truncate">→ {l.destination_url}</p>
+        <p>{linkState(l)}{l.password_protected ? ' · password protected' : ''} · <strong>{fmt(l.click_count)}</strong> clicks in all{liveClicks ? <span role="status"> · {liveClicks} new while you watched</span> : null}</p>
+      </div>
+      <AnalyticsPanel linkId={id} />
+      <div class="grid">
+        <div class="card">
+          <h2>Variants</h2>
+          <ErrorNote error={variants.error} />
+          {(variants.data ?? []).length === 0 ? <p class="muted">No A/B variants. <A href={`/app/links/${id}/edit`}>Add variants</A> to split traffic.</p> : (
+            <table class="list">
+              <thead><tr><th scope="col">Variant</th><th scope="col">Weight</th><th scope="col">Clicks</th><th scope="col">Click share</th></tr></thead>
+              <tbody>{(variants.data ?? []).map((v) => <tr key={v.id}><td>{v.name}{v.active ? '' : ' (paused)'}</td><td>{v.weight}</td><td>{fmt(v.click_count)}</td><td>{v.click_percentage}%</td></tr>)}</tbody>
+            </table>
+          )}
+        </div>
+        <Qr linkId={id} code={l.short_code} />
+      </div>
+      <div class="card">
+        <h2>Recent clicks</h2>
+        {l.analytics.recent_clicks.length === 0 ? <p class="muted">No clicks yet. Share <code>{l.short_url}</code> to get some.</p> : (
+          <div class="scroll">
+            <table class="list">
+              <thead><tr><th scope="col">When</th><th scope="col">Country</th><th scope="col">Device</th><th scope="col">Browser</th><th scope="col">OS</th><th scope="col">Referrer</th></tr></thead>
+              <tbody>{l.analytics.recent_clicks.map((c, i) => <tr key={i}><td>{when(c.clicked_at)}</td><td>{c.country_code ?? '—'}</td><td>{c.device_type ?? '—'}</td><td>{c.browser_family ?? '—'}</td><td>{c.os_family ?? '—'}</td><td>{c.referrer_domain ?? '—'}</td></tr>)}</tbody>
+            </table>
+          </div>
+        )}
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { singleLine } from '../lib/schemas';
+
+/** GET /api/v1/analytics/range: the dashboard's analytics for any date range, with the previous period beside it. */
+
+function date(field: string) {
+  return singleLine(field, { error: `${field} can't be blank: send a date YYYY-MM-DD` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${field} must be a date YYYY-MM-DD`)
+    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), `${field} must be a real date`);
+}
+const value = singleLine().min(1, "can't be blank").max(200, 'is too long (maximum is 200 characters)');
+const LINK_ID = 'Link id must be a whole number';
+
+export const rangeQuery = z.strictObject({
+  from: date('From').describe('First UTC day of the range (included)'),
+  to: date('To').describe('Last UTC day of the range (included)'),
+  link_id: singleLine('Link id').regex(/^\d{1,15}$/, LINK_ID).transform(Number).refine((n) => n > 0, LINK_ID).optional().describe('Only this link'),
+  country: value.optional().describe('Only clicks from this ISO country code'),
+  device: value.optional().describe('Only clicks from this device type'),
+  browser: value.optional().describe('Only clicks from this browser family'),
+  os: value.optional().describe('Only clicks from this OS family'),
+  referrer: value.optional().describe('Only clicks referred by this domain'),
+}).refine((q) => q.from <= q.to, { message: 'From must not be after to', path: ['from'] })
+  .refine((q) => (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < 3660, { message: 'The range may span at most 3,660 days', path: ['to'] });
+
+const totals = z.object({
+  clicks: z.number().int(),
+  unique_visitors: z.number().int(),
+  conversions: z.number().int(),
+  installs: z.number().int().describe('Installs of all your packages (not narrowed by link or click filters)'),
+});
+
+const ranked = z.array(z.object({ key: z.string(), clicks: z.number().int() }));
+
+export const rangeResponse = z.object({
+  success: z.literal(true),
+  range: z.object({
+    from: z.string(),
+    to: z.string(),
+    days: z.number().int(),
+    previous_from: z.string().describe('The previous period: as many days, ending the day before from'),
+    previous_to: z.string(),
+    granularity: z.enum(['hour', 'day']).describe('hour when the range is at most two days'),
+  }),
+  totals,
+  previous_totals: totals,
+  series: z.array(z.object({
+    bucket: z.string().describe('YYYY-MM-DD, or YYYY-MM-DDTHH (UTC) for hours'),
+    clicks: z.number().int(),
+    previous_clicks: z.number().int().describe('Clicks in the same position of the previous period'),
+    conversions: z.number().int().describe('Conversions in the bucket (narrowed by link_id only)'),
+  })),
+  breakdowns: z.object({ country: ranked, device: ranked, browser: ranked, os: ranked, referrer: ranked }),
+  heatmap: z.array(z.array(z.number().int())).describe('Clicks per [UTC weekday 0 = Sunday][UTC hour 0..23]'),
+  top_links: z.array(z.object({ id: z.number().int(), short_code: z.string(), title: z.string().nullable(), clicks: z.number().int() })),
+});

@@ -1,0 +1,147 @@
+import { Redis } from 'ioredis';
+import type { ClickRow, InsertedClick } from '../db/click-store';
+import type { InstallRow } from '../db/install-store';
+import { redisKey } from '../lib/redis-keys';
+import type { Services } from '../services';
+
+/**
+ * The live feed behind GET /api/v1/live. Workers publish each click and install they have just
+ * stored on one Redis channel; every web process subscribes once and hands each message to the
+ * open event streams of its owner. Nothing polls the database, and a message carries only
+ * derived values (never an IP or a user agent). Pub/sub is fire-and-forget: a browser that was
+ * not connected misses the event, which is what a live view wants (the charts read the rollups).
+ */
+
+export type LiveEvent =
+  | { kind: 'click'; at: string; link_id: number; variant_id: number | null; country: string | null; device: string | null; browser: string | null; os: string | null; referrer: string | null }
+  | { kind: 'install'; at: string; package_id: number; slug: string; country: string | null; os: string | null };
+
+interface Envelope {
+  user_id: number;
+  event: LiveEvent;
+}
+
+export function liveChannel(services: Pick<Services, 'config'>): string {
+  return redisKey(services.config, 'live');
+}
+
+async function publish(services: Services, envelopes: Envelope[]): Promise<void> {
+  if (envelopes.length === 0) return;
+  try {
+    // One message per batch keeps a burst of clicks to one publish.
+    await services.redis.publish(liveChannel(services), JSON.stringify(envelopes));
+  } catch (err) {
+    // The events are stored; a live view missing them is the only loss.
+    services.logger.warn({ category: 'live', err: (err as Error).message }, 'could not publish live events');
+  }
+}
+
+/** After ingest-clicks stored a batch: the clicks actually inserted (not bots), with their enriched fields. */
+export async function publishClicks(services: Services, rows: readonly ClickRow[], inserted: readonly InsertedClick[]): Promise<void> {
+  const byEvent = new Map(rows.map((r) => [r.event_id, r]));
+  await publish(services, inserted.filter((c) => !c.is_bot).map((c) => {
+    const row = byEvent.get(c.event_id);
+    return {
+      user_id: c.user_id,
+      event: {
+        kind: 'click', at: c.clicked_at.toISOString(), link_id: c.link_id, variant_id: c.variant_id,
+        country: row?.country_code ?? null, device: row?.device_type ?? null, browser: row?.browser_family ?? null,
+        os: row?.os_family ?? null, referrer: row?.referrer_domain ?? null,
+      },
+    };
+  }));
+}
+
+/** After ingest-installs stored a batch: one event per clone that started. */
+export async function publishInstalls(services: Services, rows: readonly InstallRow[]): Promise<void> {
+  const clones = rows.filter((r) => r.event_type === 'clone_start');
+  if (clones.length === 0) return;
+  let owners: Array<{ id: number; user_id: number; slug: string }>;
+  try {
+    owners = (await services.db.raw<{ rows: typeof owners }>('SELECT id, user_id, slug FROM packages WHERE id = ANY(?::bigint[])', [[...new Set(clones.map((r) => r.package_id))]])).rows;
+  } catch (err) {
+    services.logger.warn({ category: 'live', err: (err as Error).message }, 'could not look up package owners for live events');
+    return;
+  }
+  const byId = new Map(owners.map((p) => [Number(p.id), p]));
+  await publish(services, clones.flatMap((r) => {
+    const pkg = byId.get(r.package_id);
+    if (!pkg) return [];
+    return [{ user_id: Number(pkg.user_id), event: { kind: 'install' as const, at: r.occurred_at.toISOString(), package_id: r.package_id, slug: pkg.slug, country: r.country_code ?? null, os: r.os ?? null } }];
+  }));
+}
+
+type Listener = (event: LiveEvent) => void;
+interface Stream {
+  send: Listener;
+  /** Called when the process shuts down, so open streams do not hold the server open. */
+  end: () => void;
+}
+
+/** One subscriber connection per web process, fanned out to the open streams by user. */
+export class LiveHub {
+  private readonly listeners = new Map<number, Set<Stream>>();
+  private subscriber: Redis | undefined;
+
+  constructor(private readonly services: Services) {}
+
+  listen(userId: number, listener: Stream): () => void {
+    this.connect();
+    let set = this.listeners.get(userId);
+    if (!set) this.listeners.set(userId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(userId);
+    };
+  }
+
+  private connect(): void {
+    if (this.subscriber) return;
+    // A subscribed connection can issue no other command, so it is never the shared one.
+    const subscriber = new Redis(this.services.config.redisUrl, { maxRetriesPerRequest: null, connectTimeout: 2000 });
+    this.subscriber = subscriber;
+    subscriber.on('error', (err) => this.services.logger.warn({ category: 'live', err: err.message }, 'live subscriber lost Redis'));
+    subscriber.on('message', (_channel: string, message: string) => this.deliver(message));
+    void subscriber.subscribe(liveChannel(this.services)).catch(() => undefined);
+  }
+
+  private deliver(message: string): void {
+    let envelopes: Envelope[];
+    try {
+      envelopes = JSON.parse(message) as Envelope[];
+    } catch {
+      return;
+    }
+    for (const { user_id, event } of envelopes) {
+      for (const stream of this.listeners.get(user_id) ?? []) stream.send(event);
+    }
+  }
+
+  /** Resolves once subscribed (tests wait for it before producing events). */
+  async ready(): Promise<void> {
+    this.connect();
+    await this.subscriber?.subscribe(liveChannel(this.services));
+  }
+
+  close(): void {
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
+    for (const set of this.listeners.values()) for (const stream of set) stream.end();
+    this.listeners.clear();
+  }
+}
+
+const hubs = new WeakMap<Services, LiveHub>();
+
+/** The web process's hub (made on first use, so processes that never stream never subscribe). */
+export function liveHubFor(services: Services): LiveHub {
+  let hub = hubs.get(services);
+  if (!hub) hubs.set(services, (hub = new LiveHub(services)));
+  return hub;
+}
+
+export function closeLiveHub(services: Services): void {
+  hubs.get(services)?.close();
+  hubs.delete(services);
+}

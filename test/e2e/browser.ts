@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Debian's Chromium driven by playwright-core (never a downloaded browser), and the axe-core
+ * accessibility check the dashboard's pages must pass.
+ */
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+}
+
+/** Builds dashboard/ into dist/dashboard, as `npm run build` does, so the tests serve current code. */
+export function buildDashboard(): void {
+  execFileSync(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'build', 'dashboard', '--logLevel', 'error'], { cwd: path.resolve(__dirname, '..', '..'), stdio: 'inherit' });
+}
+
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** axe-core over the page as it is now: the serious and critical violations (WCAG 2 A/AA rules). */
+export async function seriousViolations(page: Page): Promise<Violation[]> {
+  // Evaluated rather than added as a <script>: the dashboard's CSP rightly refuses inline scripts.
+  await page.evaluate(AXE);
+  // A string, evaluated in the page: this file is compiled without the DOM's types.
+  return page.evaluate<Violation[]>(`(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+  })()`);
+}
+
+/**
+ * Waits until no read is still loading (every "Loading …" status gone). Locators rather than
+ * waitForFunction: the dashboard's CSP forbids the eval that a page-side predicate needs.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.getByText(/^Loading .*…$/).first().waitFor({ state: 'detached' });
+}
+
+/** Waits for the first chart on the page to be drawn (uPlot painted it). */
+export async function chartDrawn(page: Page): Promise<void> {
+  await page.locator('figure[data-drawn]').first().waitFor();
+}
+

@@ -1,0 +1,233 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { setJobWaitBound } from '../../src/domain/jobs/wait';
+import { startPackageUpstream, type GitUpstream } from '../helpers/git-upstream';
+import { startReceiver, type Receiver } from '../helpers/receiver';
+import { startStack, type Stack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait';
+import { buildDashboard, chartDrawn, launchChromium, seriousViolations, settled } from './browser';
+
+/**
+ * The dashboard in Debian's Chromium against the real stack (web + workers, PostgreSQL, Redis,
+ * a real git upstream and webhook receiver). One person's first session, step by step: each test
+ * continues where the previous one left off, so the stack is not reset between them.
+ */
+describe('the dashboard in a real browser', function () {
+  this.timeout(60_000);
+  let stack: Stack;
+  let upstream: GitUpstream;
+  let receiver: Receiver;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let apiToken = '';
+  let linkPath = '';
+  const email = `person-${Date.now()}@example.com`;
+
+  before(async function () {
+    this.timeout(120_000);
+    buildDashboard();
+    upstream = await startPackageUpstream(['acme', 'tool']);
+    receiver = await startReceiver();
+    stack = await startStack({ workers: true, env: { GIT_UPSTREAM_GITHUB: upstream.baseUrl, WEBHOOK_ALLOW_PRIVATE: 'true', SIGNUP: 'open' } });
+    await stack.reset();
+    // The import answers 202 at once, so the page shows the job's progress.
+    setJobWaitBound(stack.services, 0);
+    browser = await launchChromium();
+    context = await browser.newContext({ baseURL: stack.baseUrl, acceptDownloads: true });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await upstream?.close();
+    await receiver?.close();
+  });
+
+  /** Reloads until the text is on the page: rollups and counters land within a second or two. */
+  async function reloadUntil(find: (p: Page) => Locator, what: string): Promise<void> {
+    await waitFor(async () => {
+      await page.reload();
+      return find(page).first().waitFor({ timeout: 1500 }).then(() => true, () => false);
+    }, { timeoutMs: 15_000, intervalMs: 200, what: `${what} on ${page.url()}` });
+  }
+
+  async function assertAccessible(): Promise<void> {
+    // Every read has answered (the live stream never ends, so "network idle" is no signal).
+    await settled(page);
+    const violations = await seriousViolations(page);
+    assert.deepEqual(violations, [], `${page.url()} has accessibility violations`);
+  }
+
+  it('shows a signed-out visitor the sign-in page, and signs a new person up', async () => {
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Sign in to Linktally' }).waitFor();
+    await assertAccessible();
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByText(email).waitFor();
+  });
+
+  it('lets the first account, an admin, move itself to the Enterprise plan', async () => {
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    await assertAccessible();
+    // The features below (variants, bulk import, webhooks) are Enterprise's.
+    await page.getByLabel(`Plan of ${email}`).selectOption('enterprise');
+    await waitFor(async () => (await stack.services.db('users').where({ email }).first())?.plan === 'enterprise', { what: 'the plan change' });
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByText(/You are on the enterprise plan/).waitFor();
+  });
+
+  it('creates an API token that is shown once and listed by its prefix', async () => {
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    await page.getByLabel('Token name').fill('deploys');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    apiToken = (await page.getByLabel('New API token').textContent()) ?? '';
+    assert.match(apiToken, /^pk_live_[A-Za-z0-9]{32}$/);
+    await page.getByRole('cell', { name: 'deploys', exact: true }).waitFor();
+    const links = await fetch(stack.url('/api/v1/links'), { headers: { Authorization: `Bearer ${apiToken}` } });
+    assert.equal(links.status, 200, 'the token works against the API');
+  });
+
+  it('creates a link with two variants and a password', async () => {
+    await page.getByRole('link', { name: 'Links' }).click();
+    await page.getByText('No links yet.').waitFor();
+    await assertAccessible();
+    await page.getByRole('link', { name: 'New link' }).first().click();
+    await page.getByLabel('Destination URL').fill(stack.url('/healthz?to=main'));
+    await page.getByLabel('Custom code').fill('spring-sale');
+    await page.getByLabel('Title').fill('Spring sale');
+    await page.getByLabel(/^Password/).fill('open sesame');
+    await page.getByRole('button', { name: 'Add variant' }).click();
+    await page.getByRole('button', { name: 'Add variant' }).click();
+    await page.getByLabel('Variant 1 destination').fill(stack.url('/healthz?to=a'));
+    await page.getByLabel('Variant 2 destination').fill(stack.url('/healthz?to=b'));
+    await page.getByLabel('Variant 2 weight').fill('150');
+    await page.getByRole('cell', { name: '75%' }).waitFor(); // the live traffic share of 150 against 50
+    await assertAccessible();
+    await page.getByRole('button', { name: 'Create link' }).click();
+    await page.getByRole('heading', { name: '/spring-sale' }).waitFor();
+    await page.getByText('password protected').waitFor();
+    await page.getByRole('cell', { name: 'Variant A' }).waitFor();
+    await page.getByRole('img', { name: 'QR code for /spring-sale' }).waitFor();
+    linkPath = new URL(page.url()).pathname;
+  });
+
+  it('counts a click made from another browser, live and then in the chart', async () => {
+    await page.getByText('0 clicks in all').waitFor();
+    await chartDrawn(page);
+    // A person's browser: headless Chromium's own user agent is (rightly) counted as a bot.
+    const visitor = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36' });
+    const tab = await visitor.newPage();
+    await tab.goto(stack.url('/spring-sale'));
+    await tab.getByLabel(/password/i).fill('open sesame');
+    await Promise.all([tab.waitForURL(/healthz\?to=/), tab.getByRole('button').first().click()]);
+    await visitor.close();
+    // Server-sent events: no reload needed for the count.
+    await page.getByText('1 new while you watched').waitFor({ timeout: 5000 });
+    await page.getByText('1 clicks in all').waitFor();
+    // The chart and stats read the rollups, which follow within about a second.
+    await reloadUntil((p) => p.getByRole('img', { name: /^Clicks per day, .*: 1 in all$/ }), 'the click in the chart');
+    await page.getByRole('heading', { name: 'Clicks' }).locator('..').getByText('1', { exact: true }).waitFor();
+    await assertAccessible();
+  });
+
+  it('filters the overview by clicking a breakdown row, and keeps the filter in the URL', async () => {
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('button', { name: /^\/spring-sale · Spring sale 1 clicks, filter by this$/ }).click();
+    await page.waitForURL(/link_id=\d+/);
+    await page.getByRole('button', { name: /remove filter/ }).first().waitFor();
+    await page.getByRole('combobox', { name: 'Period' }).selectOption('7d');
+    await page.waitForURL(/period=7d/);
+    await assertAccessible();
+  });
+
+  it('imports a CSV with a progress bar and the failed rows, then exports the links', async () => {
+    await page.goto('/app/transfers');
+    const csv = 'destination_url,short_code,title\nhttps://example.com/a,imported-a,First\nnot a url,imported-b,Second\nhttps://example.com/c,,Third\n';
+    await page.getByLabel('CSV file').setInputFiles({ name: 'links.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByText('Imported 2 of 3 rows; 1 failed.').waitFor({ timeout: 15_000 });
+    assert.equal(await page.getByRole('progressbar', { name: 'Rows imported' }).getAttribute('value'), '3');
+    await page.getByRole('cell', { name: /Destination url/ }).waitFor();
+    await assertAccessible();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export links (CSV)' }).click()]);
+    assert.match(download.suggestedFilename(), /^pvtlnk-links-\d{4}-\d{2}-\d{2}\.csv$/);
+    const file = await download.path();
+    assert.match(readFileSync(file, 'utf8'), /imported-a/);
+  });
+
+  it('creates a package from a git URL and shows a real clone through the git proxy in its chart', async () => {
+    await page.goto('/app/packages');
+    await page.getByText('No packages yet.').waitFor();
+    await page.getByRole('button', { name: 'New package' }).click();
+    await page.getByLabel('Git URL').fill('https://github.com/acme/tool.git');
+    await page.getByLabel('Display name').fill('Acme Tool');
+    await page.getByRole('button', { name: 'Create package' }).click();
+    await page.getByRole('heading', { name: 'Acme Tool' }).waitFor();
+    const installUrl = (await page.locator('.card code').first().textContent()) ?? '';
+    assert.match(installUrl, /\.git/);
+    const scratch = mkdtempSync(join(tmpdir(), 'lt-e2e-clone-'));
+    try {
+      await new Promise<void>((resolve, reject) => execFile('git', ['clone', '-q', installUrl, join(scratch, 'c')], (err, _o, stderr) => (err ? reject(new Error(stderr)) : resolve())));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    await reloadUntil((p) => p.getByRole('img', { name: 'Installs per day, last 30 days: 1 in all' }), 'the clone in the chart');
+    await assertAccessible();
+  });
+
+  it('configures a webhook and shows its delivery in the log', async () => {
+    await page.goto('/app/settings');
+    await page.getByLabel('Webhook URL').fill(receiver.url);
+    await page.getByLabel('Webhook secret').fill('a-long-webhook-secret-value');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await page.getByRole('button', { name: 'Send test delivery' }).click();
+    await page.getByText('Test delivery queued.').waitFor();
+    await waitFor(() => receiver.received.length > 0, { what: 'the test delivery to arrive' });
+    await reloadUntil((p) => p.getByRole('cell', { name: '200', exact: true }), 'the delivery with its response code');
+    await page.getByRole('button', { name: /^Redeliver / }).first().click();
+    await waitFor(() => receiver.received.length > 1, { what: 'the redelivery to arrive' });
+    await assertAccessible();
+  });
+
+  it('passes the accessibility check on every other page, and at phone width', async () => {
+    for (const path of ['/app/live', '/app/conversions', '/app/collections', linkPath, `${linkPath}/edit`]) {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await assertAccessible();
+    }
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto('/app/links');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const width = await page.evaluate<number>(`document.documentElement.scrollWidth`);
+    assert.ok(width <= 375, `no sideways scrolling at phone width (page is ${width}px wide)`);
+    await assertAccessible();
+  });
+
+  it('serves hashed assets with a year-long cache and the pages uncached', async () => {
+    const index = await fetch(stack.url('/app/links'));
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.match(index.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    const asset = /\/assets\/[^"]+\.js/.exec(await index.text())?.[0];
+    assert.ok(asset, 'index.html names a hashed script');
+    const js = await fetch(stack.url(asset));
+    assert.equal(js.status, 200);
+    assert.match(js.headers.get('cache-control') ?? '', /max-age=31536000.*immutable|immutable.*max-age=31536000/);
+    assert.equal((await fetch(stack.url('/assets/missing-0000.js'))).status, 404);
+  });
+});

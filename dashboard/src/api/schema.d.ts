@@ -979,6 +979,9 @@ export interface paths {
                                 };
                                 collection_id: number | null;
                                 append_click_id: boolean;
+                                preview_title: string | null;
+                                preview_description: string | null;
+                                preview_image_url: string | null;
                             }[];
                             errors: {
                                 row: number;
@@ -1158,6 +1161,9 @@ export interface paths {
                                 };
                                 collection_id: number | null;
                                 append_click_id: boolean;
+                                preview_title: string | null;
+                                preview_description: string | null;
+                                preview_image_url: string | null;
                             }[];
                             pagination: {
                                 page: number;
@@ -1204,6 +1210,9 @@ export interface paths {
                             } | null;
                             active?: boolean;
                             append_click_id?: boolean;
+                            preview_title?: string | null;
+                            preview_description?: string | null;
+                            preview_image_url?: string | null;
                             short_code?: string | null;
                         };
                         password?: string | null;
@@ -1245,6 +1254,9 @@ export interface paths {
                                 };
                                 collection_id: number | null;
                                 append_click_id: boolean;
+                                preview_title: string | null;
+                                preview_description: string | null;
+                                preview_image_url: string | null;
                             };
                         };
                     };
@@ -1324,6 +1336,9 @@ export interface paths {
                                 };
                                 collection_id: number | null;
                                 append_click_id: boolean;
+                                preview_title: string | null;
+                                preview_description: string | null;
+                                preview_image_url: string | null;
                                 analytics: {
                                     total_clicks: number;
                                     recent_clicks: {
@@ -1336,6 +1351,16 @@ export interface paths {
                                         browser_family: string | null;
                                         os_family: string | null;
                                     }[];
+                                    /** @description Counted clicks per targeting rule that sent them; rule_id null: no rule matched */
+                                    rule_breakdown: {
+                                        rule_id: number | null;
+                                        clicks: number;
+                                    }[];
+                                    /** @description Counted clicks by what brought them: a scan of the link's QR code, or anything else */
+                                    trigger_breakdown: {
+                                        qr: number;
+                                        link: number;
+                                    };
                                 };
                             };
                         };
@@ -1416,6 +1441,9 @@ export interface paths {
                             } | null;
                             active?: boolean;
                             append_click_id?: boolean;
+                            preview_title?: string | null;
+                            preview_description?: string | null;
+                            preview_image_url?: string | null;
                             short_code?: string;
                             archived?: boolean;
                         };
@@ -1458,6 +1486,9 @@ export interface paths {
                                 };
                                 collection_id: number | null;
                                 append_click_id: boolean;
+                                preview_title: string | null;
+                                preview_description: string | null;
+                                preview_image_url: string | null;
                             };
                         };
                     };
@@ -3127,6 +3158,151 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/links/{id}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A link's targeting rules, in the order they are tried */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rules */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            rules: {
+                                id: number;
+                                /** @description 0-based; the first rule that matches wins */
+                                position: number;
+                                name: string | null;
+                                conditions: {
+                                    [key: string]: unknown;
+                                };
+                                destination_url: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Feature not available on your plan */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such link */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** Replace a link's targeting rules (an ordered list; the first match wins, else variants, then destination_url) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rules: {
+                            name?: string | null;
+                            conditions: {
+                                device?: ("desktop" | "mobile" | "tablet")[];
+                                os?: string[];
+                                browser?: string[];
+                                country?: string[];
+                                language?: string[];
+                                query?: {
+                                    name: string;
+                                    value: string;
+                                };
+                                /** Format: date-time */
+                                starts_at?: string;
+                                /** Format: date-time */
+                                ends_at?: string;
+                            };
+                            destination_url: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The rules as stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            rules: {
+                                id: number;
+                                /** @description 0-based; the first rule that matches wins */
+                                position: number;
+                                name: string | null;
+                                conditions: {
+                                    [key: string]: unknown;
+                                };
+                                destination_url: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Feature not available on your plan */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such link */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Validation failed */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/conversion_goals": {

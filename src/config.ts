@@ -62,6 +62,8 @@ const schema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SIGNUP: z.enum(['open', 'invite', 'closed']).default('invite'),
   SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   SESSION_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
@@ -105,6 +107,10 @@ export interface Config {
   /** auto: pretty in a terminal, JSON elsewhere. */
   logFormat: 'json' | 'pretty' | 'auto';
   workerConcurrency: number;
+  /** Bearer token GET /metrics requires; unset, /metrics answers 404 on the web port. */
+  metricsToken: string | null;
+  /** The worker's metrics listener (GET /metrics, same token); unset, the worker serves none. */
+  metricsPort: number | null;
   /** Raw clicks older than this many days are dropped (whole monthly partitions); null keeps them forever. Daily aggregates are kept. */
   clickRetentionDays: number | null;
   /**
@@ -174,6 +180,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: v.LOG_LEVEL,
     logFormat: v.LOG_FORMAT,
     workerConcurrency: v.WORKER_CONCURRENCY,
+    metricsToken: v.METRICS_TOKEN ?? null,
+    metricsPort: v.METRICS_PORT ?? null,
     clickRetentionDays: v.CLICK_RETENTION_DAYS ?? null,
     signup: v.SIGNUP,
     sessionIdleDays: v.SESSION_IDLE_DAYS,

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentRequestId } from './lib/request-context';
 
 export type { Logger };
 
@@ -21,12 +22,17 @@ function destination(format: LogFormat): pino.DestinationStream | undefined {
  * Structured logs. Anything that could carry a secret or a visitor's identity is
  * redacted by path as a second line of defence; the first is never putting it in a log call.
  */
-export function createLogger(level: string, name = 'linktally', format: LogFormat = 'auto'): Logger {
+export function createLogger(level: string, name = 'linktally', format: LogFormat = 'auto', into?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     name,
     level,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Every line written while a request (or a job it enqueued) runs carries its id.
+    mixin() {
+      const requestId = currentRequestId();
+      return requestId ? { request_id: requestId } : {};
+    },
     redact: {
       paths: [
         'authorization', '*.authorization', '*.headers.authorization', '*.headers.cookie',
@@ -36,6 +42,6 @@ export function createLogger(level: string, name = 'linktally', format: LogForma
       censor: '[redacted]',
     },
   };
-  const stream = destination(format);
+  const stream = into ?? destination(format);
   return stream ? pino(options, stream) : pino(options);
 }

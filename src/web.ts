@@ -20,6 +20,7 @@ import { subscribeLinkInvalidation } from './queues/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
 import { createRedis } from './redis';
+import { serveMetrics } from './metrics-endpoint';
 import { sealEvents } from './queues/sealed-events';
 import type { SignInLimits } from './domain/sign-in-throttle';
 
@@ -33,6 +34,8 @@ export interface RunningWeb {
   installTracker: InstallTracker;
   linkCache: LinkCache;
   clickIds: ClickIdBlocks;
+  /** /readyz answers 503 from now on (close() calls it first; lifecycle may call it sooner). */
+  beginShutdown(): void;
   /** Stops accepting, lets in-flight requests finish, then queues every buffered click. */
   close(graceMs?: number): Promise<void>;
 }
@@ -97,9 +100,18 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const tracker = new InstallTracker(services.redis, installs, installProgress, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const nuget = createNuGetProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
-  const api = createApiApp(services, { signInLimits: options.signInLimits });
+  let stopping = false;
+  const api = createApiApp(services, { signInLimits: options.signInLimits, isStopping: () => stopping });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
-  const server = createServer({ keepAliveTimeout: 5000 }, createEdge({ api, redirect, badge, git, nuget, dashboard: createDashboardHandler() }, services.logger));
+  const edge = createEdge({ api, redirect, badge, git, nuget, dashboard: createDashboardHandler() }, services.logger);
+  const metricsRoute = serveMetrics(services, [
+    { name: 'clicks', pending: () => clicks.pending, dropped: () => clicks.dropped },
+    { name: 'installs', pending: () => installs.pending, dropped: () => installs.dropped },
+    { name: 'install_progress', pending: () => installProgress.pending, dropped: () => installProgress.dropped },
+  ]);
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    if (!metricsRoute(req, res)) edge(req, res);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -120,7 +132,11 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     installTracker: tracker,
     linkCache,
     clickIds,
+    beginShutdown() {
+      stopping = true;
+    },
     async close(graceMs = 10_000) {
+      stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), graceMs);

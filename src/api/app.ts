@@ -8,6 +8,7 @@ import { registerRangeAnalyticsRoutes } from './range-analytics';
 import { registerLiveRoutes } from './live';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
+import { mountDocsPage } from './docs-page';
 import { registerInstallRoutes } from './installs';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
@@ -32,6 +33,8 @@ import { registerLinkRuleRoutes } from './link-rules';
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
 export interface ApiOptions {
   signInLimits?: SignInLimits;
+  /** True once the process is shutting down: /readyz then answers 503. */
+  isStopping?: () => boolean;
 }
 
 export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
@@ -68,13 +71,14 @@ export function createApiApp(services: Services, options: ApiOptions = {}): Expr
   app.set('query parser', 'simple');
   app.use(requestLogger(services.logger));
 
-  mountHealth(app, services);
+  mountHealth(app, services, options.isStopping);
 
   const api = buildApiRouter(options);
   const openapi = buildOpenApiDocument(api.routes, services.config.publicBaseUrl);
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  mountDocsPage(app);
   api.mount(app, services);
 
   app.use((req, _res, next) => {

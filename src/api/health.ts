@@ -12,11 +12,16 @@ async function check(probe: () => Promise<unknown>): Promise<'ok' | 'unavailable
 }
 
 /** Liveness says the process answers; readiness says its dependencies do too. */
-export function mountHealth(router: Router, services: Services): void {
+export function mountHealth(router: Router, services: Services, isStopping: () => boolean = () => false): void {
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
+    // From the moment shutdown starts the load balancer must stop sending: not ready, whatever the probes say.
+    if (isStopping()) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
     const [postgres, redis] = await Promise.all([
       check(() => services.db.raw('select 1')),
       check(() => services.redis.ping()),

@@ -1,3 +1,5 @@
+import { reportGeoipAge } from '../workers/geoip-age';
+import { startMetricsServer } from '../metrics-endpoint';
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
 import { registerSchedules } from '../queues/repeating-jobs';
@@ -13,12 +15,17 @@ async function main(): Promise<void> {
     await closeServices(services).catch(() => {});
     throw err;
   }
+  await reportGeoipAge(logger);
   const workers = startWorkers(services);
   registerSchedules(services);
+  // Its own listener: a worker has no web port (Heroku routes none to it).
+  const metricsServer = config.metricsPort === null ? undefined : await startMetricsServer(services, config.metricsPort);
+  if (metricsServer) logger.info({ category: 'metrics', port: metricsServer.port }, 'worker metrics listening');
   const queues = workers.workers.map((w) => w.name);
   services.logger.info({ category: 'worker', queues }, 'workers running');
   reportReady({ ready: 'worker', queues });
   onShutdown(services.logger, async () => {
+    metricsServer?.server.close();
     await workers.close();
     await closeServices(services);
   });

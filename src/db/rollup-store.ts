@@ -224,3 +224,10 @@ export async function queueRecompute(db: Db, from: Date, to: Date): Promise<numb
   );
   return (result as { rowCount: number }).rowCount;
 }
+
+/** Seconds the oldest due link-day has waited for its rollup (0 when none is overdue): the rollup lag. */
+export async function rollupLagSeconds(db: Db): Promise<number> {
+  const row = await db('click_rollup_pending').where('due_at', '<=', db.fn.now()).min({ oldest: 'due_at' }).first();
+  const oldest = row?.oldest as Date | string | null | undefined;
+  return oldest ? Math.max(0, (Date.now() - new Date(oldest).getTime()) / 1000) : 0;
+}

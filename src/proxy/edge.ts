@@ -7,6 +7,8 @@ import { pathOf } from '../lib/url-path';
 import { withinEdgeRequest } from './edge-safety-net';
 import { NUGET_PREFIX } from './nuget-proxy';
 import { failRequest } from './request-failure';
+import { httpDuration, httpRequests, redirectDuration } from '../lib/metrics';
+import { acceptRequestId, REQUEST_ID_HEADER, withRequestId } from '../lib/request-context';
 
 /**
  * A public-edge handler. Whatever it does asynchronously it must return as its promise (or
@@ -48,33 +50,65 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
   }
 
   return (req, res) => {
+    // Every response, edge or API, says which request it answered; the id rides on every log line.
+    const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    const surface = withRequestId(requestId, () => dispatch(req, res));
+    res.once('finish', () => record(surface, req, res, Number(process.hrtime.bigint() - started) / 1e9));
+  };
+
+  function dispatch(req: IncomingMessage, res: ServerResponse): EdgeSurface {
     const url = req.url ?? '/';
     const { git, badge, nuget, dashboard } = routes;
     if (git && isGitPath(url)) {
       guarded('git', req, res, () => git(req, res));
-      return;
+      return 'git';
     }
     // POST /:code is a password form's answer; the redirector takes it too.
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') {
       const path = pathOf(url);
       if (badge && path.startsWith('/badge/')) {
         guarded('badge', req, res, () => badge(req, res));
-        return;
+        return 'badge';
       }
       if (nuget && path.startsWith(NUGET_PREFIX)) {
         guarded('nuget', req, res, () => nuget(req, res));
-        return;
+        return 'nuget';
       }
       if (dashboard && req.method !== 'POST' && isDashboardPath(path)) {
         guarded('dashboard', req, res, () => dashboard(req, res));
-        return;
+        return 'dashboard';
       }
       const code = path.slice(1);
       if (code.length > 0 && code.indexOf('/') === -1 && SHORT_CODE_PATTERN.test(code) && !RESERVED_CODES.has(code.toLowerCase())) {
         guarded('redirect', req, res, () => routes.redirect(req, res, code));
-        return;
+        return 'redirect';
       }
     }
     guarded('api', req, res, () => routes.api(req, res));
-  };
+    return 'api';
+  }
+}
+
+type EdgeSurface = 'git' | 'badge' | 'nuget' | 'dashboard' | 'redirect' | 'api';
+
+/** Route templates of the public edge: metrics are labelled by these, never by the raw path. */
+const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api'>, string> = {
+  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard', redirect: '/{code}',
+};
+
+function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, seconds: number): void {
+  let route: string;
+  if (surface === 'api') {
+    // Express leaves the matched route on the request; unmatched paths share one label.
+    const matched = req as IncomingMessage & { baseUrl?: string; route?: { path?: unknown } };
+    route = typeof matched.route?.path === 'string' ? `${matched.baseUrl ?? ''}${matched.route.path}` : 'unmatched';
+  } else {
+    route = EDGE_TEMPLATES[surface];
+  }
+  const method = req.method ?? 'GET';
+  httpRequests.inc({ method, route, status: String(res.statusCode) });
+  httpDuration.observe({ method, route }, seconds);
+  if (surface === 'redirect') redirectDuration.observe(seconds);
 }

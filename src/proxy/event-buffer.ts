@@ -1,3 +1,4 @@
+import { outsideRequest } from '../lib/request-context';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
 import { withTimeout } from '../lib/timeout';
@@ -68,6 +69,11 @@ export class EventBuffer<E> {
   }
 
   push(event: E): void {
+    // A batch carries many requests' events: its timer, job and logs belong to none of them.
+    outsideRequest(() => this.hold(event));
+  }
+
+  private hold(event: E): void {
     const size = this.sizeOf(event);
     if (this.held >= this.options.capacity || this.bytes + size > this.options.maxBytes) {
       this.drop();

@@ -3,6 +3,7 @@ import type { RedisClient } from '../redis';
 import type { StoredClickJson } from '../db/click-store';
 import type { StoredInstallJson } from '../db/install-store';
 import type { InstallProgressMark } from '../lib/edge-events';
+import { currentRequestId } from '../lib/request-context';
 import type { ExportSpec } from './export-spec';
 
 /**
@@ -194,7 +195,10 @@ export class QueueRegistry {
   }
 
   async add<J extends JobName>(job: J, data: JobPayloads[J], opts: JobsOptions = {}): Promise<string> {
-    const added = await this.queue(JOB_QUEUE[job]).add(job, data, opts);
+    // A job enqueued while answering a request logs under that request's id (workers/run.ts).
+    const requestId = currentRequestId();
+    const payload = requestId && typeof data === 'object' && data !== null ? { ...data, requestId } : data;
+    const added = await this.queue(JOB_QUEUE[job]).add(job, payload, opts);
     return added.id ?? '';
   }
 

@@ -1,3 +1,4 @@
+import { webhookOutcomes } from '../lib/metrics';
 import { DelayedError, type Job } from 'bullmq';
 import { failDelivery, findDelivery, findWebhookTarget, recordAttempt } from '../db/webhook-store';
 import { planAllows } from '../lib/plans';
@@ -71,6 +72,7 @@ export async function deliverWebhook(services: Services, data: JobPayloads['deli
   const attempt = ctx.attemptsMade + 1;
   const final = outcome.ok || attempt >= ctx.maxAttempts;
   const status = outcome.ok ? 'succeeded' : final ? 'failed' : 'pending';
+  webhookOutcomes.inc({ outcome: status === 'pending' ? 'retrying' : status });
   const nextAttemptAt = status === 'pending' ? new Date(Date.now() + retryDelay(config.webhookRetryDelaysMs, attempt)) : null;
   await recordAttempt(db, {
     deliveryId: delivery.id, series: delivery.series, attempt, url, startedAt, durationMs: outcome.durationMs,

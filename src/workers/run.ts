@@ -1,6 +1,22 @@
 import { Worker, type Job } from 'bullmq';
 import { bullPrefix, JOB_QUEUE, QUEUE_BACKOFF_STRATEGY, QUEUE_NAMES, WORKER_RECOVERY, type JobName, type QueueName } from '../queues/registry';
 import { createRedis } from '../redis';
+import { withRequestId } from '../lib/request-context';
+import { jobDuration, jobFailures } from '../lib/metrics';
+
+/** Job durations by name and outcome, and failed attempts, for /metrics. */
+async function timed<T>(job: string, run: () => Promise<T>): Promise<T> {
+  const stop = jobDuration.startTimer({ job });
+  try {
+    const result = await run();
+    stop({ outcome: 'completed' });
+    return result;
+  } catch (err) {
+    stop({ outcome: 'failed' });
+    jobFailures.inc({ job });
+    throw err;
+  }
+}
 import type { Services } from '../services';
 import { PROCESSORS, QUEUE_WORKER_OPTIONS, type ProcessorMap } from './processors';
 import { isLastAttempt } from '../queues/attempts';
@@ -33,7 +49,9 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
         const name = job.name as JobName;
         if (JOB_QUEUE[name] !== queueName) throw new Error(`Job ${job.name} does not belong on queue ${queueName}`);
         const processor = processors[name] as (s: typeof services, d: unknown, j: Job, t?: string) => Promise<unknown>;
-        return processor(services, job.data, job, token);
+        const requestId = (job.data as { requestId?: unknown } | null)?.requestId;
+        const run = () => processor(services, job.data, job, token);
+        return timed(job.name, () => (typeof requestId === 'string' ? withRequestId(requestId, run) : run()));
       },
       { ...WORKER_RECOVERY, ...queueOptions, ...(backoffStrategy ? { settings: { ...queueOptions.settings, backoffStrategy } } : {}), connection, prefix: bullPrefix(services.config.redisPrefix), concurrency: options.concurrency ?? queueOptions.concurrency ?? services.config.workerConcurrency, autorun: true },
     );

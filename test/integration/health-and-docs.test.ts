@@ -33,6 +33,51 @@ describe('Health checks and the OpenAPI document', () => {
     }
   });
 
+  it('answers /readyz 503 from the moment shutdown starts', async () => {
+    const stopping = await startStack();
+    try {
+      stopping.web.beginShutdown();
+      const res = await request(stopping.url('/readyz'));
+      assert.equal(res.status, 503);
+      assert.equal(res.body.status, 'stopping');
+    } finally {
+      await stopping.stop();
+    }
+  });
+
+  it('returns a well-formed X-Request-Id as sent, on the API and on the public edge', async () => {
+    for (const path of ['/api/v1/account', '/healthz', '/no-such-code', '/badge/nothing.svg']) {
+      const res = await fetch(stack.url(path), { headers: { 'X-Request-Id': 'trace-42.a:b_c' } });
+      assert.equal(res.headers.get('x-request-id'), 'trace-42.a:b_c', path);
+    }
+  });
+
+  it('replaces a missing or malformed X-Request-Id with a generated one', async () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const bare = await fetch(stack.url('/api/v1/account'));
+    assert.match(bare.headers.get('x-request-id') ?? '', uuid);
+    const bad = await fetch(stack.url('/no-such-code'), { headers: { 'X-Request-Id': 'spaces and <tags>' } });
+    assert.match(bad.headers.get('x-request-id') ?? '', uuid);
+    const long = await fetch(stack.url('/healthz'), { headers: { 'X-Request-Id': 'a'.repeat(129) } });
+    assert.match(long.headers.get('x-request-id') ?? '', uuid);
+  });
+
+  it('serves the API reference at /docs with its renderer from this host, not a CDN', async () => {
+    const page = await fetch(stack.url('/docs'));
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    assert.match(html, /data-url="\/api\/v1\/openapi.json"/);
+    assert.doesNotMatch(html, /https?:\/\//);
+    const bundle = await fetch(stack.url('/docs/scalar.js'));
+    assert.equal(bundle.status, 200);
+    assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
+    assert.ok((await bundle.arrayBuffer()).byteLength > 100_000);
+  });
+
+  it('exposes no /metrics while METRICS_TOKEN is unset', async () => {
+    assert.equal((await fetch(stack.url('/metrics'))).status, 404);
+  });
+
   it('publishes an OpenAPI 3.1 document of every declared route, without authentication', async () => {
     const res = await request(stack.url('/api/v1/openapi.json'));
     assert.equal(res.status, 200);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createPackage } from '../../src/domain/packages';
@@ -72,7 +75,7 @@ describe('Two web and two worker processes on one PostgreSQL and Redis', functio
     const user = await createUser(services.db, `procs-${randomUUID()}@example.com`, 'free');
     const pkg = await createPackage(services.db, user.id, { git_platform: 'github', git_owner: 'owner', git_repo: 'pkg', git_path: null, git_ref: null, slug: 'procs', display_name: 'Procs', description: null, is_private: false });
     for (let i = 0; i < 4; i++) {
-      const res = await runGit(['ls-remote', `${base(i)}/procs.git`], { env: { GIT_USER_AGENT: `git/2.4${i}.0` } });
+      const res = await runGit(['clone', '-q', `${base(i)}/procs.git`, join(mkdtempSync(join(tmpdir(), 'lt-clone-')), 'c')], { env: { GIT_USER_AGENT: `git/2.4${i}.0` } });
       assert.equal(res.code, 0, res.stderr);
     }
 

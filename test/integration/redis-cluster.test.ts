@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
@@ -66,7 +69,7 @@ describe('On a Redis Cluster (three masters)', function () {
     const user = await createUser(stack.services.db, `cluster-${randomUUID()}@example.com`, 'free');
     const pkg = await createPackage(stack.services.db, user.id, { git_platform: 'github', git_owner: 'owner', git_repo: 'pkg', git_path: null, git_ref: null, slug: 'clustered', display_name: 'Clustered', description: null, is_private: false });
     for (let i = 0; i < 2; i++) {
-      const res = await runGit(['ls-remote', stack.url('/clustered.git')], { env: { GIT_USER_AGENT: `git/2.4${i}.0` } });
+      const res = await runGit(['clone', '-q', stack.url('/clustered.git'), join(mkdtempSync(join(tmpdir(), 'lt-clone-')), 'c')], { env: { GIT_USER_AGENT: `git/2.4${i}.0` } });
       assert.equal(res.code, 0, res.stderr);
     }
     await waitFor(() => stack.web.installTracker.inFlight === 0 && stack.web.installs.pending === 0, { what: 'install events queued' });

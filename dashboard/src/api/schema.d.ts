@@ -8,32 +8,7 @@ export interface paths {
             cookie?: never;
         };
         /** How one may get an account here: the sign-up mode, and whether the first (admin) account is still to be made */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Sign-up options */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            /** @enum {string} */
-                            signup: "open" | "invite" | "closed";
-                            needs_first_user: boolean;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAuthOptions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -52,70 +27,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create an account with email and password and sign in (the first account of an install becomes admin) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                        password: string;
-                        username?: string;
-                        invite?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Signed up and in; the session cookie is set */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            user: {
-                                id: number;
-                                email: string;
-                                username: string;
-                                /** @enum {string} */
-                                plan: "free" | "pro" | "enterprise";
-                                is_admin: boolean;
-                                created_at: string;
-                            };
-                            csrf_token: string;
-                        };
-                    };
-                };
-                /** @description Sign-up is closed, or needs a valid invite */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The email or username is taken */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Too many attempts from this address */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postAuthSignup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -132,61 +44,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in with email and password; throttled per account and per address (IPv4, or IPv6 /64) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Signed in; the session cookie is set */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            user: {
-                                id: number;
-                                email: string;
-                                username: string;
-                                /** @enum {string} */
-                                plan: "free" | "pro" | "enterprise";
-                                is_admin: boolean;
-                                created_at: string;
-                            };
-                            csrf_token: string;
-                        };
-                    };
-                };
-                /** @description Wrong email or password */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Too many attempts for this account or from this address (see Retry-After) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postAuthSignin"];
         delete?: never;
         options?: never;
         head?: never;
@@ -203,36 +61,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** End this browser session and clear its cookie (needs X-CSRF-Token while the session is live) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Signed out */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                        };
-                    };
-                };
-                /** @description Missing or invalid CSRF token */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postAuthSignout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -247,46 +76,7 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in user and the session's CSRF token (for X-CSRF-Token on unsafe requests) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Signed in */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            user: {
-                                id: number;
-                                email: string;
-                                username: string;
-                                /** @enum {string} */
-                                plan: "free" | "pro" | "enterprise";
-                                is_admin: boolean;
-                                created_at: string;
-                            };
-                            csrf_token: string;
-                        };
-                    };
-                };
-                /** @description Not signed in */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getAuthSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -305,50 +95,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Change your password; every other session of yours ends */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        current_password: string;
-                        new_password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Changed */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                        };
-                    };
-                };
-                /** @description The current password is wrong */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Too many attempts */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postAuthPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -363,49 +110,7 @@ export interface paths {
             cookie?: never;
         };
         /** Your account: user, plan and what it allows, today's API requests against the daily limit */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The account */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            user: {
-                                id: number;
-                                email: string;
-                                username: string;
-                                /** @enum {string} */
-                                plan: "free" | "pro" | "enterprise";
-                                is_admin: boolean;
-                                created_at: string;
-                            };
-                            plan: {
-                                name: string;
-                                features: {
-                                    [key: string]: boolean;
-                                };
-                            };
-                            usage: {
-                                requests_today: number;
-                                daily_limit: number;
-                            };
-                            scopes: string[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAccount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -422,50 +127,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every user with plan, role and usage (links, packages, clicks, installs, API requests today) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Users */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            users: {
-                                id: number;
-                                email: string;
-                                username: string;
-                                /** @enum {string} */
-                                plan: "free" | "pro" | "enterprise";
-                                is_admin: boolean;
-                                created_at: string;
-                                links: number;
-                                packages: number;
-                                clicks: number;
-                                installs: number;
-                                requests_today: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Not an administrator */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getAdminUsers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -488,61 +150,7 @@ export interface paths {
         options?: never;
         head?: never;
         /** Change a user's plan (fires subscription.updated, as the CLI does) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        plan: "free" | "pro" | "enterprise";
-                    };
-                };
-            };
-            responses: {
-                /** @description The user */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            user: {
-                                id: number;
-                                email: string;
-                                username: string;
-                                /** @enum {string} */
-                                plan: "free" | "pro" | "enterprise";
-                                is_admin: boolean;
-                                created_at: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Not an administrator */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such user */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        patch: operations["patchAdminUsersById"];
         trace?: never;
     };
     "/api/v1/admin/invites": {
@@ -553,96 +161,10 @@ export interface paths {
             cookie?: never;
         };
         /** Invites, newest first, with their status (never their URLs) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Invites */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            invites: {
-                                id: number;
-                                /** @enum {string} */
-                                status: "pending" | "used" | "expired";
-                                created_by: number | null;
-                                created_at: string;
-                                expires_at: string;
-                                used_at: string | null;
-                                used_by: number | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Not an administrator */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getAdminInvites"];
         put?: never;
         /** Create a one-use invite link (its URL is shown once) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        expires_in_days?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description The invite */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            invite: {
-                                id: number;
-                                url: string;
-                                expires_at: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Not an administrator */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Sign-up is closed (SIGNUP=closed): an invite could not be used */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postAdminInvites"];
         delete?: never;
         options?: never;
         head?: never;
@@ -660,46 +182,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Withdraw an invite */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Not an administrator */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such invite */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteAdminInvitesById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -715,58 +198,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Generate a new API token (shown once): at most the caller's scopes, expiring no later than the calling token */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        scopes?: ("analytics:read" | "packages:read" | "packages:write" | "links:read" | "links:write" | "conversions:manage" | "settings:manage" | "tokens:manage")[];
-                        expires_in_days?: number;
-                        name?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description The new token */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            api_token: string;
-                            token: {
-                                id: number;
-                                name: string | null;
-                                prefix: string;
-                                scopes: string[];
-                                parent_id: number | null;
-                                created_at: string;
-                                last_used_at: string | null;
-                                expires_at: string | null;
-                            };
-                            expires_at: string | null;
-                            scopes: string[];
-                            message: string;
-                        };
-                    };
-                };
-                /** @description A scope was asked for that the calling token lacks */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postTokensGenerate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -781,39 +213,7 @@ export interface paths {
             cookie?: never;
         };
         /** List your live API tokens (never the secrets), newest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Live tokens */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            tokens: {
-                                id: number;
-                                name: string | null;
-                                prefix: string;
-                                scopes: string[];
-                                parent_id: number | null;
-                                created_at: string;
-                                last_used_at: string | null;
-                                expires_at: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getTokens"];
         put?: never;
         post?: never;
         delete?: never;
@@ -833,37 +233,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke the token used to make this request, and every token it generated */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Revoked */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description The request was made with a session, not a token */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteTokensRevoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -880,40 +250,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Revoke one of your tokens, and every token it generated */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Revoked */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            message: string;
-                            revoked: number;
-                        };
-                    };
-                };
-                /** @description No such live token of yours */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteTokensById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -929,104 +266,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Import links from CSV (Enterprise); runs as a job */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        csv: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description The import ran: links created, rows that failed and why */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            created: number;
-                            links: {
-                                id: number;
-                                short_code: string;
-                                short_url: string;
-                                destination_url: string;
-                                title: string | null;
-                                description: string | null;
-                                tags: string[];
-                                click_count: number;
-                                active: boolean;
-                                archived: boolean;
-                                password_protected: boolean;
-                                is_scheduled: boolean;
-                                scheduled_start_at: string | null;
-                                scheduled_end_at: string | null;
-                                expires: boolean;
-                                expires_at: string | null;
-                                last_clicked_at: string | null;
-                                created_at: string;
-                                updated_at: string;
-                                utm_params: {
-                                    [key: string]: string;
-                                };
-                                collection_id: number | null;
-                                append_click_id: boolean;
-                                preview_title: string | null;
-                                preview_description: string | null;
-                                preview_image_url: string | null;
-                            }[];
-                            errors: {
-                                row: number;
-                                error: string;
-                                errors: string[];
-                            }[];
-                            summary: {
-                                total_rows: number;
-                                created: number;
-                                failed: number;
-                            };
-                        };
-                    };
-                };
-                /** @description The import is still running; poll status_url */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            job_id: string;
-                            status: string;
-                            status_url: string;
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The CSV itself is unusable (no header with destination_url, no rows, too many rows) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postLinksBulkImport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1041,52 +281,7 @@ export interface paths {
             cookie?: never;
         };
         /** Export links as CSV (pvtlnk-links-YYYY-MM-DD.csv); runs as a job */
-        get: {
-            parameters: {
-                query?: {
-                    active?: "0" | "1" | "true" | "false";
-                    archived?: "0" | "1" | "true" | "false";
-                    collection_id?: string;
-                    created_after?: string;
-                    created_before?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description CSV file download */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The export is still being built; poll status_url */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            job_id: string;
-                            status: string;
-                            status_url: string;
-                        };
-                    };
-                };
-                /** @description Invalid filter */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getLinksExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1103,180 +298,10 @@ export interface paths {
             cookie?: never;
         };
         /** List links, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    page?: string;
-                    per_page?: string;
-                    active?: "0" | "1" | "true" | "false";
-                    archived?: "0" | "1" | "true" | "false";
-                    scheduled?: "0" | "1" | "true" | "false";
-                    collection_id?: string;
-                    /** @description Only links whose short code, title or destination contains this text (case-insensitive) */
-                    q?: string;
-                    /** @description Only links with this tag */
-                    tag?: string;
-                    /** @description true: links past their expiry; false: links not expired */
-                    expired?: "0" | "1" | "true" | "false";
-                    /** @description Order: a field, descending when prefixed with - (default -created_at) */
-                    sort?: "created_at" | "-created_at" | "clicks" | "-clicks" | "title" | "-title" | "last_clicked_at" | "-last_clicked_at";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of links */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            links: {
-                                id: number;
-                                short_code: string;
-                                short_url: string;
-                                destination_url: string;
-                                title: string | null;
-                                description: string | null;
-                                tags: string[];
-                                click_count: number;
-                                active: boolean;
-                                archived: boolean;
-                                password_protected: boolean;
-                                is_scheduled: boolean;
-                                scheduled_start_at: string | null;
-                                scheduled_end_at: string | null;
-                                expires: boolean;
-                                expires_at: string | null;
-                                last_clicked_at: string | null;
-                                created_at: string;
-                                updated_at: string;
-                                utm_params: {
-                                    [key: string]: string;
-                                };
-                                collection_id: number | null;
-                                append_click_id: boolean;
-                                preview_title: string | null;
-                                preview_description: string | null;
-                                preview_image_url: string | null;
-                            }[];
-                            pagination: {
-                                page: number;
-                                per_page: number;
-                                total: number;
-                                total_pages: number;
-                            };
-                        };
-                    };
-                };
-                /** @description Invalid query parameters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getLinks"];
         put?: never;
         /** Create a short link (password at the top level, beside link) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        link: {
-                            destination_url: string;
-                            title?: string | null;
-                            description?: string | null;
-                            tags?: string[] | null;
-                            collection_id?: number | null;
-                            scheduled_start_at?: string | null;
-                            scheduled_end_at?: string | null;
-                            expires?: boolean;
-                            expires_at?: string | null;
-                            utm_params?: {
-                                [key: string]: unknown;
-                            } | null;
-                            active?: boolean;
-                            append_click_id?: boolean;
-                            preview_title?: string | null;
-                            preview_description?: string | null;
-                            preview_image_url?: string | null;
-                            short_code?: string | null;
-                        };
-                        password?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            link: {
-                                id: number;
-                                short_code: string;
-                                short_url: string;
-                                destination_url: string;
-                                title: string | null;
-                                description: string | null;
-                                tags: string[];
-                                click_count: number;
-                                active: boolean;
-                                archived: boolean;
-                                password_protected: boolean;
-                                is_scheduled: boolean;
-                                scheduled_start_at: string | null;
-                                scheduled_end_at: string | null;
-                                expires: boolean;
-                                expires_at: string | null;
-                                last_clicked_at: string | null;
-                                created_at: string;
-                                updated_at: string;
-                                utm_params: {
-                                    [key: string]: string;
-                                };
-                                collection_id: number | null;
-                                append_click_id: boolean;
-                                preview_title: string | null;
-                                preview_description: string | null;
-                                preview_image_url: string | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Scheduling is not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postLinks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1291,231 +316,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get one link with its click analytics */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The link */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            link: {
-                                id: number;
-                                short_code: string;
-                                short_url: string;
-                                destination_url: string;
-                                title: string | null;
-                                description: string | null;
-                                tags: string[];
-                                click_count: number;
-                                active: boolean;
-                                archived: boolean;
-                                password_protected: boolean;
-                                is_scheduled: boolean;
-                                scheduled_start_at: string | null;
-                                scheduled_end_at: string | null;
-                                expires: boolean;
-                                expires_at: string | null;
-                                last_clicked_at: string | null;
-                                created_at: string;
-                                updated_at: string;
-                                utm_params: {
-                                    [key: string]: string;
-                                };
-                                collection_id: number | null;
-                                append_click_id: boolean;
-                                preview_title: string | null;
-                                preview_description: string | null;
-                                preview_image_url: string | null;
-                                analytics: {
-                                    total_clicks: number;
-                                    recent_clicks: {
-                                        clicked_at: string;
-                                        hashed_ip: string;
-                                        hashed_user_agent: string;
-                                        referrer_domain: string | null;
-                                        country_code: string | null;
-                                        device_type: string | null;
-                                        browser_family: string | null;
-                                        os_family: string | null;
-                                    }[];
-                                    /** @description Counted clicks per targeting rule that sent them; rule_id null: no rule matched */
-                                    rule_breakdown: {
-                                        rule_id: number | null;
-                                        clicks: number;
-                                    }[];
-                                    /** @description Counted clicks by what brought them: a scan of the link's QR code, or anything else */
-                                    trigger_breakdown: {
-                                        qr: number;
-                                        link: number;
-                                    };
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description No such link */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getLinksById"];
         put?: never;
         post?: never;
         /** Archive a link (links are never deleted) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Archived */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description No such link */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteLinksById"];
         options?: never;
         head?: never;
         /** Update a link: only the fields sent change; password null removes it */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        link?: {
-                            destination_url?: string;
-                            title?: string | null;
-                            description?: string | null;
-                            tags?: string[] | null;
-                            collection_id?: number | null;
-                            scheduled_start_at?: string | null;
-                            scheduled_end_at?: string | null;
-                            expires?: boolean;
-                            expires_at?: string | null;
-                            utm_params?: {
-                                [key: string]: unknown;
-                            } | null;
-                            active?: boolean;
-                            append_click_id?: boolean;
-                            preview_title?: string | null;
-                            preview_description?: string | null;
-                            preview_image_url?: string | null;
-                            short_code?: string;
-                            archived?: boolean;
-                        };
-                        password?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Updated */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            link: {
-                                id: number;
-                                short_code: string;
-                                short_url: string;
-                                destination_url: string;
-                                title: string | null;
-                                description: string | null;
-                                tags: string[];
-                                click_count: number;
-                                active: boolean;
-                                archived: boolean;
-                                password_protected: boolean;
-                                is_scheduled: boolean;
-                                scheduled_start_at: string | null;
-                                scheduled_end_at: string | null;
-                                expires: boolean;
-                                expires_at: string | null;
-                                last_clicked_at: string | null;
-                                created_at: string;
-                                updated_at: string;
-                                utm_params: {
-                                    [key: string]: string;
-                                };
-                                collection_id: number | null;
-                                append_click_id: boolean;
-                                preview_title: string | null;
-                                preview_description: string | null;
-                                preview_image_url: string | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Scheduling is not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such link */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        patch: operations["patchLinksById"];
         trace?: never;
     };
     "/api/v1/links/{id}/qr": {
@@ -1526,49 +335,7 @@ export interface paths {
             cookie?: never;
         };
         /** The QR code of the link's short URL, as SVG (default) or PNG */
-        get: {
-            parameters: {
-                query?: {
-                    format?: "svg" | "png";
-                    /** @description Width and height in pixels (default 512) */
-                    size?: string;
-                    /** @description Quiet zone in modules (default 4, as the QR standard asks) */
-                    margin?: string;
-                    /** @description Error correction (default M) */
-                    level?: "L" | "M" | "Q" | "H";
-                    /** @description Dark colour (default 000000) */
-                    fg?: string;
-                    /** @description Light colour (default ffffff) */
-                    bg?: string;
-                    /** @description Send as an attachment with a file name */
-                    download?: "0" | "1" | "true" | "false";
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The QR code: image/svg+xml, or image/png with format=png */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "image/svg+xml": string;
-                    };
-                };
-                /** @description No such link */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getLinksByIdQr"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1585,127 +352,10 @@ export interface paths {
             cookie?: never;
         };
         /** List your collections, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Page number (default 1) */
-                    page?: string;
-                    /** @description Results per page (default 50, max 100) */
-                    per_page?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of collections */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            collections: {
-                                id: number;
-                                slug: string;
-                                name: string;
-                                description: string | null;
-                                tags: string[];
-                                link_count: number;
-                                package_count: number;
-                                created_at: string;
-                                updated_at: string;
-                            }[];
-                            total: number;
-                            pagination: {
-                                page: number;
-                                per_page: number;
-                                total: number;
-                                total_pages: number;
-                            };
-                        };
-                    };
-                };
-                /** @description Bad page or per_page */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getCollections"];
         put?: never;
         /** Create a collection (the slug is generated from the name when not given) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name: string;
-                        slug?: string;
-                        description?: string | null;
-                        tags?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description The new collection */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            created_at: string;
-                            updated_at: string;
-                            packages: {
-                                id: number;
-                                slug: string;
-                                display_name: string;
-                                description: string | null;
-                                git_platform: string;
-                                git_owner: string;
-                                git_repo: string;
-                                git_path: string | null;
-                                git_ref: string | null;
-                                is_private: boolean;
-                                total_installs: number;
-                                created_at: string;
-                                added_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Slug has already been taken */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postCollections"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1720,178 +370,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get one collection with its packages and link count (by slug or id) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The collection slug, or its integer id */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The collection */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            created_at: string;
-                            updated_at: string;
-                            packages: {
-                                id: number;
-                                slug: string;
-                                display_name: string;
-                                description: string | null;
-                                git_platform: string;
-                                git_owner: string;
-                                git_repo: string;
-                                git_path: string | null;
-                                git_ref: string | null;
-                                is_private: boolean;
-                                total_installs: number;
-                                created_at: string;
-                                added_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description No such collection */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getCollectionsBySlug"];
         put?: never;
         post?: never;
         /** Delete a collection (its links stay, outside any collection; its packages stay) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The collection slug, or its integer id */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            deleted: true;
-                        };
-                    };
-                };
-                /** @description No such collection */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteCollectionsBySlug"];
         options?: never;
         head?: never;
         /** Change name, slug, description or tags (a new name does not change the slug) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The collection slug, or its integer id */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        name?: string;
-                        slug?: string;
-                        description?: string | null;
-                        tags?: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description The changed collection */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            created_at: string;
-                            updated_at: string;
-                            packages: {
-                                id: number;
-                                slug: string;
-                                display_name: string;
-                                description: string | null;
-                                git_platform: string;
-                                git_owner: string;
-                                git_repo: string;
-                                git_path: string | null;
-                                git_ref: string | null;
-                                is_private: boolean;
-                                total_installs: number;
-                                created_at: string;
-                                added_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description No such collection */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Slug has already been taken */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        patch: operations["patchCollectionsBySlug"];
         trace?: never;
     };
     "/api/v1/collections/{slug}/packages": {
@@ -1904,155 +391,9 @@ export interface paths {
         get?: never;
         put?: never;
         /** Add one of your packages (by slug or id); adding a member again changes nothing */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The collection slug, or its integer id */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        packageId: number | string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Already a member; the collection */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            created_at: string;
-                            updated_at: string;
-                            packages: {
-                                id: number;
-                                slug: string;
-                                display_name: string;
-                                description: string | null;
-                                git_platform: string;
-                                git_owner: string;
-                                git_repo: string;
-                                git_path: string | null;
-                                git_ref: string | null;
-                                is_private: boolean;
-                                total_installs: number;
-                                created_at: string;
-                                added_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Added; the collection */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            created_at: string;
-                            updated_at: string;
-                            packages: {
-                                id: number;
-                                slug: string;
-                                display_name: string;
-                                description: string | null;
-                                git_platform: string;
-                                git_owner: string;
-                                git_repo: string;
-                                git_path: string | null;
-                                git_ref: string | null;
-                                is_private: boolean;
-                                total_installs: number;
-                                created_at: string;
-                                added_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description No such collection or package */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postCollectionsBySlugPackages"];
         /** Remove a package named in the body {"packageId": …} from a collection */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The collection slug, or its integer id */
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        packageId: number | string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Removed */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            deleted: true;
-                        };
-                    };
-                };
-                /** @description No such collection or package, or the package is not a member */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteCollectionsBySlugPackages"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2069,41 +410,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Remove a package (by slug or id) from a collection */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The collection slug, or its integer id */
-                    slug: string;
-                    /** @description The package slug, or its integer id */
-                    packageId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Removed */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            deleted: true;
-                        };
-                    };
-                };
-                /** @description No such collection or package, or the package is not a member */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteCollectionsBySlugPackagesByPackageId"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2117,72 +424,7 @@ export interface paths {
             cookie?: never;
         };
         /** Install analytics of one package */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Days to include, 1-365 (default 30) */
-                    days?: string;
-                };
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Installs per day, totals and breakdowns over the period */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            package: {
-                                slug: string;
-                                display_name: string;
-                            };
-                            period: {
-                                days: number;
-                                start: string;
-                                end: string;
-                            };
-                            totals: {
-                                installs: number;
-                                unique_ips: number;
-                            };
-                            daily: {
-                                date: string;
-                                installs: number;
-                            }[];
-                            by_os: {
-                                [key: string]: number;
-                            };
-                            by_country: {
-                                [key: string]: number;
-                            };
-                            by_source: {
-                                [key: string]: number;
-                            };
-                        };
-                    };
-                };
-                /** @description days is not a whole number from 1 to 365 */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such package among yours */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getPackagesBySlugAnalytics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2199,34 +441,7 @@ export interface paths {
             cookie?: never;
         };
         /** Install totals across all your packages */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Totals and the ten most installed packages */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            total_packages: number;
-                            total_installs: number;
-                            total_unique_ips: number;
-                            top_packages: {
-                                slug: string;
-                                installs: number;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getAnalyticsSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2243,94 +458,14 @@ export interface paths {
             cookie?: never;
         };
         /** Read API settings (the webhook secret is never returned) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Settings */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            settings: {
-                                attribution_window_days: number;
-                                webhook_url: string | null;
-                                webhook_secret_set: boolean;
-                                webhook_secret_hint: string | null;
-                                webhooks_available: boolean;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getSettings"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change the attribution window, webhook URL or webhook secret (webhooks: enterprise) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        attribution_window_days?: number;
-                        webhook_url?: string | null;
-                        webhook_secret?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Updated settings */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            settings: {
-                                attribution_window_days: number;
-                                webhook_url: string | null;
-                                webhook_secret_set: boolean;
-                                webhook_secret_hint: string | null;
-                                webhooks_available: boolean;
-                            };
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        patch: operations["patchSettings"];
         trace?: never;
     };
     "/api/v1/webhooks/deliveries": {
@@ -2341,66 +476,7 @@ export interface paths {
             cookie?: never;
         };
         /** List webhook deliveries, newest first, each with its attempts */
-        get: {
-            parameters: {
-                query?: {
-                    page?: string;
-                    per_page?: string;
-                    status?: "pending" | "succeeded" | "failed";
-                    event?: "link.created" | "link.updated" | "link.clicked" | "conversion.tracked" | "subscription.updated" | "webhook.test";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deliveries */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            deliveries: {
-                                id: string;
-                                event: string;
-                                event_id: string;
-                                /** @enum {string} */
-                                status: "pending" | "succeeded" | "failed";
-                                series: number;
-                                attempt_count: number;
-                                last_status_code: number | null;
-                                last_error: string | null;
-                                created_at: string;
-                                last_attempt_at: string | null;
-                                next_attempt_at: string | null;
-                                completed_at: string | null;
-                                payload: unknown;
-                                attempts: {
-                                    series: number;
-                                    attempt: number;
-                                    url: string;
-                                    attempted_at: string;
-                                    duration_ms: number;
-                                    status_code: number | null;
-                                    error: string | null;
-                                    succeeded: boolean;
-                                }[];
-                            }[];
-                            pagination: {
-                                page: number;
-                                per_page: number;
-                                total: number;
-                                total_pages: number;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getWebhooksDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2419,85 +495,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Send a finished delivery again: a new series of attempts, same delivery id and body */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Queued */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            delivery: {
-                                id: string;
-                                event: string;
-                                event_id: string;
-                                /** @enum {string} */
-                                status: "pending" | "succeeded" | "failed";
-                                series: number;
-                                attempt_count: number;
-                                last_status_code: number | null;
-                                last_error: string | null;
-                                created_at: string;
-                                last_attempt_at: string | null;
-                                next_attempt_at: string | null;
-                                completed_at: string | null;
-                                payload: unknown;
-                                attempts: {
-                                    series: number;
-                                    attempt: number;
-                                    url: string;
-                                    attempted_at: string;
-                                    duration_ms: number;
-                                    status_code: number | null;
-                                    error: string | null;
-                                    succeeded: boolean;
-                                }[];
-                            };
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such delivery */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The delivery is still being attempted */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No webhook URL is configured */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postWebhooksDeliveriesByIdRedeliver"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2514,69 +512,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Send a signed webhook.test event to the configured URL; it shows in the delivery log like any other */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Queued */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            delivery: {
-                                id: string;
-                                event: string;
-                                event_id: string;
-                                /** @enum {string} */
-                                status: "pending" | "succeeded" | "failed";
-                                series: number;
-                                attempt_count: number;
-                                last_status_code: number | null;
-                                last_error: string | null;
-                                created_at: string;
-                                last_attempt_at: string | null;
-                                next_attempt_at: string | null;
-                                completed_at: string | null;
-                                payload: unknown;
-                                attempts: {
-                                    series: number;
-                                    attempt: number;
-                                    url: string;
-                                    attempted_at: string;
-                                    duration_ms: number;
-                                    status_code: number | null;
-                                    error: string | null;
-                                    succeeded: boolean;
-                                }[];
-                            };
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No webhook URL is configured */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postWebhooksTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2591,128 +527,10 @@ export interface paths {
             cookie?: never;
         };
         /** List your packages (newest first) */
-        get: {
-            parameters: {
-                query?: {
-                    limit?: string;
-                    offset?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Your packages */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            packages: {
-                                /** @description Stable string id: accepted as packageId wherever a package is named */
-                                id: string;
-                                slug: string;
-                                display_name: string;
-                                /** @enum {string} */
-                                git_platform: "github" | "gitlab" | "bitbucket";
-                                git_owner: string;
-                                git_repo: string;
-                                git_path: string | null;
-                                git_ref: string | null;
-                                is_private: boolean;
-                                total_installs: number;
-                                created_at: string;
-                                install_url: string;
-                                badge_url: string;
-                                /** @enum {string} */
-                                kind: "upm" | "nuget";
-                                nuget_id: string | null;
-                            }[];
-                            total: number;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPackages"];
         put?: never;
         /** Create a package from a git URL (…repo.git?path=…#ref) or from git_platform, git_owner, git_repo, git_path, git_ref */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        slug?: string;
-                        display_name?: string;
-                        description?: string | null;
-                        is_private?: boolean;
-                        git_url?: string;
-                        /** @enum {string} */
-                        git_platform?: "github" | "gitlab" | "bitbucket";
-                        git_owner?: string;
-                        git_repo?: string;
-                        git_path?: string | null;
-                        git_ref?: string | null;
-                        /** @enum {string} */
-                        kind?: "upm" | "nuget";
-                        nuget_id?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            unique_ips: number;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Slug already taken */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postPackages"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2727,174 +545,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get one package */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The package */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            unique_ips: number;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description No such package */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getPackagesBySlug"];
         put?: never;
         post?: never;
         /** Delete a package and its install history */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such package */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deletePackagesBySlug"];
         options?: never;
         head?: never;
         /** Update a package (any field of create; null clears description, git_path, git_ref) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        slug?: string;
-                        display_name?: string;
-                        description?: string | null;
-                        is_private?: boolean;
-                        git_url?: string;
-                        /** @enum {string} */
-                        git_platform?: "github" | "gitlab" | "bitbucket";
-                        git_owner?: string;
-                        git_repo?: string;
-                        git_path?: string | null;
-                        git_ref?: string | null;
-                        /** @enum {string} */
-                        kind?: "upm" | "nuget";
-                        nuget_id?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Updated */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            unique_ips: number;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description No such package */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Slug already taken */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        patch: operations["patchPackagesBySlug"];
         trace?: never;
     };
     "/api/v1/links/{link_id}/variants": {
@@ -2905,129 +564,10 @@ export interface paths {
             cookie?: never;
         };
         /** List a link's A/B variants with their click counts and shares */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    link_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The variants */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            ab_testing_active: boolean;
-                            variants: {
-                                id: number;
-                                name: string;
-                                destination_url: string;
-                                weight: number;
-                                active: boolean;
-                                click_count: number;
-                                click_percentage: number;
-                                created_at: string;
-                                updated_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such link */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getLinksByLinkIdVariants"];
         put?: never;
         /** Add an A/B variant to a link */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    link_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        variant: {
-                            name: string;
-                            destination_url: string;
-                            /** @default 50 */
-                            weight?: number;
-                            /** @default true */
-                            active?: boolean;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            variant: {
-                                id: number;
-                                name: string;
-                                destination_url: string;
-                                weight: number;
-                                active: boolean;
-                                click_count: number;
-                                click_percentage: number;
-                                created_at: string;
-                                updated_at: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such link */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postLinksByLinkIdVariants"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3045,119 +585,11 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete a variant */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    link_id: string;
-                    variant_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such link or variant */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteLinksByLinkIdVariantsByVariantId"];
         options?: never;
         head?: never;
         /** Change a variant (name, destination, weight, active) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    link_id: string;
-                    variant_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        variant: {
-                            name?: string;
-                            destination_url?: string;
-                            weight?: number;
-                            active?: boolean;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Updated */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            variant: {
-                                id: number;
-                                name: string;
-                                destination_url: string;
-                                weight: number;
-                                active: boolean;
-                                click_count: number;
-                                click_percentage: number;
-                                created_at: string;
-                                updated_at: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such link or variant */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        patch: operations["patchLinksByLinkIdVariantsByVariantId"];
         trace?: never;
     };
     "/api/v1/links/{id}/rules": {
@@ -3168,136 +600,9 @@ export interface paths {
             cookie?: never;
         };
         /** A link's targeting rules, in the order they are tried */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The rules */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            rules: {
-                                id: number;
-                                /** @description 0-based; the first rule that matches wins */
-                                position: number;
-                                name: string | null;
-                                conditions: {
-                                    [key: string]: unknown;
-                                };
-                                destination_url: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such link */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getLinksByIdRules"];
         /** Replace a link's targeting rules (an ordered list; the first match wins, else variants, then destination_url) */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        rules: {
-                            name?: string | null;
-                            conditions: {
-                                device?: ("desktop" | "mobile" | "tablet")[];
-                                os?: string[];
-                                browser?: string[];
-                                country?: string[];
-                                language?: string[];
-                                query?: {
-                                    name: string;
-                                    value: string;
-                                };
-                                /** Format: date-time */
-                                starts_at?: string;
-                                /** Format: date-time */
-                                ends_at?: string;
-                            };
-                            destination_url: string;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description The rules as stored */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            rules: {
-                                id: number;
-                                /** @description 0-based; the first rule that matches wins */
-                                position: number;
-                                name: string | null;
-                                conditions: {
-                                    [key: string]: unknown;
-                                };
-                                destination_url: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such link */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        put: operations["putLinksByIdRules"];
         post?: never;
         delete?: never;
         options?: never;
@@ -3313,115 +618,10 @@ export interface paths {
             cookie?: never;
         };
         /** List conversion goals */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The goals */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            conversion_goals: {
-                                id: number;
-                                name: string;
-                                default_value: number | null;
-                                currency: string;
-                                active: boolean;
-                                /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                                token_prefix: string;
-                                conversion_count: number;
-                                created_at: string;
-                                updated_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan, or the token lacks conversions:manage */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getConversionGoals"];
         put?: never;
         /** Create a conversion goal (its postback token is shown once) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        conversion_goal: {
-                            name: string;
-                            /** @default null */
-                            default_value?: number | null;
-                            currency?: string;
-                            /** @default true */
-                            active?: boolean;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            conversion_goal: {
-                                id: number;
-                                name: string;
-                                default_value: number | null;
-                                currency: string;
-                                active: boolean;
-                                /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                                token_prefix: string;
-                                conversion_count: number;
-                                created_at: string;
-                                updated_at: string;
-                                postback_token: string;
-                                postback_url: string;
-                            };
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan, or the token lacks conversions:manage */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postConversionGoals"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3436,172 +636,15 @@ export interface paths {
             cookie?: never;
         };
         /** Get one conversion goal */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The goal */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            conversion_goal: {
-                                id: number;
-                                name: string;
-                                default_value: number | null;
-                                currency: string;
-                                active: boolean;
-                                /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                                token_prefix: string;
-                                conversion_count: number;
-                                created_at: string;
-                                updated_at: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan, or the token lacks conversions:manage */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such goal */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getConversionGoalsById"];
         put?: never;
         post?: never;
         /** Delete a conversion goal and its conversions */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Deleted */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan, or the token lacks conversions:manage */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such goal */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        delete: operations["deleteConversionGoalsById"];
         options?: never;
         head?: never;
         /** Change a conversion goal (name, default_value, currency, active) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        conversion_goal: {
-                            name?: string;
-                            default_value?: number | null;
-                            currency?: string;
-                            active?: boolean;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Updated */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            conversion_goal: {
-                                id: number;
-                                name: string;
-                                default_value: number | null;
-                                currency: string;
-                                active: boolean;
-                                /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                                token_prefix: string;
-                                conversion_count: number;
-                                created_at: string;
-                                updated_at: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan, or the token lacks conversions:manage */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such goal */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        patch: operations["patchConversionGoalsById"];
         trace?: never;
     };
     "/api/v1/conversion_goals/{id}/rotate_token": {
@@ -3614,60 +657,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Replace the postback token (the old one stops working at once; the new one is shown once) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Rotated */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            conversion_goal: {
-                                id: number;
-                                name: string;
-                                default_value: number | null;
-                                currency: string;
-                                active: boolean;
-                                /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                                token_prefix: string;
-                                conversion_count: number;
-                                created_at: string;
-                                updated_at: string;
-                                postback_token: string;
-                                postback_url: string;
-                            };
-                            message: string;
-                        };
-                    };
-                };
-                /** @description Feature not available on your plan, or the token lacks conversions:manage */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such goal */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postConversionGoalsByIdRotateToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3684,88 +674,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Track a conversion (postback; public, authenticated by the goal token in the path) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    token: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description Conversion value; overrides the goal default */
-                        value?: number;
-                        /** @description 3-letter currency code; defaults to the goal currency */
-                        currency?: string;
-                        /** @description External order id; a second postback with the same order id for the goal is refused (409) */
-                        order_id?: string;
-                        /** @description The click id (lt_click) for explicit attribution */
-                        click_id?: number;
-                        /** @description The visitor's IP for automatic attribution (default: the request's address) */
-                        ip?: string;
-                        /** @description The visitor's user agent for automatic attribution */
-                        ua?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Recorded */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            conversion_id: number;
-                            attributed: boolean;
-                            value: number | null;
-                            /** @description Click to conversion, e.g. "45 minutes", "2.5 hours", "3 days"; null when unattributed */
-                            time_to_convert: string | null;
-                        };
-                    };
-                };
-                /** @description Feature not available on the goal owner's plan */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid postback token */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Duplicate conversion (same order_id already tracked) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Conversion goal is inactive */
-                410: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postApiConversionsTrackByToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3780,37 +689,7 @@ export interface paths {
             cookie?: never;
         };
         /** Recent bulk imports and link exports (last 24 hours), newest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Up to 50 jobs; a client whose request was cut off mid-wait finds its job here */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            jobs: ({
-                                job_id: string;
-                                kind: string;
-                                status: string;
-                                status_url: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getJobs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3827,58 +706,7 @@ export interface paths {
             cookie?: never;
         };
         /** Status and result of a bulk import or link export */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The job */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            job_id: string;
-                            kind: string;
-                            /** @enum {string} */
-                            status: "queued" | "running" | "completed" | "failed";
-                            status_url: string;
-                            download_url: string | null;
-                            params: {
-                                [key: string]: unknown;
-                            };
-                            result: unknown | null;
-                            error: string | null;
-                            created_at: string;
-                            started_at: string | null;
-                            finished_at: string | null;
-                            expires_at: string;
-                            /** @description Units done out of total (an import: rows), while it runs and after */
-                            progress: {
-                                done: number;
-                                total: number;
-                            } | null;
-                        };
-                    };
-                };
-                /** @description No such job (or not yours, or expired) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getJobsById"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3895,40 +723,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download the file a finished export job built */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The file */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such job, or it has no file */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The job has not finished yet */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getJobsByIdDownload"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3945,57 +740,7 @@ export interface paths {
             cookie?: never;
         };
         /** Status of a package export that took longer than the request */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The export job */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            job_id: string;
-                            kind: string;
-                            /** @enum {string} */
-                            status: "queued" | "running" | "completed" | "failed";
-                            status_url: string;
-                            download_url: string | null;
-                            params: {
-                                [key: string]: unknown;
-                            };
-                            result: unknown | null;
-                            error: string | null;
-                            created_at: string;
-                            started_at: string | null;
-                            finished_at: string | null;
-                            expires_at: string;
-                            /** @description Units done out of total (an import: rows), while it runs and after */
-                            progress: {
-                                done: number;
-                                total: number;
-                            } | null;
-                        };
-                    };
-                };
-                /** @description No such export job */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getPackagesBySlugExportJobsById"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4012,41 +757,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download a finished package export (JSON or CSV) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    slug: string;
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The export file */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description No such export job */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The export has not finished yet */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getPackagesBySlugExportJobsByIdDownload"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4063,56 +774,7 @@ export interface paths {
             cookie?: never;
         };
         /** Export install events as JSON or CSV; runs as a job */
-        get: {
-            parameters: {
-                query?: {
-                    format?: "json" | "csv";
-                    days?: string;
-                };
-                header?: never;
-                path: {
-                    slug: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The export: the documented JSON document, or a CSV file download */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The export is still being built; poll status_url */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            job_id: string;
-                            status: string;
-                            status_url: string;
-                        };
-                    };
-                };
-                /** @description Invalid format or days */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Package not found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getPackagesBySlugExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4129,71 +791,7 @@ export interface paths {
             cookie?: never;
         };
         /** Clicks, unique visitors, top links and breakdowns over the attribution window */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Overview */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            overview: {
-                                attribution_window_days: number;
-                                period: {
-                                    /** @description UTC midnight starting the window (first day included) */
-                                    start_date: string;
-                                    /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                    end_date: string;
-                                };
-                                metrics: {
-                                    total_clicks: number;
-                                    unique_visitors: number;
-                                    average_clicks_per_visitor: number;
-                                };
-                                top_links: {
-                                    id: number;
-                                    short_code: string;
-                                    title: string | null;
-                                    destination_url: string;
-                                    clicks: number;
-                                    last_clicked_at: string | null;
-                                }[];
-                                device_breakdown: {
-                                    [key: string]: number;
-                                };
-                                country_breakdown: {
-                                    [key: string]: number;
-                                };
-                                referrer_breakdown: {
-                                    [key: string]: number;
-                                };
-                                /** @description Clicks per UTC date (YYYY-MM-DD), every day of the window */
-                                time_series: {
-                                    [key: string]: number;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Unknown query parameter */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getAnalyticsOverview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4210,77 +808,7 @@ export interface paths {
             cookie?: never;
         };
         /** Conversion rates per link, browser/OS breakdowns, hour and weekday distributions over the attribution window */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Advanced analytics */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            advanced: {
-                                attribution_window_days: number;
-                                period: {
-                                    /** @description UTC midnight starting the window (first day included) */
-                                    start_date: string;
-                                    /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                    end_date: string;
-                                };
-                                conversion_analysis: {
-                                    link_id: number;
-                                    short_code: string;
-                                    title: string | null;
-                                    clicks: number;
-                                    created_at: string;
-                                    /** @description Conversions in the window per 100 clicks in the window, two decimals */
-                                    conversion_rate: number;
-                                }[];
-                                browser_breakdown: {
-                                    [key: string]: number;
-                                };
-                                os_breakdown: {
-                                    [key: string]: number;
-                                };
-                                /** @description Clicks per UTC hour "0".."23" */
-                                hourly_distribution: {
-                                    [key: string]: number;
-                                };
-                                /** @description Clicks per UTC day of week "0" (Sunday) .. "6" */
-                                day_of_week_distribution: {
-                                    [key: string]: number;
-                                };
-                                insights: {
-                                    peak_hour: number | null;
-                                    peak_day: number | null;
-                                    top_browser: string | null;
-                                    top_os: string | null;
-                                };
-                                day_names: {
-                                    [key: string]: string;
-                                };
-                            };
-                        };
-                    };
-                };
-                /** @description Unknown query parameter */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getAnalyticsAdvanced"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4297,119 +825,7 @@ export interface paths {
             cookie?: never;
         };
         /** Clicks, visitors, conversions and installs over a date range against the previous period, with series, breakdowns, heatmap and top links */
-        get: {
-            parameters: {
-                query: {
-                    /** @description First UTC day of the range (included) */
-                    from: string;
-                    /** @description Last UTC day of the range (included) */
-                    to: string;
-                    /** @description Only this link */
-                    link_id?: string;
-                    /** @description Only clicks from this ISO country code */
-                    country?: string;
-                    /** @description Only clicks from this device type */
-                    device?: string;
-                    /** @description Only clicks from this browser family */
-                    browser?: string;
-                    /** @description Only clicks from this OS family */
-                    os?: string;
-                    /** @description Only clicks referred by this domain */
-                    referrer?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Range analytics */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            success: true;
-                            range: {
-                                from: string;
-                                to: string;
-                                days: number;
-                                /** @description The previous period: as many days, ending the day before from */
-                                previous_from: string;
-                                previous_to: string;
-                                /**
-                                 * @description hour when the range is at most two days
-                                 * @enum {string}
-                                 */
-                                granularity: "hour" | "day";
-                            };
-                            totals: {
-                                clicks: number;
-                                unique_visitors: number;
-                                conversions: number;
-                                /** @description Installs of all your packages (not narrowed by link or click filters) */
-                                installs: number;
-                            };
-                            previous_totals: {
-                                clicks: number;
-                                unique_visitors: number;
-                                conversions: number;
-                                /** @description Installs of all your packages (not narrowed by link or click filters) */
-                                installs: number;
-                            };
-                            series: {
-                                /** @description YYYY-MM-DD, or YYYY-MM-DDTHH (UTC) for hours */
-                                bucket: string;
-                                clicks: number;
-                                /** @description Clicks in the same position of the previous period */
-                                previous_clicks: number;
-                                /** @description Conversions in the bucket (narrowed by link_id only) */
-                                conversions: number;
-                            }[];
-                            breakdowns: {
-                                country: {
-                                    key: string;
-                                    clicks: number;
-                                }[];
-                                device: {
-                                    key: string;
-                                    clicks: number;
-                                }[];
-                                browser: {
-                                    key: string;
-                                    clicks: number;
-                                }[];
-                                os: {
-                                    key: string;
-                                    clicks: number;
-                                }[];
-                                referrer: {
-                                    key: string;
-                                    clicks: number;
-                                }[];
-                            };
-                            /** @description Clicks per [UTC weekday 0 = Sunday][UTC hour 0..23] */
-                            heatmap: number[][];
-                            top_links: {
-                                id: number;
-                                short_code: string;
-                                title: string | null;
-                                clicks: number;
-                            }[];
-                        };
-                    };
-                };
-                /** @description A bad date, an inverted or too long range, or an unknown parameter */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getAnalyticsRange"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4426,24 +842,7 @@ export interface paths {
             cookie?: never;
         };
         /** Server-sent events: each new click on your links ("click") and clone of your packages ("install"), within about a second of being stored */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description An event stream; each event's data is one JSON object */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4462,85 +861,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Register an install id before installing (pkglnk client; no auth): {"slug","install_id","source"} */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        slug: string;
-                        install_id: string;
-                        source?: ("pkglnk-unity-window" | "pkglnk-web") | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Already registered for this package */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
-                            created_at: string;
-                            updated_at: string;
-                            install_id: string;
-                            slug: string;
-                        };
-                    };
-                };
-                /** @description Registered */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
-                            created_at: string;
-                            updated_at: string;
-                            install_id: string;
-                            slug: string;
-                        };
-                    };
-                };
-                /** @description No such package */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description The install id belongs to another package */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Validation failed */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Too many requests from this address */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        post: operations["postInstallStart"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4555,47 +876,7 @@ export interface paths {
             cookie?: never;
         };
         /** Where an install stands: pending → resolving → downloading → complete (or failed), from the git proxy */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    install_id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The phase */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description No such install id */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Too many requests from this address */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        get: operations["getInstallProgressByInstallId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4607,12 +888,5635 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /** @description The PVTLNK error envelope */
+        PvtlnkError: {
+            /** @constant */
+            success: false;
+            error: string;
+            errors?: string[];
+        };
+        /** @description The pkglnk error envelope */
+        PkglnkError: {
+            error: {
+                code: string;
+                message: string;
+            };
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Requests allowed per UTC day */
+        "X-RateLimit-Limit": number;
+        /** @description Requests left today */
+        "X-RateLimit-Remaining": number;
+        /** @description When the count resets (Unix seconds) */
+        "X-RateLimit-Reset": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getAuthOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sign-up options */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        /** @enum {string} */
+                        signup: "open" | "invite" | "closed";
+                        needs_first_user: boolean;
+                    };
+                };
+            };
+            /** @description Malformed request (a query parameter or body that cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postAuthSignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    password: string;
+                    username?: string;
+                    invite?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed up and in; the session cookie is set */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        user: {
+                            id: number;
+                            email: string;
+                            username: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            is_admin: boolean;
+                            created_at: string;
+                        };
+                        csrf_token: string;
+                    };
+                };
+            };
+            /** @description Sign-up is closed, or needs a valid invite */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The email or username is taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many attempts from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postAuthSignin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in; the session cookie is set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        user: {
+                            id: number;
+                            email: string;
+                            username: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            is_admin: boolean;
+                            created_at: string;
+                        };
+                        csrf_token: string;
+                    };
+                };
+            };
+            /** @description Wrong email or password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many attempts for this account or from this address (see Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postAuthSignout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Missing or invalid CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAuthSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        user: {
+                            id: number;
+                            email: string;
+                            username: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            is_admin: boolean;
+                            created_at: string;
+                        };
+                        csrf_token: string;
+                    };
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postAuthPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    current_password: string;
+                    new_password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The current password is wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many attempts */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        user: {
+                            id: number;
+                            email: string;
+                            username: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            is_admin: boolean;
+                            created_at: string;
+                        };
+                        plan: {
+                            name: string;
+                            features: {
+                                [key: string]: boolean;
+                            };
+                        };
+                        usage: {
+                            requests_today: number;
+                            daily_limit: number;
+                        };
+                        scopes: string[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getAdminUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Users */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        users: {
+                            id: number;
+                            email: string;
+                            username: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            is_admin: boolean;
+                            created_at: string;
+                            links: number;
+                            packages: number;
+                            clicks: number;
+                            installs: number;
+                            requests_today: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    patchAdminUsersById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    plan: "free" | "pro" | "enterprise";
+                };
+            };
+        };
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        user: {
+                            id: number;
+                            email: string;
+                            username: string;
+                            /** @enum {string} */
+                            plan: "free" | "pro" | "enterprise";
+                            is_admin: boolean;
+                            created_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getAdminInvites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invites */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        invites: {
+                            id: number;
+                            /** @enum {string} */
+                            status: "pending" | "used" | "expired";
+                            created_by: number | null;
+                            created_at: string;
+                            expires_at: string;
+                            used_at: string | null;
+                            used_by: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postAdminInvites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    expires_in_days?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The invite */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        invite: {
+                            id: number;
+                            url: string;
+                            expires_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Sign-up is closed (SIGNUP=closed): an invite could not be used */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteAdminInvitesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such invite */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postTokensGenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    scopes?: ("analytics:read" | "packages:read" | "packages:write" | "links:read" | "links:write" | "conversions:manage" | "settings:manage" | "tokens:manage")[];
+                    expires_in_days?: number;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The new token */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        api_token: string;
+                        token: {
+                            id: number;
+                            name: string | null;
+                            prefix: string;
+                            scopes: string[];
+                            parent_id: number | null;
+                            created_at: string;
+                            last_used_at: string | null;
+                            expires_at: string | null;
+                        };
+                        expires_at: string | null;
+                        scopes: string[];
+                        message: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description A scope was asked for that the calling token lacks */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Live tokens */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        tokens: {
+                            id: number;
+                            name: string | null;
+                            prefix: string;
+                            scopes: string[];
+                            parent_id: number | null;
+                            created_at: string;
+                            last_used_at: string | null;
+                            expires_at: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteTokensRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                    };
+                };
+            };
+            /** @description The request was made with a session, not a token */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteTokensById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                        revoked: number;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No such live token of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postLinksBulkImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    csv: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The import ran: links created, rows that failed and why */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        created: number;
+                        links: {
+                            id: number;
+                            short_code: string;
+                            short_url: string;
+                            destination_url: string;
+                            title: string | null;
+                            description: string | null;
+                            tags: string[];
+                            click_count: number;
+                            active: boolean;
+                            archived: boolean;
+                            password_protected: boolean;
+                            is_scheduled: boolean;
+                            scheduled_start_at: string | null;
+                            scheduled_end_at: string | null;
+                            expires: boolean;
+                            expires_at: string | null;
+                            last_clicked_at: string | null;
+                            created_at: string;
+                            updated_at: string;
+                            utm_params: {
+                                [key: string]: string;
+                            };
+                            collection_id: number | null;
+                            append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
+                        }[];
+                        errors: {
+                            row: number;
+                            error: string;
+                            errors: string[];
+                        }[];
+                        summary: {
+                            total_rows: number;
+                            created: number;
+                            failed: number;
+                        };
+                    };
+                };
+            };
+            /** @description The import is still running; poll status_url */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        job_id: string;
+                        status: string;
+                        status_url: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The CSV itself is unusable (no header with destination_url, no rows, too many rows) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getLinksExport: {
+        parameters: {
+            query?: {
+                active?: "0" | "1" | "true" | "false";
+                archived?: "0" | "1" | "true" | "false";
+                collection_id?: string;
+                created_after?: string;
+                created_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV file download */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The export is still being built; poll status_url */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        job_id: string;
+                        status: string;
+                        status_url: string;
+                    };
+                };
+            };
+            /** @description Invalid filter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getLinks: {
+        parameters: {
+            query?: {
+                page?: string;
+                per_page?: string;
+                active?: "0" | "1" | "true" | "false";
+                archived?: "0" | "1" | "true" | "false";
+                scheduled?: "0" | "1" | "true" | "false";
+                collection_id?: string;
+                /** @description Only links whose short code, title or destination contains this text (case-insensitive) */
+                q?: string;
+                /** @description Only links with this tag */
+                tag?: string;
+                /** @description true: links past their expiry; false: links not expired */
+                expired?: "0" | "1" | "true" | "false";
+                /** @description Order: a field, descending when prefixed with - (default -created_at) */
+                sort?: "created_at" | "-created_at" | "clicks" | "-clicks" | "title" | "-title" | "last_clicked_at" | "-last_clicked_at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of links */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        links: {
+                            id: number;
+                            short_code: string;
+                            short_url: string;
+                            destination_url: string;
+                            title: string | null;
+                            description: string | null;
+                            tags: string[];
+                            click_count: number;
+                            active: boolean;
+                            archived: boolean;
+                            password_protected: boolean;
+                            is_scheduled: boolean;
+                            scheduled_start_at: string | null;
+                            scheduled_end_at: string | null;
+                            expires: boolean;
+                            expires_at: string | null;
+                            last_clicked_at: string | null;
+                            created_at: string;
+                            updated_at: string;
+                            utm_params: {
+                                [key: string]: string;
+                            };
+                            collection_id: number | null;
+                            append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
+                        }[];
+                        pagination: {
+                            page: number;
+                            per_page: number;
+                            total: number;
+                            total_pages: number;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid query parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    link: {
+                        destination_url: string;
+                        title?: string | null;
+                        description?: string | null;
+                        tags?: string[] | null;
+                        collection_id?: number | null;
+                        scheduled_start_at?: string | null;
+                        scheduled_end_at?: string | null;
+                        expires?: boolean;
+                        expires_at?: string | null;
+                        utm_params?: {
+                            [key: string]: unknown;
+                        } | null;
+                        active?: boolean;
+                        append_click_id?: boolean;
+                        preview_title?: string | null;
+                        preview_description?: string | null;
+                        preview_image_url?: string | null;
+                        short_code?: string | null;
+                    };
+                    password?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        link: {
+                            id: number;
+                            short_code: string;
+                            short_url: string;
+                            destination_url: string;
+                            title: string | null;
+                            description: string | null;
+                            tags: string[];
+                            click_count: number;
+                            active: boolean;
+                            archived: boolean;
+                            password_protected: boolean;
+                            is_scheduled: boolean;
+                            scheduled_start_at: string | null;
+                            scheduled_end_at: string | null;
+                            expires: boolean;
+                            expires_at: string | null;
+                            last_clicked_at: string | null;
+                            created_at: string;
+                            updated_at: string;
+                            utm_params: {
+                                [key: string]: string;
+                            };
+                            collection_id: number | null;
+                            append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Scheduling is not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getLinksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        link: {
+                            id: number;
+                            short_code: string;
+                            short_url: string;
+                            destination_url: string;
+                            title: string | null;
+                            description: string | null;
+                            tags: string[];
+                            click_count: number;
+                            active: boolean;
+                            archived: boolean;
+                            password_protected: boolean;
+                            is_scheduled: boolean;
+                            scheduled_start_at: string | null;
+                            scheduled_end_at: string | null;
+                            expires: boolean;
+                            expires_at: string | null;
+                            last_clicked_at: string | null;
+                            created_at: string;
+                            updated_at: string;
+                            utm_params: {
+                                [key: string]: string;
+                            };
+                            collection_id: number | null;
+                            append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
+                            analytics: {
+                                total_clicks: number;
+                                recent_clicks: {
+                                    clicked_at: string;
+                                    hashed_ip: string;
+                                    hashed_user_agent: string;
+                                    referrer_domain: string | null;
+                                    country_code: string | null;
+                                    device_type: string | null;
+                                    browser_family: string | null;
+                                    os_family: string | null;
+                                }[];
+                                /** @description Counted clicks per targeting rule that sent them; rule_id null: no rule matched */
+                                rule_breakdown: {
+                                    rule_id: number | null;
+                                    clicks: number;
+                                }[];
+                                /** @description Counted clicks by what brought them: a scan of the link's QR code, or anything else */
+                                trigger_breakdown: {
+                                    qr: number;
+                                    link: number;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteLinksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Archived */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    patchLinksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    link?: {
+                        destination_url?: string;
+                        title?: string | null;
+                        description?: string | null;
+                        tags?: string[] | null;
+                        collection_id?: number | null;
+                        scheduled_start_at?: string | null;
+                        scheduled_end_at?: string | null;
+                        expires?: boolean;
+                        expires_at?: string | null;
+                        utm_params?: {
+                            [key: string]: unknown;
+                        } | null;
+                        active?: boolean;
+                        append_click_id?: boolean;
+                        preview_title?: string | null;
+                        preview_description?: string | null;
+                        preview_image_url?: string | null;
+                        short_code?: string;
+                        archived?: boolean;
+                    };
+                    password?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        link: {
+                            id: number;
+                            short_code: string;
+                            short_url: string;
+                            destination_url: string;
+                            title: string | null;
+                            description: string | null;
+                            tags: string[];
+                            click_count: number;
+                            active: boolean;
+                            archived: boolean;
+                            password_protected: boolean;
+                            is_scheduled: boolean;
+                            scheduled_start_at: string | null;
+                            scheduled_end_at: string | null;
+                            expires: boolean;
+                            expires_at: string | null;
+                            last_clicked_at: string | null;
+                            created_at: string;
+                            updated_at: string;
+                            utm_params: {
+                                [key: string]: string;
+                            };
+                            collection_id: number | null;
+                            append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Scheduling is not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getLinksByIdQr: {
+        parameters: {
+            query?: {
+                format?: "svg" | "png";
+                /** @description Width and height in pixels (default 512) */
+                size?: string;
+                /** @description Quiet zone in modules (default 4, as the QR standard asks) */
+                margin?: string;
+                /** @description Error correction (default M) */
+                level?: "L" | "M" | "Q" | "H";
+                /** @description Dark colour (default 000000) */
+                fg?: string;
+                /** @description Light colour (default ffffff) */
+                bg?: string;
+                /** @description Send as an attachment with a file name */
+                download?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The QR code: image/svg+xml, or image/png with format=png */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getCollections: {
+        parameters: {
+            query?: {
+                /** @description Page number (default 1) */
+                page?: string;
+                /** @description Results per page (default 50, max 100) */
+                per_page?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of collections */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        collections: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                        total: number;
+                        pagination: {
+                            page: number;
+                            per_page: number;
+                            total: number;
+                            total_pages: number;
+                        };
+                    };
+                };
+            };
+            /** @description Bad page or per_page */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    postCollections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    slug?: string;
+                    description?: string | null;
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The new collection */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        slug: string;
+                        name: string;
+                        description: string | null;
+                        tags: string[];
+                        link_count: number;
+                        package_count: number;
+                        created_at: string;
+                        updated_at: string;
+                        packages: {
+                            id: number;
+                            slug: string;
+                            display_name: string;
+                            description: string | null;
+                            git_platform: string;
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            added_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Slug has already been taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getCollectionsBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection slug, or its integer id */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collection */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        slug: string;
+                        name: string;
+                        description: string | null;
+                        tags: string[];
+                        link_count: number;
+                        package_count: number;
+                        created_at: string;
+                        updated_at: string;
+                        packages: {
+                            id: number;
+                            slug: string;
+                            display_name: string;
+                            description: string | null;
+                            git_platform: string;
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            added_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such collection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    deleteCollectionsBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection slug, or its integer id */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such collection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    patchCollectionsBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection slug, or its integer id */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    slug?: string;
+                    description?: string | null;
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The changed collection */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        slug: string;
+                        name: string;
+                        description: string | null;
+                        tags: string[];
+                        link_count: number;
+                        package_count: number;
+                        created_at: string;
+                        updated_at: string;
+                        packages: {
+                            id: number;
+                            slug: string;
+                            display_name: string;
+                            description: string | null;
+                            git_platform: string;
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            added_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such collection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Slug has already been taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    postCollectionsBySlugPackages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection slug, or its integer id */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    packageId: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description Already a member; the collection */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        slug: string;
+                        name: string;
+                        description: string | null;
+                        tags: string[];
+                        link_count: number;
+                        package_count: number;
+                        created_at: string;
+                        updated_at: string;
+                        packages: {
+                            id: number;
+                            slug: string;
+                            display_name: string;
+                            description: string | null;
+                            git_platform: string;
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            added_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Added; the collection */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        slug: string;
+                        name: string;
+                        description: string | null;
+                        tags: string[];
+                        link_count: number;
+                        package_count: number;
+                        created_at: string;
+                        updated_at: string;
+                        packages: {
+                            id: number;
+                            slug: string;
+                            display_name: string;
+                            description: string | null;
+                            git_platform: string;
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            added_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such collection or package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    deleteCollectionsBySlugPackages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection slug, or its integer id */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    packageId: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such collection or package, or the package is not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    deleteCollectionsBySlugPackagesByPackageId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection slug, or its integer id */
+                slug: string;
+                /** @description The package slug, or its integer id */
+                packageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such collection or package, or the package is not a member */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getPackagesBySlugAnalytics: {
+        parameters: {
+            query?: {
+                /** @description Days to include, 1-365 (default 30) */
+                days?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Installs per day, totals and breakdowns over the period */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        package: {
+                            slug: string;
+                            display_name: string;
+                        };
+                        period: {
+                            days: number;
+                            start: string;
+                            end: string;
+                        };
+                        totals: {
+                            installs: number;
+                            unique_ips: number;
+                        };
+                        daily: {
+                            date: string;
+                            installs: number;
+                        }[];
+                        by_os: {
+                            [key: string]: number;
+                        };
+                        by_country: {
+                            [key: string]: number;
+                        };
+                        by_source: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description days is not a whole number from 1 to 365 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such package among yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getAnalyticsSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals and the ten most installed packages */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        total_packages: number;
+                        total_installs: number;
+                        total_unique_ips: number;
+                        top_packages: {
+                            slug: string;
+                            installs: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Settings */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        settings: {
+                            attribution_window_days: number;
+                            webhook_url: string | null;
+                            webhook_secret_set: boolean;
+                            webhook_secret_hint: string | null;
+                            webhooks_available: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    patchSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    attribution_window_days?: number;
+                    webhook_url?: string | null;
+                    webhook_secret?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Updated settings */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        settings: {
+                            attribution_window_days: number;
+                            webhook_url: string | null;
+                            webhook_secret_set: boolean;
+                            webhook_secret_hint: string | null;
+                            webhooks_available: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getWebhooksDeliveries: {
+        parameters: {
+            query?: {
+                page?: string;
+                per_page?: string;
+                status?: "pending" | "succeeded" | "failed";
+                event?: "link.created" | "link.updated" | "link.clicked" | "conversion.tracked" | "subscription.updated" | "webhook.test";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        deliveries: {
+                            id: string;
+                            event: string;
+                            event_id: string;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            series: number;
+                            attempt_count: number;
+                            last_status_code: number | null;
+                            last_error: string | null;
+                            created_at: string;
+                            last_attempt_at: string | null;
+                            next_attempt_at: string | null;
+                            completed_at: string | null;
+                            payload: unknown;
+                            attempts: {
+                                series: number;
+                                attempt: number;
+                                url: string;
+                                attempted_at: string;
+                                duration_ms: number;
+                                status_code: number | null;
+                                error: string | null;
+                                succeeded: boolean;
+                            }[];
+                        }[];
+                        pagination: {
+                            page: number;
+                            per_page: number;
+                            total: number;
+                            total_pages: number;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postWebhooksDeliveriesByIdRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        delivery: {
+                            id: string;
+                            event: string;
+                            event_id: string;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            series: number;
+                            attempt_count: number;
+                            last_status_code: number | null;
+                            last_error: string | null;
+                            created_at: string;
+                            last_attempt_at: string | null;
+                            next_attempt_at: string | null;
+                            completed_at: string | null;
+                            payload: unknown;
+                            attempts: {
+                                series: number;
+                                attempt: number;
+                                url: string;
+                                attempted_at: string;
+                                duration_ms: number;
+                                status_code: number | null;
+                                error: string | null;
+                                succeeded: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such delivery */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The delivery is still being attempted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No webhook URL is configured */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postWebhooksTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        delivery: {
+                            id: string;
+                            event: string;
+                            event_id: string;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            series: number;
+                            attempt_count: number;
+                            last_status_code: number | null;
+                            last_error: string | null;
+                            created_at: string;
+                            last_attempt_at: string | null;
+                            next_attempt_at: string | null;
+                            completed_at: string | null;
+                            payload: unknown;
+                            attempts: {
+                                series: number;
+                                attempt: number;
+                                url: string;
+                                attempted_at: string;
+                                duration_ms: number;
+                                status_code: number | null;
+                                error: string | null;
+                                succeeded: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No webhook URL is configured */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getPackages: {
+        parameters: {
+            query?: {
+                limit?: string;
+                offset?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Your packages */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        packages: {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
+                            slug: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            git_platform: "github" | "gitlab" | "bitbucket";
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
+                        }[];
+                        total: number;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    postPackages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    slug?: string;
+                    display_name?: string;
+                    description?: string | null;
+                    is_private?: boolean;
+                    git_url?: string;
+                    /** @enum {string} */
+                    git_platform?: "github" | "gitlab" | "bitbucket";
+                    git_owner?: string;
+                    git_repo?: string;
+                    git_path?: string | null;
+                    git_ref?: string | null;
+                    /** @enum {string} */
+                    kind?: "upm" | "nuget";
+                    nuget_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable string id: accepted as packageId wherever a package is named */
+                        id: string;
+                        slug: string;
+                        display_name: string;
+                        /** @enum {string} */
+                        git_platform: "github" | "gitlab" | "bitbucket";
+                        git_owner: string;
+                        git_repo: string;
+                        git_path: string | null;
+                        git_ref: string | null;
+                        is_private: boolean;
+                        total_installs: number;
+                        created_at: string;
+                        install_url: string;
+                        badge_url: string;
+                        /** @enum {string} */
+                        kind: "upm" | "nuget";
+                        nuget_id: string | null;
+                        description: string | null;
+                        unique_ips: number;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Slug already taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getPackagesBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The package */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable string id: accepted as packageId wherever a package is named */
+                        id: string;
+                        slug: string;
+                        display_name: string;
+                        /** @enum {string} */
+                        git_platform: "github" | "gitlab" | "bitbucket";
+                        git_owner: string;
+                        git_repo: string;
+                        git_path: string | null;
+                        git_ref: string | null;
+                        is_private: boolean;
+                        total_installs: number;
+                        created_at: string;
+                        install_url: string;
+                        badge_url: string;
+                        /** @enum {string} */
+                        kind: "upm" | "nuget";
+                        nuget_id: string | null;
+                        description: string | null;
+                        unique_ips: number;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    deletePackagesBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    patchPackagesBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    slug?: string;
+                    display_name?: string;
+                    description?: string | null;
+                    is_private?: boolean;
+                    git_url?: string;
+                    /** @enum {string} */
+                    git_platform?: "github" | "gitlab" | "bitbucket";
+                    git_owner?: string;
+                    git_repo?: string;
+                    git_path?: string | null;
+                    git_ref?: string | null;
+                    /** @enum {string} */
+                    kind?: "upm" | "nuget";
+                    nuget_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable string id: accepted as packageId wherever a package is named */
+                        id: string;
+                        slug: string;
+                        display_name: string;
+                        /** @enum {string} */
+                        git_platform: "github" | "gitlab" | "bitbucket";
+                        git_owner: string;
+                        git_repo: string;
+                        git_path: string | null;
+                        git_ref: string | null;
+                        is_private: boolean;
+                        total_installs: number;
+                        created_at: string;
+                        install_url: string;
+                        badge_url: string;
+                        /** @enum {string} */
+                        kind: "upm" | "nuget";
+                        nuget_id: string | null;
+                        description: string | null;
+                        unique_ips: number;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Slug already taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getLinksByLinkIdVariants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variants */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        ab_testing_active: boolean;
+                        variants: {
+                            id: number;
+                            name: string;
+                            destination_url: string;
+                            weight: number;
+                            active: boolean;
+                            click_count: number;
+                            click_percentage: number;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postLinksByLinkIdVariants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    variant: {
+                        name: string;
+                        destination_url: string;
+                        /** @default 50 */
+                        weight?: number;
+                        /** @default true */
+                        active?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        variant: {
+                            id: number;
+                            name: string;
+                            destination_url: string;
+                            weight: number;
+                            active: boolean;
+                            click_count: number;
+                            click_percentage: number;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteLinksByLinkIdVariantsByVariantId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
+                variant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link or variant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    patchLinksByLinkIdVariantsByVariantId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: string;
+                variant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    variant: {
+                        name?: string;
+                        destination_url?: string;
+                        weight?: number;
+                        active?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        variant: {
+                            id: number;
+                            name: string;
+                            destination_url: string;
+                            weight: number;
+                            active: boolean;
+                            click_count: number;
+                            click_percentage: number;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link or variant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getLinksByIdRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        rules: {
+                            id: number;
+                            /** @description 0-based; the first rule that matches wins */
+                            position: number;
+                            name: string | null;
+                            conditions: {
+                                [key: string]: unknown;
+                            };
+                            destination_url: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    putLinksByIdRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rules: {
+                        name?: string | null;
+                        conditions: {
+                            device?: ("desktop" | "mobile" | "tablet")[];
+                            os?: string[];
+                            browser?: string[];
+                            country?: string[];
+                            language?: string[];
+                            query?: {
+                                name: string;
+                                value: string;
+                            };
+                            /** Format: date-time */
+                            starts_at?: string;
+                            /** Format: date-time */
+                            ends_at?: string;
+                        };
+                        destination_url: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The rules as stored */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        rules: {
+                            id: number;
+                            /** @description 0-based; the first rule that matches wins */
+                            position: number;
+                            name: string | null;
+                            conditions: {
+                                [key: string]: unknown;
+                            };
+                            destination_url: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getConversionGoals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The goals */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        conversion_goals: {
+                            id: number;
+                            name: string;
+                            default_value: number | null;
+                            currency: string;
+                            active: boolean;
+                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
+                            token_prefix: string;
+                            conversion_count: number;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan, or the token lacks conversions:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postConversionGoals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    conversion_goal: {
+                        name: string;
+                        /** @default null */
+                        default_value?: number | null;
+                        currency?: string;
+                        /** @default true */
+                        active?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        conversion_goal: {
+                            id: number;
+                            name: string;
+                            default_value: number | null;
+                            currency: string;
+                            active: boolean;
+                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
+                            token_prefix: string;
+                            conversion_count: number;
+                            created_at: string;
+                            updated_at: string;
+                            postback_token: string;
+                            postback_url: string;
+                        };
+                        message: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan, or the token lacks conversions:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getConversionGoalsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The goal */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        conversion_goal: {
+                            id: number;
+                            name: string;
+                            default_value: number | null;
+                            currency: string;
+                            active: boolean;
+                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
+                            token_prefix: string;
+                            conversion_count: number;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan, or the token lacks conversions:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such goal */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteConversionGoalsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan, or the token lacks conversions:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such goal */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    patchConversionGoalsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    conversion_goal: {
+                        name?: string;
+                        default_value?: number | null;
+                        currency?: string;
+                        active?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        conversion_goal: {
+                            id: number;
+                            name: string;
+                            default_value: number | null;
+                            currency: string;
+                            active: boolean;
+                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
+                            token_prefix: string;
+                            conversion_count: number;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan, or the token lacks conversions:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such goal */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postConversionGoalsByIdRotateToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rotated */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        conversion_goal: {
+                            id: number;
+                            name: string;
+                            default_value: number | null;
+                            currency: string;
+                            active: boolean;
+                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
+                            token_prefix: string;
+                            conversion_count: number;
+                            created_at: string;
+                            updated_at: string;
+                            postback_token: string;
+                            postback_url: string;
+                        };
+                        message: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan, or the token lacks conversions:manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such goal */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postApiConversionsTrackByToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Conversion value; overrides the goal default */
+                    value?: number;
+                    /** @description 3-letter currency code; defaults to the goal currency */
+                    currency?: string;
+                    /** @description External order id; a second postback with the same order id for the goal is refused (409) */
+                    order_id?: string;
+                    /** @description The click id (lt_click) for explicit attribution */
+                    click_id?: number;
+                    /** @description The visitor's IP for automatic attribution (default: the request's address) */
+                    ip?: string;
+                    /** @description The visitor's user agent for automatic attribution */
+                    ua?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        conversion_id: number;
+                        attributed: boolean;
+                        value: number | null;
+                        /** @description Click to conversion, e.g. "45 minutes", "2.5 hours", "3 days"; null when unattributed */
+                        time_to_convert: string | null;
+                    };
+                };
+            };
+            /** @description Feature not available on the goal owner's plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid postback token */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Duplicate conversion (same order_id already tracked) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Conversion goal is inactive */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getJobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to 50 jobs; a client whose request was cut off mid-wait finds its job here */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        jobs: ({
+                            job_id: string;
+                            kind: string;
+                            status: string;
+                            status_url: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getJobsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        job_id: string;
+                        kind: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "completed" | "failed";
+                        status_url: string;
+                        download_url: string | null;
+                        params: {
+                            [key: string]: unknown;
+                        };
+                        result: unknown;
+                        error: string | null;
+                        created_at: string;
+                        started_at: string | null;
+                        finished_at: string | null;
+                        expires_at: string;
+                        /** @description Units done out of total (an import: rows), while it runs and after */
+                        progress: {
+                            done: number;
+                            total: number;
+                        } | null;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No such job (or not yours, or expired) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getJobsByIdDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No such job, or it has no file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The job has not finished yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getPackagesBySlugExportJobsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export job */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        job_id: string;
+                        kind: string;
+                        /** @enum {string} */
+                        status: "queued" | "running" | "completed" | "failed";
+                        status_url: string;
+                        download_url: string | null;
+                        params: {
+                            [key: string]: unknown;
+                        };
+                        result: unknown;
+                        error: string | null;
+                        created_at: string;
+                        started_at: string | null;
+                        finished_at: string | null;
+                        expires_at: string;
+                        /** @description Units done out of total (an import: rows), while it runs and after */
+                        progress: {
+                            done: number;
+                            total: number;
+                        } | null;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such export job */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getPackagesBySlugExportJobsByIdDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export file */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such export job */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The export has not finished yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getPackagesBySlugExport: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+                days?: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export: the documented JSON document, or a CSV file download */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The export is still being built; poll status_url */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        job_id: string;
+                        status: string;
+                        status_url: string;
+                    };
+                };
+            };
+            /** @description Invalid format or days */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Package not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getAnalyticsOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Overview */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        overview: {
+                            attribution_window_days: number;
+                            period: {
+                                /** @description UTC midnight starting the window (first day included) */
+                                start_date: string;
+                                /** @description UTC midnight ending the window (exclusive: the day after today) */
+                                end_date: string;
+                            };
+                            metrics: {
+                                total_clicks: number;
+                                unique_visitors: number;
+                                average_clicks_per_visitor: number;
+                            };
+                            top_links: {
+                                id: number;
+                                short_code: string;
+                                title: string | null;
+                                destination_url: string;
+                                clicks: number;
+                                last_clicked_at: string | null;
+                            }[];
+                            device_breakdown: {
+                                [key: string]: number;
+                            };
+                            country_breakdown: {
+                                [key: string]: number;
+                            };
+                            referrer_breakdown: {
+                                [key: string]: number;
+                            };
+                            /** @description Clicks per UTC date (YYYY-MM-DD), every day of the window */
+                            time_series: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getAnalyticsAdvanced: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Advanced analytics */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        advanced: {
+                            attribution_window_days: number;
+                            period: {
+                                /** @description UTC midnight starting the window (first day included) */
+                                start_date: string;
+                                /** @description UTC midnight ending the window (exclusive: the day after today) */
+                                end_date: string;
+                            };
+                            conversion_analysis: {
+                                link_id: number;
+                                short_code: string;
+                                title: string | null;
+                                clicks: number;
+                                created_at: string;
+                                /** @description Conversions in the window per 100 clicks in the window, two decimals */
+                                conversion_rate: number;
+                            }[];
+                            browser_breakdown: {
+                                [key: string]: number;
+                            };
+                            os_breakdown: {
+                                [key: string]: number;
+                            };
+                            /** @description Clicks per UTC hour "0".."23" */
+                            hourly_distribution: {
+                                [key: string]: number;
+                            };
+                            /** @description Clicks per UTC day of week "0" (Sunday) .. "6" */
+                            day_of_week_distribution: {
+                                [key: string]: number;
+                            };
+                            insights: {
+                                peak_hour: number | null;
+                                peak_day: number | null;
+                                top_browser: string | null;
+                                top_os: string | null;
+                            };
+                            day_names: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Unknown query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getAnalyticsRange: {
+        parameters: {
+            query: {
+                /** @description First UTC day of the range (included) */
+                from: string;
+                /** @description Last UTC day of the range (included) */
+                to: string;
+                /** @description Only this link */
+                link_id?: string;
+                /** @description Only clicks from this ISO country code */
+                country?: string;
+                /** @description Only clicks from this device type */
+                device?: string;
+                /** @description Only clicks from this browser family */
+                browser?: string;
+                /** @description Only clicks from this OS family */
+                os?: string;
+                /** @description Only clicks referred by this domain */
+                referrer?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Range analytics */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        range: {
+                            from: string;
+                            to: string;
+                            days: number;
+                            /** @description The previous period: as many days, ending the day before from */
+                            previous_from: string;
+                            previous_to: string;
+                            /**
+                             * @description hour when the range is at most two days
+                             * @enum {string}
+                             */
+                            granularity: "hour" | "day";
+                        };
+                        totals: {
+                            clicks: number;
+                            unique_visitors: number;
+                            conversions: number;
+                            /** @description Installs of all your packages (not narrowed by link or click filters) */
+                            installs: number;
+                        };
+                        previous_totals: {
+                            clicks: number;
+                            unique_visitors: number;
+                            conversions: number;
+                            /** @description Installs of all your packages (not narrowed by link or click filters) */
+                            installs: number;
+                        };
+                        series: {
+                            /** @description YYYY-MM-DD, or YYYY-MM-DDTHH (UTC) for hours */
+                            bucket: string;
+                            clicks: number;
+                            /** @description Clicks in the same position of the previous period */
+                            previous_clicks: number;
+                            /** @description Conversions in the bucket (narrowed by link_id only) */
+                            conversions: number;
+                        }[];
+                        breakdowns: {
+                            country: {
+                                key: string;
+                                clicks: number;
+                            }[];
+                            device: {
+                                key: string;
+                                clicks: number;
+                            }[];
+                            browser: {
+                                key: string;
+                                clicks: number;
+                            }[];
+                            os: {
+                                key: string;
+                                clicks: number;
+                            }[];
+                            referrer: {
+                                key: string;
+                                clicks: number;
+                            }[];
+                        };
+                        /** @description Clicks per [UTC weekday 0 = Sunday][UTC hour 0..23] */
+                        heatmap: number[][];
+                        top_links: {
+                            id: number;
+                            short_code: string;
+                            title: string | null;
+                            clicks: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description A bad date, an inverted or too long range, or an unknown parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream; each event's data is one JSON object */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postInstallStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    slug: string;
+                    install_id: string;
+                    source?: ("pkglnk-unity-window" | "pkglnk-web") | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Already registered for this package */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
+                        created_at: string;
+                        updated_at: string;
+                        install_id: string;
+                        slug: string;
+                    };
+                };
+            };
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
+                        created_at: string;
+                        updated_at: string;
+                        install_id: string;
+                        slug: string;
+                    };
+                };
+            };
+            /** @description No such package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The install id belongs to another package */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInstallProgressByInstallId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                install_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The phase */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description No such install id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}

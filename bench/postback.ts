@@ -52,6 +52,8 @@ async function seed(appSecret: string): Promise<{ token: string; clickId: number
     link_id: links[i % links.length]!.id,
     user_id: user.id,
     variant_id: null,
+    trigger: 'link',
+    rule_id: null,
     clicked_at: new Date(now - ((i * 7919) % (5 * 24 * 3600)) * 1000),
     hashed_ip: hashIp(appSecret, visitorIp(i % VISITORS)),
     hashed_user_agent: hashUserAgent(appSecret, UA),

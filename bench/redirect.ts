@@ -2,6 +2,9 @@
  * Redirect throughput: GET /:short_code on the real web process against a bare Node server
  * that answers a fixed 302 (the ceiling), same load generator, same port range, same run.
  * Then a worker drains the queue and the clicks stored must match the redirects answered.
+ * Then the same web process under the same load for a link with ten targeting rules, none of
+ * which matches the load generator (so all ten are tried, the user agent parsed and the address
+ * located): at most 10% slower than the link without rules.
  * Last, the same load against `npm start`'s topology (the supervisor: WEB_CONCURRENCY web
  * processes and a worker process running at once, as a user runs it), counted live.
  *
@@ -13,6 +16,7 @@ import { createDb, type Db } from '../src/db/knex';
 import { issueToken } from '../src/db/token-store';
 import { createUser } from '../src/db/user-store';
 import { createLink } from '../src/domain/links';
+import { replaceLinkRules, type NewLinkRule } from '../src/db/link-rule-store';
 import { SCOPES } from '../src/lib/tokens';
 import { createRunDatabase, dropRunDatabase } from '../test/helpers/test-database';
 import { load, type LoadResult } from './lib/load';
@@ -53,6 +57,20 @@ async function npmStartPhase(env: Record<string, string>, db: Db, userId: number
   return { result, answered, counted, drainSeconds, webProcesses };
 }
 
+/** Ten rules that the load generator (no Accept-Language, a loopback address, no query) never matches. */
+const TEN_RULES: NewLinkRule[] = [
+  { name: null, conditions: { device: ['tablet'] }, destination_url: 'https://example.com/1' },
+  { name: null, conditions: { os: ['iOS', 'Android'] }, destination_url: 'https://example.com/2' },
+  { name: null, conditions: { browser: ['Firefox'] }, destination_url: 'https://example.com/3' },
+  { name: null, conditions: { language: ['de', 'fr'] }, destination_url: 'https://example.com/4' },
+  { name: null, conditions: { query: { name: 'src', value: 'tw' } }, destination_url: 'https://example.com/5' },
+  { name: null, conditions: { starts_at: '2099-01-01T00:00:00.000Z' }, destination_url: 'https://example.com/6' },
+  { name: null, conditions: { device: ['mobile'], language: ['es'] }, destination_url: 'https://example.com/7' },
+  { name: null, conditions: { language: ['ja'], query: { name: 'x', value: '1' } }, destination_url: 'https://example.com/8' },
+  { name: null, conditions: { browser: ['Safari'], os: ['macOS'] }, destination_url: 'https://example.com/9' },
+  { name: null, conditions: { country: ['GB', 'US'] }, destination_url: 'https://example.com/10' },
+];
+
 async function main(): Promise<void> {
   const databaseUrl = await createRunDatabase();
   const prefix = `lt_bench_${process.pid}`;
@@ -63,6 +81,8 @@ async function main(): Promise<void> {
     const user = await createUser(db, 'bench@example.com', 'enterprise');
     await issueToken(db, user.id, SCOPES);
     const link = await createLink(db, { user_id: user.id, destination_url: 'https://example.com/landing', short_code: 'bench' });
+    const ruled = await createLink(db, { user_id: user.id, destination_url: 'https://example.com/landing', short_code: 'bench-rules' });
+    await replaceLinkRules(db, ruled.id, TEN_RULES);
 
     const barePort = await freePort();
     const bare = runTs('bench/lib/bare-302.ts', { PORT: String(barePort) });
@@ -76,6 +96,8 @@ async function main(): Promise<void> {
     await waitForHttp(`http://127.0.0.1:${webPort}/healthz`);
     const warm = load(`http://127.0.0.1:${webPort}/bench`, CONNECTIONS, 2);
     const measured = load(`http://127.0.0.1:${webPort}/bench`, CONNECTIONS, SECONDS);
+    load(`http://127.0.0.1:${webPort}/bench-rules`, CONNECTIONS, 2); // warm-up (geoip loads on first use)
+    const withRules = load(`http://127.0.0.1:${webPort}/bench-rules`, CONNECTIONS, SECONDS);
     await stop(web); // SIGTERM flushes the click buffer to the queue
 
     // Drained after the load so the worker does not compete with the web process for the 2 cores.
@@ -90,6 +112,7 @@ async function main(): Promise<void> {
     console.log(`\nGET /:short_code, ${CONNECTIONS} connections, ${SECONDS} s, 1 thread load generator`);
     console.log(row('bare 302', ceiling));
     console.log(row('web alone', measured));
+    console.log(row('10 rules', withRules));
     console.log(row('npm start', topology.result));
     console.log(`ratio        web alone ${(ratio * 100).toFixed(1)}% of the ceiling (target ≥ 60%), p99 ${measured.p99ms.toFixed(2)} ms (target < 10 ms)`);
     console.log(`             npm start ${((topology.result.rps / ceiling.rps) * 100).toFixed(1)}% of the ceiling (target ≥ 45%), p99 ${topology.result.p99ms.toFixed(2)} ms (target < 10 ms), ${topology.webProcesses} web processes + worker`);
@@ -100,6 +123,8 @@ async function main(): Promise<void> {
     console.log(`clicks       ${counted} counted for ${answered} redirects wrk saw answered (allowed in-flight slack ${slack}); drained in ${drainSeconds.toFixed(1)} s -> ${ok ? 'OK' : 'MISMATCH'}`);
     const ok2 = topology.counted >= topology.answered && topology.counted <= topology.answered + slack;
     console.log(`clicks       npm start: ${topology.counted} counted for ${topology.answered} answered, counted live in ${topology.drainSeconds.toFixed(1)} s after the load -> ${ok2 ? 'OK' : 'MISMATCH'}`);
+    const rulesRatio = withRules.rps / measured.rps;
+    console.log(`rules        a link with ten rules at ${(rulesRatio * 100).toFixed(1)}% of the link without (target ≥ 90%), p99 ${withRules.p99ms.toFixed(2)} ms`);
     if (!ok || !ok2) process.exitCode = 1;
   } finally {
     await db.destroy();

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     for (let j = i; j < Math.min(events, i + 500); j++) {
       chunk.push({
         userId: user.id, event: 'link.clicked',
-        data: { link: { id: 1, short_code: 'bench', title: 'Bench' }, click: { id: j, country_code: 'CH', device_type: 'mobile', browser_family: 'Safari', os_family: 'iOS', referrer_domain: 'twitter.com', clicked_at: new Date().toISOString() }, variant: null },
+        data: { link: { id: 1, short_code: 'bench', title: 'Bench' }, click: { id: j, country_code: 'CH', device_type: 'mobile', browser_family: 'Safari', os_family: 'iOS', referrer_domain: 'twitter.com', clicked_at: new Date().toISOString(), trigger: 'link' }, variant: null },
       });
     }
     await emitWebhooks(services, chunk);

@@ -28,6 +28,7 @@ import type { SignInLimits } from '../domain/sign-in-throttle';
 import { registerTokenRoutes } from './tokens';
 import { registerWebhookRoutes } from './webhooks';
 import { registerVariantRoutes } from './variants';
+import { registerLinkRuleRoutes } from './link-rules';
 
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
 export interface ApiOptions {
@@ -52,6 +53,7 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerWebhookRoutes(api);
   registerPackageRoutes(api);
   registerVariantRoutes(api);
+  registerLinkRuleRoutes(api);
   registerConversionGoalRoutes(api);
   registerConversionRoutes(api);
   registerJobRoutes(api);

@@ -82,7 +82,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
         success: true,
         link: {
           ...presentLink(link, services.config.publicBaseUrl),
-          analytics: { total_clicks: analytics.total_clicks, recent_clicks: analytics.recent_clicks.map(presentRecentClick) },
+          analytics: { total_clicks: analytics.total_clicks, recent_clicks: analytics.recent_clicks.map(presentRecentClick), trigger_breakdown: analytics.trigger_breakdown, rule_breakdown: analytics.rule_breakdown },
         },
       });
     },

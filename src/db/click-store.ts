@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex';
 import { markRollupsPending } from './rollup-store';
+import type { ClickTrigger } from '../lib/click-trigger';
 
 export interface ClickRow {
   /** Set when the edge minted the id (append_click_id links); otherwise the sequence assigns it. */
@@ -10,6 +11,10 @@ export interface ClickRow {
   user_id: number;
   variant_id: number | null;
   clicked_at: Date;
+  /** 'qr' for a scan of the link's QR code, else 'link'. */
+  trigger: ClickTrigger;
+  /** The targeting rule that sent the click, if one did. */
+  rule_id: number | null;
   hashed_ip: string;
   hashed_user_agent: string;
   referrer_domain: string | null;
@@ -22,14 +27,15 @@ export interface ClickRow {
 }
 
 /** A ClickRow as JSON (in a queued job): the derived values only, nothing raw. */
-export type StoredClickJson = Omit<ClickRow, 'clicked_at'> & { clicked_at: string };
+export type StoredClickJson = Omit<ClickRow, 'clicked_at' | 'trigger' | 'rule_id'> & { clicked_at: string; trigger?: ClickTrigger; rule_id?: number | null };
 
 export function clickToJson(row: ClickRow): StoredClickJson {
   return { ...row, clicked_at: row.clicked_at.toISOString() };
 }
 
 export function clickFromJson(json: StoredClickJson): ClickRow {
-  return { ...json, clicked_at: new Date(json.clicked_at) };
+  // Jobs stored before clicks had a trigger were all ordinary clicks.
+  return { ...json, clicked_at: new Date(json.clicked_at), trigger: json.trigger ?? 'link', rule_id: json.rule_id ?? null };
 }
 
 export interface InsertedClick {
@@ -51,7 +57,7 @@ export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[],
 
 // Column order of the unnest insert; the casts give each array its element type.
 const COLUMNS: Array<[keyof ClickRow, string]> = [
-  ['event_id', 'uuid'], ['link_id', 'bigint'], ['user_id', 'bigint'], ['variant_id', 'bigint'], ['clicked_at', 'timestamptz'],
+  ['event_id', 'uuid'], ['link_id', 'bigint'], ['user_id', 'bigint'], ['variant_id', 'bigint'], ['clicked_at', 'timestamptz'], ['trigger', 'text'], ['rule_id', 'bigint'],
   ['hashed_ip', 'text'], ['hashed_user_agent', 'text'], ['referrer_domain', 'text'], ['country_code', 'text'], ['city', 'text'],
   ['device_type', 'text'], ['browser_family', 'text'], ['os_family', 'text'], ['is_bot', 'boolean'],
 ];

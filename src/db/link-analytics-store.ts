@@ -1,4 +1,5 @@
 import type { Db } from './knex';
+import type { ClickTrigger } from '../lib/click-trigger';
 
 export interface RecentClick {
   clicked_at: Date;
@@ -14,6 +15,10 @@ export interface RecentClick {
 export interface LinkAnalytics {
   total_clicks: number;
   recent_clicks: RecentClick[];
+  /** Counted clicks by what brought them: QR scans and ordinary clicks, both always present. */
+  trigger_breakdown: Record<ClickTrigger, number>;
+  /** Counted clicks per targeting rule that sent them (rule_id null: no rule matched). */
+  rule_breakdown: Array<{ rule_id: number | null; clicks: number }>;
 }
 
 export const RECENT_CLICKS = 10;
@@ -25,12 +30,20 @@ export const RECENT_CLICKS = 10;
  */
 export async function linkAnalytics(db: Db, linkId: number): Promise<LinkAnalytics> {
   const [counted, recent] = await Promise.all([
-    db('clicks').where({ link_id: linkId, is_bot: false }).count<Array<{ n: string | number }>>({ n: '*' }),
+    db('clicks').where({ link_id: linkId, is_bot: false }).groupBy('trigger', 'rule_id').select<Array<{ trigger: ClickTrigger; rule_id: string | number | null; n: string | number }>>('trigger', 'rule_id', db.raw('count(*) AS n')),
     db('clicks')
       .where({ link_id: linkId, is_bot: false })
       .orderBy([{ column: 'clicked_at', order: 'desc' }, { column: 'id', order: 'desc' }])
       .limit(RECENT_CLICKS)
       .select('clicked_at', 'hashed_ip', 'hashed_user_agent', 'referrer_domain', 'country_code', 'device_type', 'browser_family', 'os_family'),
   ]);
-  return { total_clicks: Number(counted[0]?.n ?? 0), recent_clicks: recent as RecentClick[] };
+  const trigger_breakdown: Record<ClickTrigger, number> = { qr: 0, link: 0 };
+  const perRule = new Map<number | null, number>();
+  for (const row of counted) {
+    trigger_breakdown[row.trigger] += Number(row.n);
+    const rule = row.rule_id === null ? null : Number(row.rule_id);
+    perRule.set(rule, (perRule.get(rule) ?? 0) + Number(row.n));
+  }
+  const rule_breakdown = [...perRule].map(([rule_id, clicks]) => ({ rule_id, clicks })).sort((a, b) => (a.rule_id ?? -1) - (b.rule_id ?? -1));
+  return { total_clicks: trigger_breakdown.qr + trigger_breakdown.link, recent_clicks: recent as RecentClick[], trigger_breakdown, rule_breakdown };
 }

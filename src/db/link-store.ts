@@ -20,6 +20,10 @@ export interface LinkRow {
   collection_id: number | null;
   /** Opt-in: the redirect appends the click id (lt_click) for conversion attribution. */
   append_click_id: boolean;
+  /** Optional Open Graph / Twitter card text and image for link-preview crawlers. */
+  preview_title: string | null;
+  preview_description: string | null;
+  preview_image_url: string | null;
   click_count: number;
   last_clicked_at: Date | null;
   created_at: Date;

@@ -22,6 +22,8 @@ export const LIMITS = {
   /** Short enough to type, long enough that the guess rate README.md documents protects it. */
   passwordMin: 8,
   perPage: 100,
+  previewTitle: 200,
+  previewDescription: 500,
 } as const;
 
 function typed(field: string, kind: string): { error: (issue: { input?: unknown }) => string } {
@@ -120,6 +122,9 @@ const editable = {
   utm_params: utmParams.optional(),
   active: flag('Active').optional(),
   append_click_id: flag('Append click id').optional(),
+  preview_title: optionalText('Preview title', LIMITS.previewTitle).optional(),
+  preview_description: optionalText('Preview description', LIMITS.previewDescription, multiLine).optional(),
+  preview_image_url: destinationUrl('Preview image url').nullable().optional(),
 };
 
 const linkObjectError = { error: (issue: { input?: unknown }) => (issue.input === undefined ? "Link can't be blank" : 'Link must be an object of link fields') };
@@ -195,6 +200,9 @@ export const linkObject = z.object({
   utm_params: z.record(z.string(), z.string()),
   collection_id: z.number().int().nullable(),
   append_click_id: z.boolean(),
+  preview_title: z.string().nullable(),
+  preview_description: z.string().nullable(),
+  preview_image_url: z.string().nullable(),
 });
 export type LinkObject = z.infer<typeof linkObject>;
 
@@ -210,7 +218,12 @@ export const recentClick = z.object({
 });
 
 export const linkWithAnalytics = linkObject.extend({
-  analytics: z.object({ total_clicks: z.number().int(), recent_clicks: z.array(recentClick) }),
+  analytics: z.object({
+    total_clicks: z.number().int(),
+    recent_clicks: z.array(recentClick),
+    rule_breakdown: z.array(z.object({ rule_id: z.number().int().nullable(), clicks: z.number().int() })).describe('Counted clicks per targeting rule that sent them; rule_id null: no rule matched'),
+    trigger_breakdown: z.object({ qr: z.number().int(), link: z.number().int() }).describe('Counted clicks by what brought them: a scan of the link\'s QR code, or anything else'),
+  }),
 });
 
 export const paginationObject = z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() });
@@ -243,6 +256,9 @@ export function presentLink(link: LinkRow, publicBaseUrl: string): LinkObject {
     utm_params: link.utm_params,
     collection_id: link.collection_id,
     append_click_id: link.append_click_id,
+    preview_title: link.preview_title,
+    preview_description: link.preview_description,
+    preview_image_url: link.preview_image_url,
   };
 }
 

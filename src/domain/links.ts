@@ -51,6 +51,10 @@ export interface LinkInput {
   archived?: boolean;
   /** Conversion attribution: the redirect appends the click id as lt_click (see README). */
   append_click_id?: boolean;
+  /** Shown to link-preview crawlers (src/proxy/link-preview.ts). */
+  preview_title?: string | null;
+  preview_description?: string | null;
+  preview_image_url?: string | null;
 }
 
 /** Top-level password: a string sets it, null removes it, absent leaves it. */
@@ -103,6 +107,9 @@ export async function createUserLink(services: Services, owner: Owner, input: Li
     utm_params: input.utm_params ?? {},
     active: input.active ?? true,
     append_click_id: input.append_click_id ?? false,
+    preview_title: input.preview_title ?? null,
+    preview_description: input.preview_description ?? null,
+    preview_image_url: input.preview_image_url ?? null,
   };
   await checkLinkRules(db, owner, input, fields);
   const password_hash = password ? await hashPassword(password) : null;

@@ -15,6 +15,10 @@ export interface ClickEvent {
   ip: string;
   userAgent: string;
   referrer: string | null;
+  /** Set for a QR scan (the short URL's qr=1 marker); absent means an ordinary click. */
+  trigger?: 'qr';
+  /** The targeting rule that chose the destination, when one matched. */
+  ruleId?: number;
 }
 
 export type InstallEventType = 'clone_start' | 'fetch_objects' | 'lfs' | 'nupkg_download';

@@ -1,57 +1,11 @@
 import { isIP } from 'node:net';
-import geoip from 'geoip-lite';
-import { isbot } from 'isbot';
-import { UAParser } from 'ua-parser-js';
 import { canonicalIpv6 } from './visitor-hash';
 
 /**
  * Turns the raw visitor attributes of an event into what may be stored: keyed hashes, a
- * country and city, browser/OS/device families, a bot flag and the referrer's domain. Only
- * workers import this module (geoip-lite loads its database into memory on import).
+ * country and city, browser/OS/device families, a bot flag and the referrer's domain. The
+ * geoip database loads on first use (geo.ts), so the edge may import this for targeting rules.
  */
-
-export type DeviceType = 'desktop' | 'mobile' | 'tablet';
-
-export interface AgentInfo {
-  deviceType: DeviceType;
-  browserFamily: string | null;
-  osFamily: string | null;
-  isBot: boolean;
-}
-
-const OS_NAMES: Record<string, string> = { 'Mac OS': 'macOS', 'Chromium OS': 'ChromeOS', 'Chrome OS': 'ChromeOS' };
-
-/**
- * isbot flags every "name/version" client, curl included. A person testing a link from a
- * terminal is a visitor, so command-line curl counts; crawlers, monitors and HTTP libraries
- * (python-requests, Go-http-client, …) stay flagged. An empty user agent is a bot.
- */
-export function isBotAgent(userAgent: string): boolean {
-  if (userAgent === '') return true;
-  if (/^curl\/[\d.]+$/i.test(userAgent)) return false;
-  return isbot(userAgent);
-}
-
-const agentCache = new Map<string, AgentInfo>();
-const AGENT_CACHE_MAX = 10_000;
-
-export function parseAgent(userAgent: string): AgentInfo {
-  const cached = agentCache.get(userAgent);
-  if (cached) return cached;
-  const result = new UAParser(userAgent).getResult();
-  const deviceType: DeviceType = result.device.type === 'mobile' || result.device.type === 'wearable' ? 'mobile' : result.device.type === 'tablet' ? 'tablet' : 'desktop';
-  const browser = result.browser.name?.replace(/^Mobile /, '').replace(/ WebView$/, '') ?? null;
-  const os = result.os.name ? (OS_NAMES[result.os.name] ?? result.os.name) : null;
-  const info: AgentInfo = { deviceType, browserFamily: browser, osFamily: os, isBot: isBotAgent(userAgent) };
-  if (agentCache.size >= AGENT_CACHE_MAX) agentCache.clear();
-  agentCache.set(userAgent, info);
-  return info;
-}
-
-export interface Place {
-  countryCode: string | null;
-  city: string | null;
-}
 
 /**
  * One spelling per address, so the keyed hash of a visitor does not depend on how a proxy wrote
@@ -72,12 +26,6 @@ export function canonicalIp(raw: string): string {
   return canonicalIpv6(ip);
 }
 
-/** Country and city of an address (expects canonicalIp's output); nothing for private or invalid ones. */
-export function locate(ip: string): Place {
-  const found = isIP(ip) ? geoip.lookup(ip) : null;
-  return { countryCode: found?.country || null, city: found?.city || null };
-}
-
 export function referrerDomain(referrer: string | null): string | null {
   if (!referrer) return null;
   try {
@@ -89,6 +37,10 @@ export function referrerDomain(referrer: string | null): string | null {
     return null;
   }
 }
+
+/** The edge parses agents and locates visitors for targeting rules (user-agent.ts, geo.ts). */
+export { isBotAgent, parseAgent, type AgentInfo, type DeviceType } from './user-agent';
+export { locate, type Place } from './geo';
 
 /** The web process hashes visitors too: one definition (visitor-hash.ts, which loads no geoip) serves both. */
 export { hashIp, hashUserAgent } from './visitor-hash';

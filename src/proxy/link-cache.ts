@@ -5,6 +5,9 @@ import { findLinkByCode, type LinkRow } from '../db/link-store';
 import { findActiveVariants, type VariantRow } from '../db/variant-store';
 import { TtlCache } from './ttl-cache';
 import type { CachedVariant } from './variant-choice';
+import type { CachedPreview } from './link-preview';
+import { compileRules, type CachedRules } from './targeting';
+import { listLinkRules, type LinkRuleRow } from '../db/link-rule-store';
 
 /** What the redirector needs of a link, with the UTM-merged destination computed once. */
 export interface CachedLink {
@@ -22,6 +25,10 @@ export interface CachedLink {
   variants?: CachedVariant[];
   /** Append the edge-minted click id to the destination as lt_click (conversion attribution). */
   appendClickId?: boolean;
+  /** Open Graph / Twitter card fields for link-preview crawlers; absent when the owner set none. */
+  preview?: CachedPreview;
+  /** Targeting rules compiled for the edge (targeting.ts); absent when the link has none. */
+  rules?: CachedRules;
 }
 
 /** UTM parameters join the destination's query; a parameter the destination already has is kept as the owner wrote it. */
@@ -35,7 +42,8 @@ export function mergeUtm(destination: string, utm: Record<string, string>): stri
   return url.toString();
 }
 
-export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = []): CachedLink {
+export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = [], rules: readonly LinkRuleRow[] = []): CachedLink {
+  const compiled = compileRules(rules, (url) => mergeUtm(url, row.utm_params));
   return {
     id: row.id,
     userId: row.user_id,
@@ -49,7 +57,15 @@ export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = [])
     expiresAt: row.expires_at?.getTime() ?? null,
     variants: variants.map((v) => ({ id: v.id, destination: mergeUtm(v.destination_url, row.utm_params), weight: v.weight })),
     appendClickId: row.append_click_id === true,
+    ...previewOf(row),
+    ...(compiled ? { rules: compiled } : {}),
   };
+}
+
+function previewOf(row: LinkRow): { preview?: CachedPreview } {
+  const { preview_title: title, preview_description: description, preview_image_url: imageUrl } = row;
+  if (title == null && description == null && imageUrl == null) return {};
+  return { preview: { title: title ?? row.title, description: description ?? null, imageUrl: imageUrl ?? null } };
 }
 
 /**
@@ -69,7 +85,9 @@ export class LinkCache extends TtlCache<CachedLink | null> {
     return new LinkCache(
       async (code) => {
         const row = await findLinkByCode(db, code);
-        return row ? toCachedLink(row, await findActiveVariants(db, row.id)) : null;
+        if (!row) return null;
+        const [variants, rules] = await Promise.all([findActiveVariants(db, row.id), listLinkRules(db, row.id)]);
+        return toCachedLink(row, variants, rules);
       },
       ttlMs,
       undefined,

@@ -6,6 +6,7 @@ import type { ClickBuffer } from './click-buffer';
 import type { ClickIdBlocks } from './click-ids';
 import type { CachedLink, LinkCache } from './link-cache';
 import { judgeLink } from './link-rules';
+import { isPreviewCrawler, sendPreview } from './link-preview';
 import { sendGone, sendNotFound, sendUnavailable } from './pages';
 import { DEFAULT_ATTEMPT_LIMITS, PasswordAttempts, type AttemptLimits } from './password-attempts';
 import { createPasswordGate } from './password-gate';
@@ -61,6 +62,11 @@ export function createRedirector(deps: RedirectorDeps) {
           // A form answered after its password was removed: send the browser back to GET the link.
           res.writeHead(303, { Location: (req.url ?? `/${code}`).slice(1), 'Cache-Control': 'no-store', 'Content-Length': '0' });
           res.end();
+          return;
+        }
+        // A link-preview crawler gets the owner's Open Graph page, and no click is counted.
+        if (verdict.link.preview !== undefined && isPreviewCrawler(req.headers['user-agent'])) {
+          sendPreview(res, verdict.link.preview, `${deps.config.publicBaseUrl}/${code}`, verdict.link.destination);
           return;
         }
         // Variant choice, click id and the click event itself: send-redirect.ts.

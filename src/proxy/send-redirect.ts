@@ -10,6 +10,8 @@ import { canonicalDestination } from '../lib/destination-url';
 import { pathOf } from '../lib/url-path';
 import type { Logger } from '../logger';
 import { sendServerError } from './pages';
+import { triggerOf } from '../lib/click-trigger';
+import { matchRule } from './targeting';
 
 const NO_VARIANT: VariantDecision = { variant: null, setCookie: null };
 
@@ -58,18 +60,21 @@ export function safeLocation(destination: string): string | null {
  * one. When a click id must be awaited, the returned promise settles once the answer is sent.
  */
 export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, extras: RedirectExtras = {}): void | Promise<void> {
+  // The first matching targeting rule wins; else the usual choice. Links without rules skip both checks' work.
+  const rule = link.rules ? matchRule(link.rules, req, now, deps.trustedHops) : null;
   // Most links have no variants: skip the cookie parse, path slice and random draw on the hot path.
-  const choice = link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req.url ?? '/'), Math.random()) : NO_VARIANT;
+  const choice = rule === null && link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req.url ?? '/'), Math.random()) : NO_VARIANT;
   // GET, or a form's POST that ends in this redirect; HEAD only looks.
   const isClick = req.method !== 'HEAD';
   return withClickId(deps.clickIds, isClick && link.appendClickId === true, (clickId) => {
-    const location = locationFor(choice.variant?.destination ?? link.destination, clickId);
+    const location = locationFor(rule?.destination ?? choice.variant?.destination ?? link.destination, clickId);
     if (location === null) {
       deps.logger.error({ category: 'redirect', linkId: link.id, variantId: choice.variant?.id ?? null }, 'destination cannot be sent as a Location header; answered with the error page');
       sendServerError(res);
       return;
     }
     if (isClick) {
+      const trigger = triggerOf(req.url ?? '/');
       deps.clicks.push({
         id: randomUUID(),
         ...(clickId !== undefined ? { clickId } : {}),
@@ -80,6 +85,8 @@ export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: 
         ip: clientIp(req, deps.trustedHops),
         userAgent: boundUserAgent(req.headers['user-agent'] ?? ''),
         referrer: boundReferrer(extras.referrer !== undefined ? extras.referrer : (req.headers.referer ?? null)),
+        ...(trigger === 'qr' ? { trigger } : {}),
+        ...(rule !== null ? { ruleId: rule.id } : {}),
       });
     }
     const { 'Set-Cookie': extraCookie, ...extraHeaders } = extras.headers ?? {};

@@ -22,6 +22,8 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
     user_id: event.userId,
     variant_id: event.variantId,
     clicked_at: new Date(event.at),
+    trigger: event.trigger ?? 'link',
+    rule_id: event.ruleId ?? null,
     hashed_ip: hashIp(appSecret, ip),
     hashed_user_agent: hashUserAgent(appSecret, event.userAgent),
     referrer_domain: referrerDomain(event.referrer),

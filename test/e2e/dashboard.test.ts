@@ -99,7 +99,7 @@ describe('the dashboard in a real browser', function () {
     assert.equal(links.status, 200, 'the token works against the API');
   });
 
-  it('creates a link with two variants and a password', async () => {
+  it('creates a link with two variants, a password and a social preview', async () => {
     await page.getByRole('link', { name: 'Links' }).click();
     await page.getByText('No links yet.').waitFor();
     await assertAccessible();
@@ -108,6 +108,8 @@ describe('the dashboard in a real browser', function () {
     await page.getByLabel('Custom code').fill('spring-sale');
     await page.getByLabel('Title').fill('Spring sale');
     await page.getByLabel(/^Password/).fill('open sesame');
+    await page.getByLabel('Preview headline').fill('Spring sale: 30% off');
+    await page.getByLabel('Preview image URL').fill('https://cdn.example.com/spring.png');
     await page.getByRole('button', { name: 'Add variant' }).click();
     await page.getByRole('button', { name: 'Add variant' }).click();
     await page.getByLabel('Variant 1 destination').fill(stack.url('/healthz?to=a'));
@@ -121,6 +123,8 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('cell', { name: 'Variant A' }).waitFor();
     await page.getByRole('img', { name: 'QR code for /spring-sale' }).waitFor();
     linkPath = new URL(page.url()).pathname;
+    const saved = await stack.services.db('links').where({ short_code: 'spring-sale' }).first('preview_title', 'preview_image_url');
+    assert.deepEqual(saved, { preview_title: 'Spring sale: 30% off', preview_image_url: 'https://cdn.example.com/spring.png' });
   });
 
   it('counts a click made from another browser, live and then in the chart', async () => {

@@ -386,7 +386,7 @@ describe('Links API', () => {
   describe('GET /api/v1/links/:id', () => {
     function click(linkId: number, at: Date, overrides: Partial<ClickRow> = {}): ClickRow {
       return {
-        event_id: randomUUID(), link_id: linkId, user_id: account.user.id, variant_id: null, clicked_at: at,
+        event_id: randomUUID(), link_id: linkId, user_id: account.user.id, variant_id: null, clicked_at: at, trigger: 'link', rule_id: null,
         hashed_ip: 'a'.repeat(64), hashed_user_agent: 'b'.repeat(64), referrer_domain: 'google.com', country_code: 'CH', city: 'Zurich',
         device_type: 'desktop', browser_family: 'Chrome', os_family: 'macOS', is_bot: false, ...overrides,
       };
@@ -415,7 +415,7 @@ describe('Links API', () => {
     it('shows a link without clicks with empty analytics', async () => {
       const link = await created();
       const res = await get(`/api/v1/links/${link.id}`);
-      assert.deepEqual(res.body.link.analytics, { total_clicks: 0, recent_clicks: [] });
+      assert.deepEqual(res.body.link.analytics, { total_clicks: 0, recent_clicks: [], trigger_breakdown: { qr: 0, link: 0 }, rule_breakdown: [] });
       for (const key of DOCUMENTED_LINK_KEYS) assert.ok(key in res.body.link, `link has ${key}`);
     });
 

@@ -154,11 +154,11 @@ describe('Webhook delivery', () => {
     assert.match((await deliveries())[0].attempts[0].error, /ECONNREFUSED/);
   });
 
-  it('delivers link.clicked for a person but not for a bot, with the documented data', async () => {
+  it('delivers link.clicked for a person but not for a bot, with the documented data and the trigger of a QR scan', async () => {
     await configure(receiver.url);
     const link = await createLink('Clicked link');
     await waitFor(() => receiver.received.length === 1, { what: 'link.created' });
-    await fetch(stack.url(`/${link.short_code}`), { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1', referer: 'https://twitter.com/x' } });
+    await fetch(stack.url(`/${link.short_code}?qr=1`), { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1', referer: 'https://twitter.com/x' } });
     await fetch(stack.url(`/${link.short_code}`), { redirect: 'manual', headers: { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' } });
     await waitFor(async () => (await stack.services.db('clicks').count({ n: '*' }))[0]?.n === 2, { what: 'both clicks stored' });
     await drainQueues(stack.services);
@@ -166,7 +166,8 @@ describe('Webhook delivery', () => {
     assert.equal(clicked.length, 1);
     const [payload] = clicked;
     assert.deepEqual(payload.data.link, { id: link.id, short_code: link.short_code, title: 'Clicked link' });
-    assert.deepEqual(Object.keys(payload.data.click).sort(), ['browser_family', 'clicked_at', 'country_code', 'device_type', 'id', 'os_family', 'referrer_domain']);
+    assert.deepEqual(Object.keys(payload.data.click).sort(), ['browser_family', 'clicked_at', 'country_code', 'device_type', 'id', 'os_family', 'referrer_domain', 'trigger']);
+    assert.equal(payload.data.click.trigger, 'qr');
     assert.equal(payload.data.click.referrer_domain, 'twitter.com');
     assert.equal(payload.data.click.os_family, 'iOS');
     assert.equal(payload.data.variant, null);

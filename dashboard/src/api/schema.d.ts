@@ -592,6 +592,24 @@ export interface paths {
         patch: operations["patchLinksByLinkIdVariantsByVariantId"];
         trace?: never;
     };
+    "/api/v1/links/{id}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A link's targeting rules, in the order they are tried */
+        get: operations["getLinksByIdRules"];
+        /** Replace a link's targeting rules (an ordered list; the first match wins, else variants, then destination_url) */
+        put: operations["putLinksByIdRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversion_goals": {
         parameters: {
             query?: never;
@@ -1956,6 +1974,9 @@ export interface operations {
                             };
                             collection_id: number | null;
                             append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
                         }[];
                         errors: {
                             row: number;
@@ -2182,6 +2203,9 @@ export interface operations {
                             };
                             collection_id: number | null;
                             append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
                         }[];
                         pagination: {
                             page: number;
@@ -2256,6 +2280,9 @@ export interface operations {
                         } | null;
                         active?: boolean;
                         append_click_id?: boolean;
+                        preview_title?: string | null;
+                        preview_description?: string | null;
+                        preview_image_url?: string | null;
                         short_code?: string | null;
                     };
                     password?: string | null;
@@ -2300,6 +2327,9 @@ export interface operations {
                             };
                             collection_id: number | null;
                             append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
                         };
                     };
                 };
@@ -2389,6 +2419,9 @@ export interface operations {
                             };
                             collection_id: number | null;
                             append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
                             analytics: {
                                 total_clicks: number;
                                 recent_clicks: {
@@ -2401,6 +2434,16 @@ export interface operations {
                                     browser_family: string | null;
                                     os_family: string | null;
                                 }[];
+                                /** @description Counted clicks per targeting rule that sent them; rule_id null: no rule matched */
+                                rule_breakdown: {
+                                    rule_id: number | null;
+                                    clicks: number;
+                                }[];
+                                /** @description Counted clicks by what brought them: a scan of the link's QR code, or anything else */
+                                trigger_breakdown: {
+                                    qr: number;
+                                    link: number;
+                                };
                             };
                         };
                     };
@@ -2538,6 +2581,9 @@ export interface operations {
                         } | null;
                         active?: boolean;
                         append_click_id?: boolean;
+                        preview_title?: string | null;
+                        preview_description?: string | null;
+                        preview_image_url?: string | null;
                         short_code?: string;
                         archived?: boolean;
                     };
@@ -2583,6 +2629,9 @@ export interface operations {
                             };
                             collection_id: number | null;
                             append_click_id: boolean;
+                            preview_title: string | null;
+                            preview_description: string | null;
+                            preview_image_url: string | null;
                         };
                     };
                 };
@@ -4771,6 +4820,183 @@ export interface operations {
                 content?: never;
             };
             /** @description No such link or variant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getLinksByIdRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        rules: {
+                            id: number;
+                            /** @description 0-based; the first rule that matches wins */
+                            position: number;
+                            name: string | null;
+                            conditions: {
+                                [key: string]: unknown;
+                            };
+                            destination_url: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    putLinksByIdRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rules: {
+                        name?: string | null;
+                        conditions: {
+                            device?: ("desktop" | "mobile" | "tablet")[];
+                            os?: string[];
+                            browser?: string[];
+                            country?: string[];
+                            language?: string[];
+                            query?: {
+                                name: string;
+                                value: string;
+                            };
+                            /** Format: date-time */
+                            starts_at?: string;
+                            /** Format: date-time */
+                            ends_at?: string;
+                        };
+                        destination_url: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description The rules as stored */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        rules: {
+                            id: number;
+                            /** @description 0-based; the first rule that matches wins */
+                            position: number;
+                            name: string | null;
+                            conditions: {
+                                [key: string]: unknown;
+                            };
+                            destination_url: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -57,6 +57,9 @@ function LinkForm({ link, variants: initialVariants }: { link?: Link; variants: 
   const [start, setStart] = useState(toLocal(link?.scheduled_start_at ?? null));
   const [end, setEnd] = useState(toLocal(link?.scheduled_end_at ?? null));
   const [expiresAt, setExpiresAt] = useState(toLocal(link?.expires_at ?? null));
+  const [previewTitle, setPreviewTitle] = useState(link?.preview_title ?? '');
+  const [previewDescription, setPreviewDescription] = useState(link?.preview_description ?? '');
+  const [previewImage, setPreviewImage] = useState(link?.preview_image_url ?? '');
   const [password, setPassword] = useState('');
   const [removePassword, setRemovePassword] = useState(false);
   const [variants, setVariants] = useState<VariantDraft[]>(initialVariants);
@@ -77,6 +80,9 @@ function LinkForm({ link, variants: initialVariants }: { link?: Link; variants: 
       scheduled_end_at: fromLocal(end),
       expires: expiresAt !== '',
       expires_at: fromLocal(expiresAt),
+      preview_title: previewTitle.trim() || null,
+      preview_description: previewDescription.trim() || null,
+      preview_image_url: previewImage.trim() || null,
     };
     const pw = password ? { password } : removePassword ? { password: null } : {};
     let saved: Link;
@@ -121,6 +127,13 @@ function LinkForm({ link, variants: initialVariants }: { link?: Link; variants: 
             {UTM.map((k) => <Field key={k} label={k}><input name={k} value={utm[k] ?? ''} onInput={(e) => setUtm({ ...utm, [k]: e.currentTarget.value })} /></Field>)}
           </div>
           {preview(destination, utm) ? <p class="muted">Visitors land on <code class="wrap">{preview(destination, utm)}</code></p> : null}
+        </fieldset>
+        <fieldset>
+          <legend>Social preview</legend>
+          <p class="muted">What Slack, Discord, X, Facebook, LinkedIn, iMessage and WhatsApp show for the short link. People are still redirected.</p>
+          <Field label="Preview headline"><input name="preview_title" value={previewTitle} onInput={(e) => setPreviewTitle(e.currentTarget.value)} maxLength={200} /></Field>
+          <Field label="Preview summary"><textarea name="preview_description" rows={2} value={previewDescription} onInput={(e) => setPreviewDescription(e.currentTarget.value)} maxLength={500} /></Field>
+          <Field label="Preview image URL"><input type="url" name="preview_image_url" value={previewImage} onInput={(e) => setPreviewImage(e.currentTarget.value)} placeholder="https://example.com/card.png" /></Field>
         </fieldset>
         <fieldset>
           <legend>Schedule and expiry</legend>

@@ -45,6 +45,7 @@ export function clickWebhookStep(services: Services): AfterInsertStep {
         click: {
           id: click.id, country_code: row.country_code, device_type: row.device_type, browser_family: row.browser_family,
           os_family: row.os_family, referrer_domain: row.referrer_domain, clicked_at: webhookTimestamp(click.clicked_at),
+          trigger: row.trigger,
         },
         variant: variant ? { id: variant.id, name: variant.name } : null,
       };

@@ -38,6 +38,8 @@ export interface ClickedData {
     os_family: string | null;
     referrer_domain: string | null;
     clicked_at: string;
+    /** Additive: 'qr' for a scan of the link's QR code, else 'link'. */
+    trigger: 'qr' | 'link';
   };
   variant: { id: number; name: string } | null;
 }

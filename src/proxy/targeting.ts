@@ -1,0 +1,110 @@
+import type { IncomingMessage } from 'node:http';
+import type { LinkRuleRow } from '../db/link-rule-store';
+import { clientIp } from '../lib/client-ip';
+import { canonicalIp } from '../lib/enrichment';
+import { locate } from '../lib/geo';
+import { parseAgent, type AgentInfo } from '../lib/user-agent';
+import { queryOf } from '../lib/url-path';
+
+/** A targeting rule compiled for the edge when its link is cached: sets and epoch numbers, no parsing per click. */
+export interface CachedRule {
+  id: number;
+  /** UTM-merged, like the link's own destination. */
+  destination: string;
+  device?: ReadonlySet<string>;
+  os?: ReadonlySet<string>;
+  browser?: ReadonlySet<string>;
+  country?: ReadonlySet<string>;
+  language?: readonly string[];
+  query?: { name: string; value: string };
+  startsAt?: number;
+  endsAt?: number;
+}
+
+export interface CachedRules {
+  list: CachedRule[];
+  /** Parse the user agent only when a rule asks about device, OS or browser. */
+  needsAgent: boolean;
+  /** Geolocate only links that have a country rule (the database loads on first use). */
+  needsCountry: boolean;
+}
+
+const lower = (values: readonly string[] | undefined) => (values ? new Set(values.map((v) => v.toLowerCase())) : undefined);
+
+export function compileRules(rows: readonly LinkRuleRow[], destinationOf: (url: string) => string): CachedRules | undefined {
+  if (rows.length === 0) return undefined;
+  const list = rows.map((row): CachedRule => {
+    const c = row.conditions;
+    return {
+      id: Number(row.id),
+      destination: destinationOf(row.destination_url),
+      ...(c.device ? { device: new Set(c.device) } : {}),
+      ...(c.os ? { os: lower(c.os) } : {}),
+      ...(c.browser ? { browser: lower(c.browser) } : {}),
+      ...(c.country ? { country: new Set(c.country) } : {}),
+      ...(c.language ? { language: c.language } : {}),
+      ...(c.query ? { query: c.query } : {}),
+      ...(c.starts_at ? { startsAt: Date.parse(c.starts_at) } : {}),
+      ...(c.ends_at ? { endsAt: Date.parse(c.ends_at) } : {}),
+    };
+  });
+  return {
+    list,
+    needsAgent: list.some((r) => r.device || r.os || r.browser),
+    needsCountry: list.some((r) => r.country),
+  };
+}
+
+/** What the rules ask of one request, each worked out at most once and only when a rule asks. */
+class Visitor {
+  private agent?: AgentInfo;
+  private country?: string | null;
+  private languages?: string[];
+  private query?: URLSearchParams;
+
+  constructor(private readonly req: IncomingMessage, private readonly trustedHops: number) {}
+
+  agentInfo(): AgentInfo {
+    this.agent ??= parseAgent(this.req.headers['user-agent'] ?? '');
+    return this.agent;
+  }
+
+  countryCode(): string | null {
+    if (this.country === undefined) this.country = locate(canonicalIp(clientIp(this.req, this.trustedHops))).countryCode;
+    return this.country;
+  }
+
+  /** Accept-Language tags, lower case, without their weights (any listed language counts). */
+  languageTags(): string[] {
+    this.languages ??= (this.req.headers['accept-language'] ?? '').toLowerCase().split(',').map((part) => part.split(';')[0]!.trim()).filter((t) => t !== '' && t !== '*');
+    return this.languages;
+  }
+
+  queryParam(name: string): string | null {
+    this.query ??= new URLSearchParams(queryOf(this.req.url ?? '/'));
+    return this.query.get(name);
+  }
+}
+
+function speaks(tags: readonly string[], wanted: string): boolean {
+  return tags.some((tag) => tag === wanted || tag.startsWith(`${wanted}-`));
+}
+
+function matches(rule: CachedRule, visitor: Visitor, now: number): boolean {
+  if (rule.startsAt !== undefined && now < rule.startsAt) return false;
+  if (rule.endsAt !== undefined && now >= rule.endsAt) return false;
+  if (rule.query && visitor.queryParam(rule.query.name) !== rule.query.value) return false;
+  if (rule.device && !rule.device.has(visitor.agentInfo().deviceType)) return false;
+  if (rule.os && !rule.os.has(visitor.agentInfo().osFamily?.toLowerCase() ?? '')) return false;
+  if (rule.browser && !rule.browser.has(visitor.agentInfo().browserFamily?.toLowerCase() ?? '')) return false;
+  if (rule.language && !rule.language.some((l) => speaks(visitor.languageTags(), l))) return false;
+  if (rule.country && !rule.country.has(visitor.countryCode() ?? '')) return false;
+  return true;
+}
+
+/** The first rule the request matches, or null. Pure apart from the request: the clock is an argument; no I/O. */
+export function matchRule(rules: CachedRules, req: IncomingMessage, now: number, trustedHops: number): CachedRule | null {
+  const visitor = new Visitor(req, trustedHops);
+  for (const rule of rules.list) if (matches(rule, visitor, now)) return rule;
+  return null;
+}

@@ -23,7 +23,7 @@ function installTypeParsers(): void {
 /**
  * With a logger, knex's own warnings go to it, and a failure to connect — which knex prints
  * with its stack on every attempt, many a second while PostgreSQL is away — is logged once per
- * outage (OutageLog); the next connection made ends it.
+ * outage (OutageLog), as are the pool's dropped connections; the next connection made ends it.
  */
 export function createDb(databaseUrl: string, pool: { min?: number; max?: number; ssl?: DatabaseSsl } = {}, logger?: OutageLogger): Db {
   installTypeParsers();
@@ -47,7 +47,10 @@ export function createDb(databaseUrl: string, pool: { min?: number; max?: number
 function knexLog(logger: OutageLogger, outage: OutageLog): Knex.Logger {
   const warn = (message: unknown) => {
     const text = String(message);
-    if (text.startsWith('Acquire connection error')) outage.failed(text.replace(/^Acquire connection error: (Error: )?/, ''));
+    // A pooled connection the server dropped ("Connection Error: …", one per idle connection
+    // when PostgreSQL stops) is the same outage as a connection that cannot be made.
+    const failure = /^(Acquire connection error|Connection Error): (Error: )?/.exec(text);
+    if (failure) outage.failed(text.slice(failure[0].length));
     else logger.warn({ category: 'db' }, text.split('\n', 1)[0] ?? text);
   };
   return {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INSTALL_SOURCES } from '../db/install-session-store';
 import { INSTALL_ID_PATTERN, INSTALL_PHASES } from '../lib/edge-events';
+import { singleLine } from '../lib/schemas';
 
 /** Request and response shapes of the pkglnk client's install endpoints (install-start, install-progress). */
 
@@ -10,7 +11,7 @@ const installId = z
   .pipe(z.string().regex(INSTALL_ID_PATTERN, 'Install id must be 16 hexadecimal digits'));
 
 export const installStartBody = z.object({
-  slug: z.string({ error: 'Slug must be a string' }).min(1, "Slug can't be blank").max(64, 'Slug is too long (maximum is 64 characters)'),
+  slug: singleLine('Slug').min(1, "Slug can't be blank").max(64, 'Slug is too long (maximum is 64 characters)'),
   install_id: installId,
   source: z.enum(INSTALL_SOURCES, { error: `Source must be one of ${INSTALL_SOURCES.join(', ')}` }).nullable().optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { singleLine } from '../lib/schemas';
+import { DAY_MS } from '../lib/days';
 
 /** GET /api/v1/analytics/range: the dashboard's analytics for any date range, with the previous period beside it. */
 
@@ -25,7 +26,7 @@ export const rangeQuery = z.strictObject({
 }).refine((q) => (q.last !== undefined ? q.from === undefined && q.to === undefined : q.from !== undefined && q.to !== undefined),
   { message: 'From and to are both required, or last=24h instead of them', path: ['from'] })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'From must not be after to', path: ['from'] })
-  .refine((q) => !q.from || !q.to || (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 < 3660, { message: 'The range may span at most 3,660 days', path: ['to'] });
+  .refine((q) => !q.from || !q.to || (Date.parse(q.to) - Date.parse(q.from)) / DAY_MS < 3660, { message: 'The range may span at most 3,660 days', path: ['to'] });
 
 const totals = z.object({
   clicks: z.number().int(),

@@ -3,8 +3,8 @@ import { BREAKDOWN_DIMENSIONS, conversionBuckets, installsIn, rangeStats, type R
 import type { z } from 'zod';
 import { rangeQuery, rangeResponse } from './range-analytics.schema';
 import type { ApiRouter } from './route';
+import { DAY_MS, utcDay } from '../lib/days';
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 function windowOf(from: string, to: string): Window {
@@ -29,16 +29,12 @@ function windowsOf(query: z.infer<typeof rangeQuery>): { current: Window; previo
   return { current, previous: { days: current.days, start: new Date(current.start.getTime() - current.days * DAY_MS), end: current.start } };
 }
 
-function day(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
-
 /** Bucket keys of a window, oldest first: one per day, or one per hour ('YYYY-MM-DDTHH'). */
 function bucketsOf(window: Window, hourly: boolean): string[] {
   const step = hourly ? HOUR_MS : DAY_MS;
   const keys: string[] = [];
   for (let t = window.start.getTime(); t < window.end.getTime(); t += step) {
-    keys.push(hourly ? new Date(t).toISOString().slice(0, 13) : day(new Date(t)));
+    keys.push(hourly ? new Date(t).toISOString().slice(0, 13) : utcDay(new Date(t)));
   }
   return keys;
 }
@@ -80,8 +76,8 @@ export function registerRangeAnalyticsRoutes(api: ApiRouter): void {
       res.json({
         success: true,
         range: {
-          from: day(current.start), to: day(new Date(current.end.getTime() - 1)), days: current.days,
-          previous_from: day(previous.start), previous_to: day(new Date(previous.end.getTime() - 1)),
+          from: utcDay(current.start), to: utcDay(new Date(current.end.getTime() - 1)), days: current.days,
+          previous_from: utcDay(previous.start), previous_to: utcDay(new Date(previous.end.getTime() - 1)),
           granularity: hourly ? 'hour' : 'day',
           start: current.start.toISOString(), end: current.end.toISOString(),
           previous_start: previous.start.toISOString(), previous_end: previous.end.toISOString(),

@@ -1,5 +1,6 @@
 import { breakdowns, dailyTotals, topLinks, type Dimension, type Window } from './analytics-store';
 import type { Db } from './knex';
+import { DAY_MS, utcDay } from '../lib/days';
 
 /**
  * Reads for the dashboard's range analytics (GET /api/v1/analytics/range): any UTC date range,
@@ -38,10 +39,6 @@ const TOP = 20;
 const COLUMN: Record<BreakdownDimension, string> = {
   country: 'country_code', device: 'device_type', browser: 'browser_family', os: 'os_family', referrer: 'referrer_domain',
 };
-
-function day(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}
 
 function emptyHeatmap(): number[][] {
   return Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0));
@@ -91,7 +88,7 @@ function fold(hours: Array<{ day: string; dow: number; hour: number; clicks: num
 }
 
 async function accountStats(db: Db, userId: number, window: Window, hourly: boolean, detail: boolean): Promise<RangeStats> {
-  const range: Array<string | number> = [userId, day(window.start), day(window.end)];
+  const range: Array<string | number> = [userId, utcDay(window.start), utcDay(window.end)];
   const [totals, split, hours, links] = await Promise.all([
     dailyTotals(db, userId, window),
     when(detail, () => breakdowns(db, userId, window, [...BREAKDOWN_DIMENSIONS] as Dimension[]), { country: [], device: [], browser: [], os: [], referrer: [], hour: [] }),
@@ -114,7 +111,7 @@ async function accountStats(db: Db, userId: number, window: Window, hourly: bool
 }
 
 async function linkStats(db: Db, userId: number, window: Window, linkId: number, hourly: boolean, detail: boolean): Promise<RangeStats> {
-  const range: Array<string | number> = [linkId, userId, day(window.start), day(window.end)];
+  const range: Array<string | number> = [linkId, userId, utcDay(window.start), utcDay(window.end)];
   const inRange = 'link_id = ? AND user_id = ? AND day >= ?::date AND day < ?::date';
   const [daily, split, hours, unique, link] = await Promise.all([
     db.raw<{ rows: Array<{ day: string; clicks: number }> }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, clicks FROM link_daily_stats WHERE ${inRange}`, range),
@@ -226,12 +223,12 @@ export async function installsIn(db: Db, userId: number, window: Window, raw = f
          GROUP BY e.package_id, e.session_id
          HAVING min(e.occurred_at) FILTER (WHERE e.delivered) >= ?
        ) s`,
-      [userId, new Date(window.start.getTime() - 86_400_000).toISOString(), window.end.toISOString(), window.start.toISOString()],
+      [userId, new Date(window.start.getTime() - DAY_MS).toISOString(), window.end.toISOString(), window.start.toISOString()],
     )
     : await db.raw<{ rows: Array<{ n: number }> }>(
       `SELECT coalesce(sum(d.installs), 0)::int AS n FROM package_install_days d JOIN packages p ON p.id = d.package_id
        WHERE p.user_id = ? AND d.day >= ?::date AND d.day < ?::date`,
-      [userId, day(window.start), day(window.end)],
+      [userId, utcDay(window.start), utcDay(window.end)],
     );
   return rows[0]?.n ?? 0;
 }

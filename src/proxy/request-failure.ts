@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
+import { pathOf } from '../lib/url-path';
 import { sendServerError } from './pages';
 
 const failed = new WeakSet<ServerResponse>();
@@ -14,10 +15,8 @@ const failed = new WeakSet<ServerResponse>();
 export function failRequest(logger: Logger, route: string, req: IncomingMessage, res: ServerResponse, err: unknown): void {
   if (failed.has(res)) return;
   failed.add(res);
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
   logger.error(
-    { category: 'edge', route, method: req.method, path: (q === -1 ? url : url.slice(0, q)).slice(0, 200), err: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined },
+    { category: 'edge', route, method: req.method, path: pathOf(req.url ?? '/').slice(0, 200), err: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined },
     'edge request failed',
   );
   // Answered already (work the request left running failed later): the log line is all.

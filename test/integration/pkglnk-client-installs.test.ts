@@ -205,6 +205,7 @@ describe('Installs as the pkglnk Unity client makes them', function () {
       ['{"slug":"strict","install_id":"xyz","source":"pkglnk-unity-window"}', 422, 'unprocessable'],
       ['{"slug":"strict","install_id":"0123456789abcdef","source":"evil"}', 422, 'unprocessable'],
       ['{"slug":"strict"}', 422, 'unprocessable'],
+      ['{"slug":"str\\u0000ict","install_id":"0123456789abcdef"}', 422, 'unprocessable'],
       ['{"slug":"nope","install_id":"0123456789abcdef","source":"pkglnk-web"}', 404, 'not_found'],
       ['[1]', 400, 'bad_request'],
     ];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createLinkBody } from '../links.schema';
-import { formatIssues } from '../../lib/schemas';
+import { formatIssues, singleLine } from '../../lib/schemas';
 
 /**
  * One bulk-import CSV row → the fields of a new link, or the reasons it cannot be one.
@@ -59,7 +59,7 @@ const csvRow = z
     utm_params: csvJsonObject.optional(),
     expires: csvBoolean('Expires').optional(),
     archived: csvBoolean('Archived').optional(),
-    collection: z.string().max(64, 'Collection is too long (maximum is 64 characters)').optional(),
+    collection: singleLine('Collection').max(64, 'Collection is too long (maximum is 64 characters)').optional(),
   })
   .superRefine((row, ctx) => {
     if (row.password_protected === true && !row.password) ctx.addIssue({ code: 'custom', message: "Password can't be blank when the link is password protected" });

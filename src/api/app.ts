@@ -9,6 +9,7 @@ import { registerLiveRoutes } from './live';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { mountDocsPage } from './docs-page';
+import { mountQueueBoard } from './queue-board';
 import { registerInstallRoutes } from './installs';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
@@ -79,6 +80,7 @@ export function createApiApp(services: Services, options: ApiOptions = {}): Expr
     res.json(openapi);
   });
   mountDocsPage(app);
+  mountQueueBoard(app, services);
   api.mount(app, services);
 
   app.use((req, _res, next) => {

@@ -5,7 +5,7 @@ import { constantTimeEqual } from '../lib/secrets';
 import type { Services } from '../services';
 import { SCOPES, TOKEN_PATTERN, type Scope } from '../lib/tokens';
 import { ApiError } from './errors';
-import { CSRF_HEADER, csrfTokenFor, readSessionCookie } from './session-cookie';
+import { CSRF_HEADER, csrfTokenFor, isSameOrigin, readSessionCookie } from './session-cookie';
 
 export function bearerToken(req: Request): string | undefined {
   const header = req.headers.authorization;
@@ -19,10 +19,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Resolves the request to its user: by the bearer token when an Authorization header is sent,
  * else by the session cookie (a session acts with every scope). A cookie on an unsafe method
- * also needs the session's CSRF token in X-CSRF-Token. Throws 401 or 403. `sessionOnly`: the
- * route is about the browser session itself, so a token does not do.
+ * also needs the session's CSRF token in X-CSRF-Token, or, for `csrf: 'same-origin'` (pages we
+ * do not write), an Origin naming this host. Throws 401 or 403. `sessionOnly`: the route is
+ * about the browser session itself, so a token does not do.
  */
-export async function authenticate(services: Services, req: Request, options: { sessionOnly?: boolean } = {}): Promise<Authenticated> {
+export async function authenticate(services: Services, req: Request, options: { sessionOnly?: boolean; csrf?: 'token' | 'same-origin' } = {}): Promise<Authenticated> {
   if (req.headers.authorization !== undefined && !options.sessionOnly) return authenticateToken(services, req);
   const cookie = readSessionCookie(req);
   if (!cookie) {
@@ -30,7 +31,9 @@ export async function authenticate(services: Services, req: Request, options: { 
   }
   const found = await findLiveSession(services.db, cookie, services.config.sessionIdleDays);
   if (!found) throw new ApiError(401, 'Session expired or signed out: sign in again');
-  if (!SAFE_METHODS.has(req.method)) {
+  if (!SAFE_METHODS.has(req.method) && options.csrf === 'same-origin') {
+    if (!isSameOrigin(req)) throw new ApiError(403, 'Cross-origin request refused: send it from a page of this host');
+  } else if (!SAFE_METHODS.has(req.method)) {
     const presented = req.headers[CSRF_HEADER];
     if (typeof presented !== 'string' || !constantTimeEqual(presented, csrfTokenFor(services.config, cookie))) {
       throw new ApiError(403, 'Missing or invalid CSRF token: send the session\'s csrf_token in X-CSRF-Token');

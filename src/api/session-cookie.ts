@@ -44,3 +44,19 @@ export function clearSessionCookie(req: Request, res: Response, config: Config):
 export function csrfTokenFor(config: Config, sessionToken: string): string {
   return keyedHash(config.appSecret, 'csrf', sessionToken);
 }
+
+/**
+ * A request the browser says comes from a page of this host: its Origin names the Host it was
+ * sent to. Browsers send Origin on every cross-origin request and on same-origin unsafe ones, and
+ * a page cannot forge it, so this stands in for the CSRF token where the page is not ours to
+ * change (the queue board's bundled UI).
+ */
+export function isSameOrigin(req: Request): boolean {
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string' || !req.headers.host) return false;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}

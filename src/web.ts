@@ -20,7 +20,7 @@ import { subscribeLinkInvalidation } from './queues/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
 import { createRedis } from './redis';
-import { serveMetrics } from './metrics-endpoint';
+import { serveMetrics } from './queues/metrics-readings';
 import { sealEvents } from './queues/sealed-events';
 import type { SignInLimits } from './domain/sign-in-throttle';
 

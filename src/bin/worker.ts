@@ -1,5 +1,5 @@
 import { reportGeoipAge } from '../workers/geoip-age';
-import { startMetricsServer } from '../metrics-endpoint';
+import { startMetricsListener } from '../workers/metrics-listener';
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
 import { registerSchedules } from '../queues/repeating-jobs';
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const workers = startWorkers(services);
   registerSchedules(services);
   // Its own listener: a worker has no web port (Heroku routes none to it).
-  const metricsServer = config.metricsPort === null ? undefined : await startMetricsServer(services, config.metricsPort);
+  const metricsServer = config.metricsPort === null ? undefined : await startMetricsListener(services, config.metricsPort);
   if (metricsServer) logger.info({ category: 'metrics', port: metricsServer.port }, 'worker metrics listening');
   const queues = workers.workers.map((w) => w.name);
   services.logger.info({ category: 'worker', queues }, 'workers running');

@@ -3,7 +3,7 @@ import { Counter, Histogram, Registry } from 'prom-client';
 /**
  * Every Prometheus instrument of a process, in one registry. Instruments are in-memory and
  * cheap: the surfaces record into them; readings that need I/O (queue depths, the pool, rollup
- * lag) are gathered at scrape time by src/metrics-endpoint.ts. Labels are templates and names,
+ * lag) are gathered at scrape time by queues/metrics-readings.ts. Labels are templates and names,
  * never raw paths, codes or ids, so their number stays bounded.
  */
 export const metrics = new Registry();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AnyRouteSpec } from './route';
 import { surfaceOf, type Surface } from './errors';
+import { EDGE_COMPONENTS, EDGE_PATHS, EDGE_TAGS } from './openapi-edge';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -162,7 +163,7 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: serverUrl }],
-    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: `${name} endpoints` })),
+    tags: [...[...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: `${name} endpoints` })), ...EDGE_TAGS],
     components: {
       schemas: {
         PvtlnkError: {
@@ -175,13 +176,15 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
           properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
           required: ['error'],
         },
+        ...EDGE_COMPONENTS.schemas,
       },
       headers: RATE_LIMIT_HEADERS,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'pk_live_ followed by 32 base62 characters' },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'lt_session', description: 'A browser session from POST /api/v1/auth/signin; unsafe methods also need the header X-CSRF-Token: <csrf_token>' },
+        ...EDGE_COMPONENTS.securitySchemes,
       },
     },
-    paths,
+    paths: { ...paths, ...EDGE_PATHS },
   };
 }

@@ -41,4 +41,12 @@ describe('The OpenAPI document under @redocly/cli lint (recommended rules)', () 
     assert.equal(new Set(ids).size, ids.length);
     assert.ok(ids.every((id) => typeof id === 'string' && id.length > 0));
   });
+
+  it('documents the public edge beside the API: redirector, git proxy, badges, health and metrics', () => {
+    const doc = buildOpenApiDocument(buildApiRouter().routes, 'https://links.linktally.dev') as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    for (const [path, method] of [['/{code}', 'get'], ['/{slug}.git/info/refs', 'get'], ['/{slug}.git/git-upload-pack', 'post'], ['/badge/{slug}.svg', 'get'], ['/healthz', 'get'], ['/readyz', 'get'], ['/metrics', 'get'], ['/api/conversions/track/{token}', 'post']] as const) {
+      assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path}`);
+    }
+    assert.deepEqual(doc.paths['/{code}']!.get!.security, []);
+  });
 });

@@ -17,6 +17,7 @@ export interface Operation {
 interface OpenApiDocument {
   paths: Record<string, Record<string, {
     security?: unknown[];
+    'x-linktally-edge'?: boolean;
     parameters?: Operation['parameters'];
     requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
     responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
@@ -27,6 +28,8 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
   const out: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
+      // The public edge answers with redirects, pages, packs and SVG: no JSON envelope to check.
+      if (op['x-linktally-edge']) continue;
       out.push({
         method: method.toUpperCase(),
         path,

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
 import type { InstallEvent, InstallProgressMark } from './lib/edge-events';
-import { closeLiveHub } from './queues/live-feed';
+import { closeLiveHub, openLiveHub } from './queues/live-feed';
 import type { Services } from './services';
 import { reserveClickIds } from './db/click-id-store';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
@@ -100,6 +100,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const tracker = new InstallTracker(services.redis, installs, installProgress, services.config, services.logger, options.installTracking ?? DEFAULT_INSTALL_TRACKING);
   const git = createGitProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
   const nuget = createNuGetProxy({ db: services.db, config: services.config, tracker, logger: services.logger, options: options.gitProxy ?? DEFAULT_GIT_PROXY });
+  openLiveHub(services, () => createRedis(services.config, 'subscriber'));
   let stopping = false;
   const api = createApiApp(services, { signInLimits: options.signInLimits, isStopping: () => stopping });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });

@@ -1,7 +1,7 @@
-import { Redis } from 'ioredis';
 import type { ClickRow, InsertedClick } from '../db/click-store';
 import type { InstallRow } from '../db/install-store';
 import { redisKey } from '../lib/redis-keys';
+import type { RedisClient } from '../redis';
 import type { Services } from '../services';
 
 /**
@@ -81,9 +81,16 @@ interface Stream {
 /** One subscriber connection per web process, fanned out to the open streams by user. */
 export class LiveHub {
   private readonly listeners = new Map<number, Set<Stream>>();
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
 
-  constructor(private readonly services: Services) {}
+  /**
+   * `connect` opens the subscriber as the process opens every Redis connection (redis.ts:
+   * TLS settings, one Redis or a Cluster), so the feed works wherever the queues do.
+   */
+  constructor(
+    private readonly services: Services,
+    private readonly connectSubscriber: () => RedisClient,
+  ) {}
 
   listen(userId: number, listener: Stream): () => void {
     this.connect();
@@ -99,7 +106,7 @@ export class LiveHub {
   private connect(): void {
     if (this.subscriber) return;
     // A subscribed connection can issue no other command, so it is never the shared one.
-    const subscriber = new Redis(this.services.config.redisUrl, { maxRetriesPerRequest: null, connectTimeout: 2000 });
+    const subscriber = this.connectSubscriber();
     this.subscriber = subscriber;
     subscriber.on('error', (err) => this.services.logger.warn({ category: 'live', err: err.message }, 'live subscriber lost Redis'));
     subscriber.on('message', (_channel: string, message: string) => this.deliver(message));
@@ -134,10 +141,16 @@ export class LiveHub {
 
 const hubs = new WeakMap<Services, LiveHub>();
 
-/** The web process's hub (made on first use, so processes that never stream never subscribe). */
+/** The web process makes its hub at start; it subscribes on first use, so a process that never streams never does. */
+export function openLiveHub(services: Services, connectSubscriber: () => RedisClient): LiveHub {
+  const hub = new LiveHub(services, connectSubscriber);
+  hubs.set(services, hub);
+  return hub;
+}
+
 export function liveHubFor(services: Services): LiveHub {
-  let hub = hubs.get(services);
-  if (!hub) hubs.set(services, (hub = new LiveHub(services)));
+  const hub = hubs.get(services);
+  if (!hub) throw new Error('No live hub in this process: the web process opens it (web.ts)');
   return hub;
 }
 

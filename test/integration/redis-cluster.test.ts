@@ -9,6 +9,7 @@ import { createUser } from '../../src/db/user-store';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { runGit, startPackageUpstream, type GitUpstream } from '../helpers/git-upstream';
 import { request } from '../helpers/http';
+import { openLiveStream } from '../helpers/live-stream';
 import { startRedisCluster, type PrivateCluster } from '../helpers/private-servers';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startStack, type Stack } from '../helpers/stack';
@@ -74,13 +75,29 @@ describe('On a Redis Cluster (three masters)', function () {
     }
     await waitFor(() => stack.web.installTracker.inFlight === 0 && stack.web.installs.pending === 0, { what: 'install events queued' });
     await drainQueues(stack.services);
-    const tally = await waitFor(async () => {
-      const t = await installTally(stack.services.db, pkg.id);
-      return t.events > 0 && t.rollups === t.sessions && t;
-    }, { timeoutMs: 20_000, what: 'install rollups' });
-    assert.ok(tally.sessions >= 1);
-    assert.equal(tally.counter, tally.sessions);
-    assert.equal(tally.rollups, tally.sessions);
+    // Two clients (two git versions) from one address: two install sessions, counted once each.
+    let last = await installTally(stack.services.db, pkg.id);
+    await waitFor(async () => {
+      last = await installTally(stack.services.db, pkg.id);
+      return last.sessions === 2 && last.rollups === 2;
+    }, { timeoutMs: 20_000, what: 'two install sessions rolled up' }).catch((err: Error) => {
+      throw new Error(`${err.message}; last ${JSON.stringify(last)}`);
+    });
+    assert.equal(last.counter, 2);
+    assert.ok(last.events >= 2);
+  });
+
+  it('streams a stored click to the live feed over a cluster subscriber', async () => {
+    const created = await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/live' } } });
+    const live = await openLiveStream(stack.url('/api/v1/live'), account.auth);
+    try {
+      const res = await fetch(stack.url(`/${created.body.link.short_code}`), { redirect: 'manual', headers: { 'user-agent': BROWSER } });
+      assert.equal(res.status, 302);
+      await waitFor(() => live.text().includes('event: click'), { what: 'the click on the live feed' });
+      assert.match(live.text(), new RegExp(`"link_id":${created.body.link.id}\\b`));
+    } finally {
+      live.close();
+    }
   });
 
   it('runs a bulk import and a links export as queued jobs', async () => {

@@ -174,6 +174,12 @@ export function bullPrefix(redisPrefix: string): string {
   return `{${redisPrefix}}`;
 }
 
+/** A job enqueued while answering a request logs under that request's id (workers/run.ts). */
+function withCurrentRequestId<T>(data: T): T {
+  const requestId = currentRequestId();
+  return requestId && typeof data === 'object' && data !== null ? { ...data, requestId } : data;
+}
+
 export class QueueRegistry {
   private readonly queues = new Map<QueueName, Queue>();
 
@@ -195,11 +201,13 @@ export class QueueRegistry {
   }
 
   async add<J extends JobName>(job: J, data: JobPayloads[J], opts: JobsOptions = {}): Promise<string> {
-    // A job enqueued while answering a request logs under that request's id (workers/run.ts).
-    const requestId = currentRequestId();
-    const payload = requestId && typeof data === 'object' && data !== null ? { ...data, requestId } : data;
-    const added = await this.queue(JOB_QUEUE[job]).add(job, payload, opts);
+    const added = await this.queue(JOB_QUEUE[job]).add(job, withCurrentRequestId(data), opts);
     return added.id ?? '';
+  }
+
+  /** Many jobs of one name in one round trip, each stamped like add()'s. */
+  async addBulk<J extends JobName>(job: J, jobs: ReadonlyArray<{ data: JobPayloads[J]; opts?: JobsOptions }>): Promise<void> {
+    await this.queue(JOB_QUEUE[job]).addBulk(jobs.map(({ data, opts }) => ({ name: job, data: withCurrentRequestId(data), opts })));
   }
 
   async close(): Promise<void> {

@@ -21,6 +21,12 @@ import type { Services } from '../services';
 import { PROCESSORS, QUEUE_WORKER_OPTIONS, type ProcessorMap } from './processors';
 import { isLastAttempt } from '../queues/attempts';
 
+/** Runs `run` under the id of the request that enqueued the job (queues/registry.ts adds it), if any. */
+function underRequestId<T>(job: Job, run: () => T): T {
+  const requestId = (job.data as { requestId?: unknown } | null)?.requestId;
+  return typeof requestId === 'string' ? withRequestId(requestId, run) : run();
+}
+
 export interface RunningWorkers {
   workers: Worker[];
   /** Stops taking jobs and waits for active ones; a job still running at exit is handed back (stalled) to another worker. */
@@ -49,9 +55,7 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
         const name = job.name as JobName;
         if (JOB_QUEUE[name] !== queueName) throw new Error(`Job ${job.name} does not belong on queue ${queueName}`);
         const processor = processors[name] as (s: typeof services, d: unknown, j: Job, t?: string) => Promise<unknown>;
-        const requestId = (job.data as { requestId?: unknown } | null)?.requestId;
-        const run = () => processor(services, job.data, job, token);
-        return timed(job.name, () => (typeof requestId === 'string' ? withRequestId(requestId, run) : run()));
+        return timed(job.name, () => underRequestId(job, () => processor(services, job.data, job, token)));
       },
       { ...WORKER_RECOVERY, ...queueOptions, ...(backoffStrategy ? { settings: { ...queueOptions.settings, backoffStrategy } } : {}), connection, prefix: bullPrefix(services.config.redisPrefix), concurrency: options.concurrency ?? queueOptions.concurrency ?? services.config.workerConcurrency, autorun: true },
     );
@@ -60,8 +64,10 @@ export function startWorkers(services: Services, options: WorkerOptions = {}): R
       const final = isLastAttempt(job, true);
       // Logged once, when retries are exhausted; earlier attempts are routine.
       const fields = { category: 'jobs', queue: queueName, job: job.name, jobId: job.id, attempts: job.attemptsMade, err: err.message.slice(0, 500) };
-      if (final) logger.error(fields, 'job failed for good');
-      else logger.debug(fields, 'job attempt failed; will retry');
+      underRequestId(job, () => {
+        if (final) logger.error(fields, 'job failed for good');
+        else logger.debug(fields, 'job attempt failed; will retry');
+      });
     });
     worker.on('error', (err) => logger.error({ category: 'jobs', queue: queueName, err: err.message }, 'worker error'));
     return { worker, connection };

@@ -1,3 +1,5 @@
+import { request } from './http';
+import type { Stack } from './stack';
 import { waitFor } from './wait';
 
 /** An open GET /api/v1/live: everything received so far, and a way to hang up. */
@@ -23,4 +25,21 @@ export async function openLiveStream(url: string, headers: Record<string, string
   })();
   await waitFor(() => received.includes(': connected'), { what: 'the live stream connected' });
   return { text: () => received, close: () => controller.abort() };
+}
+
+/**
+ * Makes a link, opens the owner's live feed, follows the link once and waits for that click on
+ * the feed: the whole path from the edge through the worker and Redis pub/sub to the stream.
+ */
+export async function expectClickOnLiveFeed(stack: Stack, auth: Record<string, string>): Promise<void> {
+  const created = await request(stack.url('/api/v1/links'), { method: 'POST', headers: auth, json: { link: { destination_url: 'https://example.com/live' } } });
+  if (created.status !== 201) throw new Error(`link creation answered ${created.status}`);
+  const live = await openLiveStream(stack.url('/api/v1/live'), auth);
+  try {
+    const res = await fetch(stack.url(`/${created.body.link.short_code}`), { redirect: 'manual', headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0' } });
+    if (res.status !== 302) throw new Error(`the redirect answered ${res.status}`);
+    await waitFor(() => new RegExp(`event: click\\ndata: .*"link_id":${created.body.link.id}\\b`).test(live.text()), { what: 'the click on the live feed' });
+  } finally {
+    live.close();
+  }
 }

@@ -9,7 +9,7 @@ import { createUser } from '../../src/db/user-store';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { runGit, startPackageUpstream, type GitUpstream } from '../helpers/git-upstream';
 import { request } from '../helpers/http';
-import { openLiveStream } from '../helpers/live-stream';
+import { expectClickOnLiveFeed } from '../helpers/live-stream';
 import { startRedisCluster, type PrivateCluster } from '../helpers/private-servers';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startStack, type Stack } from '../helpers/stack';
@@ -88,16 +88,7 @@ describe('On a Redis Cluster (three masters)', function () {
   });
 
   it('streams a stored click to the live feed over a cluster subscriber', async () => {
-    const created = await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/live' } } });
-    const live = await openLiveStream(stack.url('/api/v1/live'), account.auth);
-    try {
-      const res = await fetch(stack.url(`/${created.body.link.short_code}`), { redirect: 'manual', headers: { 'user-agent': BROWSER } });
-      assert.equal(res.status, 302);
-      await waitFor(() => live.text().includes('event: click'), { what: 'the click on the live feed' });
-      assert.match(live.text(), new RegExp(`"link_id":${created.body.link.id}\\b`));
-    } finally {
-      live.close();
-    }
+    await expectClickOnLiveFeed(stack, account.auth);
   });
 
   it('runs a bulk import and a links export as queued jobs', async () => {

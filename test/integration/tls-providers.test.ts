@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger';
 import { createRedis } from '../../src/redis';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
-import { openLiveStream } from '../helpers/live-stream';
+import { expectClickOnLiveFeed } from '../helpers/live-stream';
 import { startPrivatePostgres, startTlsRedis, type PrivateServer } from '../helpers/private-servers';
 import { startStack, testConfig, type Stack } from '../helpers/stack';
 import { drainQueues, waitFor } from '../helpers/wait';
@@ -78,16 +78,7 @@ describe('Deployed as Heroku gives it: self-signed TLS PostgreSQL and Redis', fu
   });
 
   it('streams a stored click to the live feed over the TLS pub/sub subscriber', async () => {
-    const created = await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/live' } } });
-    const live = await openLiveStream(stack.url('/api/v1/live'), account.auth);
-    try {
-      const res = await fetch(stack.url(`/${created.body.link.short_code}`), { redirect: 'manual', headers: { 'user-agent': BROWSER } });
-      assert.equal(res.status, 302);
-      await waitFor(() => live.text().includes('event: click'), { what: 'the click on the live feed' });
-      assert.match(live.text(), new RegExp(`"link_id":${created.body.link.id}\\b`));
-    } finally {
-      live.close();
-    }
+    await expectClickOnLiveFeed(stack, account.auth);
   });
 
   it('releases an existing database without touching the maintenance database, and names DATABASE_URL when it must', async () => {

@@ -78,9 +78,7 @@ export async function emitWebhooks(services: Services, emissions: readonly Webho
 export async function enqueueDeliveries(services: Services, jobs: ReadonlyArray<JobPayloads['deliver-webhook']>): Promise<void> {
   if (jobs.length === 0) return;
   try {
-    await services.queues.queue('webhooks').addBulk(
-      jobs.map((data) => ({ name: 'deliver-webhook', data, opts: deliveryJobOptions(services.config, data.deliveryId, data.series) })),
-    );
+    await services.queues.addBulk('deliver-webhook', jobs.map((data) => ({ data, opts: deliveryJobOptions(services.config, data.deliveryId, data.series) })));
   } catch (err) {
     services.logger.warn({ category: 'webhooks', err: (err as Error).message, deliveries: jobs.length }, 'could not queue webhook deliveries; the maintenance sweep will retry');
   }

@@ -18,7 +18,7 @@ export function Admin() {
         {!users.data ? (users.error ? null : <Loading what="users" />) : (
           <div class="scroll">
             <table class="list">
-              <thead><tr><th scope="col">User</th><th scope="col">Plan</th><th scope="col">Links</th><th scope="col">Packages</th><th scope="col">Clicks</th><th scope="col">Joined</th></tr></thead>
+              <thead><tr><th scope="col">User</th><th scope="col">Plan</th><th scope="col">Links</th><th scope="col">Packages</th><th scope="col">Clicks</th><th scope="col">Installs</th><th scope="col">API requests today</th><th scope="col">Joined</th></tr></thead>
               <tbody>
                 {users.data.map((u) => (
                   <tr key={u.id}>
@@ -27,7 +27,7 @@ export function Admin() {
                       const plan = e.currentTarget.value as Plan;
                       void action.run(async () => { await setUserPlan(u.id, plan); users.reload(); });
                     }}>{PLANS.map((p) => <option key={p} value={p}>{p}</option>)}</select></td>
-                    <td>{fmt(u.links)}</td><td>{fmt(u.packages)}</td><td>{fmt(u.clicks)}</td><td>{when(u.created_at)}</td>
+                    <td>{fmt(u.links)}</td><td>{fmt(u.packages)}</td><td>{fmt(u.clicks)}</td><td>{fmt(u.installs)}</td><td>{fmt(u.requests_today)}</td><td>{when(u.created_at)}</td>
                   </tr>
                 ))}
               </tbody>

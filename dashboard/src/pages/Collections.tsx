@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api/client';
+import { AnalyticsPanel, PeriodPicker } from '../components/Analytics';
 import { A, Empty, ErrorNote, Field, fmt, Loading, Page, useAction, useLoad } from '../components/ui';
 import { navigate } from '../router';
 
@@ -105,6 +106,11 @@ export function CollectionDetail({ slug }: { slug: string }) {
           </form>
         </section>
       </div>
+      <section aria-labelledby="c-stats">
+        <div class="row-head"><h2 id="c-stats">Combined stats</h2><PeriodPicker /></div>
+        <p class="muted">Clicks on this collection's links and installs of its packages, against the previous period.</p>
+        <AnalyticsPanel collectionId={c.id} />
+      </section>
     </Page>
   );
 }

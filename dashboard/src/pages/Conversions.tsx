@@ -3,6 +3,7 @@ import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { PeriodPicker, rangeOf } from '../components/Analytics';
 import { SeriesChart } from '../components/Chart';
+import { PlanGate } from '../components/PlanGate';
 import { CopyButton, Empty, ErrorNote, Field, fmt, Loading, Page, useAction, useLoad } from '../components/ui';
 import { useLocation } from '../router';
 
@@ -135,8 +136,10 @@ function OverTime() {
 export function Conversions() {
   return (
     <Page title="Conversions">
-      <Goals />
-      <OverTime />
+      <PlanGate feature="conversions">
+        <Goals />
+        <OverTime />
+      </PlanGate>
     </Page>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { account, changePassword, listTokens, revokeToken, testWebhook } from '../api/accounts';
 import { api, ok } from '../api/client';
+import { gateSentence, planName, PlanGate } from '../components/PlanGate';
 import { CopyButton, Empty, ErrorNote, Field, Loading, Page, useAction, useLoad, when } from '../components/ui';
 
 const SCOPES = ['analytics:read', 'links:read', 'links:write', 'packages:read', 'packages:write', 'conversions:manage', 'settings:manage', 'tokens:manage'] as const;
@@ -41,7 +42,7 @@ function General() {
             <input type="password" name="webhook_secret" autoComplete="off" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
           </Field>
         </>
-      ) : <p class="notice">Webhooks are not included in your plan.</p>}
+      ) : <PlanGate feature="webhooks">{null}</PlanGate>}
       <ErrorNote error={save.error} />
       {saved ? <p role="status" class="ok">Settings saved.</p> : null}
       <button type="submit" class="primary" disabled={save.busy}>Save settings</button>
@@ -153,9 +154,11 @@ function Plan() {
       <ErrorNote error={acct.error} />
       {a ? (
         <>
-          <p>You are on the <strong>{a.plan.name}</strong> plan · {a.usage.requests_today.toLocaleString()} of {a.usage.daily_limit.toLocaleString()} API requests used today.</p>
+          <p>You are on the <strong>{planName(a.plan.name)}</strong> plan · {a.usage.requests_today.toLocaleString()} of {a.usage.daily_limit.toLocaleString()} API requests used today.</p>
           <ul class="features">
-            {Object.entries(a.plan.features).map(([k, on]) => <li key={k}>{on ? '✓' : '✗'} {k.replace(/_/g, ' ')}{on ? '' : ' — not included'}</li>)}
+            {(Object.keys(a.plan.features) as Array<keyof typeof a.plan.features>).map((k) => (
+              <li key={k}>{a.plan.features[k] ? <>✓ {String(k).replace(/_/g, ' ')}</> : <>✗ {gateSentence(a, k)}</>}</li>
+            ))}
           </ul>
         </>
       ) : acct.error ? null : <Loading what="your plan" />}
@@ -189,7 +192,7 @@ export function Settings({ signedInWithSession }: { signedInWithSession: boolean
   return (
     <Page title="Settings">
       <General />
-      <Deliveries />
+      <PlanGate feature="webhooks"><Deliveries /></PlanGate>
       <Tokens />
       <Plan />
       {signedInWithSession ? <Password /> : null}

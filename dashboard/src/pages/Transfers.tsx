@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ok, rawJson } from '../api/client';
 import { downloadExport, waitForJob } from '../api/jobs';
+import { PlanGate } from '../components/PlanGate';
 import { Empty, ErrorNote, Field, Page, Progress, useAction, useLoad } from '../components/ui';
 
 interface ImportResult {
@@ -18,7 +19,8 @@ function Import() {
   return (
     <section class="card" aria-labelledby="import">
       <h2 id="import">Import links from CSV</h2>
-      <p class="muted">A header row naming the columns, including <code>destination_url</code>; optional <code>short_code</code>, <code>title</code>, <code>description</code>, <code>tags</code>. Bulk import needs the Enterprise plan.</p>
+      <p class="muted">A header row naming the columns, including <code>destination_url</code>; optional <code>short_code</code>, <code>title</code>, <code>description</code>, <code>tags</code>.</p>
+      <PlanGate feature="bulk_import">
       <form class="form" onSubmit={(e) => {
         e.preventDefault();
         if (!file) return;
@@ -56,6 +58,7 @@ function Import() {
           ) : null}
         </div>
       ) : null}
+      </PlanGate>
     </section>
   );
 }

@@ -109,7 +109,8 @@ export function CollectionDetail({ slug }: { slug: string }) {
       <section aria-labelledby="c-stats">
         <div class="row-head"><h2 id="c-stats">Combined stats</h2><PeriodPicker /></div>
         <p class="muted">Clicks on this collection's links and installs of its packages, against the previous period.</p>
-        <AnalyticsPanel collectionId={c.id} />
+        {/* Keyed by the members, so adding or removing one reads the stats again. */}
+        <AnalyticsPanel key={`${c.link_count}:${c.package_count}`} collectionId={c.id} />
       </section>
     </Page>
   );

@@ -9,7 +9,7 @@ export function VariantsEditor({ variants, destination, onChange, onRemove }: {
   return (
     <>
       {variants.length === 0 ? <p class="muted">No variants: every visitor goes to the destination. Add variants to split traffic by weight.</p> : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table class="list">
             <thead><tr><th scope="col">Name</th><th scope="col">Destination</th><th scope="col">Weight</th><th scope="col">Traffic share</th><th scope="col">Click share</th><th scope="col"><span class="sr-only">Remove</span></th></tr></thead>
             <tbody>

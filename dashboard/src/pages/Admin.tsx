@@ -16,7 +16,7 @@ export function Admin() {
         <h2 id="users">Users</h2>
         <ErrorNote error={users.error ?? action.error} />
         {!users.data ? (users.error ? null : <Loading what="users" />) : (
-          <div class="scroll">
+          <div class="scroll" tabIndex={0}>
             <table class="list">
               <thead><tr><th scope="col">User</th><th scope="col">Plan</th><th scope="col">Links</th><th scope="col">Packages</th><th scope="col">Clicks</th><th scope="col">Installs</th><th scope="col">API requests today</th><th scope="col">Joined</th></tr></thead>
               <tbody>

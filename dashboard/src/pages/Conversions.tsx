@@ -75,7 +75,7 @@ function Goals() {
       {secret ? <Minted secret={secret} /> : null}
       <ErrorNote error={action.error ?? goals.error} />
       {!goals.data ? (goals.error ? null : <Loading what="goals" />) : goals.data.length === 0 ? <Empty title="No goals yet.">Create a goal, then call its postback URL from your server when someone converts.</Empty> : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table class="list">
             <thead><tr><th scope="col">Goal</th><th scope="col">Value</th><th scope="col">Conversions</th><th scope="col">Token</th><th scope="col">State</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
             <tbody>

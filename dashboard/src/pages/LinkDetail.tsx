@@ -116,7 +116,7 @@ export function LinkDetail({ id }: { id: number }) {
       <div class="card">
         <h2>Recent clicks</h2>
         {l.analytics.recent_clicks.length === 0 ? <p class="muted">No clicks yet. Share <code>{l.short_url}</code> to get some.</p> : (
-          <div class="scroll">
+          <div class="scroll" tabIndex={0}>
             <table class="list">
               <thead><tr><th scope="col">When</th><th scope="col">Country</th><th scope="col">Device</th><th scope="col">Browser</th><th scope="col">OS</th><th scope="col">Referrer</th></tr></thead>
               <tbody>{l.analytics.recent_clicks.map((c, i) => <tr key={i}><td>{when(c.clicked_at)}</td><td><Country code={c.country_code} /></td><td>{c.device_type ?? '—'}</td><td>{c.browser_family ?? '—'}</td><td>{c.os_family ?? '—'}</td><td>{c.referrer_domain ?? '—'}</td></tr>)}</tbody>

@@ -66,7 +66,7 @@ function Deliveries() {
       {queued ? <p role="status" class="ok">Test delivery queued.</p> : null}
       <ErrorNote error={action.error ?? list.error} />
       {!list.data ? <Loading what="deliveries" /> : list.data.deliveries.length === 0 ? <Empty title="No deliveries yet.">Set a webhook URL above and send a test delivery.</Empty> : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table class="list">
             <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Response</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
             <tbody>
@@ -127,7 +127,7 @@ function Tokens() {
       ) : null}
       <ErrorNote error={action.error ?? tokens.error} />
       {!tokens.data ? (tokens.error ? null : <Loading what="tokens" />) : tokens.data.length === 0 ? <p class="muted">No live tokens.</p> : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table class="list">
             <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Scopes</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
             <tbody>

@@ -46,7 +46,7 @@ export function Admin() {
         </form>
         {url ? <p class="notice" role="status">Invite link (shown once): <code class="wrap">{url}</code> <CopyButton text={url} label="Copy the invite link" /></p> : null}
         <ErrorNote error={invites.error} />
-        {!invites.data ? (invites.error ? null : <Loading what="invites" />) : invites.data.length === 0 ? <Empty title="No open invites." /> : (
+        {!invites.data ? (invites.error ? null : <Loading what="invites" />) : invites.data.length === 0 ? <Empty title="No open invites.">Create an invite link above and send it to the person you are inviting.</Empty> : (
           <ul class="plain">{invites.data.map((i) => <li key={i.id}>Invite #{i.id} · {i.status} · expires {when(i.expires_at)}{' '}
             <button type="button" class="small" aria-label={`Withdraw invite ${i.id}`} onClick={() => void action.run(async () => { await deleteInvite(i.id); invites.reload(); })}>Withdraw</button></li>)}</ul>
         )}

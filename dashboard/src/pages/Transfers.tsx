@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ok, rawJson } from '../api/client';
 import { downloadExport, waitForJob } from '../api/jobs';
 import { PlanGate } from '../components/PlanGate';
-import { Empty, ErrorNote, Field, Page, Progress, useAction, useLoad } from '../components/ui';
+import { A, Empty, ErrorNote, Field, Page, Progress, useAction, useLoad } from '../components/ui';
 
 interface ImportResult {
   created: number;
@@ -93,7 +93,7 @@ function Exports() {
       <Download label="Export links (CSV)" path="/api/v1/links/export" fallback="links.csv" />
       <h3>Package installs</h3>
       <ErrorNote error={packages.error} />
-      {(packages.data ?? []).length === 0 ? <Empty title="No packages to export." /> : (
+      {(packages.data ?? []).length === 0 ? <Empty title="No packages to export."><A href="/app/packages">Add a package</A> from its git URL; its installs can be exported here.</Empty> : (
         <ul class="plain">
           {(packages.data ?? []).map((p) => (
             <li key={p.slug}>

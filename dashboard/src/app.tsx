@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { currentSession, signOut, type User } from './api/accounts';
+import { currentSession, forgetAccount, signOut, type User } from './api/accounts';
 import { apiToken, setApiToken } from './api/client';
 import { A, ErrorNote, Loading } from './components/ui';
 import { navigate, useLocation } from './router';
@@ -93,7 +93,7 @@ export function App() {
         <div class="who">
           <span class="muted">{who.kind === 'session' ? who.user.email : 'API token'}</span>
           <button type="button" class="small" onClick={() => {
-            const done = () => { setApiToken(null); setWho({ kind: 'none' }); navigate('/signin'); };
+            const done = () => { setApiToken(null); forgetAccount(); setWho({ kind: 'none' }); navigate('/signin'); };
             if (who.kind === 'session') void signOut().then(done, done);
             else done();
           }}>Sign out</button>

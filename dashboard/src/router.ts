@@ -11,6 +11,14 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   if (!options.replace) window.scrollTo(0, 0);
 }
 
+/**
+ * Changes the address without showing a new page: the form that has just created a link goes
+ * on editing it, so a reload or a bookmark finds that link.
+ */
+export function replaceAddress(to: string): void {
+  history.replaceState(null, '', to);
+}
+
 window.addEventListener('popstate', () => {
   for (const l of listeners) l();
 });

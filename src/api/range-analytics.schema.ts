@@ -11,6 +11,7 @@ function date(field: string) {
 }
 const value = singleLine().min(1, "can't be blank").max(200, 'is too long (maximum is 200 characters)');
 const LINK_ID = 'Link id must be a whole number';
+const COLLECTION_ID = 'Collection id must be a whole number';
 
 export const rangeQuery = z.strictObject({
   from: date('From').optional().describe('First UTC day of the range (included); with to, instead of last'),
@@ -18,6 +19,10 @@ export const rangeQuery = z.strictObject({
   last: z.enum(['24h'], { error: 'Last must be 24h' }).optional()
     .describe('24h: the last 24 hours by the hour (ending with the current hour), instead of from and to'),
   link_id: singleLine('Link id').regex(/^\d{1,15}$/, LINK_ID).transform(Number).refine((n) => n > 0, LINK_ID).optional().describe('Only this link'),
+  collection_id: singleLine('Collection id').regex(/^\d{1,15}$/, COLLECTION_ID).transform(Number).refine((n) => n > 0, COLLECTION_ID).optional()
+    .describe("Only the links filed in this collection; installs only of the collection's packages"),
+  compare: z.enum(['previous'], { error: 'Compare must be previous' }).optional()
+    .describe('previous (the default, and the only choice): previous_totals and previous_clicks hold the period of as many days just before'),
   country: value.optional().describe('Only clicks from this ISO country code'),
   device: value.optional().describe('Only clicks from this device type'),
   browser: value.optional().describe('Only clicks from this browser family'),
@@ -32,7 +37,8 @@ const totals = z.object({
   clicks: z.number().int(),
   unique_visitors: z.number().int(),
   conversions: z.number().int(),
-  installs: z.number().int().describe('Installs of all your packages (not narrowed by link or click filters)'),
+  installs: z.number().int().describe("Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters)"),
+  bot_clicks: z.number().int().describe('Clicks judged to be bots in the same view, which no other figure includes'),
 });
 
 const ranked = z.array(z.object({ key: z.string(), clicks: z.number().int() }));

@@ -1,5 +1,5 @@
 import type { Window } from '../db/analytics-store';
-import { BREAKDOWN_DIMENSIONS, conversionBuckets, installsIn, rangeStats, type RangeFilter } from '../db/range-stats-store';
+import { BREAKDOWN_DIMENSIONS, conversionBuckets, installsIn, rangeBotClicks, rangeStats, type RangeFilter } from '../db/range-stats-store';
 import type { z } from 'zod';
 import { rangeQuery, rangeResponse } from './range-analytics.schema';
 import type { ApiRouter } from './route';
@@ -44,7 +44,7 @@ export function registerRangeAnalyticsRoutes(api: ApiRouter): void {
     method: 'get',
     path: '/api/v1/analytics/range',
     tag: 'Analytics',
-    summary: 'Clicks, visitors, conversions and installs over a date range against the previous period, with series, breakdowns, heatmap and top links',
+    summary: 'Clicks, visitors, conversions, installs and bot clicks over a date range (the account, a link or a collection) against the previous period, with series, breakdowns, heatmap and top links',
     auth: 'analytics:read',
     query: rangeQuery,
     responses: {
@@ -57,18 +57,21 @@ export function registerRangeAnalyticsRoutes(api: ApiRouter): void {
       const hourly = current.days <= 2;
       const filter: RangeFilter = {
         linkId: query.link_id,
+        collectionId: query.collection_id,
         values: Object.fromEntries(BREAKDOWN_DIMENSIONS.map((d) => [d, query[d]])),
         // The daily rollups cannot cut a day at the hour: 24 rolling hours read the raw clicks.
         raw: rolling,
       };
       const userId = auth.user.id;
-      const [now, before, conversions, previousConversions, installs, previousInstalls] = await Promise.all([
+      const [now, before, conversions, previousConversions, installs, previousInstalls, bots, previousBots] = await Promise.all([
         rangeStats(services.db, userId, current, filter, hourly),
         rangeStats(services.db, userId, previous, filter, hourly, false),
-        conversionBuckets(services.db, userId, current, query.link_id, hourly),
-        conversionBuckets(services.db, userId, previous, query.link_id, hourly),
-        installsIn(services.db, userId, current, rolling),
-        installsIn(services.db, userId, previous, rolling),
+        conversionBuckets(services.db, userId, current, filter, hourly),
+        conversionBuckets(services.db, userId, previous, filter, hourly),
+        installsIn(services.db, userId, current, rolling, query.collection_id),
+        installsIn(services.db, userId, previous, rolling, query.collection_id),
+        rangeBotClicks(services.db, userId, current, filter),
+        rangeBotClicks(services.db, userId, previous, filter),
       ]);
       const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
       const keys = bucketsOf(current, hourly);
@@ -82,8 +85,8 @@ export function registerRangeAnalyticsRoutes(api: ApiRouter): void {
           start: current.start.toISOString(), end: current.end.toISOString(),
           previous_start: previous.start.toISOString(), previous_end: previous.end.toISOString(),
         },
-        totals: { clicks: now.clicks, unique_visitors: now.uniqueVisitors, conversions: sum(conversions), installs },
-        previous_totals: { clicks: before.clicks, unique_visitors: before.uniqueVisitors, conversions: sum(previousConversions), installs: previousInstalls },
+        totals: { clicks: now.clicks, unique_visitors: now.uniqueVisitors, conversions: sum(conversions), installs, bot_clicks: bots },
+        previous_totals: { clicks: before.clicks, unique_visitors: before.uniqueVisitors, conversions: sum(previousConversions), installs: previousInstalls, bot_clicks: previousBots },
         series: keys.map((bucket, i) => ({
           bucket, clicks: now.buckets.get(bucket) ?? 0, previous_clicks: before.buckets.get(previousKeys[i] ?? '') ?? 0, conversions: conversions.get(bucket) ?? 0,
         })),

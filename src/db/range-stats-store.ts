@@ -18,6 +18,8 @@ export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
 
 export interface RangeFilter {
   linkId?: number;
+  /** Only the links filed in this collection (and, for installs, its packages). */
+  collectionId?: number;
   /** One value per dimension; '' is never a filter. */
   values: Partial<Record<BreakdownDimension, string>>;
   /** Read the raw clicks even without a value filter: a window that does not fall on whole UTC days. */
@@ -58,8 +60,55 @@ function hasValueFilter(filter: RangeFilter): boolean {
  */
 export async function rangeStats(db: Db, userId: number, window: Window, filter: RangeFilter, hourly: boolean, detail = true): Promise<RangeStats> {
   if (filter.raw || hasValueFilter(filter)) return rawStats(db, userId, window, filter, hourly, detail);
-  if (filter.linkId !== undefined) return linkStats(db, userId, window, filter.linkId, hourly, detail);
+  const links = linkScope(userId, filter);
+  if (links) return linkSetStats(db, userId, window, links, hourly, detail);
   return accountStats(db, userId, window, hourly, detail);
+}
+
+interface Condition {
+  sql: string;
+  args: Array<string | number>;
+}
+
+/**
+ * The links a view is narrowed to, as a condition on a `link_id` column: one link, a
+ * collection's links, or both; undefined for the whole account. Every branch keeps to the
+ * user's own links (a collection id or link id of another account narrows to nothing).
+ */
+function linkScope(userId: number, filter: RangeFilter): Condition | undefined {
+  const parts: Condition[] = [];
+  if (filter.linkId !== undefined) parts.push({ sql: 'link_id = ?', args: [filter.linkId] });
+  if (filter.collectionId !== undefined) parts.push({ sql: 'link_id IN (SELECT id FROM links WHERE user_id = ? AND collection_id = ?)', args: [userId, filter.collectionId] });
+  if (parts.length === 0) return undefined;
+  return { sql: parts.map((p) => p.sql).join(' AND '), args: parts.flatMap((p) => p.args) };
+}
+
+/** The raw clicks of the view: the user's, in the window, narrowed by links and values (bots not excluded here). */
+function clickConditions(userId: number, window: Window, filter: RangeFilter): Condition {
+  const conditions = ['user_id = ?', 'clicked_at >= ?', 'clicked_at < ?'];
+  const args: Array<string | number> = [userId, window.start.toISOString(), window.end.toISOString()];
+  const links = linkScope(userId, filter);
+  if (links) {
+    conditions.push(links.sql);
+    args.push(...links.args);
+  }
+  for (const dimension of BREAKDOWN_DIMENSIONS) {
+    const value = filter.values[dimension];
+    if (value === undefined || value === '') continue;
+    conditions.push(`${COLUMN[dimension]} = ?`);
+    args.push(value);
+  }
+  return { sql: conditions.join(' AND '), args };
+}
+
+/**
+ * Clicks judged to be bots in the view, which no other figure includes: read from the raw
+ * clicks (the rollups leave bots out), through the bots-only partial index on (user_id, clicked_at).
+ */
+export async function rangeBotClicks(db: Db, userId: number, window: Window, filter: RangeFilter): Promise<number> {
+  const where = clickConditions(userId, window, filter);
+  const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(`SELECT count(*)::int AS n FROM clicks WHERE ${where.sql} AND is_bot`, where.args);
+  return rows[0]?.n ?? 0;
 }
 
 function when<T>(wanted: boolean, read: () => Promise<T>, otherwise: T): Promise<T> {
@@ -110,23 +159,28 @@ async function accountStats(db: Db, userId: number, window: Window, hourly: bool
   };
 }
 
-async function linkStats(db: Db, userId: number, window: Window, linkId: number, hourly: boolean, detail: boolean): Promise<RangeStats> {
-  const range: Array<string | number> = [linkId, userId, utcDay(window.start), utcDay(window.end)];
-  const inRange = 'link_id = ? AND user_id = ? AND day >= ?::date AND day < ?::date';
-  const [daily, split, hours, unique, link] = await Promise.all([
-    db.raw<{ rows: Array<{ day: string; clicks: number }> }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, clicks FROM link_daily_stats WHERE ${inRange}`, range),
+/** One link, or a set of links (a collection), from the per-link rollups. */
+async function linkSetStats(db: Db, userId: number, window: Window, links: Condition, hourly: boolean, detail: boolean): Promise<RangeStats> {
+  const inRange = `${links.sql} AND user_id = ? AND day >= ?::date AND day < ?::date`;
+  const range: Array<string | number> = [...links.args, userId, utcDay(window.start), utcDay(window.end)];
+  const [daily, split, hours, unique, top] = await Promise.all([
+    db.raw<{ rows: Array<{ day: string; clicks: number }> }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(clicks)::int AS clicks FROM link_daily_stats WHERE ${inRange} GROUP BY day`, range),
     when(detail, () => db.raw<{ rows: Array<{ dimension: BreakdownDimension; key: string; clicks: number }> }>(
       `SELECT dimension, key, sum(clicks)::bigint AS clicks FROM link_daily_breakdowns
        WHERE ${inRange} AND dimension <> 'hour' AND key <> '' GROUP BY dimension, key ORDER BY clicks DESC, key`,
       range,
     ), NO_ROWS),
     when(detail || hourly, () => hourRows(db, 'link_daily_breakdowns', inRange, range), []),
-    // Daily unique counts cannot be summed over days; one link's clicks are few enough to count.
+    // Daily unique counts cannot be summed over days; a link's (or a collection's) clicks are few enough to count.
     db.raw<{ rows: Array<{ n: number }> }>(
-      `SELECT count(DISTINCT hashed_ip)::int AS n FROM clicks WHERE link_id = ? AND user_id = ? AND clicked_at >= ? AND clicked_at < ? AND NOT is_bot`,
-      [linkId, userId, window.start.toISOString(), window.end.toISOString()],
+      `SELECT count(DISTINCT hashed_ip)::int AS n FROM clicks WHERE ${links.sql} AND user_id = ? AND clicked_at >= ? AND clicked_at < ? AND NOT is_bot`,
+      [...links.args, userId, window.start.toISOString(), window.end.toISOString()],
     ),
-    db.raw<{ rows: Array<{ id: number; short_code: string; title: string | null }> }>('SELECT id, short_code, title FROM links WHERE id = ? AND user_id = ?', [linkId, userId]),
+    when(detail, () => db.raw<{ rows: Array<{ id: number; short_code: string; title: string | null; clicks: number }> }>(
+      `SELECT l.id, l.short_code, l.title, s.clicks FROM (SELECT link_id, sum(clicks)::int AS clicks FROM link_daily_stats WHERE ${inRange} GROUP BY link_id) s
+       JOIN links l ON l.id = s.link_id WHERE s.clicks > 0 ORDER BY s.clicks DESC, l.id LIMIT ${TOP}`,
+      range,
+    ), NO_ROWS),
   ]);
   const buckets = new Map<string, number>();
   let clicks = 0;
@@ -136,31 +190,20 @@ async function linkStats(db: Db, userId: number, window: Window, linkId: number,
   }
   const out = emptyBreakdowns();
   for (const r of split.rows) out[r.dimension]?.push([r.key, Number(r.clicks)]);
-  const found = link.rows[0];
   return {
     clicks,
     uniqueVisitors: unique.rows[0]?.n ?? 0,
     buckets,
     breakdowns: out,
     heatmap: fold(hours, buckets, hourly),
-    topLinks: found && clicks > 0 ? [{ ...found, clicks }] : [],
+    topLinks: top.rows.map((l) => ({ ...l, id: Number(l.id) })),
   };
 }
 
 async function rawStats(db: Db, userId: number, window: Window, filter: RangeFilter, hourly: boolean, detail: boolean): Promise<RangeStats> {
-  const conditions = ['user_id = ?', 'clicked_at >= ?', 'clicked_at < ?', 'NOT is_bot'];
-  const args: Array<string | number> = [userId, window.start.toISOString(), window.end.toISOString()];
-  if (filter.linkId !== undefined) {
-    conditions.push('link_id = ?');
-    args.push(filter.linkId);
-  }
-  for (const dimension of BREAKDOWN_DIMENSIONS) {
-    const value = filter.values[dimension];
-    if (value === undefined || value === '') continue;
-    conditions.push(`${COLUMN[dimension]} = ?`);
-    args.push(value);
-  }
-  const where = conditions.join(' AND ');
+  const view = clickConditions(userId, window, filter);
+  const where = `${view.sql} AND NOT is_bot`;
+  const args = view.args;
   const bucket = hourly ? `to_char(clicked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')` : `to_char(clicked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
   const [totals, series, split, hours, links] = await Promise.all([
     db.raw<{ rows: Array<{ clicks: number; visitors: number }> }>(`SELECT count(*)::int AS clicks, count(DISTINCT hashed_ip)::int AS visitors FROM clicks WHERE ${where}`, args),
@@ -199,36 +242,39 @@ async function rawStats(db: Db, userId: number, window: Window, filter: RangeFil
   };
 }
 
-/** Conversions of the user (or of one link) converted in the window, per day or hour bucket (as the click buckets). */
-export async function conversionBuckets(db: Db, userId: number, window: Window, linkId: number | undefined, hourly: boolean): Promise<Map<string, number>> {
+/** Conversions of the user (or of the view's links) converted in the window, per day or hour bucket (as the click buckets). */
+export async function conversionBuckets(db: Db, userId: number, window: Window, filter: Pick<RangeFilter, 'linkId' | 'collectionId'>, hourly: boolean): Promise<Map<string, number>> {
   const bucket = hourly ? `to_char(converted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24')` : `to_char(converted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`;
+  const links = linkScope(userId, { ...filter, values: {} });
   const { rows } = await db.raw<{ rows: Array<{ bucket: string; n: number }> }>(
-    `SELECT ${bucket} AS bucket, count(*)::int AS n FROM conversions WHERE user_id = ? AND converted_at >= ? AND converted_at < ?${linkId !== undefined ? ' AND link_id = ?' : ''} GROUP BY 1`,
-    [userId, window.start.toISOString(), window.end.toISOString(), ...(linkId !== undefined ? [linkId] : [])],
+    `SELECT ${bucket} AS bucket, count(*)::int AS n FROM conversions WHERE user_id = ? AND converted_at >= ? AND converted_at < ?${links ? ` AND ${links.sql}` : ''} GROUP BY 1`,
+    [userId, window.start.toISOString(), window.end.toISOString(), ...(links?.args ?? [])],
   );
   return new Map(rows.map((r) => [r.bucket, r.n]));
 }
 
 /**
- * Installs of all the user's packages over the window: from the daily rollups for whole days, or
+ * Installs of all the user's packages (or of one collection's) over the window: from the daily rollups for whole days, or
  * with `raw` from the install events (sessions first delivered in the window) for a window cut
  * at the hour, counted as the rollups count them.
  */
-export async function installsIn(db: Db, userId: number, window: Window, raw = false): Promise<number> {
+export async function installsIn(db: Db, userId: number, window: Window, raw = false, collectionId?: number): Promise<number> {
+  const inCollection = collectionId !== undefined ? ' AND p.id IN (SELECT package_id FROM collection_packages WHERE collection_id = ?)' : '';
+  const collectionArgs = collectionId !== undefined ? [collectionId] : [];
   const { rows } = raw
     ? await db.raw<{ rows: Array<{ n: number }> }>(
       `SELECT count(*)::int AS n FROM (
          SELECT e.session_id FROM packages p JOIN install_events e ON e.package_id = p.id
-         WHERE p.user_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?
+         WHERE p.user_id = ?${inCollection} AND e.occurred_at >= ? AND e.occurred_at < ?
          GROUP BY e.package_id, e.session_id
          HAVING min(e.occurred_at) FILTER (WHERE e.delivered) >= ?
        ) s`,
-      [userId, new Date(window.start.getTime() - DAY_MS).toISOString(), window.end.toISOString(), window.start.toISOString()],
+      [userId, ...collectionArgs, new Date(window.start.getTime() - DAY_MS).toISOString(), window.end.toISOString(), window.start.toISOString()],
     )
     : await db.raw<{ rows: Array<{ n: number }> }>(
       `SELECT coalesce(sum(d.installs), 0)::int AS n FROM package_install_days d JOIN packages p ON p.id = d.package_id
-       WHERE p.user_id = ? AND d.day >= ?::date AND d.day < ?::date`,
-      [userId, utcDay(window.start), utcDay(window.end)],
+       WHERE p.user_id = ?${inCollection} AND d.day >= ?::date AND d.day < ?::date`,
+      [userId, ...collectionArgs, utcDay(window.start), utcDay(window.end)],
     );
   return rows[0]?.n ?? 0;
 }

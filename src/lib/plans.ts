@@ -21,6 +21,11 @@ export function planAllows(plan: Plan, feature: Feature): boolean {
   return PLAN_FEATURES[plan].has(feature);
 }
 
+/** The plans that include a feature, cheapest first (the order of PLANS): what a gated page names. */
+export function plansWith(feature: Feature): Plan[] {
+  return PLANS.filter((plan) => planAllows(plan, feature));
+}
+
 export function isPlan(value: string): value is Plan {
   return (PLANS as readonly string[]).includes(value);
 }

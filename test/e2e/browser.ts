@@ -32,7 +32,8 @@ export interface Violation {
 /** axe-core over the page as it is now: the serious and critical violations (WCAG 2 A/AA rules). */
 export async function seriousViolations(page: Page): Promise<Violation[]> {
   // Evaluated rather than added as a <script>: the dashboard's CSP rightly refuses inline scripts.
-  await page.evaluate(AXE);
+  // Once per document: pages reached inside the app (openInApp) keep it.
+  if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(AXE);
   // A string, evaluated in the page: this file is compiled without the DOM's types.
   return page.evaluate<Violation[]>(`(async () => {
     const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
@@ -40,6 +41,17 @@ export async function seriousViolations(page: Page): Promise<Violation[]> {
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
   })()`);
+}
+
+/**
+ * Shows another page of the app as its own links do (history and popstate, no reload), so a sweep
+ * over every page does not load the document and axe-core again for each.
+ */
+export async function openInApp(page: Page, path: string): Promise<void> {
+  // The old page's heading is marked, so the wait below is for the new page's own.
+  await page.evaluate(`for (const h of document.querySelectorAll('h1')) h.setAttribute('data-left', '');
+    history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate'))`);
+  await page.locator('h1:not([data-left])').first().waitFor();
 }
 
 /**

@@ -9,7 +9,7 @@ import { startPackageUpstream, type GitUpstream } from '../helpers/git-upstream'
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
-import { buildDashboard, chartDrawn, launchChromium, seriousViolations, settled } from './browser';
+import { buildDashboard, chartDrawn, launchChromium, openInApp, seriousViolations, settled } from './browser';
 
 /**
  * The dashboard in Debian's Chromium against the real stack (web + workers, PostgreSQL, Redis,
@@ -33,7 +33,7 @@ describe('the dashboard in a real browser', function () {
     buildDashboard();
     upstream = await startPackageUpstream(['acme', 'tool']);
     receiver = await startReceiver();
-    stack = await startStack({ workers: true, env: { GIT_UPSTREAM_GITHUB: upstream.baseUrl, WEBHOOK_ALLOW_PRIVATE: 'true', SIGNUP: 'open' } });
+    stack = await startStack({ workers: true, env: { GIT_UPSTREAM_GITHUB: upstream.baseUrl, WEBHOOK_ALLOW_PRIVATE: 'true', SIGNUP: 'open', TRUST_PROXY: '1' } });
     await stack.reset();
     // The import answers 202 at once, so the page shows the job's progress.
     setJobWaitBound(stack.services, 0);
@@ -77,15 +77,33 @@ describe('the dashboard in a real browser', function () {
     await page.getByText(email).waitFor();
   });
 
+  it('says in words which plan a gated feature needs, instead of failing', async () => {
+    await page.goto('/app/links/new');
+    await page.getByText('Variants are part of the Pro and Enterprise plans; you are on the Free plan.').waitFor();
+    await page.getByText(/^Targeting rules are part of the Pro and Enterprise plans/).waitFor();
+    await page.getByText(/^Scheduling is part of the Pro and Enterprise plans/).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Add variant' }).count(), 0);
+    await assertAccessible();
+    await page.goto('/app/transfers');
+    await page.getByText(/^Bulk import is part of the Enterprise plan;/).waitFor();
+    await page.goto('/app/conversions');
+    await page.getByText(/^Conversion tracking is part of the Pro and Enterprise plans/).waitFor();
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  });
+
   it('lets the first account, an admin, move itself to the Enterprise plan', async () => {
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
+    // Each user's usage: links, packages, clicks, installs and today's API requests.
+    await page.getByRole('columnheader', { name: 'API requests today' }).waitFor();
+    await page.getByRole('columnheader', { name: 'Installs' }).waitFor();
     await assertAccessible();
     // The features below (variants, bulk import, webhooks) are Enterprise's.
     await page.getByLabel(`Plan of ${email}`).selectOption('enterprise');
     await waitFor(async () => (await stack.services.db('users').where({ email }).first())?.plan === 'enterprise', { what: 'the plan change' });
     await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByText(/You are on the enterprise plan/).waitFor();
+    await page.getByText(/You are on the Enterprise plan/).waitFor();
   });
 
   it('creates an API token that is shown once and listed by its prefix', async () => {
@@ -116,9 +134,36 @@ describe('the dashboard in a real browser', function () {
     await page.getByLabel('Variant 2 destination').fill(stack.url('/healthz?to=b'));
     await page.getByLabel('Variant 2 weight').fill('150');
     await page.getByRole('cell', { name: '75%' }).waitFor(); // the live traffic share of 150 against 50
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Rule 1 name').fill('Phones');
+    await page.getByLabel('Rule 1 destination').fill(stack.url('/healthz?to=phones'));
+    await page.getByRole('checkbox', { name: 'mobile' }).check();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Rule 2 name').fill('Germany');
+    await page.getByLabel('Rule 2 destination').fill(stack.url('/healthz?to=de'));
+    await page.getByLabel('Rule 2 countries').fill('de, at');
+    await page.getByRole('button', { name: 'Move rule 2 up' }).click();
+    assert.equal(await page.getByLabel('Rule 1 name').inputValue(), 'Germany', 'the rules were reordered');
     await assertAccessible();
+    // A rule with no condition is refused before anything is written.
+    await page.getByRole('button', { name: 'Add rule' }).click();
     await page.getByRole('button', { name: 'Create link' }).click();
-    await page.getByRole('heading', { name: '/spring-sale' }).waitFor();
+    await page.getByText('Rule 3 needs at least one condition').waitFor();
+    assert.equal(await stack.services.db('links').where({ short_code: 'spring-sale' }).count<{ count: string }[]>('* as count').then((r) => Number(r[0]?.count)), 0);
+    await page.getByRole('button', { name: 'Remove rule 3' }).click();
+    // The server refuses the first variant once: the link exists, the form says so and goes on editing it.
+    await page.route('**/api/v1/links/*/variants', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ success: false, error: 'Service temporarily unavailable', errors: [] }) }), { times: 1 });
+    await page.getByRole('button', { name: 'Create link' }).click();
+    await page.getByText('The link /spring-sale was created, but adding variant 1 failed: Service temporarily unavailable').waitFor();
+    await page.getByRole('heading', { name: 'Edit /spring-sale' }).waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/app\/links\/\d+\/edit$/);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: '/spring-sale', exact: true }).waitFor();
+    const links = await stack.services.db('links').where({ short_code: 'spring-sale' }).select('id');
+    assert.equal(links.length, 1, 'the retry did not create a second link');
+    const variantRows = await stack.services.db('link_variants').select('link_id', 'name');
+    assert.equal(variantRows.filter((v: { link_id: unknown }) => String(v.link_id) === String(links[0]?.id)).length, 2, JSON.stringify(variantRows));
+    assert.deepEqual((await stack.services.db('link_rules').where({ link_id: links[0]?.id }).orderBy('position').select('name')).map((r: { name: string }) => r.name), ['Germany', 'Phones']);
     await page.getByText('password protected').waitFor();
     await page.getByRole('cell', { name: 'Variant A' }).waitFor();
     await page.getByRole('img', { name: 'QR code for /spring-sale' }).waitFor();
@@ -131,7 +176,8 @@ describe('the dashboard in a real browser', function () {
     await page.getByText('0 clicks in all').waitFor();
     await chartDrawn(page);
     // A person's browser: headless Chromium's own user agent is (rightly) counted as a bot.
-    const visitor = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36' });
+    // From a British address, as the proxy in front (TRUST_PROXY=1) reports it.
+    const visitor = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36', extraHTTPHeaders: { 'X-Forwarded-For': '81.2.69.160' } });
     const tab = await visitor.newPage();
     await tab.goto(stack.url('/spring-sale'));
     await tab.getByLabel(/password/i).fill('open sesame');
@@ -142,7 +188,15 @@ describe('the dashboard in a real browser', function () {
     await page.getByText('1 clicks in all').waitFor();
     // The chart and stats read the rollups, which follow within about a second.
     await reloadUntil((p) => p.getByRole('img', { name: /^Clicks per day, .*: 1 in all$/ }), 'the click in the chart');
-    await page.getByRole('heading', { name: 'Clicks' }).locator('..').getByText('1', { exact: true }).waitFor();
+    await page.getByRole('heading', { name: 'Clicks', exact: true }).locator('..').getByText('1', { exact: true }).waitFor();
+    // The country by its name (with a flag and a code badge beside it), in the breakdown and the recent clicks.
+    await page.getByRole('button', { name: /^United Kingdom 1 clicks, filter by this$/ }).waitFor();
+    await page.getByRole('cell', { name: 'United Kingdom' }).waitFor();
+    // Per-link: scans against clicks, clicks by targeting rule, and the bots left out.
+    await page.getByRole('row', { name: 'Link clicks 1' }).waitFor();
+    await page.getByRole('row', { name: 'QR code scans 0' }).waitFor();
+    await page.getByRole('row', { name: 'No rule matched (the usual destination) 1' }).waitFor();
+    await page.getByText('No bot clicks in this period.').waitFor();
     await assertAccessible();
   });
 
@@ -248,6 +302,10 @@ describe('the dashboard in a real browser', function () {
     await links.getByLabel('Add a link').selectOption({ label: '/spring-sale' });
     await links.getByRole('button', { name: 'Add link' }).click();
     await links.getByRole('link', { name: '/spring-sale' }).waitFor();
+    // Combined stats of the collection: its link's click, from the range analytics narrowed to it.
+    const combined = page.getByRole('region', { name: 'Combined stats' });
+    await combined.getByRole('button', { name: /^\/spring-sale · Spring sale 1 clicks/ }).waitFor();
+    await combined.getByRole('heading', { name: 'Installs' }).waitFor();
     await packages.getByLabel('Add a package').selectOption({ label: 'Acme Tool' });
     await packages.getByRole('button', { name: 'Add package' }).click();
     await packages.getByRole('link', { name: 'Acme Tool' }).waitFor();
@@ -260,20 +318,120 @@ describe('the dashboard in a real browser', function () {
     assert.equal(link?.collection_id, null, 'the link left the collection and still exists');
   });
 
-  it('passes the accessibility check on every other page, and at phone width', async () => {
-    for (const path of ['/app/live', '/app/conversions', '/app/collections', linkPath, `${linkPath}/edit`]) {
-      await page.goto(path);
+  it('shows a new click on the live page within two seconds', async () => {
+    await page.goto('/app/live');
+    await page.getByText(/^Connected/).waitFor();
+    const visitor = await browser.newContext({ userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15' });
+    const tab = await visitor.newPage();
+    const started = Date.now();
+    await tab.goto(stack.url('/imported-a'), { waitUntil: 'commit' }).catch(() => undefined); // the destination (example.com) need not load
+    await page.getByRole('list', { name: 'Latest events' }).getByText(/^.*Click on link #/).first().waitFor({ timeout: 2000 });
+    assert.ok(Date.now() - started < 2000 + 1000, 'the click arrived within two seconds');
+    await visitor.close();
+  });
+
+  it('creates a link with the keyboard alone, submitting with Enter', async () => {
+    await page.goto('/app/links');
+    await page.getByRole('heading', { name: 'Links' }).waitFor();
+    let focused = '';
+    for (let i = 0; i < 40 && focused !== 'New link'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate<string>('(document.activeElement && document.activeElement.textContent || "").trim()');
+    }
+    assert.equal(focused, 'New link', 'Tab reaches the New link button');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'New link' }).waitFor();
+    await page.getByLabel('Destination URL').waitFor();
+    for (let i = 0; i < 10 && focused !== 'destination_url'; i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate<string>('document.activeElement && document.activeElement.getAttribute("name") || ""');
+    }
+    assert.equal(focused, 'destination_url', 'Tab reaches the destination field');
+    await page.keyboard.type(stack.url('/healthz?to=keyboard'));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('by-keyboard');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '/by-keyboard' }).waitFor();
+  });
+
+  it('passes the accessibility check on every page, at desktop and at phone width', async () => {
+    const pkg = await stack.services.db('packages').first('slug');
+    const collection = await stack.services.db('collections').first('slug');
+    const paths = ['/', '/app/links', '/app/links/new', linkPath, `${linkPath}/edit`, '/app/live', '/app/conversions', '/app/packages', `/app/packages/${pkg?.slug}`,
+      '/app/collections', `/app/collections/${collection?.slug}`, '/app/transfers', '/app/settings', '/app/admin'];
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto(paths[0] ?? '/');
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       await assertAccessible();
+      for (const path of paths.slice(1)) {
+        await openInApp(page, path);
+        await assertAccessible();
+      }
     }
-    await page.setViewportSize({ width: 375, height: 740 });
     await page.goto('/app/links');
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const width = await page.evaluate<number>(`document.documentElement.scrollWidth`);
     assert.ok(width <= 375, `no sideways scrolling at phone width (page is ${width}px wide)`);
-    await assertAccessible();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('changes the password, signs out, lets an invited person sign up, and signs in with the new password', async () => {
+    await page.goto('/app/settings');
+    await page.getByLabel('Current password').fill('correct horse battery');
+    await page.getByLabel('New password').fill('a brand new passphrase');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText(/^Password changed/).waitFor();
+    await page.goto('/app/admin');
+    await page.getByRole('button', { name: 'Create invite link' }).click();
+    const inviteUrl = ((await page.locator('.notice code').textContent()) ?? '').trim();
+    assert.match(inviteUrl, /\/invite\//);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Linktally' }).waitFor();
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 800 });
+      await assertAccessible();
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    const invited = await browser.newContext({ baseURL: stack.baseUrl });
+    const tab = await invited.newPage();
+    await tab.goto(inviteUrl);
+    await tab.getByRole('heading', { name: 'Accept your invitation' }).waitFor();
+    await tab.getByLabel('Email').fill(`invited-${email}`);
+    await tab.getByLabel('Password').fill('invited person password');
+    await tab.getByRole('button', { name: 'Create account' }).click();
+    await tab.getByRole('heading', { name: 'Overview' }).waitFor();
+    await tab.getByText(`invited-${email}`).waitFor();
+    await invited.close();
+
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Password').fill('a brand new passphrase');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  });
+
+  it('offers no sign-up when SIGNUP=closed, and explains invites when SIGNUP=invite', async () => {
+    // The server's mode is fixed per process (its answer is tested in test/integration); here the
+    // sign-in page is shown each answer of GET /api/v1/auth/options.
+    const visitor = await browser.newContext({ baseURL: stack.baseUrl });
+    const tab = await visitor.newPage();
+    for (const mode of ['closed', 'invite'] as const) {
+      await tab.route('**/api/v1/auth/options', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ success: true, signup: mode, needs_first_user: false }) }));
+      await tab.goto('/signin');
+      await tab.getByRole('heading', { name: 'Sign in to Linktally' }).waitFor();
+      await tab.getByRole('button', { name: 'Sign in' }).waitFor();
+      assert.equal(await tab.getByRole('link', { name: 'Create an account' }).count(), 0, `no sign-up link with SIGNUP=${mode}`);
+      if (mode === 'invite') await tab.getByText(/New accounts on this server are by invitation/).waitFor();
+      else assert.equal(await tab.getByText(/by invitation/).count(), 0);
+      await tab.unroute('**/api/v1/auth/options');
+    }
+    await visitor.close();
   });
 
   it('serves hashed assets with a year-long cache and the pages uncached', async () => {

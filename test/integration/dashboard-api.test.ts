@@ -12,6 +12,7 @@ import { drainQueues, waitFor } from '../helpers/wait';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 const MAC_CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 const GB = '81.2.69.160';
 const US = '8.8.8.8';
 const DAY_MS = 86_400_000;
@@ -53,7 +54,7 @@ describe('The dashboard API: range analytics, live events, link search and the s
       ]);
       const res = await range(`from=${day(-6)}&to=${day(0)}`);
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      assert.deepEqual(res.body.totals, { clicks: 3, unique_visitors: 2, conversions: 0, installs: 0 });
+      assert.deepEqual(res.body.totals, { clicks: 3, unique_visitors: 2, conversions: 0, installs: 0, bot_clicks: 0 });
       assert.equal(res.body.previous_totals.clicks, 1);
       assert.equal(res.body.range.granularity, 'day');
       assert.equal(res.body.range.previous_from, day(-13));
@@ -113,11 +114,49 @@ describe('The dashboard API: range analytics, live events, link search and the s
       // The click just over 24 hours ago sits in the previous period's last hour, beside this one.
       assert.deepEqual(res.body.series.at(-1), { bucket: new Date(now).toISOString().slice(0, 13), clicks: 1, previous_clicks: 1, conversions: 0 });
       assert.deepEqual([res.body.series[0].clicks, res.body.series[0].previous_clicks], [1, 1]);
-      assert.deepEqual(res.body.totals, { clicks: 2, unique_visitors: 2, conversions: 0, installs: 1 });
+      assert.deepEqual(res.body.totals, { clicks: 2, unique_visitors: 2, conversions: 0, installs: 1, bot_clicks: 0 });
       assert.deepEqual([res.body.previous_totals.clicks, res.body.previous_totals.installs], [2, 1]);
       assert.deepEqual(res.body.top_links, [{ id: a.id, short_code: 'rolling-a', title: null, clicks: 2 }]);
       const oneLink = await range(`last=24h&link_id=${a.id}&country=US`);
       assert.equal(oneLink.body.totals.clicks, 1);
+    });
+
+    it("narrows clicks to a collection's links and installs to its packages, and counts the bots it left out", async () => {
+      const collection = await request(stack.url('/api/v1/collections'), { method: 'POST', headers: account.auth, json: { name: 'Launch' } });
+      assert.equal(collection.status, 201, JSON.stringify(collection.body));
+      const inside = await createLink({ short_code: 'in-launch', collection_id: collection.body.id });
+      const outside = await createLink({ short_code: 'not-in-launch' });
+      const now = Date.now();
+      await store([
+        event(inside.id, now, GB, IPHONE), event(inside.id, now, US, MAC_CHROME), event(inside.id, now, US, GOOGLEBOT),
+        event(inside.id, now - 8 * DAY_MS, GB, IPHONE), event(inside.id, now - 8 * DAY_MS, GB, GOOGLEBOT), // the previous 7 days
+        event(outside.id, now, US, MAC_CHROME), event(outside.id, now, US, GOOGLEBOT),
+      ]);
+      const member = await insertPackage(stack.services, account.user.id, { slug: 'launch-tool' });
+      const other = await insertPackage(stack.services, account.user.id, { slug: 'other-tool' });
+      const added = await request(stack.url(`/api/v1/collections/${collection.body.slug}/packages`), { method: 'POST', headers: account.auth, json: { packageId: 'launch-tool' } });
+      assert.ok(added.status < 300, JSON.stringify(added.body));
+      await insertInstallEvents(stack.services, member.id, install(new Date(now - 60_000)));
+      await insertInstallEvents(stack.services, other.id, [...install(new Date(now - 60_000)), ...install(new Date(now - 120_000))]);
+
+      const res = await range(`from=${day(-6)}&to=${day(0)}&collection_id=${collection.body.id}&compare=previous`);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual([res.body.totals.clicks, res.body.totals.unique_visitors, res.body.totals.bot_clicks], [2, 2, 1]);
+      assert.deepEqual([res.body.previous_totals.clicks, res.body.previous_totals.bot_clicks], [1, 1]);
+      assert.deepEqual(res.body.top_links.map((l: { short_code: string }) => l.short_code), ['in-launch']);
+      assert.deepEqual(res.body.breakdowns.country, [{ key: 'GB', clicks: 1 }, { key: 'US', clicks: 1 }]);
+      const narrowed = await range(`from=${day(-6)}&to=${day(0)}&collection_id=${collection.body.id}&country=US`);
+      assert.deepEqual([narrowed.body.totals.clicks, narrowed.body.totals.bot_clicks], [1, 1], 'bots narrowed by the same value');
+      const everything = await range(`from=${day(-6)}&to=${day(0)}`);
+      assert.deepEqual([everything.body.totals.clicks, everything.body.totals.bot_clicks], [3, 2]);
+      // Installs are read from the events for a rolling 24 hours: only the collection's package.
+      const installs = await range(`last=24h&collection_id=${collection.body.id}`);
+      assert.deepEqual([installs.body.totals.installs, installs.body.totals.clicks], [1, 2]);
+      assert.equal((await range('last=24h')).body.totals.installs, 3);
+      // Another account's collection id narrows to nothing.
+      const stranger = await createAccount(stack.services);
+      const theirs = await request(stack.url(`/api/v1/analytics/range?from=${day(-6)}&to=${day(0)}&collection_id=${collection.body.id}`), { headers: stranger.auth });
+      assert.deepEqual([theirs.body.totals.clicks, theirs.body.totals.bot_clicks, theirs.body.top_links.length], [0, 0, 0]);
     });
 
     it("never shows another account's clicks", async () => {
@@ -138,6 +177,8 @@ describe('The dashboard API: range analytics, live events, link search and the s
       ['from=2026-01-01&to=2026-01-02&colour=red', /colour/],
       ['from=2026-01-01&to=2026-01-02&link_id=abc', /Link id/],
       ['last=7d', /Last must be 24h/],
+      ['from=2026-01-01&to=2026-01-02&collection_id=-3', /Collection id must be a whole number/],
+      ['from=2026-01-01&to=2026-01-02&compare=last_year', /Compare must be previous/],
       ['last=24h&from=2026-01-01&to=2026-01-02', /From and to are both required, or last=24h/],
     ] as const) {
       it(`answers 400 in words for ${query}`, async () => {

@@ -38,18 +38,21 @@ export async function currentSession(): Promise<User | null> {
 
 export async function signIn(email: string, password: string): Promise<User> {
   const answer = await ok(api.POST('/api/v1/auth/signin', { body: { email, password } }));
+  forgetAccount();
   setCsrfToken(answer.csrf_token);
   return answer.user;
 }
 
 export async function signUp(fields: { email: string; password: string; username?: string; invite?: string }): Promise<User> {
   const answer = await ok(api.POST('/api/v1/auth/signup', { body: fields }));
+  forgetAccount();
   setCsrfToken(answer.csrf_token);
   return answer.user;
 }
 
 export async function signOut(): Promise<void> {
   await ok(api.POST('/api/v1/auth/signout'));
+  forgetAccount();
   setCsrfToken(null);
 }
 
@@ -57,8 +60,24 @@ export async function changePassword(current_password: string, new_password: str
   await ok(api.POST('/api/v1/auth/password', { body: { current_password, new_password } }));
 }
 
+export type Feature = keyof Account['plan']['features'];
+
+/**
+ * The account, read once per page load and shared by every plan gate; forgotten when the plan
+ * or the person may have changed (sign-in, sign-out, a plan change).
+ */
+let cachedAccount: Promise<Account> | null = null;
+
 export function account(): Promise<Account> {
-  return ok(api.GET('/api/v1/account'));
+  cachedAccount ??= ok(api.GET('/api/v1/account')).catch((err: unknown) => {
+    cachedAccount = null;
+    throw err;
+  });
+  return cachedAccount;
+}
+
+export function forgetAccount(): void {
+  cachedAccount = null;
 }
 
 export async function listTokens(): Promise<TokenItem[]> {
@@ -75,6 +94,7 @@ export async function adminUsers(): Promise<AdminUser[]> {
 
 export async function setUserPlan(userId: number, plan: Plan): Promise<void> {
   await ok(api.PATCH('/api/v1/admin/users/{id}', { ...id(userId), body: { plan } }));
+  forgetAccount();
 }
 
 export async function listInvites(): Promise<Invite[]> {

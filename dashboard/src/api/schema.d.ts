@@ -824,7 +824,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Clicks, visitors, conversions and installs over a date range against the previous period, with series, breakdowns, heatmap and top links */
+        /** Clicks, visitors, conversions, installs and bot clicks over a date range (the account, a link or a collection) against the previous period, with series, breakdowns, heatmap and top links */
         get: operations["getAnalyticsRange"];
         put?: never;
         post?: never;
@@ -1381,6 +1381,10 @@ export interface operations {
                             name: string;
                             features: {
                                 [key: string]: boolean;
+                            };
+                            /** @description For each feature, the plans that include it, cheapest first */
+                            feature_plans: {
+                                [key: string]: ("free" | "pro" | "enterprise")[];
                             };
                         };
                         usage: {
@@ -6413,6 +6417,10 @@ export interface operations {
                 last?: "24h";
                 /** @description Only this link */
                 link_id?: string;
+                /** @description Only the links filed in this collection; installs only of the collection's packages */
+                collection_id?: string;
+                /** @description previous (the default, and the only choice): previous_totals and previous_clicks hold the period of as many days just before */
+                compare?: "previous";
                 /** @description Only clicks from this ISO country code */
                 country?: string;
                 /** @description Only clicks from this device type */
@@ -6465,15 +6473,19 @@ export interface operations {
                             clicks: number;
                             unique_visitors: number;
                             conversions: number;
-                            /** @description Installs of all your packages (not narrowed by link or click filters) */
+                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
                             installs: number;
+                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
+                            bot_clicks: number;
                         };
                         previous_totals: {
                             clicks: number;
                             unique_visitors: number;
                             conversions: number;
-                            /** @description Installs of all your packages (not narrowed by link or click filters) */
+                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
                             installs: number;
+                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
+                            bot_clicks: number;
                         };
                         series: {
                             /** @description YYYY-MM-DD, or YYYY-MM-DDTHH (UTC) for hours */

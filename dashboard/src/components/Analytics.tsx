@@ -111,7 +111,7 @@ function FilterChips({ linkId }: { linkId?: number }) {
  * series with the previous period beside it, top links, breakdowns and the heatmap. Filters live
  * in the URL; clicking a row adds one.
  */
-export function AnalyticsPanel({ linkId }: { linkId?: number }) {
+export function AnalyticsPanel({ linkId, collectionId }: { linkId?: number; collectionId?: number }) {
   const { params } = useLocation();
   const range = rangeOf(params);
   const urlLink = params.get('link_id');
@@ -121,9 +121,9 @@ export function AnalyticsPanel({ linkId }: { linkId?: number }) {
     const v = params.get(f);
     if (v) filters[f] = v;
   }
-  const key = JSON.stringify([range.query, link, filters]);
+  const key = JSON.stringify([range.query, link, collectionId, filters]);
   const { data, error, loading } = useLoad(
-    () => ok(api.GET('/api/v1/analytics/range', { params: { query: { ...range.query, ...(link ? { link_id: String(link) } : {}), ...filters } } })),
+    () => ok(api.GET('/api/v1/analytics/range', { params: { query: { ...range.query, ...(link ? { link_id: String(link) } : {}), ...(collectionId ? { collection_id: String(collectionId) } : {}), ...filters } } })),
     [key],
   );
   if (!data) return error ? <ErrorNote error={error} /> : <Loading what="analytics" />;
@@ -139,6 +139,7 @@ export function AnalyticsPanel({ linkId }: { linkId?: number }) {
         <Stat label="Conversions" now={data.totals.conversions} before={data.previous_totals.conversions} />
         {linkId === undefined ? <Stat label="Installs" now={data.totals.installs} before={data.previous_totals.installs} /> : null}
       </div>
+      <p class="muted">{data.totals.bot_clicks === 0 ? 'No bot clicks in this period.' : `${fmt(data.totals.bot_clicks)} bot click${data.totals.bot_clicks === 1 ? '' : 's'} left out of these figures (${fmt(data.previous_totals.bot_clicks)} in the previous period).`}</p>
       <div class="card">
         <SeriesChart label={`Clicks per ${hourly ? 'hour' : 'day'}, ${periodText(range.period, data.range)}`}
           x={x} current={data.series.map((s) => s.clicks)} previous={data.series.map((s) => s.previous_clicks)} hourly={hourly} />

@@ -1,24 +1,9 @@
+import { Country } from './Country';
 import { fmt } from './ui';
 
 export interface BreakdownRow {
   key: string;
   clicks: number;
-}
-
-/** Regional indicator symbols: "US" → 🇺🇸. */
-export function flag(code: string): string {
-  if (!/^[A-Za-z]{2}$/.test(code)) return '';
-  return String.fromCodePoint(...[...code.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
-}
-
-let regionNames: Intl.DisplayNames | undefined;
-export function countryName(code: string): string {
-  try {
-    regionNames ??= new Intl.DisplayNames(['en'], { type: 'region' });
-    return regionNames.of(code.toUpperCase()) ?? code;
-  } catch {
-    return code;
-  }
 }
 
 /**
@@ -41,7 +26,7 @@ export function Breakdown({ title, rows, active, onPick, country, limit = 8, uni
               <li key={r.key}>
                 <button type="button" class="row" aria-pressed={onPick ? pressed : undefined} disabled={!onPick} onClick={() => onPick?.(pressed ? null : r.key)}>
                   <span class="bar" style={{ width: `${(r.clicks / max) * 100}%` }} aria-hidden="true" />
-                  <span class="name">{country ? <><span aria-hidden="true">{flag(r.key)} </span>{countryName(r.key)}</> : r.key}</span>
+                  <span class="name">{country ? <Country code={r.key} /> : r.key}</span>
                   <span class="count">{fmt(r.clicks)}<span class="sr-only"> {unit}{onPick ? (pressed ? ', remove filter' : ', filter by this') : ''}</span></span>
                 </button>
               </li>

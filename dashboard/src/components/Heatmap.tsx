@@ -8,7 +8,7 @@ export function Heatmap({ cells }: { cells: number[][] }) {
   return (
     <div class="card heatmap">
       <h2>When people click (UTC)</h2>
-      <div class="scroll">
+      <div class="scroll" tabIndex={0}>
         <table>
           <caption class="sr-only">Clicks by weekday and hour, UTC</caption>
           <thead>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api/client';
+import { AnalyticsPanel, PeriodPicker } from '../components/Analytics';
 import { A, Empty, ErrorNote, Field, fmt, Loading, Page, useAction, useLoad } from '../components/ui';
 import { navigate } from '../router';
 
@@ -105,6 +106,12 @@ export function CollectionDetail({ slug }: { slug: string }) {
           </form>
         </section>
       </div>
+      <section aria-labelledby="c-stats">
+        <div class="row-head"><h2 id="c-stats">Combined stats</h2><PeriodPicker /></div>
+        <p class="muted">Clicks on this collection's links and installs of its packages, against the previous period.</p>
+        {/* Keyed by the members, so adding or removing one reads the stats again. */}
+        <AnalyticsPanel key={`${c.link_count}:${c.package_count}`} collectionId={c.id} />
+      </section>
     </Page>
   );
 }

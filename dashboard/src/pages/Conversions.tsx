@@ -3,6 +3,7 @@ import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
 import { PeriodPicker, rangeOf } from '../components/Analytics';
 import { SeriesChart } from '../components/Chart';
+import { PlanGate } from '../components/PlanGate';
 import { CopyButton, Empty, ErrorNote, Field, fmt, Loading, Page, useAction, useLoad } from '../components/ui';
 import { useLocation } from '../router';
 
@@ -74,7 +75,7 @@ function Goals() {
       {secret ? <Minted secret={secret} /> : null}
       <ErrorNote error={action.error ?? goals.error} />
       {!goals.data ? (goals.error ? null : <Loading what="goals" />) : goals.data.length === 0 ? <Empty title="No goals yet.">Create a goal, then call its postback URL from your server when someone converts.</Empty> : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table class="list">
             <thead><tr><th scope="col">Goal</th><th scope="col">Value</th><th scope="col">Conversions</th><th scope="col">Token</th><th scope="col">State</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
             <tbody>
@@ -135,8 +136,10 @@ function OverTime() {
 export function Conversions() {
   return (
     <Page title="Conversions">
-      <Goals />
-      <OverTime />
+      <PlanGate feature="conversions">
+        <Goals />
+        <OverTime />
+      </PlanGate>
     </Page>
   );
 }

@@ -1,28 +1,14 @@
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api/client';
+import { checkDraft, fromLocal, ruleDraft, saveLink, toLocal, type Link, type LinkDraft, type RuleDraft, type VariantDraft } from '../api/save-link';
+import { PlanGate, useAccount } from '../components/PlanGate';
+import { RulesEditor } from '../components/RulesEditor';
 import { ErrorNote, Field, Loading, Page, useAction, useLoad } from '../components/ui';
-import { navigate } from '../router';
-import { useCollections, type Link } from './Links';
+import { VariantsEditor } from '../components/VariantsEditor';
+import { navigate, replaceAddress } from '../router';
+import { useCollections } from './Links';
 
 const UTM = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const;
-
-interface VariantDraft {
-  id?: number;
-  name: string;
-  destination_url: string;
-  weight: number;
-  click_percentage?: number;
-}
-
-/** ISO instant → the value of a datetime-local input (local time), and back. */
-function toLocal(iso: string | null): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-function fromLocal(value: string): string | null {
-  return value ? new Date(value).toISOString() : null;
-}
 
 /** The destination with its UTM parameters, as a visitor will land. */
 function preview(destination: string, utm: Record<string, string>): string {
@@ -36,46 +22,54 @@ function preview(destination: string, utm: Record<string, string>): string {
 }
 
 export function LinkFormPage({ id }: { id?: number }) {
-  const existing = useLoad(async () => (id === undefined ? undefined : (await ok(api.GET('/api/v1/links/{id}', { params: { path: { id: String(id) } } }))).link), [id]);
-  const variants = useLoad(async () => (id === undefined ? [] : (await ok(api.GET('/api/v1/links/{link_id}/variants', { params: { path: { link_id: String(id) } } }))).variants), [id]);
-  if (id !== undefined && (!existing.data || !variants.data)) {
-    return <Page title="Edit link">{existing.error || variants.error ? <ErrorNote error={existing.error ?? variants.error} /> : <Loading what="the link" />}</Page>;
+  const acct = useAccount();
+  const features = acct.data?.plan.features;
+  const path = { params: { path: { id: String(id) } } };
+  const existing = useLoad(async () => (id === undefined ? undefined : (await ok(api.GET('/api/v1/links/{id}', path))).link), [id]);
+  // Variants and rules are read only when the plan has them (the API refuses them otherwise).
+  const variants = useLoad(async () => (id === undefined || !features?.variants ? [] : (await ok(api.GET('/api/v1/links/{link_id}/variants', { params: { path: { link_id: String(id) } } }))).variants), [id, features?.variants]);
+  const rules = useLoad(async () => (id === undefined || !features?.targeting ? [] : (await ok(api.GET('/api/v1/links/{id}/rules', path))).rules), [id, features?.targeting]);
+  const error = acct.error ?? existing.error ?? variants.error ?? rules.error;
+  if (!features || (id !== undefined && (!existing.data || variants.loading || rules.loading))) {
+    return <Page title={id === undefined ? 'New link' : 'Edit link'}>{error ? <ErrorNote error={error} /> : <Loading what="the link" />}</Page>;
   }
-  return <LinkForm link={existing.data} variants={(variants.data ?? []) as VariantDraft[]} />;
+  return <LinkForm key={id ?? 'new'} link={existing.data} variants={(variants.data ?? []) as VariantDraft[]} rules={(rules.data ?? []).map(ruleDraft)} targeting={Boolean(features.targeting)} />;
 }
 
-function LinkForm({ link, variants: initialVariants }: { link?: Link; variants: VariantDraft[] }) {
+function LinkForm({ link: initial, variants: initialVariants, rules: initialRules, targeting }: { link?: Link; variants: VariantDraft[]; rules: RuleDraft[]; targeting: boolean }) {
   const collections = useCollections();
   const action = useAction();
-  const [destination, setDestination] = useState(link?.destination_url ?? '');
-  const [code, setCode] = useState(link?.short_code ?? '');
-  const [title, setTitle] = useState(link?.title ?? '');
-  const [description, setDescription] = useState(link?.description ?? '');
-  const [tags, setTags] = useState((link?.tags ?? []).join(', '));
-  const [collection, setCollection] = useState(link?.collection_id ? String(link.collection_id) : '');
-  const [utm, setUtm] = useState<Record<string, string>>({ ...(link?.utm_params ?? {}) });
-  const [start, setStart] = useState(toLocal(link?.scheduled_start_at ?? null));
-  const [end, setEnd] = useState(toLocal(link?.scheduled_end_at ?? null));
-  const [expiresAt, setExpiresAt] = useState(toLocal(link?.expires_at ?? null));
-  const [previewTitle, setPreviewTitle] = useState(link?.preview_title ?? '');
-  const [previewDescription, setPreviewDescription] = useState(link?.preview_description ?? '');
-  const [previewImage, setPreviewImage] = useState(link?.preview_image_url ?? '');
+  // The link as saved: set once a new link is created, so a later failure and a retry edit it.
+  const [link, setLink] = useState<Link | undefined>(initial);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [destination, setDestination] = useState(initial?.destination_url ?? '');
+  const [code, setCode] = useState(initial?.short_code ?? '');
+  const [title, setTitle] = useState(initial?.title ?? '');
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [tags, setTags] = useState((initial?.tags ?? []).join(', '));
+  const [collection, setCollection] = useState(initial?.collection_id ? String(initial.collection_id) : '');
+  const [utm, setUtm] = useState<Record<string, string>>({ ...(initial?.utm_params ?? {}) });
+  const [start, setStart] = useState(toLocal(initial?.scheduled_start_at));
+  const [end, setEnd] = useState(toLocal(initial?.scheduled_end_at));
+  const [expiresAt, setExpiresAt] = useState(toLocal(initial?.expires_at));
+  const [previewTitle, setPreviewTitle] = useState(initial?.preview_title ?? '');
+  const [previewDescription, setPreviewDescription] = useState(initial?.preview_description ?? '');
+  const [previewImage, setPreviewImage] = useState(initial?.preview_image_url ?? '');
   const [password, setPassword] = useState('');
   const [removePassword, setRemovePassword] = useState(false);
   const [variants, setVariants] = useState<VariantDraft[]>(initialVariants);
   const [removed, setRemoved] = useState<number[]>([]);
-  const totalWeight = variants.reduce((a, v) => a + (Number.isFinite(v.weight) ? v.weight : 0), 0);
-  const update = (i: number, change: Partial<VariantDraft>) => setVariants(variants.map((v, j) => (j === i ? { ...v, ...change } : v)));
+  const [rules, setRules] = useState<RuleDraft[]>(initialRules);
+  const [rulesChanged, setRulesChanged] = useState(false);
 
-  const submit = () => action.run(async () => {
-    const utmParams = Object.fromEntries(Object.entries(utm).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()]));
-    const fields = {
+  const draft = (): LinkDraft => ({
+    fields: {
       destination_url: destination.trim(),
       title: title.trim() || null,
       description: description.trim() || null,
       tags: tags.split(',').map((t) => t.trim()).filter(Boolean),
       collection_id: collection ? Number(collection) : null,
-      utm_params: utmParams,
+      utm_params: Object.fromEntries(Object.entries(utm).filter(([, v]) => v.trim() !== '').map(([k, v]) => [k, v.trim()])),
       scheduled_start_at: fromLocal(start),
       scheduled_end_at: fromLocal(end),
       expires: expiresAt !== '',
@@ -83,29 +77,46 @@ function LinkForm({ link, variants: initialVariants }: { link?: Link; variants: 
       preview_title: previewTitle.trim() || null,
       preview_description: previewDescription.trim() || null,
       preview_image_url: previewImage.trim() || null,
-    };
-    const pw = password ? { password } : removePassword ? { password: null } : {};
-    let saved: Link;
-    if (link) {
-      saved = (await ok(api.PATCH('/api/v1/links/{id}', { params: { path: { id: String(link.id) } }, body: { link: { ...fields, ...(code.trim() && code.trim() !== link.short_code ? { short_code: code.trim() } : {}) }, ...pw } }))).link;
-    } else {
-      saved = (await ok(api.POST('/api/v1/links', { body: { link: { ...fields, short_code: code.trim() || null }, ...pw } }))).link;
-    }
-    const path = { link_id: String(saved.id) };
-    for (const variantId of removed) {
-      await ok(api.DELETE('/api/v1/links/{link_id}/variants/{variant_id}', { params: { path: { ...path, variant_id: String(variantId) } } }));
-    }
-    for (const v of variants) {
-      const body = { variant: { name: v.name.trim(), destination_url: v.destination_url.trim(), weight: v.weight } };
-      if (v.id === undefined) await ok(api.POST('/api/v1/links/{link_id}/variants', { params: { path }, body }));
-      else await ok(api.PATCH('/api/v1/links/{link_id}/variants/{variant_id}', { params: { path: { ...path, variant_id: String(v.id) } }, body }));
-    }
-    navigate(`/app/links/${saved.id}`);
+    },
+    short_code: code,
+    ...(password ? { password } : removePassword ? { password: null } : {}),
+    variants,
+    removedVariants: removed,
+    ...(targeting && (rulesChanged || (!link && rules.length > 0)) ? { rules } : {}),
   });
+
+  const submit = () => {
+    const d = draft();
+    const found = checkDraft(d);
+    setProblems(found);
+    if (found.length > 0) return;
+    // What each finished call saved is kept as it lands, so a retry after a failure repeats nothing.
+    const saved = [...d.variants];
+    let gone = [...d.removedVariants];
+    void action.run(async () => {
+      try {
+        const result = await saveLink(d, link, {
+          linkSaved: (l) => {
+            if (!link) replaceAddress(`/app/links/${l.id}/edit`);
+            setLink(l);
+            setCode(l.short_code);
+            setPassword('');
+          },
+          variantSaved: (i, variantId) => { const v = saved[i]; if (v) saved[i] = { ...v, id: variantId }; },
+          variantRemoved: (variantId) => { gone = gone.filter((x) => x !== variantId); },
+          rulesSaved: () => setRulesChanged(false),
+        });
+        navigate(`/app/links/${result.id}`);
+      } finally {
+        setVariants(saved);
+        setRemoved(gone);
+      }
+    });
+  };
 
   return (
     <Page title={link ? `Edit /${link.short_code}` : 'New link'}>
-      <form class="form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <form class="form" aria-label={link ? `Edit /${link.short_code}` : 'New link'} onSubmit={(e) => { e.preventDefault(); submit(); }}>
         <Field label="Destination URL"><input type="url" name="destination_url" required value={destination} onInput={(e) => setDestination(e.currentTarget.value)} placeholder="https://example.com/page" /></Field>
         <div class="two">
           <Field label="Custom code" hint="Leave blank for a generated one."><input name="short_code" value={code} onInput={(e) => setCode(e.currentTarget.value)} pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}" /></Field>
@@ -138,8 +149,10 @@ function LinkForm({ link, variants: initialVariants }: { link?: Link; variants: 
         <fieldset>
           <legend>Schedule and expiry</legend>
           <div class="three">
-            <Field label="Starts at"><input type="datetime-local" name="scheduled_start_at" value={start} onInput={(e) => setStart(e.currentTarget.value)} /></Field>
-            <Field label="Ends at"><input type="datetime-local" name="scheduled_end_at" value={end} onInput={(e) => setEnd(e.currentTarget.value)} /></Field>
+            <PlanGate feature="scheduling">
+              <Field label="Starts at"><input type="datetime-local" name="scheduled_start_at" value={start} onInput={(e) => setStart(e.currentTarget.value)} /></Field>
+              <Field label="Ends at"><input type="datetime-local" name="scheduled_end_at" value={end} onInput={(e) => setEnd(e.currentTarget.value)} /></Field>
+            </PlanGate>
             <Field label="Expires at"><input type="datetime-local" name="expires_at" value={expiresAt} onInput={(e) => setExpiresAt(e.currentTarget.value)} /></Field>
           </div>
         </fieldset>
@@ -152,31 +165,24 @@ function LinkForm({ link, variants: initialVariants }: { link?: Link; variants: 
         </fieldset>
         <fieldset>
           <legend>A/B variants</legend>
-          {variants.length === 0 ? <p class="muted">No variants: every visitor goes to the destination. Add variants to split traffic by weight.</p> : (
-            <div class="scroll">
-              <table class="list">
-                <thead><tr><th scope="col">Name</th><th scope="col">Destination</th><th scope="col">Weight</th><th scope="col">Traffic share</th><th scope="col">Click share</th><th scope="col"><span class="sr-only">Remove</span></th></tr></thead>
-                <tbody>
-                  {variants.map((v, i) => (
-                    <tr key={v.id ?? `new-${i}`}>
-                      <td><input aria-label={`Variant ${i + 1} name`} required value={v.name} onInput={(e) => update(i, { name: e.currentTarget.value })} /></td>
-                      <td><input aria-label={`Variant ${i + 1} destination`} type="url" required value={v.destination_url} onInput={(e) => update(i, { destination_url: e.currentTarget.value })} /></td>
-                      <td><input aria-label={`Variant ${i + 1} weight`} type="number" min={0} max={1000} required value={v.weight} onInput={(e) => update(i, { weight: Number(e.currentTarget.value) })} /></td>
-                      <td>{totalWeight > 0 ? `${Math.round((v.weight / totalWeight) * 1000) / 10}%` : '—'}</td>
-                      <td>{v.click_percentage !== undefined ? `${v.click_percentage}%` : '—'}</td>
-                      <td><button type="button" class="small" aria-label={`Remove variant ${i + 1}`} onClick={() => {
-                        if (v.id !== undefined) setRemoved([...removed, v.id]);
-                        setVariants(variants.filter((_, j) => j !== i));
-                      }}>Remove</button></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          <button type="button" onClick={() => setVariants([...variants, { name: `Variant ${String.fromCharCode(65 + variants.length)}`, destination_url: destination, weight: 50 }])}>Add variant</button>
+          <PlanGate feature="variants">
+            <VariantsEditor variants={variants} destination={destination} onChange={setVariants} onRemove={(v) => { if (v.id !== undefined) setRemoved([...removed, v.id]); }} />
+          </PlanGate>
         </fieldset>
+        <fieldset>
+          <legend>Targeting rules</legend>
+          <PlanGate feature="targeting">
+            <RulesEditor rules={rules} destination={destination} onChange={(next) => { setRules(next); setRulesChanged(true); }} />
+          </PlanGate>
+        </fieldset>
+        {problems.length > 0 ? (
+          <div class="error" role="alert">
+            <p>Nothing was saved; fix these first:</p>
+            <ul>{problems.map((p) => <li key={p}>{p}</li>)}</ul>
+          </div>
+        ) : null}
         <ErrorNote error={action.error} />
+        {action.error && link && !initial ? <p class="notice" role="status">This form now edits /{link.short_code}; saving again finishes it without creating another link.</p> : null}
         <div class="actions">
           <button type="submit" class="primary" disabled={action.busy}>{link ? 'Save changes' : 'Create link'}</button>
           <button type="button" onClick={() => history.back()}>Cancel</button>

@@ -87,7 +87,7 @@ export function Links() {
       ) : (
         <>
           <p class="muted" role="status">{fmt(data.pagination.total)} link{data.pagination.total === 1 ? '' : 's'}</p>
-          <div class="scroll">
+          <div class="scroll" tabIndex={0}>
             <table class="list">
               <thead><tr><th scope="col">Link</th><th scope="col">Destination</th><th scope="col">Clicks</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
               <tbody>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useLiveEvents, type LiveEvent } from '../api/live';
-import { flag } from '../components/Breakdown';
+import { Country } from '../components/Country';
 import { Empty, Page } from '../components/ui';
 
 const KEEP = 100;
@@ -25,8 +25,8 @@ export function Live() {
             <li key={e.n}>
               <time>{new Date(e.at).toLocaleTimeString()}</time>{' '}
               {e.kind === 'click'
-                ? <>Click on link #{e.link_id}{e.variant_id ? ` (variant #${e.variant_id})` : ''} · {e.country ? `${flag(e.country)} ${e.country}` : 'unknown place'} · {e.device ?? '?'} · {e.browser ?? '?'}{e.referrer ? ` · from ${e.referrer}` : ''}</>
-                : <>Install of <strong>{e.slug}</strong> · {e.country ? `${flag(e.country)} ${e.country}` : 'unknown place'} · {e.os ?? '?'}</>}
+                ? <>Click on link #{e.link_id}{e.variant_id ? ` (variant #${e.variant_id})` : ''} · {e.country ? <Country code={e.country} /> : 'unknown place'} · {e.device ?? '?'} · {e.browser ?? '?'}{e.referrer ? ` · from ${e.referrer}` : ''}</>
+                : <>Install of <strong>{e.slug}</strong> · {e.country ? <Country code={e.country} /> : 'unknown place'} · {e.os ?? '?'}</>}
             </li>
           ))}
         </ol>

@@ -63,7 +63,7 @@ export function Packages() {
       {!list.data ? (list.error ? null : <Loading what="packages" />) : list.data.packages.length === 0 ? (
         <Empty title="No packages yet.">Create one from a git URL to get an install URL for Unity and count its installs.</Empty>
       ) : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table class="list">
             <thead><tr><th scope="col">Package</th><th scope="col">Repository</th><th scope="col">Installs</th><th scope="col">Install URL</th></tr></thead>
             <tbody>

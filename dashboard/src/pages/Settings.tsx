@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { account, changePassword, listTokens, revokeToken, testWebhook } from '../api/accounts';
 import { api, ok } from '../api/client';
+import { gateSentence, planName, PlanGate } from '../components/PlanGate';
 import { CopyButton, Empty, ErrorNote, Field, Loading, Page, useAction, useLoad, when } from '../components/ui';
 
 const SCOPES = ['analytics:read', 'links:read', 'links:write', 'packages:read', 'packages:write', 'conversions:manage', 'settings:manage', 'tokens:manage'] as const;
@@ -41,7 +42,7 @@ function General() {
             <input type="password" name="webhook_secret" autoComplete="off" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} />
           </Field>
         </>
-      ) : <p class="notice">Webhooks are not included in your plan.</p>}
+      ) : <PlanGate feature="webhooks">{null}</PlanGate>}
       <ErrorNote error={save.error} />
       {saved ? <p role="status" class="ok">Settings saved.</p> : null}
       <button type="submit" class="primary" disabled={save.busy}>Save settings</button>
@@ -65,7 +66,7 @@ function Deliveries() {
       {queued ? <p role="status" class="ok">Test delivery queued.</p> : null}
       <ErrorNote error={action.error ?? list.error} />
       {!list.data ? <Loading what="deliveries" /> : list.data.deliveries.length === 0 ? <Empty title="No deliveries yet.">Set a webhook URL above and send a test delivery.</Empty> : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table class="list">
             <thead><tr><th scope="col">Event</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Response</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
             <tbody>
@@ -126,7 +127,7 @@ function Tokens() {
       ) : null}
       <ErrorNote error={action.error ?? tokens.error} />
       {!tokens.data ? (tokens.error ? null : <Loading what="tokens" />) : tokens.data.length === 0 ? <p class="muted">No live tokens.</p> : (
-        <div class="scroll">
+        <div class="scroll" tabIndex={0}>
           <table class="list">
             <thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Scopes</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
             <tbody>
@@ -153,9 +154,11 @@ function Plan() {
       <ErrorNote error={acct.error} />
       {a ? (
         <>
-          <p>You are on the <strong>{a.plan.name}</strong> plan · {a.usage.requests_today.toLocaleString()} of {a.usage.daily_limit.toLocaleString()} API requests used today.</p>
+          <p>You are on the <strong>{planName(a.plan.name)}</strong> plan · {a.usage.requests_today.toLocaleString()} of {a.usage.daily_limit.toLocaleString()} API requests used today.</p>
           <ul class="features">
-            {Object.entries(a.plan.features).map(([k, on]) => <li key={k}>{on ? '✓' : '✗'} {k.replace(/_/g, ' ')}{on ? '' : ' — not included'}</li>)}
+            {(Object.keys(a.plan.features) as Array<keyof typeof a.plan.features>).map((k) => (
+              <li key={k}>{a.plan.features[k] ? <>✓ {String(k).replace(/_/g, ' ')}</> : <>✗ {gateSentence(a, k)}</>}</li>
+            ))}
           </ul>
         </>
       ) : acct.error ? null : <Loading what="your plan" />}
@@ -189,7 +192,7 @@ export function Settings({ signedInWithSession }: { signedInWithSession: boolean
   return (
     <Page title="Settings">
       <General />
-      <Deliveries />
+      <PlanGate feature="webhooks"><Deliveries /></PlanGate>
       <Tokens />
       <Plan />
       {signedInWithSession ? <Password /> : null}

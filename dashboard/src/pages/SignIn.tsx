@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { authOptions, signIn, signUp, type User } from '../api/accounts';
+import { authOptions, forgetAccount, signIn, signUp, type User } from '../api/accounts';
 import { api, ok, setApiToken } from '../api/client';
 import { A, ErrorNote, Field, useAction, useLoad } from '../components/ui';
 import { navigate } from '../router';
@@ -40,7 +40,10 @@ export function SignIn({ mode, invite, onSignedIn }: { mode: 'signin' | 'signup'
       ) : null}
       {signup && options.data && !canSignUp ? <p class="notice">Sign-up on this server is by invitation only. Ask an administrator for an invite link.</p> : null}
       {!accountsMissing ? (
-        <p>{signup ? <>Already have an account? <A href="/signin">Sign in</A></> : options.data?.signup !== 'closed' || options.data.needs_first_user ? <>New here? <A href="/signup">Create an account</A></> : null}</p>
+        <p>{signup ? <>Already have an account? <A href="/signin">Sign in</A></>
+          : options.data?.needs_first_user || options.data?.signup === 'open' ? <>New here? <A href="/signup">Create an account</A></>
+          : options.data?.signup === 'invite' ? <>New accounts on this server are by invitation: ask an administrator for an invite link, then open it to create your account.</>
+          : null}</p>
       ) : null}
       <details open={accountsMissing}>
         <summary>Use an API token instead</summary>
@@ -48,6 +51,7 @@ export function SignIn({ mode, invite, onSignedIn }: { mode: 'signin' | 'signup'
           e.preventDefault();
           void action.run(async () => {
             setApiToken(token.trim());
+            forgetAccount();
             try {
               await ok(api.GET('/api/v1/settings'));
             } catch (err) {

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, ok, rawJson } from '../api/client';
 import { downloadExport, waitForJob } from '../api/jobs';
-import { Empty, ErrorNote, Field, Page, Progress, useAction, useLoad } from '../components/ui';
+import { PlanGate } from '../components/PlanGate';
+import { A, Empty, ErrorNote, Field, Page, Progress, useAction, useLoad } from '../components/ui';
 
 interface ImportResult {
   created: number;
@@ -18,7 +19,8 @@ function Import() {
   return (
     <section class="card" aria-labelledby="import">
       <h2 id="import">Import links from CSV</h2>
-      <p class="muted">A header row naming the columns, including <code>destination_url</code>; optional <code>short_code</code>, <code>title</code>, <code>description</code>, <code>tags</code>. Bulk import needs the Enterprise plan.</p>
+      <p class="muted">A header row naming the columns, including <code>destination_url</code>; optional <code>short_code</code>, <code>title</code>, <code>description</code>, <code>tags</code>.</p>
+      <PlanGate feature="bulk_import">
       <form class="form" onSubmit={(e) => {
         e.preventDefault();
         if (!file) return;
@@ -56,6 +58,7 @@ function Import() {
           ) : null}
         </div>
       ) : null}
+      </PlanGate>
     </section>
   );
 }
@@ -90,7 +93,7 @@ function Exports() {
       <Download label="Export links (CSV)" path="/api/v1/links/export" fallback="links.csv" />
       <h3>Package installs</h3>
       <ErrorNote error={packages.error} />
-      {(packages.data ?? []).length === 0 ? <Empty title="No packages to export." /> : (
+      {(packages.data ?? []).length === 0 ? <Empty title="No packages to export."><A href="/app/packages">Add a package</A> from its git URL; its installs can be exported here.</Empty> : (
         <ul class="plain">
           {(packages.data ?? []).map((p) => (
             <li key={p.slug}>

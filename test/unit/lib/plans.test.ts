@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { planAllows } from '../../../src/lib/plans';
+import { FEATURES, planAllows, plansWith } from '../../../src/lib/plans';
 
 describe('plans', () => {
   it('gives API access on every plan', () => {
@@ -16,6 +16,13 @@ describe('plans', () => {
     for (const feature of ['bulk_import', 'webhooks'] as const) {
       assert.equal(planAllows('pro', feature), false);
       assert.equal(planAllows('enterprise', feature), true);
+    }
+  });
+  it('names the plans that include each feature, cheapest first, as planAllows decides', () => {
+    assert.deepEqual(plansWith('targeting'), ['pro', 'enterprise']);
+    assert.deepEqual(plansWith('webhooks'), ['enterprise']);
+    for (const feature of FEATURES) {
+      for (const plan of ['free', 'pro', 'enterprise'] as const) assert.equal(plansWith(feature).includes(plan), planAllows(plan, feature), `${plan} ${feature}`);
     }
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '../domain/links.schema';
 import type { ApiRouter } from './route';
 import { idParam } from '../lib/schemas';
+import { userDomainNames } from '../db/domain-store';
 
 const DEFAULT_PER_PAGE = 50;
 const NOT_FOUND = 'Link not found';
@@ -34,10 +35,10 @@ export function registerLinkRoutes(api: ApiRouter): void {
         active: query.active, archived: query.archived, scheduled: query.scheduled, collectionId: query.collection_id,
         search: query.q?.trim() || undefined, tag: query.tag?.trim() || undefined, expired: query.expired, sort: query.sort, order: query.order,
       };
-      const { links, total } = await listUserLinks(services.db, auth.user.id, filters, page, perPage);
+      const [{ links, total }, domains] = await Promise.all([listUserLinks(services.db, auth.user.id, filters, page, perPage), userDomainNames(services.db, auth.user.id)]);
       res.json({
         success: true,
-        links: links.map((link) => presentLink(link, services.config.publicBaseUrl)),
+        links: links.map((link) => presentLink(link, services.config.publicBaseUrl, domains)),
         pagination: { page, per_page: perPage, total, total_pages: Math.ceil(total / perPage) },
       });
     },
@@ -57,7 +58,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
     },
     handler: async ({ body, auth, res, services }) => {
       const link = await createUserLink(services, auth.user, body.link, body.password);
-      const presented = presentLink(link, services.config.publicBaseUrl);
+      const presented = presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id));
       await emitWebhook(services, auth.user.id, 'link.created', { link: presented });
       res.status(201).json({ success: true, link: presented });
     },
@@ -81,7 +82,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
       res.json({
         success: true,
         link: {
-          ...presentLink(link, services.config.publicBaseUrl),
+          ...presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id)),
           analytics: { total_clicks: analytics.total_clicks, recent_clicks: analytics.recent_clicks.map(presentRecentClick), trigger_breakdown: analytics.trigger_breakdown, rule_breakdown: analytics.rule_breakdown },
         },
       });
@@ -105,7 +106,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
     handler: async ({ params, body, auth, res, services }) => {
       const link = await updateUserLink(services, auth.user, params.id, body.link, body.password);
       if (!link) throw new ApiError(404, NOT_FOUND);
-      const presented = presentLink(link, services.config.publicBaseUrl);
+      const presented = presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id));
       await emitWebhook(services, auth.user.id, 'link.updated', { link: presented });
       res.json({ success: true, link: presented });
     },
@@ -126,7 +127,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
       const link = await archiveUserLink(services, auth.user, params.id);
       if (!link) throw new ApiError(404, NOT_FOUND);
       // Archiving changes the link (archived: true), so subscribers hear of it as an update.
-      await emitWebhook(services, auth.user.id, 'link.updated', { link: presentLink(link, services.config.publicBaseUrl) });
+      await emitWebhook(services, auth.user.id, 'link.updated', { link: presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id)) });
       res.json({ success: true, message: 'Link archived successfully' });
     },
   });

@@ -13,7 +13,7 @@ describe('GET /api/v1/account', () => {
     const res = await request(stack.url('/api/v1/account'), { headers: browser.cookie });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.user, { ...browser.user, created_at: res.body.user.created_at });
-    assert.deepEqual(res.body.plan, { name: 'free', features: { api: true, scheduling: false, variants: false, conversions: false, bulk_import: false, webhooks: false, targeting: false } });
+    assert.deepEqual(res.body.plan, { name: 'free', features: { api: true, scheduling: false, variants: false, conversions: false, bulk_import: false, webhooks: false, targeting: false, custom_domains: false } });
     assert.deepEqual(res.body.usage, { requests_today: 2, daily_limit: 1000 });
     assert.equal(res.body.scopes.length, 8);
   });

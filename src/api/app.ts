@@ -29,6 +29,7 @@ import { registerTokenRoutes } from './tokens';
 import { registerWebhookRoutes } from './webhooks';
 import { registerVariantRoutes } from './variants';
 import { registerLinkRuleRoutes } from './link-rules';
+import { registerDomainRoutes } from './domains';
 
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
 export interface ApiOptions {
@@ -54,6 +55,7 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerPackageRoutes(api);
   registerVariantRoutes(api);
   registerLinkRuleRoutes(api);
+  registerDomainRoutes(api);
   registerConversionGoalRoutes(api);
   registerConversionRoutes(api);
   registerJobRoutes(api);

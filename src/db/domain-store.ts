@@ -52,12 +52,16 @@ export async function updateUserDomain(db: Db, userId: number, id: number, chang
   return row as DomainRow | undefined;
 }
 
-/** One verification attempt's outcome; a success makes the domain active for good. */
-export async function recordVerification(db: Db, id: number, error: string | null): Promise<DomainRow | undefined> {
+/**
+ * One verification attempt's outcome: a success makes the domain active for good; a failure
+ * leaves it pending while attempts remain, failed after the last (an active one stays active).
+ */
+export async function recordVerification(db: Db, id: number, error: string | null, lastAttempt: boolean): Promise<DomainRow | undefined> {
+  const failedStatus = lastAttempt ? "CASE WHEN status = 'active' THEN 'active' ELSE 'failed' END" : "CASE WHEN status = 'active' THEN 'active' ELSE 'pending' END";
   const [row] = await db('domains')
     .where({ id })
     .update({
-      status: error === null ? 'active' : db.raw("CASE WHEN status = 'active' THEN 'active' ELSE 'failed' END"),
+      status: error === null ? 'active' : db.raw(failedStatus),
       verified_at: error === null ? db.raw('COALESCE(verified_at, now())') : db.raw('verified_at'),
       last_verification_error: error,
       last_checked_at: db.fn.now(),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { findUserDomain, listUserDomains } from '../db/domain-store';
+import { findDomainByHost, findUserDomain, listUserDomains } from '../db/domain-store';
 import { changeUserDomain, createUserDomain, removeUserDomain, reverifyUserDomain } from '../domain/domains/domains';
 import { requireFeature } from '../domain/feature-gate';
 import { idParam } from '../lib/schemas';
 import type { Services } from '../services';
 import type { Authenticated } from '../db/token-store';
+import { hostnameField } from '../lib/hostnames';
 import { createDomainBody, domainListResponse, domainResponse, presentDomain, updateDomainBody } from './domains.schema';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
@@ -26,6 +27,19 @@ async function ownedDomain(services: Services, auth: Authenticated, id: number) 
 }
 
 export function registerDomainRoutes(api: ApiRouter): void {
+  // Before /:id. Caddy's on-demand TLS asks this before it requests a certificate for a name.
+  api.add({
+    method: 'get', path: `${PATH}/tls-ask`, tag: 'Domains', auth: 'public',
+    summary: 'May a certificate be issued for this name? 200 for a verified domain, else 404 (Caddy on_demand_tls ask)',
+    query: z.strictObject({ domain: hostnameField('Domain') }),
+    responses: { 200: { description: 'A verified domain', schema: z.object({ success: z.literal(true) }) }, 400: { description: 'Not a hostname' }, 404: { description: 'Not a verified domain' } },
+    handler: async ({ query, res, services }) => {
+      const domain = await findDomainByHost(services.db, query.domain);
+      if (domain?.status !== 'active') throw new ApiError(404, NOT_FOUND);
+      res.json({ success: true });
+    },
+  });
+
   api.add({
     method: 'get', path: PATH, tag: 'Domains', summary: 'Your custom domains', auth: 'links:read',
     responses: { 200: { description: 'The domains', schema: domainListResponse }, ...gated },

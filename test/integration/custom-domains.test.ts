@@ -51,6 +51,10 @@ describe('Custom domains', () => {
     assert.ok(go.verified_at);
     assert.match(go.verification_url, /^http:\/\/go\.example\.com\/\.well-known\/linktally\/[A-Za-z0-9]{32}$/);
     await activeDomain('links.example.org');
+    // Caddy's on-demand TLS asks before issuing a certificate.
+    assert.equal((await request(stack.url('/api/v1/domains/tls-ask?domain=go.example.com'))).status, 200);
+    assert.equal((await request(stack.url('/api/v1/domains/tls-ask?domain=evil.example.com'))).status, 404);
+    assert.equal((await request(stack.url('/api/v1/domains/tls-ask?domain=not%20a%20host'))).status, 400);
 
     const onDefault = await createLink({ short_code: 'promo', destination_url: 'https://example.com/default' });
     const onGo = await createLink({ short_code: 'promo', destination_url: 'https://example.com/go', domain: 'go.example.com' });
@@ -108,6 +112,7 @@ describe('Custom domains', () => {
     const port = stack.web.port;
     assert.equal((await visit(port, 'unverified.example.net', '/early')).status, 404);
     assert.equal((await visit(port, 'unverified.example.net', '/')).status, 404);
+    assert.equal((await request(stack.url('/api/v1/domains/tls-ask?domain=unverified.example.net'))).status, 404);
 
     // The first failed attempt is visible and the domain stays pending (the queue retries with backoff).
     const checked = await waitFor(async () => {

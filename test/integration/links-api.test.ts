@@ -58,7 +58,7 @@ describe('Links API', () => {
           id: 0, short_code: '', short_url: '', destination_url: 'https://example.com/a', title: null, description: null, tags: [],
           click_count: 0, active: true, archived: false, password_protected: false, is_scheduled: false, scheduled_start_at: null,
           scheduled_end_at: null, expires: false, expires_at: null, last_clicked_at: null, created_at: '', updated_at: '',
-          utm_params: {}, collection_id: null, append_click_id: false, preview_title: null, preview_description: null, preview_image_url: null,
+          utm_params: {}, collection_id: null, append_click_id: false, preview_title: null, preview_description: null, preview_image_url: null, domain: null,
         },
       );
     });

@@ -56,7 +56,20 @@ export function createRedirector(deps: RedirectorDeps) {
     redirect: redirectThroughGate,
   });
 
-  const defaultHost = new URL(deps.config.publicBaseUrl).hostname.toLowerCase();
+  // PUBLIC_BASE_URL's host, re-read if the setting changes (tests set it once the port is known).
+  let defaultFor = '';
+  let defaultHost = '';
+  let defaultHostHeader = '';
+  function isDefaultHost(header: string | undefined): boolean {
+    if (deps.config.publicBaseUrl !== defaultFor) {
+      const base = new URL(deps.config.publicBaseUrl);
+      defaultFor = deps.config.publicBaseUrl;
+      defaultHost = base.hostname.toLowerCase();
+      defaultHostHeader = base.host;
+    }
+    // The usual case costs one comparison and no allocation.
+    return header === defaultHostHeader || header === undefined || hostOf(header) === defaultHost;
+  }
 
   function follow(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink | null, domain: CachedDomain | null): void | Promise<void> {
     const now = Date.now();
@@ -113,8 +126,9 @@ export function createRedirector(deps: RedirectorDeps) {
    * The default host never consults the domain cache; other hosts cost a synchronous peek.
    */
   function withDomain(req: IncomingMessage, res: ServerResponse, then: (domain: CachedDomain | null) => void | Promise<void>): void | Promise<void> {
+    if (!deps.domains || isDefaultHost(req.headers.host)) return then(null);
     const host = hostOf(req.headers.host);
-    if (!deps.domains || host === defaultHost || host === '') return then(null);
+    if (host === '') return then(null);
     const cached = deps.domains.peek(host);
     if (cached !== undefined) return then(cached);
     return deps.domains.get(host).then(then, () => sendUnavailable(res));

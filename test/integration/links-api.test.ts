@@ -412,6 +412,34 @@ describe('Links API', () => {
       });
     });
 
+    it('adds the attribution window beside the one before it with compare=previous, bots counted apart', async () => {
+      const link = await created();
+      const day = (daysAgo: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - daysAgo * 86_400_000);
+      await stack.services.db('link_daily_stats').insert([
+        { link_id: link.id, user_id: account.user.id, day: day(0), clicks: 5, unique_visitors: 1 },
+        { link_id: link.id, user_id: account.user.id, day: day(29), clicks: 2, unique_visitors: 1 },
+        { link_id: link.id, user_id: account.user.id, day: day(30), clicks: 7, unique_visitors: 1 },
+        { link_id: link.id, user_id: account.user.id, day: day(60), clicks: 100, unique_visitors: 1 },
+      ]);
+      await storeClicks(stack.services.db, [
+        click(link.id, new Date(Date.now() - 1000), { is_bot: true }),
+        click(link.id, new Date(day(35).getTime() + 1000), { is_bot: true }),
+        click(link.id, new Date(day(35).getTime() + 2000), { is_bot: true }),
+      ]);
+      const res = await get(`/api/v1/links/${link.id}?compare=previous`);
+      assert.equal(res.status, 200);
+      const { comparison } = res.body.link.analytics;
+      assert.equal(comparison.current.total_clicks, 7);
+      assert.equal(comparison.current.bot_clicks, 1);
+      assert.equal(comparison.previous.total_clicks, 7);
+      assert.equal(comparison.previous.bot_clicks, 2);
+      assert.equal(comparison.previous.period.end_date, comparison.current.period.start_date);
+      assert.equal((await get(`/api/v1/links/${link.id}`)).body.link.analytics.comparison, undefined);
+      const bad = await get(`/api/v1/links/${link.id}?compare=next`);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.success, false);
+    });
+
     it('shows a link without clicks with empty analytics', async () => {
       const link = await created();
       const res = await get(`/api/v1/links/${link.id}`);

@@ -2452,7 +2452,10 @@ export interface operations {
     };
     getLinksById: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description previous: add analytics.comparison, this link over your attribution window beside the window just before it */
+                compare?: "previous";
+            };
             header?: never;
             path: {
                 id: string;
@@ -2525,10 +2528,40 @@ export interface operations {
                                     qr: number;
                                     link: number;
                                 };
+                                /** @description With compare=previous: the attribution window and the window of as many days just before it */
+                                comparison?: {
+                                    current: {
+                                        period: {
+                                            start_date: string;
+                                            end_date: string;
+                                        };
+                                        /** @description Counted clicks (bots left out) */
+                                        total_clicks: number;
+                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
+                                        bot_clicks: number;
+                                    };
+                                    previous: {
+                                        period: {
+                                            start_date: string;
+                                            end_date: string;
+                                        };
+                                        /** @description Counted clicks (bots left out) */
+                                        total_clicks: number;
+                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
+                                        bot_clicks: number;
+                                    };
+                                };
                             };
                         };
                     };
                 };
+            };
+            /** @description Unknown query parameter or compare value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid token or session */
             401: {

@@ -32,6 +32,15 @@ const clusterNodes = z
     return { host: pair.slice(0, at), port: Number(pair.slice(at + 1)) };
   }));
 
+/** host=ip:port,… : where the domain verification's HTTP GET goes instead of DNS (tests, or a private network). */
+const domainVerifyResolve = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+=[0-9A-Za-z.:[\]-]+:\d{1,5}(,[A-Za-z0-9.-]+=[0-9A-Za-z.:[\]-]+:\d{1,5})*$/, 'must be host=ip:port pairs separated by commas, e.g. go.example.com=127.0.0.1:8080')
+  .transform((v) => new Map(v.split(',').map((pair) => {
+    const [host, target] = pair.split('=') as [string, string];
+    return [host.toLowerCase(), target] as const;
+  })));
+
 const httpUrl = z.url({ protocol: /^https?$/ }).transform((v) => v.replace(/\/+$/, ''));
 
 const schema = z.object({
@@ -57,6 +66,8 @@ const schema = z.object({
   WEBHOOK_RETRY_DELAYS_MS: z.string().regex(/^\d{1,7}(,\d{1,7}){0,9}$/, 'must be comma-separated milliseconds, e.g. 1000,5000,30000').default('1000,5000,30000').transform((v) => v.split(',').map(Number)),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(25),
   WEBHOOK_RECEIVER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  DOMAIN_VERIFY_RESOLVE: domainVerifyResolve.optional(),
+  DOMAIN_VERIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TRUST_PROXY: trustProxy.optional(),
   LOG_FORMAT: z.enum(['json', 'pretty', 'auto']).default('auto'),
@@ -101,6 +112,9 @@ export interface Config {
   webhookConcurrency: number;
   webhookReceiverConcurrency: number;
   webhookRetentionDays: number;
+  /** Custom domain verification: hostname → ip:port its GET goes to instead of DNS; per-attempt timeout. */
+  domainVerifyResolve: ReadonlyMap<string, string>;
+  domainVerifyTimeoutMs: number;
   /** How many proxy hops in X-Forwarded-For are trusted; 0 means only the socket address counts. */
   trustProxyHops: number;
   logLevel: string;
@@ -175,6 +189,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     webhookConcurrency: v.WEBHOOK_CONCURRENCY,
     webhookReceiverConcurrency: v.WEBHOOK_RECEIVER_CONCURRENCY,
     webhookRetentionDays: v.WEBHOOK_RETENTION_DAYS,
+    domainVerifyResolve: v.DOMAIN_VERIFY_RESOLVE ?? new Map(),
+    domainVerifyTimeoutMs: v.DOMAIN_VERIFY_TIMEOUT_MS,
     // Heroku's router is exactly one hop and appends the address it saw to X-Forwarded-For.
     trustProxyHops: v.TRUST_PROXY ?? (onHeroku ? 1 : 0),
     logLevel: v.LOG_LEVEL,

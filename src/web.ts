@@ -19,6 +19,8 @@ import { LinkCache } from './proxy/link-cache';
 import { subscribeLinkInvalidation } from './queues/link-invalidation';
 import type { AttemptLimits } from './proxy/password-attempts';
 import { createRedirector } from './proxy/redirector';
+import { DomainCache, routedInvalidation } from './proxy/domain-cache';
+import { createDomainVerificationHandler } from './proxy/domain-verification';
 import { createRedis } from './redis';
 import { serveMetrics } from './queues/metrics-readings';
 import { sealEvents } from './queues/sealed-events';
@@ -73,10 +75,11 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   );
   const linkCache = LinkCache.forDatabase(services.db, services.logger, options.linkCacheTtlMs);
   const clickIds = new ClickIdBlocks((count) => reserveClickIds(services.db, count), services.logger);
-  const invalidations = subscribeLinkInvalidation(createRedis(services.config, 'subscriber'), services.config, linkCache, services.logger);
-  const redirect = createRedirector({
+  const domainCache = DomainCache.forDatabase(services.db, services.logger, options.linkCacheTtlMs);
+  const invalidations = subscribeLinkInvalidation(createRedis(services.config, 'subscriber'), services.config, routedInvalidation(linkCache, domainCache), services.logger);
+  const redirector = createRedirector({
     cache: linkCache, clicks, trustedHops: services.config.trustProxyHops, logger: services.logger,
-    config: services.config, redis: services.redis, passwordAttempts: options.passwordAttempts, clickIds,
+    config: services.config, redis: services.redis, passwordAttempts: options.passwordAttempts, clickIds, domains: domainCache,
   });
   const installs = new EventBuffer<InstallEvent>(
     async (batch) => {
@@ -104,7 +107,10 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   let stopping = false;
   const api = createApiApp(services, { signInLimits: options.signInLimits, isStopping: () => stopping });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
-  const edge = createEdge({ api, redirect, badge, git, nuget, dashboard: createDashboardHandler() }, services.logger);
+  const edge = createEdge({
+    api, redirect: redirector.redirect, root: redirector.root, badge, git, nuget, dashboard: createDashboardHandler(),
+    ...(services.config.appSecret ? { domainVerification: createDomainVerificationHandler(services.config.appSecret) } : {}),
+  }, services.logger);
   const metricsRoute = serveMetrics(services, [
     { name: 'clicks', pending: () => clicks.pending, dropped: () => clicks.dropped },
     { name: 'installs', pending: () => installs.pending, dropped: () => installs.dropped },

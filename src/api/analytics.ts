@@ -40,12 +40,12 @@ function distribution(values: number[]): { counts: Record<string, number>; peak:
   return { counts: Object.fromEntries(values.map((v, i) => [String(i), v])), peak };
 }
 
-function windowFor(days: number | undefined): Window {
+export function windowFor(days: number | undefined): Window {
   // The settings endpoint validates the window; a stored value outside 1..3650 is clamped, not trusted.
   return windowEndingToday(Math.min(3650, Math.max(1, days ?? 30)));
 }
 
-function periodOf(window: Window) {
+export function periodOf(window: Window) {
   return { start_date: iso(window.start), end_date: iso(window.end) };
 }
 

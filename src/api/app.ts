@@ -30,6 +30,7 @@ import { registerTokenRoutes } from './tokens';
 import { registerWebhookRoutes } from './webhooks';
 import { registerVariantRoutes } from './variants';
 import { registerLinkRuleRoutes } from './link-rules';
+import { registerDomainRoutes } from './domains';
 
 /** Every API resource registers its routes here; the OpenAPI document is built from the same list. */
 export interface ApiOptions {
@@ -55,6 +56,7 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerPackageRoutes(api);
   registerVariantRoutes(api);
   registerLinkRuleRoutes(api);
+  registerDomainRoutes(api);
   registerConversionGoalRoutes(api);
   registerConversionRoutes(api);
   registerJobRoutes(api);

@@ -6,6 +6,7 @@ import { presentLink } from '../domain/links.schema';
 import type { ApiRouter } from './route';
 import { idParam, queryBoolean, queryInt } from '../lib/schemas';
 import { qrUrl } from '../lib/click-trigger';
+import { userDomainNames } from '../db/domain-store';
 
 const color = (name: string) =>
   z.string().regex(/^#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, `${name} must be a hex colour, RRGGBB or RRGGBBAA`).transform((v) => `#${v.replace(/^#/, '')}`);
@@ -37,7 +38,7 @@ export function registerLinkQrRoutes(api: ApiRouter): void {
       const link = await findUserLink(services.db, auth.user.id, params.id);
       if (!link) throw new ApiError(404, 'Link not found');
       // The marker tells scans apart from clicks (trigger on each click, analytics, link.clicked).
-      const text = qrUrl(presentLink(link, services.config.publicBaseUrl).short_url);
+      const text = qrUrl(presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id)).short_url);
       const options = {
         errorCorrectionLevel: query.level ?? 'M',
         margin: query.margin ?? 4,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { findUserLink } from '../db/link-store';
 import { listLinkRules, replaceLinkRules } from '../db/link-rule-store';
 import { publishLinkInvalidation } from '../queues/link-invalidation';
+import { linkCacheKey } from '../lib/hostnames';
 import { requireFeature } from '../domain/feature-gate';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
@@ -60,7 +61,7 @@ export function registerLinkRuleRoutes(api: ApiRouter): void {
     handler: async ({ params: p, body, auth, res, services }) => {
       const link = await ownedLink(services, auth, p.id);
       const rows = await replaceLinkRules(services.db, link.id, body.rules);
-      await publishLinkInvalidation(services, [link.short_code]);
+      await publishLinkInvalidation(services, [linkCacheKey(link.domain_id, link.short_code)]);
       res.json({ success: true, rules: rows.map(presentRule) });
     },
   });

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { linkAnalytics } from '../db/link-analytics-store';
+import { linkAnalytics, linkWindowTotals } from '../db/link-analytics-store';
+import { previousWindow, type Window } from '../db/analytics-store';
+import { periodOf, windowFor } from './analytics';
+import type { Db } from '../db/knex';
 import { findUserLink, listUserLinks } from '../db/link-store';
 import { archiveUserLink, createUserLink, updateUserLink } from '../domain/links';
 import { emitWebhook } from '../domain/webhooks/emit';
@@ -9,11 +12,35 @@ import {
 } from '../domain/links.schema';
 import type { ApiRouter } from './route';
 import { idParam } from '../lib/schemas';
+import { userDomainNames } from '../db/domain-store';
 
 const DEFAULT_PER_PAGE = 50;
 const NOT_FOUND = 'Link not found';
 const linkResponse = z.object({ success: z.literal(true), link: linkObject });
 const idParams = z.object({ id: idParam });
+
+const linkQuery = z.object({
+  compare: z.enum(['previous'], 'Compare must be previous').optional()
+    .describe('previous: add analytics.comparison, this link over your attribution window beside the window just before it'),
+});
+
+const windowTotals = z.object({
+  period: z.object({ start_date: z.string(), end_date: z.string() }),
+  total_clicks: z.number().int().describe('Counted clicks (bots left out)'),
+  bot_clicks: z.number().int().describe('Clicks judged to be bots, which total_clicks leaves out'),
+});
+const comparison = z.object({ current: windowTotals, previous: windowTotals })
+  .describe('With compare=previous: the attribution window and the window of as many days just before it');
+
+async function compareWindows(db: Db, linkId: number, days: number | undefined) {
+  const totals = async (window: Window) => {
+    const { clicks, bots } = await linkWindowTotals(db, linkId, window);
+    return { period: periodOf(window), total_clicks: clicks, bot_clicks: bots };
+  };
+  const current = windowFor(days);
+  const [now, before] = await Promise.all([totals(current), totals(previousWindow(current))]);
+  return { current: now, previous: before };
+}
 
 export function registerLinkRoutes(api: ApiRouter): void {
   api.add({
@@ -34,10 +61,10 @@ export function registerLinkRoutes(api: ApiRouter): void {
         active: query.active, archived: query.archived, scheduled: query.scheduled, collectionId: query.collection_id,
         search: query.q?.trim() || undefined, tag: query.tag?.trim() || undefined, expired: query.expired, sort: query.sort, order: query.order,
       };
-      const { links, total } = await listUserLinks(services.db, auth.user.id, filters, page, perPage);
+      const [{ links, total }, domains] = await Promise.all([listUserLinks(services.db, auth.user.id, filters, page, perPage), userDomainNames(services.db, auth.user.id)]);
       res.json({
         success: true,
-        links: links.map((link) => presentLink(link, services.config.publicBaseUrl)),
+        links: links.map((link) => presentLink(link, services.config.publicBaseUrl, domains)),
         pagination: { page, per_page: perPage, total, total_pages: Math.ceil(total / perPage) },
       });
     },
@@ -57,7 +84,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
     },
     handler: async ({ body, auth, res, services }) => {
       const link = await createUserLink(services, auth.user, body.link, body.password);
-      const presented = presentLink(link, services.config.publicBaseUrl);
+      const presented = presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id));
       await emitWebhook(services, auth.user.id, 'link.created', { link: presented });
       res.status(201).json({ success: true, link: presented });
     },
@@ -70,19 +97,29 @@ export function registerLinkRoutes(api: ApiRouter): void {
     summary: 'Get one link with its click analytics',
     auth: 'links:read',
     params: idParams,
+    query: linkQuery,
     responses: {
-      200: { description: 'The link', schema: z.object({ success: z.literal(true), link: linkWithAnalytics }) },
+      200: {
+        description: 'The link',
+        schema: z.object({ success: z.literal(true), link: linkWithAnalytics.extend({ analytics: linkWithAnalytics.shape.analytics.extend({ comparison: comparison.optional() }) }) }),
+      },
+      400: { description: 'Unknown query parameter or compare value' },
       404: { description: 'No such link' },
     },
-    handler: async ({ params, auth, res, services }) => {
+    handler: async ({ params, query, auth, res, services }) => {
       const link = await findUserLink(services.db, auth.user.id, params.id);
       if (!link) throw new ApiError(404, NOT_FOUND);
-      const analytics = await linkAnalytics(services.db, link.id);
+      const [analytics, compared] = await Promise.all([
+        linkAnalytics(services.db, link.id),
+        query.compare === 'previous' ? compareWindows(services.db, link.id, auth.user.attribution_window_days) : undefined,
+      ]);
       res.json({
         success: true,
         link: {
-          ...presentLink(link, services.config.publicBaseUrl),
-          analytics: { total_clicks: analytics.total_clicks, recent_clicks: analytics.recent_clicks.map(presentRecentClick), trigger_breakdown: analytics.trigger_breakdown, rule_breakdown: analytics.rule_breakdown },
+          ...presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id)),
+          analytics: { total_clicks: analytics.total_clicks, recent_clicks: analytics.recent_clicks.map(presentRecentClick), trigger_breakdown: analytics.trigger_breakdown, rule_breakdown: analytics.rule_breakdown,
+            ...(compared ? { comparison: compared } : {}),
+          },
         },
       });
     },
@@ -105,7 +142,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
     handler: async ({ params, body, auth, res, services }) => {
       const link = await updateUserLink(services, auth.user, params.id, body.link, body.password);
       if (!link) throw new ApiError(404, NOT_FOUND);
-      const presented = presentLink(link, services.config.publicBaseUrl);
+      const presented = presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id));
       await emitWebhook(services, auth.user.id, 'link.updated', { link: presented });
       res.json({ success: true, link: presented });
     },
@@ -126,7 +163,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
       const link = await archiveUserLink(services, auth.user, params.id);
       if (!link) throw new ApiError(404, NOT_FOUND);
       // Archiving changes the link (archived: true), so subscribers hear of it as an update.
-      await emitWebhook(services, auth.user.id, 'link.updated', { link: presentLink(link, services.config.publicBaseUrl) });
+      await emitWebhook(services, auth.user.id, 'link.updated', { link: presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id)) });
       res.json({ success: true, message: 'Link archived successfully' });
     },
   });

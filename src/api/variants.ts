@@ -3,6 +3,7 @@ import type { Authenticated } from '../db/token-store';
 import { findUserLink, type LinkRow } from '../db/link-store';
 import { countVariants, deleteVariant, insertVariant, listVariants, updateVariant } from '../db/variant-store';
 import { publishLinkInvalidation } from '../queues/link-invalidation';
+import { linkCacheKey } from '../lib/hostnames';
 import type { Services } from '../services';
 import { ApiError } from './errors';
 import { requireFeature } from '../domain/feature-gate';
@@ -29,7 +30,7 @@ async function ownedLink(services: Services, auth: Authenticated, linkId: number
 
 /** Every web process drops the link from its cache, so the redirector serves the change at once. */
 function announceChange(services: Services, link: LinkRow): Promise<void> {
-  return publishLinkInvalidation(services, [link.short_code]);
+  return publishLinkInvalidation(services, [linkCacheKey(link.domain_id, link.short_code)]);
 }
 
 /** One variant presented with its share of the link's clicks, which depends on its siblings. */

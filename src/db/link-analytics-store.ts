@@ -1,3 +1,4 @@
+import { utcDay } from '../lib/days';
 import type { Db } from './knex';
 import type { ClickTrigger } from '../lib/click-trigger';
 
@@ -46,4 +47,16 @@ export async function linkAnalytics(db: Db, linkId: number): Promise<LinkAnalyti
   }
   const rule_breakdown = [...perRule].map(([rule_id, clicks]) => ({ rule_id, clicks })).sort((a, b) => (a.rule_id ?? -1) - (b.rule_id ?? -1));
   return { total_clicks: trigger_breakdown.qr + trigger_breakdown.link, recent_clicks: recent as RecentClick[], trigger_breakdown, rule_breakdown };
+}
+
+/**
+ * One link's counted clicks (its daily rollup) and bot clicks (raw clicks, which the rollups
+ * leave out; the bots-only partial index serves it) in a window of whole UTC days.
+ */
+export async function linkWindowTotals(db: Db, linkId: number, window: { start: Date; end: Date }): Promise<{ clicks: number; bots: number }> {
+  const [counted, bots] = await Promise.all([
+    db.raw<{ rows: Array<{ n: number | null }> }>('SELECT sum(clicks)::int AS n FROM link_daily_stats WHERE link_id = ? AND day >= ?::date AND day < ?::date', [linkId, utcDay(window.start), utcDay(window.end)]),
+    db.raw<{ rows: Array<{ n: number }> }>('SELECT count(*)::int AS n FROM clicks WHERE link_id = ? AND clicked_at >= ? AND clicked_at < ? AND is_bot', [linkId, window.start.toISOString(), window.end.toISOString()]),
+  ]);
+  return { clicks: counted.rows[0]?.n ?? 0, bots: bots.rows[0]?.n ?? 0 };
 }

@@ -18,6 +18,8 @@ export interface LinkRow {
   expires_at: Date | null;
   utm_params: Record<string, string>;
   collection_id: number | null;
+  /** A custom domain (domains.id) the link lives on; null: PUBLIC_BASE_URL's host. */
+  domain_id: number | null;
   /** Opt-in: the redirect appends the click id (lt_click) for conversion attribution. */
   append_click_id: boolean;
   /** Optional Open Graph / Twitter card text and image for link-preview crawlers. */
@@ -42,8 +44,10 @@ export async function findUserLink(db: Db, userId: number, id: number): Promise<
   return db<LinkRow>('links').where({ id, user_id: userId }).first();
 }
 
-export async function findLinkByCode(db: Db, shortCode: string): Promise<LinkRow | undefined> {
-  return db<LinkRow>('links').where({ short_code: shortCode }).first();
+/** A short code is unique per domain; domainId null is the default domain. */
+export async function findLinkByCode(db: Db, shortCode: string, domainId: number | null = null): Promise<LinkRow | undefined> {
+  const q = db<LinkRow>('links').where({ short_code: shortCode });
+  return (domainId === null ? q.whereNull('domain_id') : q.andWhere('domain_id', domainId)).first();
 }
 
 export interface LinkFilters {

@@ -4,6 +4,7 @@ import type { RecentClick } from '../db/link-analytics-store';
 import { SHORT_CODE_PATTERN, isReservedCode } from '../lib/short-codes';
 import { destinationUrl } from '../lib/destination-url';
 import { multiLine, singleLine } from '../lib/schemas';
+import { hostnameField } from '../lib/hostnames';
 
 /**
  * Request and response shapes of the PVTLNK Links API. Every message is a whole sentence
@@ -125,6 +126,8 @@ const editable = {
   preview_title: optionalText('Preview title', LIMITS.previewTitle).optional(),
   preview_description: optionalText('Preview description', LIMITS.previewDescription, multiLine).optional(),
   preview_image_url: destinationUrl('Preview image url').nullable().optional(),
+  domain: hostnameField('Domain').nullable().optional()
+    .describe('One of your domains (GET /api/v1/domains) the short code lives on; null or absent: the default domain'),
 };
 
 const linkObjectError = { error: (issue: { input?: unknown }) => (issue.input === undefined ? "Link can't be blank" : 'Link must be an object of link fields') };
@@ -203,6 +206,7 @@ export const linkObject = z.object({
   preview_title: z.string().nullable(),
   preview_description: z.string().nullable(),
   preview_image_url: z.string().nullable(),
+  domain: z.string().nullable().describe('The custom domain the link lives on; null: the default domain'),
 });
 export type LinkObject = z.infer<typeof linkObject>;
 
@@ -232,11 +236,17 @@ function iso(value: Date | null): string | null {
   return value ? value.toISOString() : null;
 }
 
-export function presentLink(link: LinkRow, publicBaseUrl: string): LinkObject {
+/** Hostnames of an owner's custom domains by id, for links that live on one. */
+export type DomainNames = ReadonlyMap<number, string>;
+
+/** A domain link's short URL uses PUBLIC_BASE_URL's scheme on the domain's host. */
+export function presentLink(link: LinkRow, publicBaseUrl: string, domains: DomainNames = new Map()): LinkObject {
+  const domain = link.domain_id === null ? null : domains.get(link.domain_id) ?? null;
+  const base = domain === null ? publicBaseUrl : `${new URL(publicBaseUrl).protocol}//${domain}`;
   return {
     id: link.id,
     short_code: link.short_code,
-    short_url: `${publicBaseUrl}/${link.short_code}`,
+    short_url: `${base}/${link.short_code}`,
     destination_url: link.destination_url,
     title: link.title,
     description: link.description,
@@ -259,6 +269,7 @@ export function presentLink(link: LinkRow, publicBaseUrl: string): LinkObject {
     preview_title: link.preview_title,
     preview_description: link.preview_description,
     preview_image_url: link.preview_image_url,
+    domain,
   };
 }
 

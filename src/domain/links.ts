@@ -12,6 +12,8 @@ import { hashPassword } from '../lib/secrets';
 import type { Services } from '../services';
 import { generateShortCode } from '../lib/short-codes';
 import { insertWithUniqueCode } from './unique-codes';
+import { findUserDomainByHost } from '../db/domain-store';
+import { linkCacheKey } from '../lib/hostnames';
 
 const SHORT_CODE_CONSTRAINT = 'links_short_code_unique';
 const SHORT_CODE_TAKEN = 'Short code has already been taken';
@@ -55,6 +57,22 @@ export interface LinkInput {
   preview_title?: string | null;
   preview_description?: string | null;
   preview_image_url?: string | null;
+  /** One of the owner's custom domains by hostname; null: PUBLIC_BASE_URL's host. */
+  domain?: string | null;
+}
+
+const DOMAIN_MISSING = 'Domain must be one of your domains';
+
+/** The owner's domain id for a hostname (null stays null: the default domain); undefined = not given. */
+async function resolveDomain(db: Db, ownerId: number, hostname: string | null | undefined): Promise<number | null | undefined> {
+  if (hostname === undefined || hostname === null) return hostname;
+  const domain = await findUserDomainByHost(db, ownerId, hostname);
+  if (!domain) throw DomainError.invalid([DOMAIN_MISSING]);
+  return domain.id;
+}
+
+function cacheKeyOf(link: Pick<LinkRow, 'domain_id' | 'short_code'>): string {
+  return linkCacheKey(link.domain_id, link.short_code);
 }
 
 /** Top-level password: a string sets it, null removes it, absent leaves it. */
@@ -110,13 +128,14 @@ export async function createUserLink(services: Services, owner: Owner, input: Li
     preview_title: input.preview_title ?? null,
     preview_description: input.preview_description ?? null,
     preview_image_url: input.preview_image_url ?? null,
+    domain_id: (await resolveDomain(db, owner.id, input.domain)) ?? null,
   };
   await checkLinkRules(db, owner, input, fields);
   const password_hash = password ? await hashPassword(password) : null;
   // The collection may be deleted between the check and the insert: the foreign key has the last word.
   const link = await createLink(db, { ...fields, password_hash }).catch(collectionGone);
   // A lookup of this code before it existed may be cached as unknown.
-  await publishLinkInvalidation(services, [link.short_code]);
+  await publishLinkInvalidation(services, [cacheKeyOf(link)]);
   return link;
 }
 
@@ -128,10 +147,13 @@ export async function createUserLink(services: Services, owner: Owner, input: Li
 export async function updateUserLink(services: Services, owner: Owner, id: number, input: LinkInput, password: PasswordInput): Promise<LinkRow | undefined> {
   // scrypt is slow on purpose: hash before taking the row lock, not while holding it.
   const password_hash = typeof password === 'string' ? await hashPassword(password) : password;
+  const { domain, ...editable } = input;
   const changes: LinkChanges = {};
-  for (const key of Object.keys(input) as Array<keyof LinkInput>) {
-    if (input[key] !== undefined) Object.assign(changes, { [key]: input[key] });
+  for (const key of Object.keys(editable) as Array<keyof typeof editable>) {
+    if (editable[key] !== undefined) Object.assign(changes, { [key]: editable[key] });
   }
+  const domainId = await resolveDomain(services.db, owner.id, domain);
+  if (domainId !== undefined) changes.domain_id = domainId;
   const expires = impliedExpires(input);
   if (expires !== undefined) changes.expires = expires;
   if (password_hash !== undefined) changes.password_hash = password_hash;
@@ -149,7 +171,7 @@ export async function updateUserLink(services: Services, owner: Owner, id: numbe
       return collectionGone(err);
     });
   if (!result) return undefined;
-  await publishLinkInvalidation(services, [result.before.short_code, result.after.short_code]);
+  await publishLinkInvalidation(services, [cacheKeyOf(result.before), cacheKeyOf(result.after)]);
   return result.after;
 }
 
@@ -157,6 +179,6 @@ export async function updateUserLink(services: Services, owner: Owner, id: numbe
 export async function archiveUserLink(services: Services, owner: Owner, id: number): Promise<LinkRow | undefined> {
   const link = await archiveUserLinkRow(services.db, owner.id, id);
   if (!link) return undefined;
-  await publishLinkInvalidation(services, [link.short_code]);
+  await publishLinkInvalidation(services, [cacheKeyOf(link)]);
   return link;
 }

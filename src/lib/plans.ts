@@ -5,13 +5,13 @@
 export const PLANS = ['free', 'pro', 'enterprise'] as const;
 export type Plan = (typeof PLANS)[number];
 
-export const FEATURES = ['api', 'scheduling', 'variants', 'conversions', 'bulk_import', 'webhooks', 'targeting'] as const;
+export const FEATURES = ['api', 'scheduling', 'variants', 'conversions', 'bulk_import', 'webhooks', 'targeting', 'custom_domains'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 const PLAN_FEATURES: Record<Plan, ReadonlySet<Feature>> = {
   free: new Set<Feature>(['api']),
-  pro: new Set<Feature>(['api', 'scheduling', 'variants', 'conversions', 'targeting']),
-  enterprise: new Set<Feature>(['api', 'scheduling', 'variants', 'conversions', 'bulk_import', 'webhooks', 'targeting']),
+  pro: new Set<Feature>(['api', 'scheduling', 'variants', 'conversions', 'targeting', 'custom_domains']),
+  enterprise: new Set<Feature>(['api', 'scheduling', 'variants', 'conversions', 'bulk_import', 'webhooks', 'targeting', 'custom_domains']),
 };
 
 /** API requests each user may make per UTC day, per plan. */

@@ -4,6 +4,7 @@ import { RESERVED_CODES, SHORT_CODE_PATTERN } from '../lib/short-codes';
 import { isDashboardPath } from './dashboard';
 import { isGitPath } from './git-paths';
 import { pathOf } from '../lib/url-path';
+import { VERIFICATION_PATH_PREFIX } from '../lib/domain-verification';
 import { withinEdgeRequest } from './edge-safety-net';
 import { NUGET_PREFIX } from './nuget-proxy';
 import { failRequest } from './request-failure';
@@ -27,6 +28,10 @@ export interface EdgeRoutes {
   dashboard?: EdgeHandler;
   /** /nuget/flatcontainer/… (src/proxy/nuget-proxy.ts). */
   nuget?: EdgeHandler;
+  /** GET / : a custom domain's root redirect, else `otherwise` (redirector.ts). */
+  root?: (req: IncomingMessage, res: ServerResponse, otherwise: () => void | Promise<void>) => void | Promise<void>;
+  /** GET /.well-known/linktally/<token>: a custom domain's verification (domain-verification.ts). */
+  domainVerification?: EdgeHandler;
 }
 
 /**
@@ -60,7 +65,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
 
   function dispatch(req: IncomingMessage, res: ServerResponse): EdgeSurface {
     const url = req.url ?? '/';
-    const { git, badge, nuget, dashboard } = routes;
+    const { git, badge, nuget, dashboard, root, domainVerification } = routes;
     if (git && isGitPath(url)) {
       guarded('git', req, res, () => git(req, res));
       return 'git';
@@ -75,6 +80,14 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
       if (nuget && path.startsWith(NUGET_PREFIX)) {
         guarded('nuget', req, res, () => nuget(req, res));
         return 'nuget';
+      }
+      if (domainVerification && req.method !== 'POST' && path.startsWith(VERIFICATION_PATH_PREFIX)) {
+        guarded('domain-verification', req, res, () => domainVerification(req, res));
+        return 'domain-verification';
+      }
+      if (root && req.method !== 'POST' && path === '/') {
+        guarded('redirect', req, res, () => root(req, res, () => routes.api(req, res)));
+        return 'redirect';
       }
       if (dashboard && req.method !== 'POST' && isDashboardPath(path)) {
         guarded('dashboard', req, res, () => dashboard(req, res));
@@ -91,11 +104,12 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
   }
 }
 
-type EdgeSurface = 'git' | 'badge' | 'nuget' | 'dashboard' | 'redirect' | 'api';
+type EdgeSurface = 'git' | 'badge' | 'nuget' | 'dashboard' | 'redirect' | 'domain-verification' | 'api';
 
 /** Route templates of the public edge: metrics are labelled by these, never by the raw path. */
 const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api'>, string> = {
   git: '/{slug}.git/*', badge: '/badge/{slug}.svg', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard', redirect: '/{code}',
+  'domain-verification': `${VERIFICATION_PATH_PREFIX}{token}`,
 };
 
 function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, seconds: number): void {

@@ -69,7 +69,7 @@ function previewOf(row: LinkRow): { preview?: CachedPreview } {
 }
 
 /**
- * In-process cache of short code → link, unknown codes included (so a flood of bad codes
+ * In-process cache of short code (or `<domain id>/<code>`) → link, unknown codes included (so a flood of bad codes
  * does not reach PostgreSQL). Changes are announced over Redis pub/sub and dropped at once
  * (link-invalidation.ts calls invalidate and clear); entries also live only `ttlMs`, which bounds
  * staleness when those announcements cannot arrive. Shared misses and stale-on-error: TtlCache.
@@ -83,8 +83,10 @@ export class LinkCache extends TtlCache<CachedLink | null> {
   /** Failed lookups are logged by the cache, once per outage (the redirector answers 503 without a line per request). */
   static forDatabase(db: Db, logger: Logger, ttlMs?: number): LinkCache {
     return new LinkCache(
-      async (code) => {
-        const row = await findLinkByCode(db, code);
+      async (key) => {
+        // `<domain id>/<code>` for a custom domain's link, the bare code otherwise (lib/hostnames.ts).
+        const slash = key.indexOf('/');
+        const row = slash === -1 ? await findLinkByCode(db, key) : await findLinkByCode(db, key.slice(slash + 1), Number(key.slice(0, slash)));
         if (!row) return null;
         const [variants, rules] = await Promise.all([findActiveVariants(db, row.id), listLinkRules(db, row.id)]);
         return toCachedLink(row, variants, rules);

@@ -15,7 +15,8 @@ export interface CachedRule {
   os?: ReadonlySet<string>;
   browser?: ReadonlySet<string>;
   country?: ReadonlySet<string>;
-  language?: readonly string[];
+  /** Language tags and their `tag-` prefixes, built once (no string is built per click). */
+  language?: ReadonlyArray<{ tag: string; prefix: string }>;
   query?: { name: string; value: string };
   startsAt?: number;
   endsAt?: number;
@@ -42,7 +43,7 @@ export function compileRules(rows: readonly LinkRuleRow[], destinationOf: (url: 
       ...(c.os ? { os: lower(c.os) } : {}),
       ...(c.browser ? { browser: lower(c.browser) } : {}),
       ...(c.country ? { country: new Set(c.country) } : {}),
-      ...(c.language ? { language: c.language } : {}),
+      ...(c.language ? { language: c.language.map((tag) => ({ tag, prefix: `${tag}-` })) } : {}),
       ...(c.query ? { query: c.query } : {}),
       ...(c.starts_at ? { startsAt: Date.parse(c.starts_at) } : {}),
       ...(c.ends_at ? { endsAt: Date.parse(c.ends_at) } : {}),
@@ -58,6 +59,8 @@ export function compileRules(rows: readonly LinkRuleRow[], destinationOf: (url: 
 /** What the rules ask of one request, each worked out at most once and only when a rule asks. */
 class Visitor {
   private agent?: AgentInfo;
+  private osLower?: string;
+  private browserLower?: string;
   private country?: string | null;
   private languages?: string[];
   private query?: URLSearchParams;
@@ -67,6 +70,17 @@ class Visitor {
   agentInfo(): AgentInfo {
     this.agent ??= parseAgent(this.req.headers['user-agent'] ?? '');
     return this.agent;
+  }
+
+  /** The OS and browser families in lower case, lowered once per request. */
+  osFamily(): string {
+    this.osLower ??= this.agentInfo().osFamily?.toLowerCase() ?? '';
+    return this.osLower;
+  }
+
+  browserFamily(): string {
+    this.browserLower ??= this.agentInfo().browserFamily?.toLowerCase() ?? '';
+    return this.browserLower;
   }
 
   countryCode(): string | null {
@@ -86,8 +100,9 @@ class Visitor {
   }
 }
 
-function speaks(tags: readonly string[], wanted: string): boolean {
-  return tags.some((tag) => tag === wanted || tag.startsWith(`${wanted}-`));
+function speaks(tags: readonly string[], wanted: { tag: string; prefix: string }): boolean {
+  for (const tag of tags) if (tag === wanted.tag || tag.startsWith(wanted.prefix)) return true;
+  return false;
 }
 
 function matches(rule: CachedRule, visitor: Visitor, now: number): boolean {
@@ -95,8 +110,8 @@ function matches(rule: CachedRule, visitor: Visitor, now: number): boolean {
   if (rule.endsAt !== undefined && now >= rule.endsAt) return false;
   if (rule.query && visitor.queryParam(rule.query.name) !== rule.query.value) return false;
   if (rule.device && !rule.device.has(visitor.agentInfo().deviceType)) return false;
-  if (rule.os && !rule.os.has(visitor.agentInfo().osFamily?.toLowerCase() ?? '')) return false;
-  if (rule.browser && !rule.browser.has(visitor.agentInfo().browserFamily?.toLowerCase() ?? '')) return false;
+  if (rule.os && !rule.os.has(visitor.osFamily())) return false;
+  if (rule.browser && !rule.browser.has(visitor.browserFamily())) return false;
   if (rule.language && !rule.language.some((l) => speaks(visitor.languageTags(), l))) return false;
   if (rule.country && !rule.country.has(visitor.countryCode() ?? '')) return false;
   return true;

@@ -36,6 +36,8 @@ export interface JobPayloads {
   // Webhooks have their own queue so a slow receiver never holds up clicks or other work.
   'deliver-webhook': { deliveryId: string; series: number };
   'maintain-webhooks': Record<string, never>;
+  /** One HTTP check that a custom domain reaches this deployment (domain/domains/domains.ts); retried with backoff. */
+  'verify-domain': { domainId: number };
   // Heavy jobs carry only their run's id (the CSV itself waits in PostgreSQL, job_runs.input).
   'import-links': { runId: string };
   'build-export': { runId: string; userId: number; spec: ExportSpec };
@@ -55,6 +57,8 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'catch-up-install-rollups': 'install-rollups',
   'deliver-webhook': 'webhooks',
   'maintain-webhooks': 'webhooks',
+  // Outbound HTTP like deliveries, so it waits on a slow server without holding up clicks.
+  'verify-domain': 'webhooks',
   'import-links': 'imports',
   'build-export': 'exports',
   'prune-jobs': 'exports',

@@ -14,6 +14,7 @@ import { pruneJobs } from './prune-jobs';
 import { pruneFailedJobs } from './prune-failed-jobs';
 import { maintainPartitions } from './maintain-partitions';
 import { rollupClicks } from './rollup-clicks';
+import { verifyDomainJob } from './verify-domain';
 
 /** `token` is the worker's lock token, for processors that move their own job (e.g. to delayed). */
 export type Processor<J extends JobName> = (services: Services, data: JobPayloads[J], job: Job<JobPayloads[J]>, token?: string) => Promise<unknown>;
@@ -30,6 +31,7 @@ export const PROCESSORS: ProcessorMap = {
   'catch-up-install-rollups': (services, data) => catchUpInstallRollups(services, data),
   'deliver-webhook': (services, data, job, token) => deliverWebhook(services, data, jobAttemptContext(job, token)),
   'maintain-webhooks': (services) => maintainWebhooks(services),
+  'verify-domain': (services, data, job) => verifyDomainJob(services, data, job),
   'ingest-installs': (services, data, job) => ingestInstalls(services, data, job),
   'advance-installs': (services, data) => advanceInstalls(services, data),
   // Results go to PostgreSQL (job_runs); nothing large is returned into Redis.

@@ -14,11 +14,12 @@ describe('GET /api/v1/account', () => {
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.user, { ...browser.user, created_at: res.body.user.created_at });
     assert.deepEqual(res.body.plan.name, 'free');
-    assert.deepEqual(res.body.plan.features, { api: true, scheduling: false, variants: false, conversions: false, bulk_import: false, webhooks: false, targeting: false });
+    assert.deepEqual(res.body.plan.features, { api: true, scheduling: false, variants: false, conversions: false, bulk_import: false, webhooks: false, targeting: false, custom_domains: false });
     // Which plan a gated feature needs, from the one plan table (the dashboard names it).
     assert.deepEqual(res.body.plan.feature_plans.variants, ['pro', 'enterprise']);
     assert.deepEqual(res.body.plan.feature_plans.bulk_import, ['enterprise']);
     assert.deepEqual(res.body.plan.feature_plans.api, ['free', 'pro', 'enterprise']);
+    assert.deepEqual(res.body.plan.feature_plans.custom_domains, ['pro', 'enterprise']);
     assert.deepEqual(res.body.usage, { requests_today: 2, daily_limit: 1000 });
     assert.equal(res.body.scopes.length, 8);
   });

@@ -58,7 +58,7 @@ describe('Links API', () => {
           id: 0, short_code: '', short_url: '', destination_url: 'https://example.com/a', title: null, description: null, tags: [],
           click_count: 0, active: true, archived: false, password_protected: false, is_scheduled: false, scheduled_start_at: null,
           scheduled_end_at: null, expires: false, expires_at: null, last_clicked_at: null, created_at: '', updated_at: '',
-          utm_params: {}, collection_id: null, append_click_id: false, preview_title: null, preview_description: null, preview_image_url: null,
+          utm_params: {}, collection_id: null, append_click_id: false, preview_title: null, preview_description: null, preview_image_url: null, domain: null,
         },
       );
     });
@@ -410,6 +410,34 @@ describe('Links API', () => {
         clicked_at: new Date(start + 11_000).toISOString(), hashed_ip: 'a'.repeat(64), hashed_user_agent: 'b'.repeat(64),
         referrer_domain: 'google.com', country_code: 'CH', device_type: 'desktop', browser_family: 'Chrome', os_family: 'macOS',
       });
+    });
+
+    it('adds the attribution window beside the one before it with compare=previous, bots counted apart', async () => {
+      const link = await created();
+      const day = (daysAgo: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - daysAgo * 86_400_000);
+      await stack.services.db('link_daily_stats').insert([
+        { link_id: link.id, user_id: account.user.id, day: day(0), clicks: 5, unique_visitors: 1 },
+        { link_id: link.id, user_id: account.user.id, day: day(29), clicks: 2, unique_visitors: 1 },
+        { link_id: link.id, user_id: account.user.id, day: day(30), clicks: 7, unique_visitors: 1 },
+        { link_id: link.id, user_id: account.user.id, day: day(60), clicks: 100, unique_visitors: 1 },
+      ]);
+      await storeClicks(stack.services.db, [
+        click(link.id, new Date(Date.now() - 1000), { is_bot: true }),
+        click(link.id, new Date(day(35).getTime() + 1000), { is_bot: true }),
+        click(link.id, new Date(day(35).getTime() + 2000), { is_bot: true }),
+      ]);
+      const res = await get(`/api/v1/links/${link.id}?compare=previous`);
+      assert.equal(res.status, 200);
+      const { comparison } = res.body.link.analytics;
+      assert.equal(comparison.current.total_clicks, 7);
+      assert.equal(comparison.current.bot_clicks, 1);
+      assert.equal(comparison.previous.total_clicks, 7);
+      assert.equal(comparison.previous.bot_clicks, 2);
+      assert.equal(comparison.previous.period.end_date, comparison.current.period.start_date);
+      assert.equal((await get(`/api/v1/links/${link.id}`)).body.link.analytics.comparison, undefined);
+      const bad = await get(`/api/v1/links/${link.id}?compare=next`);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.success, false);
     });
 
     it('shows a link without clicks with empty analytics', async () => {

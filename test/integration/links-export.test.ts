@@ -7,7 +7,7 @@ import { waitForCompletedJob, whileWorkerPaused } from '../helpers/jobs';
 import { useStackWithAccount } from '../helpers/use-stack';
 
 const HEADER = 'short_url,destination_url,short_code,title,description,tags,click_count,active,archived,password_protected,expires_at,created_at,'
-  + 'utm_params,scheduled_start_at,scheduled_end_at,expires,collection';
+  + 'utm_params,scheduled_start_at,scheduled_end_at,expires,collection,preview_title,preview_description,preview_image_url,append_click_id';
 
 describe('Links CSV export (GET /api/v1/links/export)', () => {
   const { stack, account } = useStackWithAccount({ workers: true });
@@ -107,12 +107,14 @@ describe('Links CSV export (GET /api/v1/links/export)', () => {
     await create({
       short_code: 'rt-full', title: 'Full, "quoted"', description: 'Two\nlines', tags: ['a', 'b c'], utm_params: { utm_source: 'news', utm_medium: 'mail' },
       scheduled_start_at: '2030-01-01T00:00:00Z', scheduled_end_at: '2030-02-01T00:00:00Z', expires: true, expires_at: '2031-01-01T00:00:00Z',
-      collection_id: collection.id,
+      collection_id: collection.id, preview_title: 'Card, "title"', preview_description: 'Card\ntext', preview_image_url: 'https://cdn.example.com/card.png',
+      append_click_id: true,
     });
     await create({ short_code: 'rt-inactive', active: false });
     await create({ short_code: 'rt-archived' });
     await stack.services.db('links').where({ short_code: 'rt-archived' }).update({ archived: true });
-    const fields = ['short_code', 'destination_url', 'title', 'description', 'tags', 'active', 'archived', 'utm_params', 'scheduled_start_at', 'scheduled_end_at', 'expires', 'expires_at', 'collection_id'];
+    const fields = ['short_code', 'destination_url', 'title', 'description', 'tags', 'active', 'archived', 'utm_params', 'scheduled_start_at', 'scheduled_end_at', 'expires', 'expires_at', 'collection_id',
+      'preview_title', 'preview_description', 'preview_image_url', 'append_click_id'];
     const before = await stack.services.db('links').where({ user_id: account.user.id }).orderBy('short_code').select(fields);
 
     const { text } = await exportCsv();

@@ -610,6 +610,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/tls-ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** May a certificate be issued for this name? 200 for a verified domain, else 404 (Caddy on_demand_tls ask) */
+        get: operations["getDomainsTlsAsk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your custom domains */
+        get: operations["getDomains"];
+        put?: never;
+        /** Add a domain (pending until the worker verifies that it reaches this deployment) */
+        post: operations["postDomains"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A domain and its verification status */
+        get: operations["getDomainsById"];
+        put?: never;
+        post?: never;
+        /** Remove a domain that holds no links */
+        delete: operations["deleteDomainsById"];
+        options?: never;
+        head?: never;
+        /** Change a domain's root and not-found redirects */
+        patch: operations["patchDomainsById"];
+        trace?: never;
+    };
+    "/api/v1/domains/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the domain again (a new round of attempts) */
+        post: operations["postDomainsByIdVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversion_goals": {
         parameters: {
             query?: never;
@@ -2114,6 +2185,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                         }[];
                         errors: {
                             row: number;
@@ -2343,6 +2416,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                         }[];
                         pagination: {
                             page: number;
@@ -2420,6 +2495,8 @@ export interface operations {
                         preview_title?: string | null;
                         preview_description?: string | null;
                         preview_image_url?: string | null;
+                        /** @description One of your domains (GET /api/v1/domains) the short code lives on; null or absent: the default domain */
+                        domain?: string | null;
                         short_code?: string | null;
                     };
                     password?: string | null;
@@ -2467,6 +2544,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                         };
                     };
                 };
@@ -2510,7 +2589,10 @@ export interface operations {
     };
     getLinksById: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description previous: add analytics.comparison, this link over your attribution window beside the window just before it */
+                compare?: "previous";
+            };
             header?: never;
             path: {
                 id: string;
@@ -2559,6 +2641,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                             analytics: {
                                 total_clicks: number;
                                 recent_clicks: {
@@ -2581,10 +2665,40 @@ export interface operations {
                                     qr: number;
                                     link: number;
                                 };
+                                /** @description With compare=previous: the attribution window and the window of as many days just before it */
+                                comparison?: {
+                                    current: {
+                                        period: {
+                                            start_date: string;
+                                            end_date: string;
+                                        };
+                                        /** @description Counted clicks (bots left out) */
+                                        total_clicks: number;
+                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
+                                        bot_clicks: number;
+                                    };
+                                    previous: {
+                                        period: {
+                                            start_date: string;
+                                            end_date: string;
+                                        };
+                                        /** @description Counted clicks (bots left out) */
+                                        total_clicks: number;
+                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
+                                        bot_clicks: number;
+                                    };
+                                };
                             };
                         };
                     };
                 };
+            };
+            /** @description Unknown query parameter or compare value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid token or session */
             401: {
@@ -2721,6 +2835,8 @@ export interface operations {
                         preview_title?: string | null;
                         preview_description?: string | null;
                         preview_image_url?: string | null;
+                        /** @description One of your domains (GET /api/v1/domains) the short code lives on; null or absent: the default domain */
+                        domain?: string | null;
                         short_code?: string;
                         archived?: boolean;
                     };
@@ -2769,6 +2885,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                         };
                     };
                 };
@@ -5142,6 +5260,565 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getDomainsTlsAsk: {
+        parameters: {
+            query: {
+                domain: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A verified domain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Not a hostname */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a verified domain */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domains */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domains: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A DNS name pointed at this deployment, e.g. go.example.com */
+                    hostname: string;
+                    /** @description Where https://<hostname>/ sends visitors; null: the 404 page */
+                    root_redirect_url?: string | null;
+                    /** @description Where an unknown short code on this domain sends visitors; null: the 404 page */
+                    not_found_redirect_url?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The new domain */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Hostname has already been taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getDomainsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteDomainsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain still has links */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    patchDomainsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    root_redirect_url?: string | null;
+                    not_found_redirect_url?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The domain */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postDomainsByIdVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; GET the domain for its status */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

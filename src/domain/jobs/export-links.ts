@@ -14,6 +14,7 @@ export const LINK_EXPORT_COLUMNS = [
   'short_url', 'destination_url', 'short_code', 'title', 'description', 'tags', 'click_count', 'active',
   'archived', 'password_protected', 'expires_at', 'created_at',
   'utm_params', 'scheduled_start_at', 'scheduled_end_at', 'expires', 'collection',
+  'preview_title', 'preview_description', 'preview_image_url', 'append_click_id',
 ] as const;
 
 const BATCH_ROWS = 1000;
@@ -35,12 +36,19 @@ interface ExportedLink {
   scheduled_end_at: Date | null;
   expires: boolean;
   collection: string | null;
+  preview_title: string | null;
+  preview_description: string | null;
+  preview_image_url: string | null;
+  append_click_id: boolean;
+  /** A custom domain's hostname, for the short_url. */
+  domain: string | null;
 }
 
 function linksQuery(trx: Knex.Transaction, userId: number, filters: LinkExportFilters): Knex.QueryBuilder {
   const query = trx('links')
     .select('short_code', 'destination_url', 'title', 'description', 'tags', 'click_count', 'active', 'archived', 'expires_at', 'created_at')
-    .select('utm_params', 'scheduled_start_at', 'scheduled_end_at', 'expires')
+    .select('utm_params', 'scheduled_start_at', 'scheduled_end_at', 'expires', 'preview_title', 'preview_description', 'preview_image_url', 'append_click_id')
+    .select(trx.raw('(SELECT hostname FROM domains d WHERE d.id = links.domain_id) AS domain'))
     .select(trx.raw('(SELECT slug FROM collections c WHERE c.id = links.collection_id) AS collection'))
     .select(trx.raw('password_hash IS NOT NULL AS password_protected'))
     .where({ 'links.user_id': userId });
@@ -62,10 +70,12 @@ export async function writeLinksCsv(trx: Knex.Transaction, publicBaseUrl: string
   await progress(0, total);
   await file.write(csvLine(LINK_EXPORT_COLUMNS));
   let done = 0;
+  const scheme = new URL(publicBaseUrl).protocol;
   return forEachBatch<ExportedLink>(trx, query, BATCH_ROWS, async (links) => {
     const text = links
-      .map((l) => csvLine([`${publicBaseUrl}/${l.short_code}`, l.destination_url, l.short_code, l.title, l.description, l.tags.join(', '), l.click_count, l.active, l.archived, l.password_protected, l.expires_at, l.created_at,
-        Object.keys(l.utm_params).length > 0 ? JSON.stringify(l.utm_params) : '', l.scheduled_start_at, l.scheduled_end_at, l.expires, l.collection]))
+      .map((l) => csvLine([`${l.domain === null ? publicBaseUrl : `${scheme}//${l.domain}`}/${l.short_code}`, l.destination_url, l.short_code, l.title, l.description, l.tags.join(', '), l.click_count, l.active, l.archived, l.password_protected, l.expires_at, l.created_at,
+        Object.keys(l.utm_params).length > 0 ? JSON.stringify(l.utm_params) : '', l.scheduled_start_at, l.scheduled_end_at, l.expires, l.collection,
+        l.preview_title, l.preview_description, l.preview_image_url, l.append_click_id]))
       .join('');
     await file.write(text);
     done += links.length;

@@ -41,7 +41,7 @@ async function collectionIds(trx: Knex.Transaction, userId: number, slugs: strin
 /** Codes in use among `codes` → the link holding each (locked: an update must not interleave). */
 async function takenCodes(trx: Knex.Transaction, codes: string[]): Promise<Map<string, { id: number; user_id: number }>> {
   if (codes.length === 0) return new Map();
-  const rows = (await trx('links').select('id', 'user_id', 'short_code').whereRaw('short_code = ANY(?)', [codes]).forUpdate()) as Array<{ id: number; user_id: number; short_code: string }>;
+  const rows = (await trx('links').select('id', 'user_id', 'short_code').whereRaw('short_code = ANY(?)', [codes]).whereNull('domain_id').forUpdate()) as Array<{ id: number; user_id: number; short_code: string }>;
   return new Map(rows.map((r) => [r.short_code, r]));
 }
 

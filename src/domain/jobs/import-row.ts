@@ -15,6 +15,7 @@ export const IMPORT_COLUMNS = [
   'password', 'scheduled_start_at', 'scheduled_end_at', 'expires_at',
   // The export's own columns beyond the documented ones, so an export imports back as it was.
   'utm_params', 'expires', 'archived', 'collection',
+  'preview_title', 'preview_description', 'preview_image_url', 'append_click_id',
 ] as const;
 
 /** utm_params as the export writes it: a JSON object (its rules are createLinkBody's). */
@@ -60,6 +61,7 @@ const csvRow = z
     expires: csvBoolean('Expires').optional(),
     archived: csvBoolean('Archived').optional(),
     collection: singleLine('Collection').max(64, 'Collection is too long (maximum is 64 characters)').optional(),
+    append_click_id: csvBoolean('Append click id').optional(),
   })
   .superRefine((row, ctx) => {
     if (row.password_protected === true && !row.password) ctx.addIssue({ code: 'custom', message: "Password can't be blank when the link is password protected" });
@@ -86,6 +88,10 @@ export interface ImportLinkFields {
   archived: boolean;
   /** A collection slug of the importing user's, resolved when the row is written. */
   collection?: string;
+  preview_title: string | null;
+  preview_description: string | null;
+  preview_image_url: string | null;
+  append_click_id: boolean;
 }
 
 export type RowOutcome = { ok: true; link: ImportLinkFields } | { ok: false; errors: string[] };
@@ -118,6 +124,9 @@ export function validateImportRow(raw: Record<string, unknown>): RowOutcome {
       ...(typed?.expires_at ? { expires: typed.expires ?? true, expires_at: typed.expires_at.toISOString() } : {}),
       ...(typed?.expires !== undefined && !typed.expires_at ? { expires: typed.expires } : {}),
       ...(typed?.utm_params !== undefined ? { utm_params: typed.utm_params } : {}),
+      ...(cells.preview_title !== undefined ? { preview_title: cells.preview_title } : {}),
+      ...(cells.preview_description !== undefined ? { preview_description: cells.preview_description } : {}),
+      ...(cells.preview_image_url !== undefined ? { preview_image_url: cells.preview_image_url } : {}),
     },
     ...(typed?.password ? { password: typed.password } : {}),
   });
@@ -140,6 +149,10 @@ export function validateImportRow(raw: Record<string, unknown>): RowOutcome {
       utm_params: shared.data.link.utm_params ?? {},
       archived: typed.archived ?? false,
       ...(typed.collection ? { collection: typed.collection } : {}),
+      preview_title: shared.data.link.preview_title ?? null,
+      preview_description: shared.data.link.preview_description ?? null,
+      preview_image_url: shared.data.link.preview_image_url ?? null,
+      append_click_id: typed.append_click_id ?? false,
     },
   };
 }

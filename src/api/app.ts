@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import type { Services } from '../services';
 import { registerCollectionRoutes } from './collections';
+import { registerBookmarkRoutes } from './bookmarks';
+import { registerDirectoryRoutes } from './directory';
 import { registerConversionGoalRoutes } from './conversion-goals';
 import { registerConversionRoutes } from './conversions';
 import { registerAnalyticsRoutes } from './analytics';
@@ -62,6 +64,8 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerRangeAnalyticsRoutes(api);
   registerLiveRoutes(api);
   registerInstallRoutes(api);
+  registerDirectoryRoutes(api);
+  registerBookmarkRoutes(api);
   return api;
 }
 

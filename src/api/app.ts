@@ -11,6 +11,7 @@ import { registerLiveRoutes } from './live';
 import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { mountDocsPage } from './docs-page';
+import { mountUnitySignIn } from './unity-sign-in';
 import { registerInstallRoutes } from './installs';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
@@ -83,6 +84,7 @@ export function createApiApp(services: Services, options: ApiOptions = {}): Expr
     res.json(openapi);
   });
   mountDocsPage(app);
+  mountUnitySignIn(app, services);
   api.mount(app, services);
 
   app.use((req, _res, next) => {

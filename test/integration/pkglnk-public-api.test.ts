@@ -22,7 +22,7 @@ async function seedPackage(db: Db, userId: number, slug: string, extra: Record<s
 const PACKAGE_DATA_STRINGS = ['id', 'slug', 'display_name', 'git_platform', 'git_owner', 'git_repo', 'updated_at', 'created_at'];
 
 describe('pkglnk public API, as the Unity editor client calls it', () => {
-  const { stack, account } = useStackWithAccount();
+  const { stack, account } = useStackWithAccount({ env: { SIGNUP: 'open' } });
   let other: TestAccount;
   let pub: Seeded;
   let priv: Seeded;

@@ -7,11 +7,10 @@ import { packagePage, presentPackagePage } from './directory.schema';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 
-const PUBLIC_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PACKAGE_ID_MESSAGE = 'PackageId must be a package id (a UUID, as package objects show it)';
+const PACKAGE_ID_MESSAGE = 'PackageId must be a package id (as package objects show it) or a package slug';
 
 const toggleBody = z.object({
-  packageId: singleLine('PackageId', PACKAGE_ID_MESSAGE).trim().regex(PUBLIC_ID, PACKAGE_ID_MESSAGE).transform((id) => id.toLowerCase()),
+  packageId: singleLine('PackageId', PACKAGE_ID_MESSAGE).trim().toLowerCase().regex(/^[a-z0-9_-]{1,64}$/, PACKAGE_ID_MESSAGE),
 });
 
 const toggled = z.object({ success: z.literal(true), bookmarked: z.boolean() });
@@ -41,7 +40,7 @@ export function registerBookmarkRoutes(api: ApiRouter): void {
     method: 'post',
     path: '/api/v1/bookmarks',
     tag: 'Bookmarks',
-    summary: 'Bookmark a public package, or remove the bookmark when there is one: {"packageId"}',
+    summary: 'Bookmark a public package (by id or slug), or remove the bookmark when there is one: {"packageId"}',
     auth: 'packages:write',
     body: toggleBody,
     bodyLimit: '4kb',

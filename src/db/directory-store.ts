@@ -87,9 +87,15 @@ export async function listPublicPackages(db: Db, query: DirectoryQuery): Promise
   return { rows: rows as PackageRow[], total: Number(counted[0]?.n ?? 0) };
 }
 
-/** A public package by its public id (listed or not): what a bookmark or a collection may name. */
-export async function findPublicPackageId(db: Db, publicId: string): Promise<number | undefined> {
-  const row = (await db('packages as p').whereRaw(PUBLIC_PACKAGE).where('p.public_id', publicId).first('p.id')) as { id: number } | undefined;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A public package (listed or not) by its public id (a UUID) or its slug: what a bookmark or a collection may name. */
+export async function findPublicPackageId(db: Db, idOrSlug: string): Promise<number | undefined> {
+  const q = db('packages as p').whereRaw(PUBLIC_PACKAGE);
+  // A UUID is looked up as one; a slug spelled like a UUID is still found by its slug.
+  if (UUID.test(idOrSlug)) q.where((w) => w.where('p.public_id', idOrSlug.toLowerCase()).orWhere('p.slug', idOrSlug.toLowerCase()));
+  else q.where('p.slug', idOrSlug);
+  const row = (await q.first('p.id')) as { id: number } | undefined;
   return row?.id;
 }
 

@@ -66,15 +66,15 @@ export async function resolveUserPackage(db: Db, userId: number, packageId: stri
 
 /**
  * The package a collection may hold: one of the user's own (by any of resolveUserPackage's
- * names) or anyone's public package by its public id. Someone else's private package is a 404,
+ * names) or anyone's public package by its public id or slug. Someone else's private package is a 404,
  * as an unknown one.
  */
 export async function resolveMemberPackage(db: Db, userId: number, packageId: string | number): Promise<number> {
   try {
     return await resolveUserPackage(db, userId, packageId);
   } catch (err) {
-    const text = String(packageId);
-    const publicId = err instanceof DomainError && PUBLIC_ID_PATTERN.test(text) ? await findPublicPackageId(db, text.toLowerCase()) : undefined;
+    const text = String(packageId).trim();
+    const publicId = err instanceof DomainError && typeof packageId === 'string' ? await findPublicPackageId(db, text) : undefined;
     if (publicId === undefined) throw err;
     return publicId;
   }

@@ -111,7 +111,9 @@ describe('pkglnk public API, as the Unity editor client calls it', () => {
       const privateOne = await toggleBookmark(stack.baseUrl, editor.token, priv.public_id);
       assert.equal(privateOne.status, 404);
       assert.equal(clientError(privateOne), '404: Package not found');
-      assert.equal((await toggleBookmark(stack.baseUrl, editor.token, 'not-a-uuid')).status, 422);
+      assert.equal((await toggleBookmark(stack.baseUrl, editor.token, 'not a package!')).status, 422);
+      assert.equal((await toggleBookmark(stack.baseUrl, editor.token, 'secret-tool')).status, 404);
+      assert.equal(JSON.parse((await toggleBookmark(stack.baseUrl, editor.token, 'tween-kit')).text).bookmarked, true);
       assert.equal((await toggleBookmark(stack.baseUrl, editor.token, unlisted.public_id)).status, 200);
       const reader = await createAccount(stack.services, { scopes: ['packages:read'] });
       assert.equal((await toggleBookmark(stack.baseUrl, reader.token, pub.public_id)).status, 403);

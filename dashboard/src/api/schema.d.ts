@@ -371,7 +371,8 @@ export interface paths {
         };
         /** Get one collection with its packages and link count (by slug or id) */
         get: operations["getCollectionsBySlug"];
-        put?: never;
+        /** Change name, slug, description or tags (a new name does not change the slug) */
+        put: operations["putCollectionsBySlug"];
         post?: never;
         /** Delete a collection (its links stay, outside any collection; its packages stay) */
         delete: operations["deleteCollectionsBySlug"];
@@ -390,7 +391,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add one of your packages (by slug or id); adding a member again changes nothing */
+        /** Add one of your packages (by slug or id) or any public package (by its id); a member already is a 409 */
         post: operations["postCollectionsBySlugPackages"];
         /** Remove a package named in the body {"packageId": …} from a collection */
         delete: operations["deleteCollectionsBySlugPackages"];
@@ -879,6 +880,92 @@ export interface paths {
         get: operations["getInstallProgressByInstallId"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public package directory: search, topic, paging (pkglnk client; no auth) */
+        get: operations["getApiDirectory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public collections, most recently changed first (pkglnk client; no auth) */
+        get: operations["getApiCollections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/collections/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One public collection and its public packages (pkglnk client; no auth) */
+        get: operations["getApiCollectionsBySlug"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/check-availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether a collection or package slug is free (taken by anyone, private or not: not available) */
+        get: operations["getApiCheckAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your bookmarked packages, newest bookmark first (in the directory's shape) */
+        get: operations["getBookmarks"];
+        put?: never;
+        /** Bookmark a public package (by id or slug), or remove the bookmark when there is one: {"packageId"} */
+        post: operations["postBookmarks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2788,10 +2875,14 @@ export interface operations {
                             tags: string[];
                             link_count: number;
                             package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
                             created_at: string;
                             updated_at: string;
                         }[];
                         total: number;
+                        /** @description The same as total (the pkglnk client reads totalCount) */
+                        totalCount: number;
                         pagination: {
                             page: number;
                             per_page: number;
@@ -2854,6 +2945,7 @@ export interface operations {
                     slug?: string;
                     description?: string | null;
                     tags?: string[];
+                    is_public?: boolean;
                 };
             };
         };
@@ -2875,6 +2967,8 @@ export interface operations {
                         tags: string[];
                         link_count: number;
                         package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
                         created_at: string;
                         updated_at: string;
                         packages: {
@@ -2892,6 +2986,21 @@ export interface operations {
                             created_at: string;
                             added_at: string;
                         }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
                     };
                 };
             };
@@ -2970,6 +3079,8 @@ export interface operations {
                         tags: string[];
                         link_count: number;
                         package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
                         created_at: string;
                         updated_at: string;
                         packages: {
@@ -2987,6 +3098,21 @@ export interface operations {
                             created_at: string;
                             added_at: string;
                         }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
                     };
                 };
             };
@@ -3010,6 +3136,135 @@ export interface operations {
             };
             /** @description No such collection */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    putCollectionsBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection slug, or its integer id */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    slug?: string;
+                    description?: string | null;
+                    tags?: string[];
+                    is_public?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed collection */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        slug: string;
+                        name: string;
+                        description: string | null;
+                        tags: string[];
+                        link_count: number;
+                        package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
+                        created_at: string;
+                        updated_at: string;
+                        packages: {
+                            id: number;
+                            slug: string;
+                            display_name: string;
+                            description: string | null;
+                            git_platform: string;
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            added_at: string;
+                        }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such collection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Slug has already been taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3053,6 +3308,8 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         deleted: true;
+                        /** @constant */
+                        success: true;
                     };
                 };
             };
@@ -3112,6 +3369,7 @@ export interface operations {
                     slug?: string;
                     description?: string | null;
                     tags?: string[];
+                    is_public?: boolean;
                 };
             };
         };
@@ -3133,6 +3391,8 @@ export interface operations {
                         tags: string[];
                         link_count: number;
                         package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
                         created_at: string;
                         updated_at: string;
                         packages: {
@@ -3150,6 +3410,21 @@ export interface operations {
                             created_at: string;
                             added_at: string;
                         }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
                     };
                 };
             };
@@ -3224,43 +3499,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Already a member; the collection */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                    };
-                };
-            };
             /** @description Added; the collection */
             201: {
                 headers: {
@@ -3278,6 +3516,8 @@ export interface operations {
                         tags: string[];
                         link_count: number;
                         package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
                         created_at: string;
                         updated_at: string;
                         packages: {
@@ -3295,6 +3535,21 @@ export interface operations {
                             created_at: string;
                             added_at: string;
                         }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
                     };
                 };
             };
@@ -3318,6 +3573,13 @@ export interface operations {
             };
             /** @description No such collection or package */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Already a member */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3374,6 +3636,8 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         deleted: true;
+                        /** @constant */
+                        success: true;
                     };
                 };
             };
@@ -3449,6 +3713,8 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         deleted: true;
+                        /** @constant */
+                        success: true;
                     };
                 };
             };
@@ -4085,7 +4351,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Your packages */
+            /** @description Your packages (hasMore, totalCount and installCounts as the public directory answers) */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4114,8 +4380,28 @@ export interface operations {
                             /** @enum {string} */
                             kind: "upm" | "nuget";
                             nuget_id: string | null;
+                            description: string | null;
+                            updated_at: string;
+                            package_json_name: string | null;
+                            version: string | null;
+                            unity_version: string | null;
+                            topics: string[];
+                            /** @description null when unknown */
+                            github_stars: number | null;
+                            /** @description Shown in the public directory (when not private) */
+                            is_listed: boolean;
+                            /** @description The package card (SVG); null for a private package */
+                            card_image_url: string | null;
+                            /** @description The package card (PNG); null for a private package */
+                            card_image_png_url: string | null;
                         }[];
                         total: number;
+                        totalCount: number;
+                        hasMore: boolean;
+                        /** @description Total installs by package id */
+                        installCounts: {
+                            [key: string]: number;
+                        };
                     };
                 };
             };
@@ -4175,6 +4461,8 @@ export interface operations {
                     /** @enum {string} */
                     kind?: "upm" | "nuget";
                     nuget_id?: string | null;
+                    topics?: string[];
+                    is_listed?: boolean;
                 };
             };
         };
@@ -4208,8 +4496,22 @@ export interface operations {
                         kind: "upm" | "nuget";
                         nuget_id: string | null;
                         description: string | null;
-                        unique_ips: number;
                         updated_at: string;
+                        package_json_name: string | null;
+                        version: string | null;
+                        unity_version: string | null;
+                        topics: string[];
+                        /** @description null when unknown */
+                        github_stars: number | null;
+                        /** @description Shown in the public directory (when not private) */
+                        is_listed: boolean;
+                        /** @description The package card (SVG); null for a private package */
+                        card_image_url: string | null;
+                        /** @description The package card (PNG); null for a private package */
+                        card_image_png_url: string | null;
+                        unique_ips: number;
+                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
+                        metadata_overrides: string[];
                     };
                 };
             };
@@ -4299,8 +4601,22 @@ export interface operations {
                         kind: "upm" | "nuget";
                         nuget_id: string | null;
                         description: string | null;
-                        unique_ips: number;
                         updated_at: string;
+                        package_json_name: string | null;
+                        version: string | null;
+                        unity_version: string | null;
+                        topics: string[];
+                        /** @description null when unknown */
+                        github_stars: number | null;
+                        /** @description Shown in the public directory (when not private) */
+                        is_listed: boolean;
+                        /** @description The package card (SVG); null for a private package */
+                        card_image_url: string | null;
+                        /** @description The package card (PNG); null for a private package */
+                        card_image_png_url: string | null;
+                        unique_ips: number;
+                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
+                        metadata_overrides: string[];
                     };
                 };
             };
@@ -4429,6 +4745,8 @@ export interface operations {
                     /** @enum {string} */
                     kind?: "upm" | "nuget";
                     nuget_id?: string | null;
+                    topics?: string[];
+                    is_listed?: boolean;
                 };
             };
         };
@@ -4462,8 +4780,22 @@ export interface operations {
                         kind: "upm" | "nuget";
                         nuget_id: string | null;
                         description: string | null;
-                        unique_ips: number;
                         updated_at: string;
+                        package_json_name: string | null;
+                        version: string | null;
+                        unity_version: string | null;
+                        topics: string[];
+                        /** @description null when unknown */
+                        github_stars: number | null;
+                        /** @description Shown in the public directory (when not private) */
+                        is_listed: boolean;
+                        /** @description The package card (SVG); null for a private package */
+                        card_image_url: string | null;
+                        /** @description The package card (PNG); null for a private package */
+                        card_image_png_url: string | null;
+                        unique_ips: number;
+                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
+                        metadata_overrides: string[];
                     };
                 };
             };
@@ -6591,6 +6923,422 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    getApiDirectory: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 (default 1) */
+                page?: string;
+                /** @description Packages per page (default 40, at most 100) */
+                limit?: string;
+                /** @description Words each of which begins a word of the name, slug, package.json name, a topic or the description */
+                q?: string;
+                /** @description Only packages with this topic */
+                topic?: string;
+                /** @description installs (default) or recent */
+                sort?: "installs" | "recent";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of public, listed packages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        packages: {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
+                            slug: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            git_platform: "github" | "gitlab" | "bitbucket";
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
+                            description: string | null;
+                            updated_at: string;
+                            package_json_name: string | null;
+                            version: string | null;
+                            unity_version: string | null;
+                            topics: string[];
+                            /** @description null when unknown */
+                            github_stars: number | null;
+                            /** @description Shown in the public directory (when not private) */
+                            is_listed: boolean;
+                            /** @description The package card (SVG); null for a private package */
+                            card_image_url: string | null;
+                            /** @description The package card (PNG); null for a private package */
+                            card_image_png_url: string | null;
+                        }[];
+                        total: number;
+                        totalCount: number;
+                        hasMore: boolean;
+                        /** @description Total installs by package id */
+                        installCounts: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description Bad query parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiCollections: {
+        parameters: {
+            query?: {
+                offset?: string;
+                /** @description Collections per page (default 20, at most 100) */
+                limit?: string;
+                /** @description Text in the name or description */
+                q?: string;
+                /** @description Only collections with this tag */
+                tag?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of public collections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        collections: {
+                            id: string;
+                            user_id: string;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            /** @description Public packages only */
+                            package_count: number;
+                            owner_username: string;
+                            owner_avatar_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                        totalCount: number;
+                    };
+                };
+            };
+            /** @description Bad query parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiCollectionsBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        collection: {
+                            id: string;
+                            user_id: string;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            /** @description Public packages only */
+                            package_count: number;
+                            owner_username: string;
+                            owner_avatar_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                        packages: {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
+                            slug: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            git_platform: "github" | "gitlab" | "bitbucket";
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
+                            description: string | null;
+                            updated_at: string;
+                            package_json_name: string | null;
+                            version: string | null;
+                            unity_version: string | null;
+                            topics: string[];
+                            /** @description null when unknown */
+                            github_stars: number | null;
+                            /** @description Shown in the public directory (when not private) */
+                            is_listed: boolean;
+                            /** @description The package card (SVG); null for a private package */
+                            card_image_url: string | null;
+                            /** @description The package card (PNG); null for a private package */
+                            card_image_png_url: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description No such public collection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getApiCheckAvailability: {
+        parameters: {
+            query: {
+                slug: string;
+                type: "collection" | "package";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Availability */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        available: boolean;
+                    };
+                };
+            };
+            /** @description Bad query parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getBookmarks: {
+        parameters: {
+            query?: {
+                limit?: string;
+                offset?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bookmarked packages */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        packages: {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
+                            slug: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            git_platform: "github" | "gitlab" | "bitbucket";
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
+                            description: string | null;
+                            updated_at: string;
+                            package_json_name: string | null;
+                            version: string | null;
+                            unity_version: string | null;
+                            topics: string[];
+                            /** @description null when unknown */
+                            github_stars: number | null;
+                            /** @description Shown in the public directory (when not private) */
+                            is_listed: boolean;
+                            /** @description The package card (SVG); null for a private package */
+                            card_image_url: string | null;
+                            /** @description The package card (PNG); null for a private package */
+                            card_image_png_url: string | null;
+                        }[];
+                        total: number;
+                        totalCount: number;
+                        hasMore: boolean;
+                        /** @description Total installs by package id */
+                        installCounts: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    postBookmarks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    packageId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Whether the package is bookmarked now */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        bookmarked: boolean;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such public package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { CollectionRow } from './collection-store';
 import type { Db } from './knex';
 import { PACKAGE_COLUMNS, type PackageRow } from './package-store';
 
@@ -31,18 +32,10 @@ export interface Page<T> {
 }
 
 /** A public collection as its list shows it: member counts cover only public packages. */
-export interface PublicCollection {
-  id: number;
-  user_id: number;
-  slug: string;
-  name: string;
-  description: string | null;
-  tags: string[];
+export interface PublicCollection extends Omit<CollectionRow, 'is_public'> {
   package_count: number;
   owner_username: string;
   owner_avatar_url: string | null;
-  created_at: Date;
-  updated_at: Date;
 }
 
 export interface PublicProfile {

@@ -48,6 +48,7 @@ function row(name: string, r: { p50: number; p95: number; bytes: number; total?:
 
 async function main(): Promise<void> {
   process.env.LOG_LEVEL = 'silent';
+  process.env.APP_SECRET ??= 'bench-secret-bench-secret-bench-secret-01';
   process.env.REDIS_PREFIX = `lt_bench_${process.pid}`;
   process.env.DATABASE_URL = await createRunDatabase();
   const stack = await startStack();

@@ -18,7 +18,7 @@ export interface Paging {
 }
 
 export interface DirectoryQuery extends Paging {
-  /** Words typed by a person: every word must start a word of the name, slug, package.json name, a topic or the description. */
+  /** Words typed by a person: every word must start a word of the name, slug, package.json name, a topic or the description (blank: no search). */
   search?: string;
   /** Exactly one of the package's topics (keywords). */
   topic?: string;
@@ -49,16 +49,31 @@ export interface PublicProfile {
 const PUBLIC_PACKAGE = 'NOT p.is_private';
 
 /**
- * A prefix query from what was typed: the words are split by the same parser that built the
- * `search` vector ('simple' config), and each must begin a lexeme ("serv loc" finds "Service
- * Locator", "com.acme" finds "com.acme.tools"). Built inside PostgreSQL, so no typed character
- * can be tsquery syntax.
+ * A prefix tsquery from what was typed, or undefined when nothing searchable was: words split as
+ * the 'simple' parser splits them (a dotted name or a hyphenated word stays whole, as it is also
+ * stored whole), each of which must begin a lexeme ("serv loc" finds "Service Locator",
+ * "com.acme" finds "com.acme.tools"). Only letters, digits, '.' and '-' reach the query, so no
+ * typed character is tsquery syntax; and it is a constant the planner can estimate from the
+ * column's statistics (a rare word is read from the GIN index, a common one in directory order).
  */
-const PREFIX_QUERY = `(SELECT to_tsquery('simple', string_agg(quote_literal(lexeme) || ':*', ' & ')) FROM unnest(to_tsvector('simple', ?)))`;
+export function prefixQuery(text: string): string | undefined {
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}.-]+/u)
+    .map((word) => word.replace(/^[.-]+|[.-]+$/g, ''))
+    .filter((word) => word !== '')
+    .slice(0, 8);
+  return words.length > 0 ? words.map((word) => `'${word}':*`).join(' & ') : undefined;
+}
 
 function directoryFilter(db: Db, query: DirectoryQuery): Knex.QueryBuilder {
   const q = db('packages as p').whereRaw(PUBLIC_PACKAGE).where('p.is_listed', true);
-  if (query.search !== undefined && query.search.trim() !== '') q.whereRaw(`p.search @@ ${PREFIX_QUERY}`, [query.search]);
+  if (query.search !== undefined && query.search.trim() !== '') {
+    const tsquery = prefixQuery(query.search);
+    // Typed, but nothing searchable (only punctuation): nothing matches.
+    if (tsquery === undefined) q.whereRaw('false');
+    else q.whereRaw('p.search @@ ?::tsquery', [tsquery]);
+  }
   if (query.topic !== undefined) q.whereRaw('p.topics @> ARRAY[?]::text[]', [query.topic]);
   return q;
 }

@@ -78,21 +78,34 @@ function directoryFilter(db: Db, query: DirectoryQuery): Knex.QueryBuilder {
   return q;
 }
 
-function packageOrder(sort: DirectorySort | undefined): Array<{ column: string; order: 'desc' }> {
-  return sort === 'recent'
-    ? [{ column: 'p.created_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]
-    : [{ column: 'p.total_installs', order: 'desc' }, { column: 'p.id', order: 'desc' }];
+/**
+ * Matches up to this many are read from the search and topic indexes and sorted; more are read in
+ * directory order, stopping at the page. PostgreSQL cannot estimate how many rows a prefix query
+ * matches (it assumes 2%), so the count, which the answer needs anyway, decides instead.
+ */
+const FEW_MATCHES = 5000;
+
+function packageOrder(sort: DirectorySort | undefined, useIndex = true): string {
+  const column = sort === 'recent' ? 'p.created_at' : 'p.total_installs';
+  // The same order as an expression, which the directory's order indexes cannot serve.
+  const first = useIndex ? column : sort === 'recent' ? `(${column} + interval '0')` : `(${column} + 0)`;
+  return `${first} DESC, p.id DESC`;
 }
 
 const packageColumns = PACKAGE_COLUMNS.map((c) => `p.${c}`);
 
 /** One page of the directory and how many packages match in all. */
 export async function listPublicPackages(db: Db, query: DirectoryQuery): Promise<Page<PackageRow>> {
-  const [rows, counted] = await Promise.all([
-    directoryFilter(db, query).select(packageColumns).orderBy(packageOrder(query.sort)).limit(query.limit).offset(query.offset),
-    directoryFilter(db, query).count<Array<{ n: string }>>({ n: '*' }),
-  ]);
-  return { rows: rows as PackageRow[], total: Number(counted[0]?.n ?? 0) };
+  const counted = await directoryFilter(db, query).count<Array<{ n: string }>>({ n: '*' });
+  const total = Number(counted[0]?.n ?? 0);
+  if (query.offset >= total) return { rows: [], total };
+  const filtered = (query.search !== undefined && query.search.trim() !== '') || query.topic !== undefined;
+  const rows = await directoryFilter(db, query)
+    .select(packageColumns)
+    .orderByRaw(packageOrder(query.sort, !(filtered && total <= FEW_MATCHES)))
+    .limit(query.limit)
+    .offset(query.offset);
+  return { rows: rows as PackageRow[], total };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -165,7 +178,7 @@ export async function publicProfile(db: Db, username: string, paging: Paging = {
   const user = (await db('users').where({ username }).first('id', 'username', 'avatar_url')) as Pick<PublicProfile, 'id' | 'username' | 'avatar_url'> | undefined;
   if (!user) return undefined;
   const [packages, collections] = await Promise.all([
-    db('packages as p').whereRaw(PUBLIC_PACKAGE).where({ 'p.is_listed': true, 'p.user_id': user.id }).select(packageColumns).orderBy(packageOrder('installs')).limit(paging.limit).offset(paging.offset),
+    db('packages as p').whereRaw(PUBLIC_PACKAGE).where({ 'p.is_listed': true, 'p.user_id': user.id }).select(packageColumns).orderByRaw(packageOrder('installs')).limit(paging.limit).offset(paging.offset),
     publicCollections(db).where('c.user_id', user.id).orderBy([{ column: 'c.updated_at', order: 'desc' }, { column: 'c.id', order: 'desc' }]).limit(paging.limit).offset(paging.offset),
   ]);
   return { ...user, packages: packages as PackageRow[], collections: collections as PublicCollection[] };

@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import type { Services } from '../services';
 import { registerCollectionRoutes } from './collections';
+import { registerBookmarkRoutes } from './bookmarks';
+import { registerDirectoryRoutes } from './directory';
 import { registerConversionGoalRoutes } from './conversion-goals';
 import { registerConversionRoutes } from './conversions';
 import { registerAnalyticsRoutes } from './analytics';
@@ -10,6 +12,7 @@ import { ApiError, errorHandler } from './errors';
 import { mountHealth } from './health';
 import { mountDocsPage } from './docs-page';
 import { mountQueueBoard } from './queue-board';
+import { mountUnitySignIn } from './unity-sign-in';
 import { registerInstallRoutes } from './installs';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
@@ -65,6 +68,8 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerRangeAnalyticsRoutes(api);
   registerLiveRoutes(api);
   registerInstallRoutes(api);
+  registerDirectoryRoutes(api);
+  registerBookmarkRoutes(api);
   return api;
 }
 
@@ -83,6 +88,7 @@ export function createApiApp(services: Services, options: ApiOptions = {}): Expr
   });
   mountDocsPage(app);
   mountQueueBoard(app, services);
+  mountUnitySignIn(app, services);
   api.mount(app, services);
 
   app.use((req, _res, next) => {

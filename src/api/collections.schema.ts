@@ -33,14 +33,16 @@ const tags = z
   .max(TAGS_MAX, `Tags may hold at most ${TAGS_MAX} tags`)
   .transform((list) => [...new Set(list)]);
 
+const isPublic = z.boolean({ error: 'Is public must be true or false' });
+
 export const createCollectionBody = z
-  .object({ name, slug: slug.optional(), description: description.optional(), tags: tags.optional() })
+  .object({ name, slug: slug.optional(), description: description.optional(), tags: tags.optional(), is_public: isPublic.optional() })
   .strict();
 
 export const updateCollectionBody = z
-  .object({ name: name.optional(), slug: slug.optional(), description: description.optional(), tags: tags.optional() })
+  .object({ name: name.optional(), slug: slug.optional(), description: description.optional(), tags: tags.optional(), is_public: isPublic.optional() })
   .strict()
-  .refine((body) => Object.values(body).some((v) => v !== undefined), 'Send at least one of name, slug, description, tags');
+  .refine((body) => Object.values(body).some((v) => v !== undefined), 'Send at least one of name, slug, description, tags, is_public');
 
 /** A package's slug, or its numeric id; every way to miss gets the same one sentence. */
 const PACKAGE_REF_MESSAGE = 'PackageId must be a package slug or a positive integer id';
@@ -70,6 +72,7 @@ const collectionFields = {
   tags: z.array(z.string()),
   link_count: z.number().int(),
   package_count: z.number().int(),
+  is_public: z.boolean().describe('Shown on the public side (GET /api/collections)'),
   created_at: z.string(),
   updated_at: z.string(),
 };
@@ -91,13 +94,17 @@ export const memberPackage = z.object({
 
 export const collectionObject = z.object({ ...collectionFields, packages: z.array(memberPackage) });
 
+/** What the pkglnk client reads after a write (CollectionMutationResponse, CollectionSuccessResponse), beside the collection's own fields. */
+export const collectionMutation = collectionObject.extend({ success: z.literal(true), collection: z.object(collectionFields) });
+
 export const collectionList = z.object({
   collections: z.array(collectionSummary),
   total: z.number().int(),
+  totalCount: z.number().int().describe('The same as total (the pkglnk client reads totalCount)'),
   pagination: z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() }),
 });
 
-export const deletedObject = z.object({ deleted: z.literal(true) });
+export const deletedObject = z.object({ deleted: z.literal(true), success: z.literal(true) });
 
 export function presentSummary(row: CollectionWithCounts): z.infer<typeof collectionSummary> {
   return {
@@ -108,6 +115,7 @@ export function presentSummary(row: CollectionWithCounts): z.infer<typeof collec
     tags: row.tags,
     link_count: row.link_count,
     package_count: row.package_count,
+    is_public: row.is_public,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
   };

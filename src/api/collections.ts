@@ -1,13 +1,13 @@
 import type { Response } from 'express';
 import { COLLECTION_SLUG_PATTERN } from '../lib/collection-slugs';
 import {
-  addPackageToCollection, changeCollection, collectionRef, createCollection, removePackageFromCollection, resolveUserPackage,
+  addPackageToCollection, changeCollection, collectionRef, createCollection, removePackageFromCollection, resolveMemberPackage,
 } from '../domain/collections';
 import { collectionPackages, deleteCollection, findUserCollection, listUserCollections, type CollectionWithCounts } from '../db/collection-store';
 import type { Db } from '../db/knex';
 import type { Scope } from '../lib/tokens';
 import {
-  collectionList, collectionObject, collectionParams, createCollectionBody, deletedObject, listQuery, membershipParams,
+  collectionList, collectionMutation, collectionParams, createCollectionBody, deletedObject, listQuery, membershipParams,
   packageMembershipBody, presentCollection, presentSummary, updateCollectionBody,
 } from './collections.schema';
 import { ApiError } from './errors';
@@ -30,8 +30,9 @@ async function loadCollection(db: Db, userId: number, segment: string): Promise<
   return found;
 }
 
+/** The collection's own fields, plus what the pkglnk client reads: success and the collection nested. */
 async function sendCollection(db: Db, res: Response, status: number, collection: CollectionWithCounts): Promise<void> {
-  res.status(status).json(presentCollection(collection, await collectionPackages(db, collection.id)));
+  res.status(status).json({ ...presentCollection(collection, await collectionPackages(db, collection.id)), success: true, collection: presentSummary(collection) });
 }
 
 /** Re-reads after a write, so the answer carries current counts and timestamps. */
@@ -62,6 +63,7 @@ export function registerCollectionRoutes(api: ApiRouter): void {
       res.json({
         collections: rows.map(presentSummary),
         total,
+        totalCount: total,
         pagination: { page, per_page: perPage, total, total_pages: Math.ceil(total / perPage) },
       });
     },
@@ -75,13 +77,13 @@ export function registerCollectionRoutes(api: ApiRouter): void {
     auth: WRITE,
     body: createCollectionBody,
     responses: {
-      201: { description: 'The new collection', schema: collectionObject },
+      201: { description: 'The new collection', schema: collectionMutation },
       409: { description: 'Slug has already been taken' },
       422: { description: 'Validation failed' },
     },
     handler: async ({ body, auth, res, services }) => {
       const created = await createCollection(services.db, auth.user.id, {
-        name: body.name, slug: body.slug, description: body.description ?? null, tags: body.tags ?? [],
+        name: body.name, slug: body.slug, description: body.description ?? null, tags: body.tags ?? [], is_public: body.is_public ?? false,
       });
       await sendCollection(services.db, res, 201, await reload(services.db, auth.user.id, created.id));
     },
@@ -94,33 +96,36 @@ export function registerCollectionRoutes(api: ApiRouter): void {
     summary: 'Get one collection with its packages and link count (by slug or id)',
     auth: READ,
     params: collectionParams,
-    responses: { 200: { description: 'The collection', schema: collectionObject }, 404: { description: 'No such collection' } },
+    responses: { 200: { description: 'The collection', schema: collectionMutation }, 404: { description: 'No such collection' } },
     handler: async ({ params, auth, res, services }) => {
       await sendCollection(services.db, res, 200, await loadCollection(services.db, auth.user.id, params.slug));
     },
   });
 
-  api.add({
-    method: 'patch',
-    path: `${PATH}/:slug`,
-    tag: 'Collections',
-    summary: 'Change name, slug, description or tags (a new name does not change the slug)',
-    auth: WRITE,
-    params: collectionParams,
-    body: updateCollectionBody,
-    responses: {
-      200: { description: 'The changed collection', schema: collectionObject },
-      404: { description: 'No such collection' },
-      409: { description: 'Slug has already been taken' },
-      422: { description: 'Validation failed' },
-    },
-    handler: async ({ params, body, auth, res, services }) => {
-      const collection = await loadCollection(services.db, auth.user.id, params.slug);
-      const changed = await changeCollection(services.db, auth.user.id, collection.id, body);
-      if (!changed) throw new ApiError(404, 'Collection not found');
-      await sendCollection(services.db, res, 200, await reload(services.db, auth.user.id, collection.id));
-    },
-  });
+  // PATCH, and PUT as the pkglnk client sends it: both change only the fields given.
+  for (const method of ['patch', 'put'] as const) {
+    api.add({
+      method,
+      path: `${PATH}/:slug`,
+      tag: 'Collections',
+      summary: 'Change name, slug, description or tags (a new name does not change the slug)',
+      auth: WRITE,
+      params: collectionParams,
+      body: updateCollectionBody,
+      responses: {
+        200: { description: 'The changed collection', schema: collectionMutation },
+        404: { description: 'No such collection' },
+        409: { description: 'Slug has already been taken' },
+        422: { description: 'Validation failed' },
+      },
+      handler: async ({ params, body, auth, res, services }) => {
+        const collection = await loadCollection(services.db, auth.user.id, params.slug);
+        const changed = await changeCollection(services.db, auth.user.id, collection.id, body);
+        if (!changed) throw new ApiError(404, 'Collection not found');
+        await sendCollection(services.db, res, 200, await reload(services.db, auth.user.id, collection.id));
+      },
+    });
+  }
 
   api.add({
     method: 'delete',
@@ -133,7 +138,7 @@ export function registerCollectionRoutes(api: ApiRouter): void {
     handler: async ({ params, auth, res, services }) => {
       const collection = await loadCollection(services.db, auth.user.id, params.slug);
       if (!(await deleteCollection(services.db, auth.user.id, collection.id))) throw new ApiError(404, 'Collection not found');
-      res.json({ deleted: true });
+      res.json({ deleted: true, success: true });
     },
   });
 
@@ -141,21 +146,21 @@ export function registerCollectionRoutes(api: ApiRouter): void {
     method: 'post',
     path: `${PATH}/:slug/packages`,
     tag: 'Collections',
-    summary: 'Add one of your packages (by slug or id); adding a member again changes nothing',
+    summary: 'Add one of your packages (by slug or id) or any public package (by its id); a member already is a 409',
     auth: WRITE,
     params: collectionParams,
     body: packageMembershipBody,
     responses: {
-      201: { description: 'Added; the collection', schema: collectionObject },
-      200: { description: 'Already a member; the collection', schema: collectionObject },
+      201: { description: 'Added; the collection', schema: collectionMutation },
       404: { description: 'No such collection or package' },
+      409: { description: 'Already a member' },
       422: { description: 'Validation failed' },
     },
     handler: async ({ params, body, auth, res, services }) => {
       const collection = await loadCollection(services.db, auth.user.id, params.slug);
-      const packageId = await resolveUserPackage(services.db, auth.user.id, body.packageId);
-      const added = await addPackageToCollection(services.db, collection.id, packageId);
-      await sendCollection(services.db, res, added ? 201 : 200, await reload(services.db, auth.user.id, collection.id));
+      const packageId = await resolveMemberPackage(services.db, auth.user.id, body.packageId);
+      await addPackageToCollection(services.db, collection.id, packageId);
+      await sendCollection(services.db, res, 201, await reload(services.db, auth.user.id, collection.id));
     },
   });
 
@@ -174,9 +179,9 @@ export function registerCollectionRoutes(api: ApiRouter): void {
     responses: removeResponses,
     handler: async ({ params, auth, res, services }) => {
       const collection = await loadCollection(services.db, auth.user.id, params.slug);
-      const packageId = await resolveUserPackage(services.db, auth.user.id, packageSegment(params.packageId));
+      const packageId = await resolveMemberPackage(services.db, auth.user.id, packageSegment(params.packageId));
       await removePackageFromCollection(services.db, collection.id, packageId);
-      res.json({ deleted: true });
+      res.json({ deleted: true, success: true });
     },
   });
 
@@ -191,9 +196,9 @@ export function registerCollectionRoutes(api: ApiRouter): void {
     responses: { ...removeResponses, 422: { description: 'Validation failed' } },
     handler: async ({ params, body, auth, res, services }) => {
       const collection = await loadCollection(services.db, auth.user.id, params.slug);
-      const packageId = await resolveUserPackage(services.db, auth.user.id, body.packageId);
+      const packageId = await resolveMemberPackage(services.db, auth.user.id, body.packageId);
       await removePackageFromCollection(services.db, collection.id, packageId);
-      res.json({ deleted: true });
+      res.json({ deleted: true, success: true });
     },
   });
 }

@@ -8,7 +8,11 @@ import type { Logger } from '../logger';
  */
 export type Surface = 'pvtlnk' | 'pkglnk';
 
-const PKGLNK_PATHS = [/^\/api\/v1\/packages(\/|$)/, /^\/api\/v1\/analytics\/summary\/?$/, /^\/api\/v1\/collections(\/|$)/, /^\/api\/v1\/install-(start|progress)(\/|$)/];
+const PKGLNK_PATHS = [
+  /^\/api\/v1\/packages(\/|$)/, /^\/api\/v1\/analytics\/summary\/?$/, /^\/api\/v1\/collections(\/|$)/, /^\/api\/v1\/install-(start|progress)(\/|$)/,
+  // pkglnk's public side and the editor client's calls, known paths and unknown ones beneath them alike.
+  /^\/api\/(directory|collections|check-availability)(\/|$)/, /^\/api\/v1\/bookmarks(\/|$)/, /^\/auth\/unity-(start|confirm)(\/|$)/,
+];
 
 export function surfaceOf(path: string): Surface {
   return PKGLNK_PATHS.some((re) => re.test(path)) ? 'pkglnk' : 'pvtlnk';

@@ -33,6 +33,12 @@ export const packageBody = z.object({
     .regex(NUGET_ID, 'NuGet id must be a NuGet package id such as Newtonsoft.Json (letters, digits, ".", "-", "_")')
     .nullable()
     .optional(),
+  topics: z
+    .array(text('Each topic', 50).trim().toLowerCase().min(1, "A topic can't be blank"), { error: 'Topics must be an array of strings' })
+    .max(20, 'Topics may hold at most 20 topics')
+    .transform((list) => [...new Set(list)])
+    .optional(),
+  is_listed: z.boolean({ error: 'Is listed must be true or false' }).optional(),
 });
 export type PackageBody = z.infer<typeof packageBody>;
 
@@ -60,19 +66,35 @@ export const packageListItem = z.object({
   badge_url: z.string(),
   kind: z.enum(PACKAGE_KINDS),
   nuget_id: z.string().nullable(),
+  // The public side's fields (the pkglnk editor client's PackageData), on every package object.
+  description: z.string().nullable(),
+  updated_at: z.string(),
+  package_json_name: z.string().nullable(),
+  version: z.string().nullable(),
+  unity_version: z.string().nullable(),
+  topics: z.array(z.string()),
+  github_stars: z.number().int().nullable().describe('null when unknown'),
+  is_listed: z.boolean().describe('Shown in the public directory (when not private)'),
+  card_image_url: z.string().nullable().describe('The package card (SVG); null for a private package'),
+  card_image_png_url: z.string().nullable().describe('The package card (PNG); null for a private package'),
 });
 
 /** GET /packages/:slug: the seed's fields, plus install_url. */
 export const packageDetail = packageListItem.extend({
-  description: z.string().nullable(),
   unique_ips: z.number().int(),
-  updated_at: z.string(),
+  metadata_overrides: z.array(z.string()).describe('Fields the owner set by hand, which the metadata reader leaves alone'),
 });
 
-/** A list item is the detail without description, unique_ips and updated_at; the remaining keys keep the detail's order. */
+/** A list item is the detail without the owner's statistics and bookkeeping (unique_ips, metadata_overrides); the remaining keys keep the detail's order. */
 export function presentPackageItem(row: PackageRow, publicBaseUrl: string): z.infer<typeof packageListItem> {
-  const { description, unique_ips, updated_at, ...item } = presentPackage(row, publicBaseUrl);
+  const { unique_ips, metadata_overrides, ...item } = presentPackage(row, publicBaseUrl);
   return item;
+}
+
+/** The card images a public package shows; a private one shows none. */
+function cardUrls(row: PackageRow, publicBaseUrl: string): { card_image_url: string | null; card_image_png_url: string | null } {
+  if (row.is_private) return { card_image_url: null, card_image_png_url: null };
+  return { card_image_url: `${publicBaseUrl}/card/${row.slug}.svg`, card_image_png_url: `${publicBaseUrl}/card/${row.slug}.png` };
 }
 
 export function presentPackage(row: PackageRow, publicBaseUrl: string): z.infer<typeof packageDetail> {
@@ -95,5 +117,13 @@ export function presentPackage(row: PackageRow, publicBaseUrl: string): z.infer<
     badge_url: `${publicBaseUrl}/badge/${row.slug}.svg`,
     kind: row.kind,
     nuget_id: row.nuget_id,
+    package_json_name: row.package_json_name,
+    version: row.version,
+    unity_version: row.unity_version,
+    topics: row.topics,
+    github_stars: row.github_stars,
+    is_listed: row.is_listed,
+    ...cardUrls(row, publicBaseUrl),
+    metadata_overrides: row.metadata_overrides,
   };
 }

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { deleteUserPackage, findUserPackage, listUserPackages, type PackageFields, type PackageRow } from '../db/package-store';
 import { resolveLocation, type GitLocation } from '../lib/git-url';
 import { createPackage, packageKind, slugError, slugFromRepo, updatePackage } from '../domain/packages';
 import { ApiError } from './errors';
-import { listQuery, packageBody, packageDetail, packageListItem, presentPackage, presentPackageItem, slugParams, type PackageBody } from './packages.schema';
+import { listQuery, packageBody, packageDetail, presentPackage, slugParams, type PackageBody } from './packages.schema';
+import { packagePage, presentPackagePage } from './directory.schema';
 import type { ApiRouter } from './route';
 
 const LOCATION_KEYS = ['git_url', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref'] as const;
@@ -12,6 +12,13 @@ function locationOf(body: PackageBody, current?: GitLocation): GitLocation {
   const resolved = resolveLocation(body, current);
   if (!resolved.ok) throw ApiError.validation(resolved.errors);
   return resolved.value;
+}
+
+/** The fields the metadata reader fills from package.json; one the owner sets is theirs from then on. */
+const OVERRIDABLE = ['display_name', 'description', 'topics'] as const;
+
+function overridesOf(body: PackageBody, current: readonly string[] = []): string[] {
+  return [...new Set([...current, ...OVERRIDABLE.filter((key) => body[key] !== undefined)])];
 }
 
 function currentLocation(row: PackageRow): GitLocation {
@@ -26,10 +33,11 @@ export function registerPackageRoutes(api: ApiRouter): void {
     summary: 'List your packages (newest first)',
     auth: 'packages:read',
     query: listQuery,
-    responses: { 200: { description: 'Your packages', schema: z.object({ packages: z.array(packageListItem), total: z.number().int() }) } },
+    responses: { 200: { description: 'Your packages (hasMore, totalCount and installCounts as the public directory answers)', schema: packagePage } },
     handler: async ({ query, auth, res, services }) => {
-      const { packages, total } = await listUserPackages(services.db, auth.user.id, { limit: query.limit ?? 100, offset: query.offset ?? 0 });
-      res.json({ packages: packages.map((p) => presentPackageItem(p, services.config.publicBaseUrl)), total });
+      const offset = query.offset ?? 0;
+      const { packages, total } = await listUserPackages(services.db, auth.user.id, { limit: query.limit ?? 100, offset });
+      res.json(presentPackagePage(packages, total, offset, services.config.publicBaseUrl));
     },
   });
 
@@ -75,6 +83,9 @@ export function registerPackageRoutes(api: ApiRouter): void {
         display_name: body.display_name ?? location.git_repo,
         description: body.description ?? null,
         is_private: body.is_private ?? false,
+        topics: body.topics ?? [],
+        is_listed: body.is_listed ?? true,
+        metadata_overrides: overridesOf(body),
       };
       const row = await createPackage(services.db, auth.user.id, fields);
       res.status(201).json(presentPackage(row, services.config.publicBaseUrl));
@@ -105,6 +116,9 @@ export function registerPackageRoutes(api: ApiRouter): void {
       if (body.display_name !== undefined) fields.display_name = body.display_name;
       if (body.description !== undefined) fields.description = body.description;
       if (body.is_private !== undefined) fields.is_private = body.is_private;
+      if (body.topics !== undefined) fields.topics = body.topics;
+      if (body.is_listed !== undefined) fields.is_listed = body.is_listed;
+      if (OVERRIDABLE.some((key) => body[key] !== undefined)) fields.metadata_overrides = overridesOf(body, current.metadata_overrides);
       if (body.kind !== undefined || body.nuget_id !== undefined) {
         const kind = packageKind(body, current);
         if (!kind.ok) throw ApiError.validation([kind.error]);

@@ -9,6 +9,8 @@ export interface CollectionRow {
   name: string;
   description: string | null;
   tags: string[];
+  /** Shown on the public side (GET /api/collections); private by default. */
+  is_public: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -24,7 +26,7 @@ export type MemberPackage = Pick<
   'id' | 'slug' | 'display_name' | 'description' | 'git_platform' | 'git_owner' | 'git_repo' | 'git_path' | 'git_ref' | 'is_private' | 'total_installs' | 'created_at'
 > & { added_at: Date };
 
-export type CollectionFields = Pick<CollectionRow, 'slug' | 'name' | 'description' | 'tags'>;
+export type CollectionFields = Pick<CollectionRow, 'slug' | 'name' | 'description' | 'tags'> & Partial<Pick<CollectionRow, 'is_public'>>;
 
 /** How a request names a collection or a package: by its integer id or by its slug (a package also by its public string id). */
 export type Ref = { id: number } | { slug: string } | { publicId: string };

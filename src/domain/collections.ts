@@ -4,6 +4,7 @@ import {
   type CollectionFields, type CollectionRow, type Ref,
 } from '../db/collection-store';
 import type { Db } from '../db/knex';
+import { findPublicPackageId } from '../db/directory-store';
 import { isForeignKeyViolation, isUniqueViolation } from '../db/pg-errors';
 import { DomainError } from './errors';
 import { insertWithUniqueCode } from './unique-codes';
@@ -63,14 +64,32 @@ export async function resolveUserPackage(db: Db, userId: number, packageId: stri
   return id;
 }
 
-/** A collection or package deleted between lookup and insert fails the foreign key: that is a 404, not a 500. */
-export async function addPackageToCollection(db: Db, collectionId: number, packageId: number): Promise<boolean> {
+/**
+ * The package a collection may hold: one of the user's own (by any of resolveUserPackage's
+ * names) or anyone's public package by its public id or slug. Someone else's private package is a 404,
+ * as an unknown one.
+ */
+export async function resolveMemberPackage(db: Db, userId: number, packageId: string | number): Promise<number> {
   try {
-    return await addCollectionPackage(db, collectionId, packageId);
+    return await resolveUserPackage(db, userId, packageId);
+  } catch (err) {
+    const text = String(packageId).trim();
+    const publicId = err instanceof DomainError && typeof packageId === 'string' ? await findPublicPackageId(db, text) : undefined;
+    if (publicId === undefined) throw err;
+    return publicId;
+  }
+}
+
+/** A collection or package deleted between lookup and insert fails the foreign key: that is a 404, not a 500; a member already is a 409. */
+export async function addPackageToCollection(db: Db, collectionId: number, packageId: number): Promise<void> {
+  let added: boolean;
+  try {
+    added = await addCollectionPackage(db, collectionId, packageId);
   } catch (err) {
     if (isForeignKeyViolation(err)) throw new DomainError('not_found', 'Collection or package not found');
     throw err;
   }
+  if (!added) throw new DomainError('conflict', 'Package is already in this collection');
 }
 
 export async function removePackageFromCollection(db: Db, collectionId: number, packageId: number): Promise<void> {

@@ -85,3 +85,80 @@ export async function downloadNupkg(url: string): Promise<{ status: number; byte
   const res = await fetch(url, { headers: { 'User-Agent': NUGET_UA } });
   return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()) };
 }
+
+/** One answer as the client sees it: status and raw text (it parses with JsonUtility and string scans). */
+export interface RawAnswer {
+  status: number;
+  text: string;
+}
+
+async function send(url: string, init: { method?: string; token?: string; body?: string } = {}): Promise<RawAnswer> {
+  const headers: Record<string, string> = { 'User-Agent': CLIENT_UA };
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body, redirect: 'manual' });
+  return { status: res.status, text: await res.text() };
+}
+
+/** PkgLnkApiClient.BuildUrl + FetchDirectory: ?page&limit, then &q and &topic when not blank. */
+export function fetchDirectory(base: string, query: string, topic: string, page: number, limit = 40): Promise<RawAnswer> {
+  let url = `${base}/api/directory?page=${page}&limit=${limit}`;
+  if (query.trim()) url += `&q=${encodeURIComponent(query)}`;
+  if (topic.trim()) url += `&topic=${encodeURIComponent(topic)}`;
+  return send(url);
+}
+
+/** PkgLnkApiClient.ParseInstallCounts: the flat object after "installCounts":{ up to the first }. */
+export function parseInstallCounts(json: string): Record<string, number> {
+  const marker = '"installCounts":{';
+  const start = json.indexOf(marker);
+  if (start < 0) return {};
+  const from = start + marker.length;
+  const block = json.slice(from, json.indexOf('}', from)).trim();
+  const result: Record<string, number> = {};
+  for (const pair of block ? block.split(',') : []) {
+    const colon = pair.indexOf(':');
+    if (colon < 0) continue;
+    const value = Number.parseInt(pair.slice(colon + 1).trim(), 10);
+    if (!Number.isNaN(value)) result[pair.slice(0, colon).trim().replace(/^"|"$/g, '')] = value;
+  }
+  return result;
+}
+
+export const fetchBookmarks = (base: string, token: string): Promise<RawAnswer> => send(`${base}/api/v1/bookmarks`, { token });
+export const fetchUserPackages = (base: string, token: string): Promise<RawAnswer> => send(`${base}/api/v1/packages`, { token });
+export const toggleBookmark = (base: string, token: string, packageId: string): Promise<RawAnswer> =>
+  send(`${base}/api/v1/bookmarks`, { method: 'POST', token, body: `{"packageId":"${packageId}"}` });
+
+/** FetchCollections: ?offset&limit, then &q and &tag when not blank. */
+export function fetchCollections(base: string, query: string, tag: string, offset: number, limit = 20): Promise<RawAnswer> {
+  let url = `${base}/api/collections?offset=${offset}&limit=${limit}`;
+  if (query.trim()) url += `&q=${encodeURIComponent(query)}`;
+  if (tag.trim()) url += `&tag=${encodeURIComponent(tag)}`;
+  return send(url);
+}
+
+export const fetchCollection = (base: string, slug: string): Promise<RawAnswer> => send(`${base}/api/collections/${encodeURIComponent(slug)}`);
+export const fetchMyCollections = (base: string, token: string): Promise<RawAnswer> => send(`${base}/api/v1/collections`, { token });
+
+/** CreateCollection / UpdateCollection / DeleteCollection, with the client's hand-written bodies. */
+export const createCollection = (base: string, token: string, slug: string, name: string, description: string): Promise<RawAnswer> =>
+  send(`${base}/api/v1/collections`, { method: 'POST', token, body: `{"slug":"${slug}","name":"${name}","description":"${description}"}` });
+export const updateCollection = (base: string, token: string, slug: string, name: string, description: string): Promise<RawAnswer> =>
+  send(`${base}/api/v1/collections/${encodeURIComponent(slug)}`, { method: 'PUT', token, body: `{"name":"${name}","description":"${description}"}` });
+export const deleteCollection = (base: string, token: string, slug: string): Promise<RawAnswer> =>
+  send(`${base}/api/v1/collections/${encodeURIComponent(slug)}`, { method: 'DELETE', token });
+
+/** CheckSlugAvailability: type=collection, and a scan for "available":true. */
+export async function checkSlugAvailability(base: string, slug: string, type = 'collection'): Promise<{ status: number; available: boolean }> {
+  const res = await send(`${base}/api/check-availability?slug=${encodeURIComponent(slug)}&type=${type}`);
+  return { status: res.status, available: res.text.includes('"available":true') };
+}
+
+/** HandleAuthenticatedResponse's error: "{code}: {message}" scanned from "message":". */
+export function clientError(answer: RawAnswer): string {
+  const start = answer.text.indexOf('"message":"');
+  if (start < 0) return `${answer.status}`;
+  const from = start + 11;
+  return `${answer.status}: ${answer.text.slice(from, answer.text.indexOf('"', from))}`;
+}

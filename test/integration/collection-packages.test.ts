@@ -59,19 +59,19 @@ describe('Collections: package membership', () => {
     assert.deepEqual(await slugsIn(), ['2048']);
   });
 
-  it('treats adding a member again as done: 200, still one membership', async () => {
+  it('answers adding a member again with 409 (as pkglnk does), still one membership', async () => {
     await insertPackage(stack.services.db, account.user.id, 'twice');
     assert.equal((await add('twice')).status, 201);
     const again = await add('twice');
-    assert.equal(again.status, 200);
-    assert.equal(again.body.package_count, 1);
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, 'conflict');
     assert.equal((await stack.services.db('collection_packages').count({ n: '*' }))[0]?.n, 1);
   });
 
   it('keeps one membership when the same package is added concurrently', async () => {
     await insertPackage(stack.services.db, account.user.id, 'racer');
     const results = await Promise.all(Array.from({ length: 6 }, () => add('racer')));
-    assert.deepEqual(results.map((r) => r.status).sort(), [200, 200, 200, 200, 200, 201]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
     assert.equal((await stack.services.db('collection_packages').count({ n: '*' }))[0]?.n, 1);
   });
 
@@ -82,14 +82,14 @@ describe('Collections: package membership', () => {
     assert.ok(Date.parse(res.body.updated_at) > Date.parse('2026-01-01T00:00:00Z'));
   });
 
-  it('removes a package by slug or by id in the path with {"deleted": true}', async () => {
+  it('removes a package by slug or by id in the path with {"deleted": true, "success": true}', async () => {
     await insertPackage(stack.services.db, account.user.id, 'by-slug');
     const byId = await insertPackage(stack.services.db, account.user.id, 'by-id');
     await add('by-slug');
     await add('by-id');
     const removed = await request(stack.url(`${members()}/by-slug`), { method: 'DELETE', headers: account.auth });
     assert.equal(removed.status, 200);
-    assert.deepEqual(removed.body, { deleted: true });
+    assert.deepEqual(removed.body, { deleted: true, success: true });
     assert.deepEqual(await slugsIn(), ['by-id']);
     assert.equal((await request(stack.url(`${members(collection.id)}/${byId}`), { method: 'DELETE', headers: account.auth })).status, 200);
     assert.deepEqual(await slugsIn(), []);
@@ -104,7 +104,7 @@ describe('Collections: package membership', () => {
     for (const packageId of ['body-slug', id]) {
       const res = await request(stack.url(members()), { method: 'DELETE', headers: account.auth, json: { packageId } });
       assert.equal(res.status, 200, String(packageId));
-      assert.deepEqual(res.body, { deleted: true });
+      assert.deepEqual(res.body, { deleted: true, success: true });
     }
     assert.deepEqual(await slugsIn(), []);
   });
@@ -127,15 +127,24 @@ describe('Collections: package membership', () => {
     }
   });
 
-  it('answers 404 for adding another user\'s package, by slug and by id, and adds nothing', async () => {
+  it('answers 404 for adding another user\'s private package, by slug and by id, and adds nothing', async () => {
     const stranger = await createAccount(stack.services);
     const theirs = await insertPackage(stack.services.db, stranger.user.id, 'their-package');
+    await stack.services.db('packages').where({ id: theirs }).update({ is_private: true });
     for (const packageId of ['their-package', theirs]) {
       const res = await add(packageId);
       assert.equal(res.status, 404);
       assert.equal(res.body.error.message, 'Package not found');
     }
     assert.equal((await stack.services.db('collection_packages').count({ n: '*' }))[0]?.n, 0);
+  });
+
+  it('adds another user\'s public package by its slug or public id, never by its integer id', async () => {
+    const stranger = await createAccount(stack.services);
+    const theirs = await insertPackage(stack.services.db, stranger.user.id, 'their-public');
+    assert.equal((await add(theirs)).status, 404);
+    assert.equal((await add('their-public')).status, 201);
+    assert.deepEqual(await slugsIn(), ['their-public']);
   });
 
   it('answers 404 for adding a package to another user\'s collection, by slug and by id', async () => {

@@ -14,7 +14,9 @@ describe('Collections: create, read, list, change, delete', () => {
     const res = await create({ name: 'Unity Tools', slug: 'unity-tools', description: 'Editor helpers', tags: ['unity', 'editor'] });
     assert.equal(res.status, 201);
     const c = res.body;
-    assert.deepEqual(Object.keys(c).sort(), ['created_at', 'description', 'id', 'link_count', 'name', 'package_count', 'packages', 'slug', 'tags', 'updated_at']);
+    assert.deepEqual(Object.keys(c).sort(), ['collection', 'created_at', 'description', 'id', 'is_public', 'link_count', 'name', 'package_count', 'packages', 'slug', 'success', 'tags', 'updated_at']);
+    assert.equal(c.success, true);
+    assert.equal(c.collection.slug, c.slug);
     assert.ok(Number.isInteger(c.id));
     assert.equal(c.slug, 'unity-tools');
     assert.equal(c.name, 'Unity Tools');
@@ -24,7 +26,6 @@ describe('Collections: create, read, list, change, delete', () => {
     assert.equal(c.package_count, 0);
     assert.deepEqual(c.packages, []);
     assert.ok(!Number.isNaN(Date.parse(c.created_at)) && c.created_at === c.updated_at);
-    assert.equal(c.success, undefined);
   });
 
   it('defaults description to null and tags to [], trims text and drops duplicate tags', async () => {
@@ -112,7 +113,8 @@ describe('Collections: create, read, list, change, delete', () => {
     assert.equal(res.body.total, 3);
     assert.deepEqual(res.body.pagination, { page: 1, per_page: 50, total: 3, total_pages: 1 });
     const item = res.body.collections[0];
-    assert.deepEqual(Object.keys(item).sort(), ['created_at', 'description', 'id', 'link_count', 'name', 'package_count', 'slug', 'tags', 'updated_at']);
+    assert.deepEqual(Object.keys(item).sort(), ['created_at', 'description', 'id', 'is_public', 'link_count', 'name', 'package_count', 'slug', 'tags', 'updated_at']);
+    assert.equal(res.body.totalCount, 3);
   });
 
   it('pages the list with page and per_page', async () => {
@@ -174,7 +176,7 @@ describe('Collections: create, read, list, change, delete', () => {
 
     const res = await request(stack.url(`/api/v1/collections/${c.slug}`), { method: 'DELETE', headers: account.auth });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { deleted: true });
+    assert.deepEqual(res.body, { deleted: true, success: true });
     assert.equal((await get(c.slug)).status, 404);
     const kept = await db('links').where({ id: link.id }).first();
     assert.equal(kept.collection_id, null);

@@ -3,8 +3,10 @@ import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';
 
-const DETAIL_FIELDS = ['slug', 'display_name', 'description', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref', 'is_private', 'total_installs', 'unique_ips', 'created_at', 'updated_at', 'install_url', 'id', 'badge_url', 'kind', 'nuget_id'].sort();
-const LIST_FIELDS = ['slug', 'display_name', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref', 'is_private', 'total_installs', 'created_at', 'install_url', 'id', 'badge_url', 'kind', 'nuget_id'].sort();
+/** The public side's fields, on every package object (the pkglnk client's PackageData). */
+const PUBLIC_FIELDS = ['description', 'updated_at', 'package_json_name', 'version', 'unity_version', 'topics', 'github_stars', 'is_listed', 'card_image_url', 'card_image_png_url'];
+const LIST_FIELDS = [...new Set(['slug', 'display_name', 'git_platform', 'git_owner', 'git_repo', 'git_path', 'git_ref', 'is_private', 'total_installs', 'created_at', 'install_url', 'id', 'badge_url', 'kind', 'nuget_id', ...PUBLIC_FIELDS])].sort();
+const DETAIL_FIELDS = [...LIST_FIELDS, 'unique_ips', 'metadata_overrides'].sort();
 
 describe('The packages API', () => {
   const { stack, account } = useStackWithAccount({ env: { PUBLIC_BASE_URL: 'https://pkg.example' } });
@@ -22,6 +24,9 @@ describe('The packages API', () => {
         git_path: 'Packages/com.example.package', git_ref: 'v1.0.0', is_private: false, total_installs: 0, unique_ips: 0,
         install_url: 'https://pkg.example/my-package.git?path=Packages/com.example.package#v1.0.0', created_at: undefined, updated_at: undefined,
         id: undefined, badge_url: 'https://pkg.example/badge/my-package.svg', kind: 'upm', nuget_id: null,
+        package_json_name: null, version: null, unity_version: null, topics: [], github_stars: null, is_listed: true,
+        card_image_url: 'https://pkg.example/card/my-package.svg', card_image_png_url: 'https://pkg.example/card/my-package.png',
+        metadata_overrides: ['display_name', 'description'],
       },
     );
     assert.match(res.body.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);

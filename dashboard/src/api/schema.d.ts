@@ -371,7 +371,8 @@ export interface paths {
         };
         /** Get one collection with its packages and link count (by slug or id) */
         get: operations["getCollectionsBySlug"];
-        put?: never;
+        /** Change name, slug, description or tags (a new name does not change the slug) */
+        put: operations["putCollectionsBySlug"];
         post?: never;
         /** Delete a collection (its links stay, outside any collection; its packages stay) */
         delete: operations["deleteCollectionsBySlug"];
@@ -390,7 +391,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add one of your packages (by slug or id); adding a member again changes nothing */
+        /** Add one of your packages (by slug or id) or any public package (by its id); a member already is a 409 */
         post: operations["postCollectionsBySlugPackages"];
         /** Remove a package named in the body {"packageId": …} from a collection */
         delete: operations["deleteCollectionsBySlugPackages"];
@@ -604,77 +605,6 @@ export interface paths {
         /** Replace a link's targeting rules (an ordered list; the first match wins, else variants, then destination_url) */
         put: operations["putLinksByIdRules"];
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/domains/tls-ask": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** May a certificate be issued for this name? 200 for a verified domain, else 404 (Caddy on_demand_tls ask) */
-        get: operations["getDomainsTlsAsk"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/domains": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Your custom domains */
-        get: operations["getDomains"];
-        put?: never;
-        /** Add a domain (pending until the worker verifies that it reaches this deployment) */
-        post: operations["postDomains"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/domains/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A domain and its verification status */
-        get: operations["getDomainsById"];
-        put?: never;
-        post?: never;
-        /** Remove a domain that holds no links */
-        delete: operations["deleteDomainsById"];
-        options?: never;
-        head?: never;
-        /** Change a domain's root and not-found redirects */
-        patch: operations["patchDomainsById"];
-        trace?: never;
-    };
-    "/api/v1/domains/{id}/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Check the domain again (a new round of attempts) */
-        post: operations["postDomainsByIdVerify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -895,7 +825,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Clicks, visitors, conversions, installs and bot clicks over a date range (the account, a link or a collection) against the previous period, with series, breakdowns, heatmap and top links */
+        /** Clicks, visitors, conversions and installs over a date range against the previous period, with series, breakdowns, heatmap and top links */
         get: operations["getAnalyticsRange"];
         put?: never;
         post?: never;
@@ -956,18 +886,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/{code}": {
+    "/api/directory": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Follow a short link: 302 to its destination (or a variant's); a password form when the link has a password
-         * @description A protected link answers 200 with an HTML form that POSTs `password` (form-encoded) back to this path: a right one is answered with the 302 (and a cookie), a wrong one 401, too many from one address 429 with Retry-After. Every answer carries X-Request-Id.
-         */
-        get: operations["getShortLink"];
+        /** The public package directory: search, topic, paging (pkglnk client; no auth) */
+        get: operations["getApiDirectory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -976,15 +903,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/{slug}.git/info/refs": {
+    "/api/collections": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Git smart-HTTP ref advertisement, proxied to the package's upstream; counts the install */
-        get: operations["getGitRefs"];
+        /** Public collections, most recently changed first (pkglnk client; no auth) */
+        get: operations["getApiCollections"];
         put?: never;
         post?: never;
         delete?: never;
@@ -993,32 +920,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/{slug}.git/git-upload-pack": {
+    "/api/collections/{slug}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** Git smart-HTTP pack negotiation, streamed both ways to the upstream */
-        post: operations["postGitUploadPack"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/badge/{slug}.svg": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A README badge with the package's install count */
-        get: operations["getInstallBadge"];
+        /** One public collection and its public packages (pkglnk client; no auth) */
+        get: operations["getApiCollectionsBySlug"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1027,15 +937,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/healthz": {
+    "/api/check-availability": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process answers */
-        get: operations["getHealthz"];
+        /** Whether a collection or package slug is free (taken by anyone, private or not: not available) */
+        get: operations["getApiCheckAvailability"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1044,34 +954,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/readyz": {
+    "/api/v1/bookmarks": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Readiness: PostgreSQL and Redis answer and the process is not shutting down */
-        get: operations["getReadyz"];
+        /** Your bookmarked packages, newest bookmark first (in the directory's shape) */
+        get: operations["getBookmarks"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Prometheus metrics of this process (bearer METRICS_TOKEN; 404 when none is configured) */
-        get: operations["getMetrics"];
-        put?: never;
-        post?: never;
+        /** Bookmark a public package (by id or slug), or remove the bookmark when there is one: {"packageId"} */
+        post: operations["postBookmarks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1094,17 +988,6 @@ export interface components {
             error: {
                 code: string;
                 message: string;
-            };
-        };
-        /** @description A readiness answer */
-        Readiness: {
-            /** @enum {string} */
-            status: "ready" | "unavailable" | "stopping";
-            checks?: {
-                /** @enum {string} */
-                postgres?: "ok" | "unavailable";
-                /** @enum {string} */
-                redis?: "ok" | "unavailable";
             };
         };
     };
@@ -1452,10 +1335,6 @@ export interface operations {
                             name: string;
                             features: {
                                 [key: string]: boolean;
-                            };
-                            /** @description For each feature, the plans that include it, cheapest first */
-                            feature_plans: {
-                                [key: string]: ("free" | "pro" | "enterprise")[];
                             };
                         };
                         usage: {
@@ -2185,8 +2064,6 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
                         }[];
                         errors: {
                             row: number;
@@ -2416,8 +2293,6 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
                         }[];
                         pagination: {
                             page: number;
@@ -2495,8 +2370,6 @@ export interface operations {
                         preview_title?: string | null;
                         preview_description?: string | null;
                         preview_image_url?: string | null;
-                        /** @description One of your domains (GET /api/v1/domains) the short code lives on; null or absent: the default domain */
-                        domain?: string | null;
                         short_code?: string | null;
                     };
                     password?: string | null;
@@ -2544,8 +2417,6 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
                         };
                     };
                 };
@@ -2589,10 +2460,7 @@ export interface operations {
     };
     getLinksById: {
         parameters: {
-            query?: {
-                /** @description previous: add analytics.comparison, this link over your attribution window beside the window just before it */
-                compare?: "previous";
-            };
+            query?: never;
             header?: never;
             path: {
                 id: string;
@@ -2641,8 +2509,6 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
                             analytics: {
                                 total_clicks: number;
                                 recent_clicks: {
@@ -2665,40 +2531,10 @@ export interface operations {
                                     qr: number;
                                     link: number;
                                 };
-                                /** @description With compare=previous: the attribution window and the window of as many days just before it */
-                                comparison?: {
-                                    current: {
-                                        period: {
-                                            start_date: string;
-                                            end_date: string;
-                                        };
-                                        /** @description Counted clicks (bots left out) */
-                                        total_clicks: number;
-                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
-                                        bot_clicks: number;
-                                    };
-                                    previous: {
-                                        period: {
-                                            start_date: string;
-                                            end_date: string;
-                                        };
-                                        /** @description Counted clicks (bots left out) */
-                                        total_clicks: number;
-                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
-                                        bot_clicks: number;
-                                    };
-                                };
                             };
                         };
                     };
                 };
-            };
-            /** @description Unknown query parameter or compare value */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description No valid token or session */
             401: {
@@ -2835,8 +2671,6 @@ export interface operations {
                         preview_title?: string | null;
                         preview_description?: string | null;
                         preview_image_url?: string | null;
-                        /** @description One of your domains (GET /api/v1/domains) the short code lives on; null or absent: the default domain */
-                        domain?: string | null;
                         short_code?: string;
                         archived?: boolean;
                     };
@@ -2885,8 +2719,6 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
                         };
                     };
                 };
@@ -3043,10 +2875,14 @@ export interface operations {
                             tags: string[];
                             link_count: number;
                             package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
                             created_at: string;
                             updated_at: string;
                         }[];
                         total: number;
+                        /** @description The same as total (the pkglnk client reads totalCount) */
+                        totalCount: number;
                         pagination: {
                             page: number;
                             per_page: number;
@@ -3109,6 +2945,7 @@ export interface operations {
                     slug?: string;
                     description?: string | null;
                     tags?: string[];
+                    is_public?: boolean;
                 };
             };
         };
@@ -3130,6 +2967,8 @@ export interface operations {
                         tags: string[];
                         link_count: number;
                         package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
                         created_at: string;
                         updated_at: string;
                         packages: {
@@ -3147,6 +2986,21 @@ export interface operations {
                             created_at: string;
                             added_at: string;
                         }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
                     };
                 };
             };
@@ -3225,6 +3079,8 @@ export interface operations {
                         tags: string[];
                         link_count: number;
                         package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
                         created_at: string;
                         updated_at: string;
                         packages: {
@@ -3242,6 +3098,21 @@ export interface operations {
                             created_at: string;
                             added_at: string;
                         }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
                     };
                 };
             };
@@ -3265,6 +3136,135 @@ export interface operations {
             };
             /** @description No such collection */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    putCollectionsBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection slug, or its integer id */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    slug?: string;
+                    description?: string | null;
+                    tags?: string[];
+                    is_public?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed collection */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        slug: string;
+                        name: string;
+                        description: string | null;
+                        tags: string[];
+                        link_count: number;
+                        package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
+                        created_at: string;
+                        updated_at: string;
+                        packages: {
+                            id: number;
+                            slug: string;
+                            display_name: string;
+                            description: string | null;
+                            git_platform: string;
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            added_at: string;
+                        }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such collection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Slug has already been taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3308,6 +3308,8 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         deleted: true;
+                        /** @constant */
+                        success: true;
                     };
                 };
             };
@@ -3367,6 +3369,7 @@ export interface operations {
                     slug?: string;
                     description?: string | null;
                     tags?: string[];
+                    is_public?: boolean;
                 };
             };
         };
@@ -3388,6 +3391,8 @@ export interface operations {
                         tags: string[];
                         link_count: number;
                         package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
                         created_at: string;
                         updated_at: string;
                         packages: {
@@ -3405,6 +3410,21 @@ export interface operations {
                             created_at: string;
                             added_at: string;
                         }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
                     };
                 };
             };
@@ -3479,43 +3499,6 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Already a member; the collection */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                    };
-                };
-            };
             /** @description Added; the collection */
             201: {
                 headers: {
@@ -3533,6 +3516,8 @@ export interface operations {
                         tags: string[];
                         link_count: number;
                         package_count: number;
+                        /** @description Shown on the public side (GET /api/collections) */
+                        is_public: boolean;
                         created_at: string;
                         updated_at: string;
                         packages: {
@@ -3550,6 +3535,21 @@ export interface operations {
                             created_at: string;
                             added_at: string;
                         }[];
+                        /** @constant */
+                        success: true;
+                        collection: {
+                            id: number;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            link_count: number;
+                            package_count: number;
+                            /** @description Shown on the public side (GET /api/collections) */
+                            is_public: boolean;
+                            created_at: string;
+                            updated_at: string;
+                        };
                     };
                 };
             };
@@ -3573,6 +3573,13 @@ export interface operations {
             };
             /** @description No such collection or package */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Already a member */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3629,6 +3636,8 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         deleted: true;
+                        /** @constant */
+                        success: true;
                     };
                 };
             };
@@ -3704,6 +3713,8 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         deleted: true;
+                        /** @constant */
+                        success: true;
                     };
                 };
             };
@@ -4340,7 +4351,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Your packages */
+            /** @description Your packages (hasMore, totalCount and installCounts as the public directory answers) */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4369,8 +4380,28 @@ export interface operations {
                             /** @enum {string} */
                             kind: "upm" | "nuget";
                             nuget_id: string | null;
+                            description: string | null;
+                            updated_at: string;
+                            package_json_name: string | null;
+                            version: string | null;
+                            unity_version: string | null;
+                            topics: string[];
+                            /** @description null when unknown */
+                            github_stars: number | null;
+                            /** @description Shown in the public directory (when not private) */
+                            is_listed: boolean;
+                            /** @description The package card (SVG); null for a private package */
+                            card_image_url: string | null;
+                            /** @description The package card (PNG); null for a private package */
+                            card_image_png_url: string | null;
                         }[];
                         total: number;
+                        totalCount: number;
+                        hasMore: boolean;
+                        /** @description Total installs by package id */
+                        installCounts: {
+                            [key: string]: number;
+                        };
                     };
                 };
             };
@@ -4430,6 +4461,8 @@ export interface operations {
                     /** @enum {string} */
                     kind?: "upm" | "nuget";
                     nuget_id?: string | null;
+                    topics?: string[];
+                    is_listed?: boolean;
                 };
             };
         };
@@ -4463,8 +4496,22 @@ export interface operations {
                         kind: "upm" | "nuget";
                         nuget_id: string | null;
                         description: string | null;
-                        unique_ips: number;
                         updated_at: string;
+                        package_json_name: string | null;
+                        version: string | null;
+                        unity_version: string | null;
+                        topics: string[];
+                        /** @description null when unknown */
+                        github_stars: number | null;
+                        /** @description Shown in the public directory (when not private) */
+                        is_listed: boolean;
+                        /** @description The package card (SVG); null for a private package */
+                        card_image_url: string | null;
+                        /** @description The package card (PNG); null for a private package */
+                        card_image_png_url: string | null;
+                        unique_ips: number;
+                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
+                        metadata_overrides: string[];
                     };
                 };
             };
@@ -4554,8 +4601,22 @@ export interface operations {
                         kind: "upm" | "nuget";
                         nuget_id: string | null;
                         description: string | null;
-                        unique_ips: number;
                         updated_at: string;
+                        package_json_name: string | null;
+                        version: string | null;
+                        unity_version: string | null;
+                        topics: string[];
+                        /** @description null when unknown */
+                        github_stars: number | null;
+                        /** @description Shown in the public directory (when not private) */
+                        is_listed: boolean;
+                        /** @description The package card (SVG); null for a private package */
+                        card_image_url: string | null;
+                        /** @description The package card (PNG); null for a private package */
+                        card_image_png_url: string | null;
+                        unique_ips: number;
+                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
+                        metadata_overrides: string[];
                     };
                 };
             };
@@ -4684,6 +4745,8 @@ export interface operations {
                     /** @enum {string} */
                     kind?: "upm" | "nuget";
                     nuget_id?: string | null;
+                    topics?: string[];
+                    is_listed?: boolean;
                 };
             };
         };
@@ -4717,8 +4780,22 @@ export interface operations {
                         kind: "upm" | "nuget";
                         nuget_id: string | null;
                         description: string | null;
-                        unique_ips: number;
                         updated_at: string;
+                        package_json_name: string | null;
+                        version: string | null;
+                        unity_version: string | null;
+                        topics: string[];
+                        /** @description null when unknown */
+                        github_stars: number | null;
+                        /** @description Shown in the public directory (when not private) */
+                        is_listed: boolean;
+                        /** @description The package card (SVG); null for a private package */
+                        card_image_url: string | null;
+                        /** @description The package card (PNG); null for a private package */
+                        card_image_png_url: string | null;
+                        unique_ips: number;
+                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
+                        metadata_overrides: string[];
                     };
                 };
             };
@@ -5260,565 +5337,6 @@ export interface operations {
             };
             /** @description Validation failed */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Daily request limit reached */
-            429: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-        };
-    };
-    getDomainsTlsAsk: {
-        parameters: {
-            query: {
-                domain: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A verified domain */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                    };
-                };
-            };
-            /** @description Not a hostname */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Not a verified domain */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    getDomains: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The domains */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domains: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description No valid token or session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-            /** @description Feature not available on your plan */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Daily request limit reached */
-            429: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-        };
-    };
-    postDomains: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description A DNS name pointed at this deployment, e.g. go.example.com */
-                    hostname: string;
-                    /** @description Where https://<hostname>/ sends visitors; null: the 404 page */
-                    root_redirect_url?: string | null;
-                    /** @description Where an unknown short code on this domain sends visitors; null: the 404 page */
-                    not_found_redirect_url?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description The new domain */
-            201: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-            };
-            /** @description No valid token or session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-            /** @description Feature not available on your plan */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Hostname has already been taken */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Daily request limit reached */
-            429: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-        };
-    };
-    getDomainsById: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The domain */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-            };
-            /** @description No valid token or session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-            /** @description Feature not available on your plan */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Domain not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Daily request limit reached */
-            429: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-        };
-    };
-    deleteDomainsById: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Removed */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-            };
-            /** @description No valid token or session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-            /** @description Feature not available on your plan */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Domain not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Domain still has links */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Daily request limit reached */
-            429: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-        };
-    };
-    patchDomainsById: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    root_redirect_url?: string | null;
-                    not_found_redirect_url?: string | null;
-                };
-            };
-        };
-        responses: {
-            /** @description The domain */
-            200: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-            };
-            /** @description No valid token or session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-            /** @description Feature not available on your plan */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Domain not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Validation failed */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Daily request limit reached */
-            429: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-        };
-    };
-    postDomainsByIdVerify: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Queued; GET the domain for its status */
-            202: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
-                };
-            };
-            /** @description No valid token or session */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-            /** @description Feature not available on your plan */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Domain not found */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7094,10 +6612,6 @@ export interface operations {
                 last?: "24h";
                 /** @description Only this link */
                 link_id?: string;
-                /** @description Only the links filed in this collection; installs only of the collection's packages */
-                collection_id?: string;
-                /** @description previous (the default, and the only choice): previous_totals and previous_clicks hold the period of as many days just before */
-                compare?: "previous";
                 /** @description Only clicks from this ISO country code */
                 country?: string;
                 /** @description Only clicks from this device type */
@@ -7150,19 +6664,15 @@ export interface operations {
                             clicks: number;
                             unique_visitors: number;
                             conversions: number;
-                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
+                            /** @description Installs of all your packages (not narrowed by link or click filters) */
                             installs: number;
-                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
-                            bot_clicks: number;
                         };
                         previous_totals: {
                             clicks: number;
                             unique_visitors: number;
                             conversions: number;
-                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
+                            /** @description Installs of all your packages (not narrowed by link or click filters) */
                             installs: number;
-                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
-                            bot_clicks: number;
                         };
                         series: {
                             /** @description YYYY-MM-DD, or YYYY-MM-DDTHH (UTC) for hours */
@@ -7416,263 +6926,79 @@ export interface operations {
             };
         };
     };
-    getShortLink: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The short code */
-                code: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The password form of a protected link */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-            /** @description To the destination */
-            302: {
-                headers: {
-                    /** @description The destination URL */
-                    Location?: string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description No such link */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-            /** @description The link has expired or is not active yet */
-            410: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-        };
-    };
-    getGitRefs: {
-        parameters: {
-            query: {
-                service: "git-upload-pack";
-            };
-            header?: never;
-            path: {
-                /** @description The package slug */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The upstream's ref advertisement */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/x-git-upload-pack-advertisement": string;
-                };
-            };
-            /** @description No such package */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description The upstream could not be reached */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description The package could not be looked up (database away); try again */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description The upstream did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-        };
-    };
-    postGitUploadPack: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The package slug */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/x-git-upload-pack-request": string;
-            };
-        };
-        responses: {
-            /** @description The pack */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/x-git-upload-pack-result": string;
-                };
-            };
-            /** @description No such package */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description The upstream could not be reached */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description The package could not be looked up (database away); try again */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description The upstream did not answer in time */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-        };
-    };
-    getInstallBadge: {
+    getApiDirectory: {
         parameters: {
             query?: {
-                /** @description Badge style */
-                style?: "pkglnk" | "upm" | "upm-installs" | "installs";
+                /** @description Page number, from 1 (default 1) */
+                page?: string;
+                /** @description Packages per page (default 40, at most 100) */
+                limit?: string;
+                /** @description Words each of which begins a word of the name, slug, package.json name, a topic or the description */
+                q?: string;
+                /** @description Only packages with this topic */
+                topic?: string;
+                /** @description installs (default) or recent */
+                sort?: "installs" | "recent";
             };
-            header?: never;
-            path: {
-                /** @description The package slug */
-                slug: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The badge */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/svg+xml": string;
-                };
-            };
-            /** @description Unchanged since the ETag sent in If-None-Match */
-            304: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description An "unknown style" badge */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/svg+xml": string;
-                };
-            };
-            /** @description A "not found" badge */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/svg+xml": string;
-                };
-            };
-            /** @description An "unavailable" badge (database away, nothing cached) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/svg+xml": string;
-                };
-            };
-        };
-    };
-    getHealthz: {
-        parameters: {
-            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Alive */
+            /** @description One page of public, listed packages */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @constant */
-                        status: "ok";
+                        packages: {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
+                            slug: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            git_platform: "github" | "gitlab" | "bitbucket";
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
+                            description: string | null;
+                            updated_at: string;
+                            package_json_name: string | null;
+                            version: string | null;
+                            unity_version: string | null;
+                            topics: string[];
+                            /** @description null when unknown */
+                            github_stars: number | null;
+                            /** @description Shown in the public directory (when not private) */
+                            is_listed: boolean;
+                            /** @description The package card (SVG); null for a private package */
+                            card_image_url: string | null;
+                            /** @description The package card (PNG); null for a private package */
+                            card_image_png_url: string | null;
+                        }[];
+                        total: number;
+                        totalCount: number;
+                        hasMore: boolean;
+                        /** @description Total installs by package id */
+                        installCounts: {
+                            [key: string]: number;
+                        };
                     };
                 };
             };
-            /** @description Request headers over 16 KB (answered by the HTTP server itself, as on every path) */
-            431: {
+            /** @description Bad query parameters */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7680,76 +7006,338 @@ export interface operations {
             };
         };
     };
-    getReadyz: {
+    getApiCollections: {
         parameters: {
-            query?: never;
+            query?: {
+                offset?: string;
+                /** @description Collections per page (default 20, at most 100) */
+                limit?: string;
+                /** @description Text in the name or description */
+                q?: string;
+                /** @description Only collections with this tag */
+                tag?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Ready */
+            /** @description One page of public collections */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Readiness"];
+                    "application/json": {
+                        collections: {
+                            id: string;
+                            user_id: string;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            /** @description Public packages only */
+                            package_count: number;
+                            owner_username: string;
+                            owner_avatar_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                        totalCount: number;
+                    };
                 };
             };
-            /** @description Request headers over 16 KB (answered by the HTTP server itself, as on every path) */
-            431: {
+            /** @description Bad query parameters */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description A dependency is unreachable, or shutdown has started (status "stopping") */
-            503: {
+        };
+    };
+    getApiCollectionsBySlug: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collection */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Readiness"];
+                    "application/json": {
+                        collection: {
+                            id: string;
+                            user_id: string;
+                            slug: string;
+                            name: string;
+                            description: string | null;
+                            tags: string[];
+                            /** @description Public packages only */
+                            package_count: number;
+                            owner_username: string;
+                            owner_avatar_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                        packages: {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
+                            slug: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            git_platform: "github" | "gitlab" | "bitbucket";
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
+                            description: string | null;
+                            updated_at: string;
+                            package_json_name: string | null;
+                            version: string | null;
+                            unity_version: string | null;
+                            topics: string[];
+                            /** @description null when unknown */
+                            github_stars: number | null;
+                            /** @description Shown in the public directory (when not private) */
+                            is_listed: boolean;
+                            /** @description The package card (SVG); null for a private package */
+                            card_image_url: string | null;
+                            /** @description The package card (PNG); null for a private package */
+                            card_image_png_url: string | null;
+                        }[];
+                    };
                 };
+            };
+            /** @description No such public collection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
-    getMetrics: {
+    getApiCheckAvailability: {
         parameters: {
-            query?: never;
+            query: {
+                slug: string;
+                type: "collection" | "package";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Prometheus text exposition */
+            /** @description Availability */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/json": {
+                        available: boolean;
+                    };
                 };
             };
-            /** @description No or a wrong token */
+            /** @description Bad query parameters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getBookmarks: {
+        parameters: {
+            query?: {
+                limit?: string;
+                offset?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bookmarked packages */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        packages: {
+                            /** @description Stable string id: accepted as packageId wherever a package is named */
+                            id: string;
+                            slug: string;
+                            display_name: string;
+                            /** @enum {string} */
+                            git_platform: "github" | "gitlab" | "bitbucket";
+                            git_owner: string;
+                            git_repo: string;
+                            git_path: string | null;
+                            git_ref: string | null;
+                            is_private: boolean;
+                            total_installs: number;
+                            created_at: string;
+                            install_url: string;
+                            badge_url: string;
+                            /** @enum {string} */
+                            kind: "upm" | "nuget";
+                            nuget_id: string | null;
+                            description: string | null;
+                            updated_at: string;
+                            package_json_name: string | null;
+                            version: string | null;
+                            unity_version: string | null;
+                            topics: string[];
+                            /** @description null when unknown */
+                            github_stars: number | null;
+                            /** @description Shown in the public directory (when not private) */
+                            is_listed: boolean;
+                            /** @description The package card (SVG); null for a private package */
+                            card_image_url: string | null;
+                            /** @description The package card (PNG); null for a private package */
+                            card_image_png_url: string | null;
+                        }[];
+                        total: number;
+                        totalCount: number;
+                        hasMore: boolean;
+                        /** @description Total installs by package id */
+                        installCounts: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description Metrics are not enabled (METRICS_TOKEN unset) */
-            404: {
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": string;
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    postBookmarks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    packageId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Whether the package is bookmarked now */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        bookmarked: boolean;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such public package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
         };

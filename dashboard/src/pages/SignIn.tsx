@@ -4,6 +4,12 @@ import { api, ok, setApiToken } from '../api/client';
 import { A, ErrorNote, Field, useAction, useLoad } from '../components/ui';
 import { navigate } from '../router';
 
+/** Where a server page that sent the person here to sign in wants them back (the editor sign-in only: never another site). */
+function returnPath(): string | null {
+  const next = new URLSearchParams(location.search).get('next');
+  return next && /^\/auth\/unity-start\?port=\d{1,5}$/.test(next) ? next : null;
+}
+
 /** /signin, /signup and /invite/<token>: email and password, or (for API users) a token. */
 export function SignIn({ mode, invite, onSignedIn }: { mode: 'signin' | 'signup'; invite?: string; onSignedIn: (user: User | null) => void }) {
   const options = useLoad(() => authOptions(), []);
@@ -27,7 +33,9 @@ export function SignIn({ mode, invite, onSignedIn }: { mode: 'signin' | 'signup'
             const user = signup ? await signUp({ email, password, ...(invite ? { invite } : {}) }) : await signIn(email, password);
             setApiToken(null);
             onSignedIn(user);
-            navigate('/');
+            const next = returnPath();
+            if (next) location.assign(next);
+            else navigate('/');
           });
         }}>
           <Field label="Email"><input type="email" name="email" autoComplete="email" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} /></Field>

@@ -9,8 +9,9 @@ export type Surface = 'pkglnk' | 'pvtlnk';
 
 /** Restated from the SPEC rather than imported, so a wrong classification in the code shows. */
 export function surfaceOfPath(path: string): Surface {
-  // SPEC: the pkglnk client's public endpoints (install-start, install-progress) answer in the pkglnk envelope.
-  return /^\/api\/v1\/(packages|collections)(\/|$)|^\/api\/v1\/analytics\/summary\/?$|^\/api\/v1\/install-(start|progress)(\/|$)/.test(path) ? 'pkglnk' : 'pvtlnk';
+  // SPEC: the pkglnk client's public endpoints (install-start, install-progress, directory, collections,
+  // check-availability, bookmarks) and the editor sign-in answer in the pkglnk envelope.
+  return /^\/api\/v1\/(packages|collections|bookmarks)(\/|$)|^\/api\/v1\/analytics\/summary\/?$|^\/api\/v1\/install-(start|progress)(\/|$)|^\/api\/(directory|collections|check-availability)(\/|$)|^\/auth\/unity-(start|confirm)(\/|$)/.test(path) ? 'pkglnk' : 'pvtlnk';
 }
 
 /** The codes the SPEC and the pkglnk seed name, by status. */

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { prefixQuery } from '../../../src/db/directory-store';
+
+describe('prefixQuery: what a person typed → the directory\'s prefix tsquery', () => {
+  it('makes each word a lower-cased prefix, all required', () => {
+    assert.equal(prefixQuery('Serv  Loc'), "'serv':* & 'loc':*");
+  });
+
+  it('keeps dotted names and hyphenated words whole, as the search vector stores them', () => {
+    assert.equal(prefixQuery('com.acme.tools service-loc'), "'com.acme.tools':* & 'service-loc':*");
+  });
+
+  it('lets no tsquery syntax through and is undefined when nothing searchable is left', () => {
+    assert.equal(prefixQuery("it's & (x:*) | !y \\ z"), "'it':* & 's':* & 'x':* & 'y':* & 'z':*");
+    assert.equal(prefixQuery(' .-&|!():* '), undefined);
+    assert.equal(prefixQuery(''), undefined);
+  });
+
+  it('reads at most eight words', () => {
+    assert.equal(prefixQuery('a b c d e f g h i j')?.split(' & ').length, 8);
+  });
+});

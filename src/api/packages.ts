@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deleteUserPackage, findUserPackage, listUserPackages, type PackageFields, type PackageRow } from '../db/package-store';
 import { resolveLocation, type GitLocation } from '../lib/git-url';
 import { createPackage, packageKind, slugError, slugFromRepo, updatePackage } from '../domain/packages';
+import { queueMetadataRefresh } from '../domain/package-metadata';
 import { ApiError } from './errors';
 import { listQuery, packageBody, packageDetail, packageListItem, presentPackage, presentPackageItem, slugParams, type PackageBody } from './packages.schema';
 import type { ApiRouter } from './route';
@@ -77,6 +78,7 @@ export function registerPackageRoutes(api: ApiRouter): void {
         is_private: body.is_private ?? false,
       };
       const row = await createPackage(services.db, auth.user.id, fields);
+      await queueMetadataRefresh(services, row.id);
       res.status(201).json(presentPackage(row, services.config.publicBaseUrl));
     },
   });

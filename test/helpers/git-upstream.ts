@@ -98,6 +98,10 @@ function httpBackend(req: IncomingMessage, res: ServerResponse, root: string, re
     QUERY_STRING: url.search.slice(1),
     REMOTE_ADDR: req.socket.remoteAddress ?? '',
     CONTENT_TYPE: req.headers['content-type'] ?? '',
+    // As GitHub does: partial clones (--filter=blob:none) are answered, blobs fetched on demand.
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'uploadpack.allowFilter',
+    GIT_CONFIG_VALUE_0: 'true',
   };
   if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
   if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = req.headers['content-encoding'];

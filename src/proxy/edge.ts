@@ -27,6 +27,10 @@ export interface EdgeRoutes {
   dashboard?: EdgeHandler;
   /** /nuget/flatcontainer/… (src/proxy/nuget-proxy.ts). */
   nuget?: EdgeHandler;
+  /** GET /card/{slug}.svg|png (src/proxy/cards.ts). */
+  card?: EdgeHandler;
+  /** The server-rendered pages for people (src/site/): the paths it owns, and its handler. */
+  site?: { owns(path: string): boolean; handle: EdgeHandler };
 }
 
 /**
@@ -60,7 +64,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
 
   function dispatch(req: IncomingMessage, res: ServerResponse): EdgeSurface {
     const url = req.url ?? '/';
-    const { git, badge, nuget, dashboard } = routes;
+    const { git, badge, nuget, dashboard, card, site } = routes;
     if (git && isGitPath(url)) {
       guarded('git', req, res, () => git(req, res));
       return 'git';
@@ -71,6 +75,14 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
       if (badge && path.startsWith('/badge/')) {
         guarded('badge', req, res, () => badge(req, res));
         return 'badge';
+      }
+      if (card && path.startsWith('/card/')) {
+        guarded('card', req, res, () => card(req, res));
+        return 'card';
+      }
+      if (site && req.method !== 'POST' && site.owns(path)) {
+        guarded('site', req, res, () => site.handle(req, res));
+        return 'site';
       }
       if (nuget && path.startsWith(NUGET_PREFIX)) {
         guarded('nuget', req, res, () => nuget(req, res));
@@ -91,11 +103,11 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
   }
 }
 
-type EdgeSurface = 'git' | 'badge' | 'nuget' | 'dashboard' | 'redirect' | 'api';
+type EdgeSurface = 'git' | 'badge' | 'card' | 'site' | 'nuget' | 'dashboard' | 'redirect' | 'api';
 
 /** Route templates of the public edge: metrics are labelled by these, never by the raw path. */
 const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api'>, string> = {
-  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard', redirect: '/{code}',
+  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', card: '/card/{slug}', site: '/pkg/{slug}', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard', redirect: '/{code}',
 };
 
 function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, seconds: number): void {

@@ -121,6 +121,27 @@ describe('package metadata from the upstream package.json', function () {
     assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith('lt-metadata-')), before);
   });
 
+  it('refreshes on the owner\'s demand (POST /api/v1/packages/:slug/refresh), and to nobody else', async () => {
+    const pkg = await createPackage({ git_url: `https://github.com/acme/tool.git?path=${FOLDER}#v1.0.0`, slug: 'acme-refresh' });
+    await waitFor(async () => (await stored(pkg.id)).metadata_fetched_at, { what: 'the first metadata job' });
+    await stack.services.db('packages').where({ id: pkg.id }).update({ version: null, metadata_fetched_at: null });
+    const res = await request(stack.url('/api/v1/packages/acme-refresh/refresh'), { method: 'POST', headers: account.auth });
+    assert.equal(res.status, 202);
+    assert.deepEqual(res.body, { queued: true, slug: 'acme-refresh' });
+    const row = await waitFor(async () => {
+      const r = await stored(pkg.id);
+      return r.metadata_fetched_at ? r : undefined;
+    }, { what: 'the refresh' });
+    assert.equal(row.version, '1.0.0');
+
+    const stranger = await createAccount(stack.services);
+    const other = await request(stack.url('/api/v1/packages/acme-refresh/refresh'), { method: 'POST', headers: stranger.auth });
+    assert.equal(other.status, 404);
+    assert.deepEqual(Object.keys(other.body), ['error']);
+    const anonymous = await request(stack.url('/api/v1/packages/acme-refresh/refresh'), { method: 'POST' });
+    assert.equal(anonymous.status, 401);
+  });
+
   it('leaves the fields the owner set by hand alone', async () => {
     const pkg = await createPackage({ git_url: `https://github.com/acme/tool.git?path=${FOLDER}#v1.0.0`, slug: 'acme-tool-4', description: 'Mine' });
     await stack.services.queues.queue('metadata').obliterate({ force: true });

@@ -10,25 +10,24 @@ import type { GitLocation } from '../lib/git-url';
  * and images only load over https and without a referrer.
  */
 
-let pipeline: Promise<(markdown: string, rewrite: (tree: Root) => void) => Promise<string>> | undefined;
+let pipeline: Promise<(markdown: string, location: GitLocation) => Promise<string>> | undefined;
 
-// The unified packages are ES modules only: loaded once, on first use.
+// The unified packages are ES modules only: loaded once, on first use, and the processor built
+// once (building it per call costs more than the render); the location rides on the file.
 function load() {
   pipeline ??= (async () => {
     const [{ unified }, { default: remarkParse }, { default: remarkGfm }, { default: remarkRehype }, { default: rehypeSanitize, defaultSchema }, { default: rehypeStringify }] = await Promise.all([
       import('unified'), import('remark-parse'), import('remark-gfm'), import('remark-rehype'), import('rehype-sanitize'), import('rehype-stringify'),
     ]);
-    return async (markdown: string, rewrite: (tree: Root) => void) => {
-      const file = await unified()
-        .use(remarkParse)
-        .use(remarkGfm)
-        .use(remarkRehype, { allowDangerousHtml: false })
-        .use(rehypeSanitize, defaultSchema)
-        .use(() => rewrite)
-        .use(rehypeStringify)
-        .process(markdown);
-      return String(file);
-    };
+    const processor = unified()
+      .use(remarkParse)
+      .use(remarkGfm)
+      .use(remarkRehype, { allowDangerousHtml: false })
+      .use(rehypeSanitize, defaultSchema)
+      .use(() => (tree: Root, file: { data: Record<string, unknown> }) => rewriter(file.data.location as GitLocation)(tree))
+      .use(rehypeStringify)
+      .freeze();
+    return async (markdown: string, location: GitLocation) => String(await processor.process({ value: markdown, data: { location } }));
   })();
   return pipeline;
 }
@@ -90,6 +89,6 @@ function rewriteElement(node: Element, bases: { blob: string; raw: string }): vo
 
 export const renderReadme: (markdown: string, location: GitLocation) => Promise<string> = async (markdown, location) => {
   const run = await load();
-  return run(markdown, rewriter(location));
+  return run(markdown, location);
 };
 

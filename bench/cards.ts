@@ -3,7 +3,7 @@
  * Node server's fixed answer (the ceiling), same load generator, same run (target ≥ 5,000 req/s);
  * then the package page GET /pkg/{slug}: under load (cached, as nearly every visit is), and
  * uncached — one request to each of 200 packages never asked for before, each a full render
- * (database reads, the README through remark and the sanitiser, the chart) — p95 (target < 50 ms).
+ * (database reads, the chart, the page around the README the worker rendered) — p95 (target < 50 ms).
  *
  *   npm run bench -- cards          (CONNECTIONS=50 BENCH_SECONDS=10 by default)
  */
@@ -11,6 +11,7 @@ import { createDb } from '../src/db/knex';
 import { insertPackage } from '../src/db/package-store';
 import { createUser } from '../src/db/user-store';
 import { utcDay, DAY_MS } from '../src/lib/days';
+import { renderReadme } from '../src/lib/readme-html';
 import { createRunDatabase, dropRunDatabase } from '../test/helpers/test-database';
 import { load, type LoadResult } from './lib/load';
 import { freePort, runTs, stop, waitForHttp } from './lib/processes';
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
     const user = await createUser(db, 'bench@example.com', 'enterprise');
     for (let i = 0; i <= PAGES; i++) {
       const pkg = await insertPackage(db, user.id, { slug: `bench-${i}`, display_name: `Bench Package ${i}`, description: 'A package for measuring the public side', git_platform: 'github', git_owner: 'acme', git_repo: `tool-${i}`, git_path: null, git_ref: 'v1.0.0', is_private: false });
-      await db('packages').where({ id: pkg.id }).update({ package_json_name: `com.acme.tool${i}`, version: '1.0.0', unity_version: '2022.3', topics: ['editor', 'tools', 'ui'], readme: README, total_installs: 12345, github_stars: 321 });
+      // As the metadata worker leaves a package: its README stored and rendered.
+      const readmeHtml = await renderReadme(README, { git_platform: 'github', git_owner: 'acme', git_repo: `tool-${i}`, git_path: null, git_ref: 'v1.0.0' });
+      await db('packages').where({ id: pkg.id }).update({ package_json_name: `com.acme.tool${i}`, version: '1.0.0', unity_version: '2022.3', topics: ['editor', 'tools', 'ui'], readme: README, readme_html: readmeHtml, total_installs: 12345, github_stars: 321 });
       const days = Array.from({ length: 30 }, (_, d) => ({ package_id: pkg.id, day: utcDay(new Date(Date.now() - d * DAY_MS)), installs: (d * 7) % 50, unique_ips: 1 }));
       await db('package_install_days').insert(days);
     }

@@ -17,6 +17,8 @@ export async function findMetadataTarget(db: Db, packageId: number): Promise<Met
 export interface FetchedMetadata {
   manifest: ManifestMetadata;
   readme: string | null;
+  /** The README rendered and sanitised (lib/readme-html.ts); follows the `readme` override. */
+  readmeHtml: string | null;
   /** number or null: what GitHub said; undefined: GitHub could not be asked, the stored value stays. */
   githubStars: number | null | undefined;
 }
@@ -38,6 +40,8 @@ export async function recordMetadata(db: Db, packageId: number, fetched: Fetched
     if (value !== null) keepOverride(column, value);
   }
   for (const column of ALWAYS) keepOverride(column, column === 'readme' ? fetched.readme : fetched.manifest[column]);
+  sets.push(`readme_html = CASE WHEN 'readme' = ANY(metadata_overrides) THEN readme_html ELSE ? END`);
+  bindings.push(fetched.readmeHtml);
   keepOverride('topics', fetched.manifest.topics, '::text[]');
   if (fetched.githubStars !== undefined) keepOverride('github_stars', fetched.githubStars, '::int');
   await db.raw(`UPDATE packages SET ${sets.join(', ')}, metadata_fetched_at = now(), metadata_error = NULL WHERE id = ?`, [...bindings, packageId]);

@@ -32,7 +32,7 @@ export async function findPublicPackage(db: Db, slug: string): Promise<PublicPac
   return db('packages').select(...COLUMNS).where({ slug, is_private: false }).first();
 }
 
-/** The public package and its README (the page's read; cards never load the README). */
-export async function findPublicPackageWithReadme(db: Db, slug: string): Promise<(PublicPackage & { readme: string | null }) | undefined> {
-  return db('packages').select(...COLUMNS, 'readme').where({ slug, is_private: false }).first();
+/** The public package and its README, as Markdown and as rendered HTML (the page's read; cards never load the README). */
+export async function findPublicPackageWithReadme(db: Db, slug: string): Promise<(PublicPackage & { readme: string | null; readme_html: string | null }) | undefined> {
+  return db('packages').select(...COLUMNS, 'readme', 'readme_html').where({ slug, is_private: false }).first();
 }

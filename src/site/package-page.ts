@@ -6,7 +6,7 @@ import { installUrl } from '../lib/git-url';
 import { html, trusted, type Html } from './html';
 import { installChart } from './install-chart';
 import { layout } from './layout';
-import { renderReadme } from './readme';
+import { renderReadme } from '../lib/readme-html';
 
 /**
  * GET /pkg/{slug}: a public package's page. The whole page is rendered once per slug per cache
@@ -80,7 +80,8 @@ export async function loadPackagePage(db: Db, base: string, slug: string, now = 
   const dates = daysOf(daysEndingToday(CHART_DAYS, now));
   const [perDay, readme] = await Promise.all([
     dailyInstalls(db, pkg.id, dates[0] as string, dates[dates.length - 1] as string),
-    pkg.readme ? renderReadme(pkg.readme, pkg) : Promise.resolve(null),
+    // The worker's rendering; a README stored before it rendered one is rendered here.
+    pkg.readme_html !== null ? Promise.resolve(pkg.readme_html) : pkg.readme ? renderReadme(pkg.readme, pkg) : Promise.resolve(null),
   ]);
   return packagePage(base, pkg, readme, dates.map((day) => ({ day, installs: perDay.get(day) ?? 0 })));
 }

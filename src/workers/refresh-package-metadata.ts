@@ -1,6 +1,7 @@
 import { findMetadataTarget, recordMetadata, recordMetadataError } from '../db/package-metadata-store';
 import { normalisePath, normaliseRef, upstreamRepoUrl } from '../lib/git-url';
 import { cleanText, readManifest } from '../lib/package-manifest';
+import { renderReadme } from '../lib/readme-html';
 import type { Services } from '../services';
 import { fetchGithubStars } from './github-stars';
 import { fetchUpstreamFiles, UpstreamFetchError } from './upstream-files';
@@ -36,6 +37,9 @@ export async function refreshPackageMetadata(services: Services, data: { package
   }
   const manifest = readManifest(files.packageJson ?? '');
   if (!manifest.ok) return fail(manifest.error);
-  await recordMetadata(services.db, target.id, { manifest: manifest.value, readme: files.readme === null ? null : cleanText(files.readme), githubStars: await starsPending });
+  const readme = files.readme === null ? null : cleanText(files.readme);
+  // Rendered here, once per fetch, so no page view waits for Markdown.
+  const readmeHtml = readme === null ? null : await renderReadme(readme, target);
+  await recordMetadata(services.db, target.id, { manifest: manifest.value, readme, readmeHtml, githubStars: await starsPending });
   return { outcome: 'updated' };
 }

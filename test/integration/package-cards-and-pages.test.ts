@@ -76,6 +76,13 @@ describe('package cards and the package page', function () {
     assert.ok(text.includes('<h1>Acme Tool</h1>'));
   });
 
+  it('shows the README the worker rendered when there is one, rather than rendering it again', async () => {
+    const id = await seedPublicPackage(stack.services, { slug: 'acme-rendered', readme: '# Markdown' });
+    await stack.services.db('packages').where({ id }).update({ readme_html: '<p>Rendered by the worker</p>' });
+    const text = (await get(stack.url('/pkg/acme-rendered'))).body.toString();
+    assert.ok(text.includes('<div class="readme"><p>Rendered by the worker</p></div>'));
+  });
+
   it('answers a private or unknown package page with the same 404 page, which names nothing', async () => {
     await seedPublicPackage(stack.services, { slug: 'secret-page', is_private: true, display_name: 'Secret Thing', readme: 'secret readme' });
     const priv = await get(stack.url('/pkg/secret-page'));

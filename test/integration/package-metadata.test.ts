@@ -95,6 +95,7 @@ describe('package metadata from the upstream package.json', function () {
     assert.deepEqual(row.topics, ['editor-tools', 'ui', 'ünïcode-stuff']);
     // No README in the package's folder at v1.0.0: the repository's own.
     assert.equal(row.readme, README);
+    assert.equal(row.readme_html, '<h1>Acme Tool</h1>\n<p>Install it.</p>', 'rendered once, by the worker');
     assert.equal(row.github_stars, 42);
     assert.equal(row.search !== null, true);
   });

@@ -1,5 +1,5 @@
 import type { Element, Root, RootContent } from 'hast';
-import type { GitLocation } from '../lib/git-url';
+import type { GitLocation } from './git-url';
 
 /**
  * A README (Markdown, from the package's upstream: anyone's text) as HTML that is safe to put on

@@ -55,8 +55,9 @@ function gitEnv(home: string): NodeJS.ProcessEnv {
   };
 }
 
-// Only http(s) transports, no credential helper, no redirect beyond the first request's.
-const SAFE_CONFIG = ['-c', 'protocol.allow=never', '-c', 'protocol.https.allow=always', '-c', 'protocol.http.allow=always', '-c', 'credential.helper=', '-c', 'http.followRedirects=initial', '-c', 'core.hooksPath=/dev/null'];
+// Named, so an upstream host can tell these reads from its users' clones; only http(s)
+// transports, no credential helper, no redirect beyond the first request's.
+const SAFE_CONFIG = ['-c', 'http.userAgent=Linktally-metadata git', '-c', 'protocol.allow=never', '-c', 'protocol.https.allow=always', '-c', 'protocol.http.allow=always', '-c', 'credential.helper=', '-c', 'http.followRedirects=initial', '-c', 'core.hooksPath=/dev/null'];
 
 function runGit(dir: string, args: string[], timeoutMs: number, maxBytes = 64 * 1024): Promise<GitResult> {
   return new Promise((resolve) => {

@@ -65,7 +65,7 @@ describe('package metadata from the upstream package.json', function () {
     account = await createAccount(stack.services);
     github.stars.clear();
     github.down = false;
-    upstream.seen.length = 0;
+    upstream.metadataSeen.length = 0;
   });
 
   async function createPackage(body: Record<string, unknown>): Promise<{ id: number; slug: string }> {
@@ -115,10 +115,10 @@ describe('package metadata from the upstream package.json', function () {
     await waitFor(async () => (await stored(pkg.id)).metadata_fetched_at, { what: 'the metadata job' });
     // The fetch (ref listing, then the commit and its trees), then one more connection per blob
     // read (package.json, README): what a --filter=blob:none fetch does, never a full clone.
-    const connections = upstream.seen.filter((r) => r.url.endsWith('/info/refs?service=git-upload-pack'));
-    const packs = upstream.seen.filter((r) => r.method === 'POST' && r.url.endsWith('/git-upload-pack'));
-    assert.equal(connections.length, 3, JSON.stringify(upstream.seen.map((r) => r.url)));
-    assert.equal(packs.length, 4, JSON.stringify(upstream.seen.map((r) => r.url)));
+    const connections = upstream.metadataSeen.filter((r) => r.url.endsWith('/info/refs?service=git-upload-pack'));
+    const packs = upstream.metadataSeen.filter((r) => r.method === 'POST' && r.url.endsWith('/git-upload-pack'));
+    assert.equal(connections.length, 3, JSON.stringify(upstream.metadataSeen.map((r) => r.url)));
+    assert.equal(packs.length, 4, JSON.stringify(upstream.metadataSeen.map((r) => r.url)));
     assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith('lt-metadata-')), before);
   });
 

@@ -2,7 +2,7 @@
  * The layers of src/, checked by `npm test` (npm run layers). Arrows point down only:
  *
  *   bin/, web.ts                      entry points and process wiring: may import anything
- *   api/   proxy/   workers/          surfaces: never each other
+ *   api/   proxy/   workers/   site/  surfaces: never each other
  *   domain/                           domain rules (links, collections, packages, jobs, webhooks …)
  *   queues/                           queue registry, rollup requests, repeating jobs, pub/sub
  *   db/                               knex and the stores
@@ -48,14 +48,15 @@ module.exports = {
       from: { path: '^src/db/' },
       to: { path: '^src/', pathNot: '^src/(lib|db)/' },
     },
-    forbid('queues-below-domain', '^src/queues/', ['domain', 'api', 'proxy', 'workers', 'bin', 'web'], 'Queue plumbing may not reach up into domain rules or a surface.'),
+    forbid('queues-below-domain', '^src/queues/', ['domain', 'api', 'proxy', 'workers', 'site', 'bin', 'web'], 'Queue plumbing may not reach up into domain rules or a surface.'),
     contextTypesOnly('queues-context-types-only', '^src/queues/'),
-    forbid('domain-below-surfaces', '^src/domain/', ['api', 'proxy', 'workers', 'bin', 'web'], 'Domain rules throw DomainError; they never import a surface.'),
+    forbid('domain-below-surfaces', '^src/domain/', ['api', 'proxy', 'workers', 'site', 'bin', 'web'], 'Domain rules throw DomainError; they never import a surface.'),
     contextTypesOnly('domain-context-types-only', '^src/domain/'),
-    forbid('api-is-a-surface', '^src/api/', ['proxy', 'workers', 'bin', 'web'], 'The API does not load edge or worker code.'),
-    forbid('proxy-is-a-surface', '^src/proxy/', ['api', 'workers', 'bin', 'web'], 'The edge does not load API or worker code.'),
-    forbid('workers-are-a-surface', '^src/workers/', ['api', 'proxy', 'bin', 'web'], 'The worker process does not load API or edge code.'),
-    forbid('context-below-surfaces', CONTEXT, ['domain', 'api', 'proxy', 'workers', 'bin', 'web'], 'The process context wires db/ and queues/ only.'),
+    forbid('api-is-a-surface', '^src/api/', ['proxy', 'workers', 'site', 'bin', 'web'], 'The API does not load edge, page or worker code.'),
+    forbid('proxy-is-a-surface', '^src/proxy/', ['api', 'workers', 'site', 'bin', 'web'], 'The edge does not load API, page or worker code (web.ts hands it the site).'),
+    forbid('workers-are-a-surface', '^src/workers/', ['api', 'proxy', 'site', 'bin', 'web'], 'The worker process does not load API, edge or page code.'),
+    forbid('site-is-a-surface', '^src/site/', ['api', 'proxy', 'workers', 'bin', 'web'], 'The pages for people do not load API, edge or worker code.'),
+    forbid('context-below-surfaces', CONTEXT, ['domain', 'api', 'proxy', 'workers', 'site', 'bin', 'web'], 'The process context wires db/ and queues/ only.'),
     {
       name: 'nothing-imports-entry-points',
       comment: 'bin/ and web.ts are the top: only bin/ may import web.ts.',

@@ -61,6 +61,9 @@ const schema = z.object({
   GIT_UPSTREAM_GITLAB: httpUrl.default('https://gitlab.com'),
   GIT_UPSTREAM_BITBUCKET: httpUrl.default('https://bitbucket.org'),
   NUGET_UPSTREAM: httpUrl.default('https://api.nuget.org/v3-flatcontainer'),
+  GITHUB_API_URL: httpUrl.default('https://api.github.com'),
+  GITHUB_TOKEN: z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be a GitHub token (printable, no spaces)').optional(),
+  METADATA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_RETRY_DELAYS_MS: z.string().regex(/^\d{1,7}(,\d{1,7}){0,9}$/, 'must be comma-separated milliseconds, e.g. 1000,5000,30000').default('1000,5000,30000').transform((v) => v.split(',').map(Number)),
@@ -105,6 +108,12 @@ export interface Config {
   gitUpstreams: { github: string; gitlab: string; bitbucket: string };
   /** Base of the NuGet v3 flat container the /nuget/flatcontainer/… proxy streams from. */
   nugetUpstream: string;
+  /** GitHub's REST API, for a package's stars (a test points it at a local fake). */
+  githubApiUrl: string;
+  /** Optional token for that API (5,000 requests an hour instead of 60); sent only there, never logged. */
+  githubToken: string | null;
+  /** Longest any one git command or API call of the metadata worker may take. */
+  metadataFetchTimeoutMs: number;
   webhookAllowPrivate: boolean;
   /** Webhook delivery: per-attempt timeout, delays before retries 2..n, delivery jobs per worker process, in-flight deliveries per receiver origin across all workers, days delivery records are kept. */
   webhookTimeoutMs: number;
@@ -183,6 +192,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     appSecret: v.APP_SECRET ?? null,
     gitUpstreams: { github: v.GIT_UPSTREAM_GITHUB, gitlab: v.GIT_UPSTREAM_GITLAB, bitbucket: v.GIT_UPSTREAM_BITBUCKET },
     nugetUpstream: v.NUGET_UPSTREAM,
+    githubApiUrl: v.GITHUB_API_URL,
+    githubToken: v.GITHUB_TOKEN ?? null,
+    metadataFetchTimeoutMs: v.METADATA_FETCH_TIMEOUT_MS,
     webhookAllowPrivate: v.WEBHOOK_ALLOW_PRIVATE,
     webhookTimeoutMs: v.WEBHOOK_TIMEOUT_MS,
     webhookRetryDelaysMs: v.WEBHOOK_RETRY_DELAYS_MS,

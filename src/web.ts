@@ -8,6 +8,9 @@ import { reserveClickIds } from './db/click-id-store';
 import { ClickBuffer, DEFAULT_CLICK_BUFFER, type ClickBufferOptions } from './proxy/click-buffer';
 import { BadgeCache } from './proxy/badge-cache';
 import { createBadgeHandler } from './proxy/badges';
+import { CardCache } from './proxy/card-cache';
+import { createCardHandler } from './proxy/cards';
+import { createSite } from './site/routes';
 import { createDashboardHandler } from './proxy/dashboard';
 import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
@@ -107,8 +110,9 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   let stopping = false;
   const api = createApiApp(services, { signInLimits: options.signInLimits, isStopping: () => stopping });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
+  const card = createCardHandler(CardCache.forDatabase(services.db, services.logger));
   const edge = createEdge({
-    api, redirect: redirector.redirect, root: redirector.root, badge, git, nuget, dashboard: createDashboardHandler(),
+    api, redirect: redirector.redirect, root: redirector.root, badge, card, site: createSite(services), git, nuget, dashboard: createDashboardHandler(),
     ...(services.config.appSecret ? { domainVerification: createDomainVerificationHandler(services.config.appSecret) } : {}),
   }, services.logger);
   const metricsRoute = serveMetrics(services, [

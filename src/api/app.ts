@@ -22,6 +22,7 @@ import { registerPackageExportRoutes } from './package-export';
 import { buildOpenApiDocument } from './openapi';
 import { registerPackageAnalyticsRoutes } from './package-analytics';
 import { registerPackageRoutes } from './packages';
+import { registerPackageRefreshRoutes } from './package-refresh';
 import { requestLogger } from './request-logger';
 import { ApiRouter } from './route';
 import { registerAccountRoutes } from './account';
@@ -54,6 +55,7 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerLinkQrRoutes(api);
   registerCollectionRoutes(api);
   registerPackageAnalyticsRoutes(api);
+  registerPackageRefreshRoutes(api);
   registerSettingsRoutes(api);
   registerWebhookRoutes(api);
   registerPackageRoutes(api);

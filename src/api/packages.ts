@@ -1,6 +1,7 @@
 import { deleteUserPackage, findUserPackage, listUserPackages, type PackageFields, type PackageRow } from '../db/package-store';
 import { resolveLocation, type GitLocation } from '../lib/git-url';
 import { createPackage, packageKind, slugError, slugFromRepo, updatePackage } from '../domain/packages';
+import { queueMetadataRefresh } from '../domain/package-metadata';
 import { ApiError } from './errors';
 import { listQuery, packageBody, packageDetail, presentPackage, slugParams, type PackageBody } from './packages.schema';
 import { packagePage, presentPackagePage } from './directory.schema';
@@ -88,6 +89,7 @@ export function registerPackageRoutes(api: ApiRouter): void {
         metadata_overrides: overridesOf(body),
       };
       const row = await createPackage(services.db, auth.user.id, fields);
+      await queueMetadataRefresh(services, row.id);
       res.status(201).json(presentPackage(row, services.config.publicBaseUrl));
     },
   });

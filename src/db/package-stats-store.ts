@@ -61,3 +61,12 @@ export async function findBadgePackage(db: Db, slug: string): Promise<BadgePacka
   const row = (await db('packages').select('total_installs', 'is_private').where({ slug }).first()) as { total_installs: number; is_private: boolean } | undefined;
   return row ? { installs: row.total_installs, isPrivate: row.is_private } : undefined;
 }
+
+/** A package's installs per UTC day from firstDay to lastDay ('YYYY-MM-DD'), from the daily rollups; days without installs are absent. */
+export async function dailyInstalls(db: Db, packageId: number, firstDay: string, lastDay: string): Promise<Map<string, number>> {
+  const rows = await db.raw<{ rows: Array<{ day: string; installs: number }> }>(
+    `SELECT to_char(day, 'YYYY-MM-DD') AS day, installs FROM package_install_days WHERE package_id = ? AND day BETWEEN ?::date AND ?::date`,
+    [packageId, firstDay, lastDay],
+  );
+  return new Map(rows.rows.map((r) => [r.day, r.installs]));
+}

@@ -184,3 +184,13 @@ export function installUrl(publicBaseUrl: string, slug: string, location: Pick<G
   const fragment = location.git_ref ? `#${location.git_ref}` : '';
   return `${publicBaseUrl}/${slug}.git${query}${fragment}`;
 }
+
+/**
+ * The package's repository on its real host: `<base>/<owner>/<repo>.git`, where base is the
+ * platform's upstream (GIT_UPSTREAM_<PLATFORM>). The git proxy streams to it and the metadata
+ * worker fetches from it, so both reach the same repository.
+ */
+export function upstreamRepoUrl(upstreams: Record<GitPlatform, string>, location: Pick<GitLocation, 'git_platform' | 'git_owner' | 'git_repo'>): string {
+  const owner = location.git_owner.split('/').map(encodeURIComponent).join('/');
+  return `${upstreams[location.git_platform]}/${owner}/${encodeURIComponent(location.git_repo)}.git`;
+}

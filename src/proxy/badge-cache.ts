@@ -2,7 +2,7 @@ import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import { OutageLog } from '../lib/outage-log';
 import { findBadgePackage, type BadgePackage } from '../db/package-stats-store';
-import { TtlCache } from './ttl-cache';
+import { TtlCache } from '../lib/ttl-cache';
 
 /**
  * In-process cache of slug → what its badge shows (unknown slugs included, so a flood of bad

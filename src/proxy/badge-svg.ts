@@ -1,4 +1,4 @@
-import { escapeHtml } from './pages';
+import { escapeHtml } from '../lib/html';
 
 /**
  * Shields-style flat badges ("label | value"), rendered as self-contained SVG. Pure: no I/O.

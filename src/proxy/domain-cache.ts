@@ -4,7 +4,7 @@ import { findDomainByHost } from '../db/domain-store';
 import { OutageLog } from '../lib/outage-log';
 import { domainCacheKey } from '../lib/hostnames';
 import type { InvalidatedCache } from '../queues/link-invalidation';
-import { TtlCache } from './ttl-cache';
+import { TtlCache } from '../lib/ttl-cache';
 
 /** What the redirector needs of a custom domain. */
 export interface CachedDomain {

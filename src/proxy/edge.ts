@@ -32,6 +32,10 @@ export interface EdgeRoutes {
   root?: (req: IncomingMessage, res: ServerResponse, otherwise: () => void | Promise<void>) => void | Promise<void>;
   /** GET /.well-known/linktally/<token>: a custom domain's verification (domain-verification.ts). */
   domainVerification?: EdgeHandler;
+  /** GET /card/{slug}.svg|png (src/proxy/cards.ts). */
+  card?: EdgeHandler;
+  /** The server-rendered pages for people (src/site/): the paths it owns, and its handler. */
+  site?: { owns(path: string): boolean; handle: EdgeHandler };
 }
 
 /**
@@ -65,7 +69,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
 
   function dispatch(req: IncomingMessage, res: ServerResponse): EdgeSurface {
     const url = req.url ?? '/';
-    const { git, badge, nuget, dashboard, root, domainVerification } = routes;
+    const { git, badge, nuget, dashboard, root, domainVerification, card, site } = routes;
     if (git && isGitPath(url)) {
       guarded('git', req, res, () => git(req, res));
       return 'git';
@@ -76,6 +80,14 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
       if (badge && path.startsWith('/badge/')) {
         guarded('badge', req, res, () => badge(req, res));
         return 'badge';
+      }
+      if (card && path.startsWith('/card/')) {
+        guarded('card', req, res, () => card(req, res));
+        return 'card';
+      }
+      if (site && req.method !== 'POST' && site.owns(path)) {
+        guarded('site', req, res, () => site.handle(req, res));
+        return 'site';
       }
       if (nuget && path.startsWith(NUGET_PREFIX)) {
         guarded('nuget', req, res, () => nuget(req, res));
@@ -104,11 +116,11 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
   }
 }
 
-type EdgeSurface = 'git' | 'badge' | 'nuget' | 'dashboard' | 'redirect' | 'domain-verification' | 'api';
+type EdgeSurface = 'git' | 'badge' | 'card' | 'site' | 'nuget' | 'dashboard' | 'redirect' | 'domain-verification' | 'api';
 
 /** Route templates of the public edge: metrics are labelled by these, never by the raw path. */
 const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api'>, string> = {
-  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard', redirect: '/{code}',
+  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', card: '/card/{slug}', site: '/pkg/{slug}', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard', redirect: '/{code}',
   'domain-verification': `${VERIFICATION_PATH_PREFIX}{token}`,
 };
 

@@ -6,6 +6,7 @@ import type { InstallEventType } from '../lib/edge-events';
 import type { Logger } from '../logger';
 import { SLUG_PATTERN } from '../domain/packages';
 import { clientIp } from '../lib/client-ip';
+import { upstreamRepoUrl } from '../lib/git-url';
 import { forward, type ForwardOptions } from './forward';
 import { parseGitPath, type GitAction, type GitRequest } from './git-paths';
 import type { InstallSighting, InstallTracker } from './install-tracker';
@@ -85,9 +86,7 @@ export function createGitProxy(deps: GitProxyDeps) {
    */
   function proxy(req: IncomingMessage, res: ServerResponse, pkg: ProxiedPackage, git: GitRequest & { action: ProxiedAction }): void {
     const { action, installId } = git;
-    const base = deps.config.gitUpstreams[pkg.git_platform];
-    const owner = pkg.git_owner.split('/').map(encodeURIComponent).join('/');
-    const target = new URL(`${base}/${owner}/${encodeURIComponent(pkg.git_repo)}.git${git.rest}`);
+    const target = new URL(`${upstreamRepoUrl(deps.config.gitUpstreams, pkg)}${git.rest}`);
     if (action === 'info-refs') target.searchParams.set('service', 'git-upload-pack');
     const at = Date.now();
     // Read now: once the client is gone its socket no longer knows its address.

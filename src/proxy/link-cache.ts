@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import { OutageLog } from '../lib/outage-log';
 import { findLinkByCode, type LinkRow } from '../db/link-store';
 import { findActiveVariants, type VariantRow } from '../db/variant-store';
-import { TtlCache } from './ttl-cache';
+import { TtlCache } from '../lib/ttl-cache';
 import type { CachedVariant } from './variant-choice';
 import type { CachedPreview } from './link-preview';
 import { compileRules, type CachedRules } from './targeting';

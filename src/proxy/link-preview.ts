@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { escapeHtml, sendHtml } from './pages';
+import { escapeHtml } from '../lib/html';
+import { sendHtml } from './pages';
 
 /** What a link shows link-preview crawlers; present only when the owner set one of its fields. */
 export interface CachedPreview {

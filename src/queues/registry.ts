@@ -13,7 +13,7 @@ import type { ExportSpec } from './export-spec';
  * (src/workers/run.ts).
  */
 
-export const QUEUE_NAMES = ['clicks', 'analytics', 'installs', 'install-rollups', 'webhooks', 'imports', 'exports'] as const;
+export const QUEUE_NAMES = ['clicks', 'analytics', 'installs', 'install-rollups', 'webhooks', 'imports', 'exports', 'metadata'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
@@ -42,6 +42,10 @@ export interface JobPayloads {
   'import-links': { runId: string };
   'build-export': { runId: string; userId: number; spec: ExportSpec };
   'prune-jobs': Record<string, never>;
+  /** Reads one package's package.json and README from its upstream (workers/refresh-package-metadata.ts). */
+  'refresh-package-metadata': { packageId: number };
+  /** Queues a refresh for the `batch` packages whose metadata is oldest, if older than `staleAfterHours`. */
+  'refresh-stale-metadata': { batch: number; staleAfterHours: number };
   /** Removes every queue's jobs that failed for good longer ago than the queue keeps them (workers/prune-failed-jobs.ts). */
   'prune-failed-jobs': Record<string, never>;
 }
@@ -63,6 +67,8 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   'build-export': 'exports',
   'prune-jobs': 'exports',
   'prune-failed-jobs': 'analytics',
+  'refresh-package-metadata': 'metadata',
+  'refresh-stale-metadata': 'metadata',
 };
 
 /**
@@ -161,6 +167,15 @@ const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
     backoff: { type: 'exponential', delay: 2000 },
     removeOnComplete: true,
     removeOnFail: { age: 7 * 24 * 3600 },
+  },
+  // An upstream that fails is recorded on the package (metadata_error) and the job completes;
+  // only our own trouble (PostgreSQL away) retries. Completed jobs go, so a package's job id
+  // (domain/package-metadata.ts) can be queued again.
+  metadata: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5000 },
+    removeOnComplete: true,
+    removeOnFail: { age: 24 * 3600 },
   },
 };
 

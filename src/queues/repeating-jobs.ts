@@ -14,7 +14,7 @@ interface RepeatingJob<J extends JobName> {
   opts?: JobsOptions;
 }
 
-export type RepeatingJobName = 'rollup-clicks' | 'maintain-partitions' | 'catch-up-install-rollups' | 'maintain-webhooks' | 'prune-jobs' | 'prune-failed-jobs';
+export type RepeatingJobName = 'rollup-clicks' | 'maintain-partitions' | 'catch-up-install-rollups' | 'maintain-webhooks' | 'prune-jobs' | 'prune-failed-jobs' | 'refresh-stale-metadata';
 
 export const REPEATING_JOBS: { [J in RepeatingJobName]: RepeatingJob<J> } = {
   // The per-second rollup jobs already follow every ingest; this picks up whatever a lost job
@@ -33,6 +33,9 @@ export const REPEATING_JOBS: { [J in RepeatingJobName]: RepeatingJob<J> } = {
   // Enforces every queue's failed-job lifetime (BullMQ applies it only when a later job fails):
   // a failed job lives at most its queue's lifetime plus this interval.
   'prune-failed-jobs': { schedulerId: 'prune-failed-jobs', everyMs: 10 * 60_000, data: {} },
+  // Keeps package metadata at most a day old, oldest first, 100 packages per run (600 an hour:
+  // each is a few git round trips, and the upstream hosts are not ours to flood).
+  'refresh-stale-metadata': { schedulerId: 'refresh-stale-metadata', everyMs: 10 * 60_000, data: { batch: 100, staleAfterHours: 24 } },
 };
 
 /** Registers (or updates) one row's schedule; a test may shorten it or change its payload. */

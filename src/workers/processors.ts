@@ -15,6 +15,8 @@ import { pruneFailedJobs } from './prune-failed-jobs';
 import { maintainPartitions } from './maintain-partitions';
 import { rollupClicks } from './rollup-clicks';
 import { verifyDomainJob } from './verify-domain';
+import { refreshPackageMetadata } from './refresh-package-metadata';
+import { refreshStaleMetadata } from './refresh-stale-metadata';
 
 /** `token` is the worker's lock token, for processors that move their own job (e.g. to delayed). */
 export type Processor<J extends JobName> = (services: Services, data: JobPayloads[J], job: Job<JobPayloads[J]>, token?: string) => Promise<unknown>;
@@ -43,11 +45,15 @@ export const PROCESSORS: ProcessorMap = {
   },
   'prune-jobs': (services) => pruneJobs(services),
   'prune-failed-jobs': (services) => pruneFailedJobs(services),
+  'refresh-package-metadata': (services, data) => refreshPackageMetadata(services, data),
+  'refresh-stale-metadata': (services, data) => refreshStaleMetadata(services, data),
 };
 
 /** Worker settings a queue needs beyond the defaults; run.ts merges them into its Worker. */
 export const QUEUE_WORKER_OPTIONS: { [Q in QueueName]?: (services: Services) => Partial<BullWorkerOptions> } = {
   // I/O-bound and capped per receiver (src/domain/webhooks/receiver-slots.ts), so more slots than CPU work.
+  // Each job runs git against a remote host: a few at a time, not WORKER_CONCURRENCY.
+  metadata: () => ({ concurrency: 2 }),
   webhooks: (services) => ({
     concurrency: services.config.webhookConcurrency,
     settings: { backoffStrategy: webhookBackoffStrategy(services.config.webhookRetryDelaysMs) },

@@ -27,6 +27,8 @@ export interface GitUpstream {
   baseUrl: string;
   root: string;
   seen: SeenRequest[];
+  /** The metadata worker's requests (user agent Linktally-metadata), not in `seen`. */
+  metadataSeen: SeenRequest[];
   /** Requests to /slow/… whose client went away before the end. */
   slowAborted: number;
   close(): Promise<void>;
@@ -98,6 +100,10 @@ function httpBackend(req: IncomingMessage, res: ServerResponse, root: string, re
     QUERY_STRING: url.search.slice(1),
     REMOTE_ADDR: req.socket.remoteAddress ?? '',
     CONTENT_TYPE: req.headers['content-type'] ?? '',
+    // As GitHub does: partial clones (--filter=blob:none) are answered, blobs fetched on demand.
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'uploadpack.allowFilter',
+    GIT_CONFIG_VALUE_0: 'true',
   };
   if (req.headers['content-length']) env.CONTENT_LENGTH = req.headers['content-length'];
   if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = req.headers['content-encoding'];
@@ -139,10 +145,13 @@ function httpBackend(req: IncomingMessage, res: ServerResponse, root: string, re
 
 export async function startGitUpstream(root: string): Promise<GitUpstream> {
   const seen: SeenRequest[] = [];
+  const metadataSeen: SeenRequest[] = [];
   const state = { slowAborted: 0 };
   let baseUrl = '';
   const server: Server = createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
+    // The metadata worker's reads (its own user agent) are kept apart, so suites that count the
+    // requests the git proxy forwards see only those.
+    (String(req.headers['user-agent']).startsWith('Linktally-metadata') ? metadataSeen : seen).push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path.startsWith('/slow/')) {
       res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-advertisement' });
@@ -175,6 +184,7 @@ export async function startGitUpstream(root: string): Promise<GitUpstream> {
     baseUrl,
     root,
     seen,
+    metadataSeen,
     get slowAborted() {
       return state.slowAborted;
     },

@@ -23,6 +23,9 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** Every queue but metadata (see startStack). */
+export const PIPELINE_QUEUES = QUEUE_NAMES.filter((name) => name !== 'metadata');
+
 export interface StackOptions {
   workers?: boolean | WorkerOptions;
   web?: WebOptions;
@@ -44,7 +47,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   services.config.publicBaseUrl = options.env?.PUBLIC_BASE_URL ?? baseUrl;
   // Tests start talking to Redis at once; production degrades instead of waiting like this.
   if (options.waitForRedis !== false) await waitFor(() => services.redis.status === 'ready', { what: 'redis connection' });
-  const workers = options.workers ? startWorkers(services, options.workers === true ? {} : options.workers) : undefined;
+  // `workers: true` runs every queue but metadata: its jobs fetch from the git upstream on every
+  // package create, load that suites about the proxy must not share. Suites that want it name it
+  // (workers: { queues: ['metadata'] }) and wait on the package row.
+  const workers = options.workers ? startWorkers(services, options.workers === true ? { queues: PIPELINE_QUEUES } : options.workers) : undefined;
   return {
     services,
     web,

@@ -18,11 +18,14 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
   }
 }
 
-/** Waits until no queue has a job waiting, delayed, active or prioritised. */
+/**
+ * Waits until no queue has a job waiting, delayed, active or prioritised. Metadata refreshes are
+ * left out: not part of the event pipeline, and not run by `workers: true` stacks (stack.ts).
+ */
 export async function drainQueues(services: Services, timeoutMs = 15_000): Promise<void> {
   await waitFor(
     async () => {
-      for (const name of QUEUE_NAMES) {
+      for (const name of QUEUE_NAMES.filter((q) => q !== 'metadata')) {
         const counts = await services.queues.queue(name).getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
         if (Object.values(counts).some((n) => n > 0)) return false;
       }

@@ -451,6 +451,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/packages/{slug}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refresh a package's metadata (package.json, README, stars) from its upstream */
+        post: operations["postPackagesBySlugRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings": {
         parameters: {
             query?: never;
@@ -605,6 +622,77 @@ export interface paths {
         /** Replace a link's targeting rules (an ordered list; the first match wins, else variants, then destination_url) */
         put: operations["putLinksByIdRules"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/tls-ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** May a certificate be issued for this name? 200 for a verified domain, else 404 (Caddy on_demand_tls ask) */
+        get: operations["getDomainsTlsAsk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your custom domains */
+        get: operations["getDomains"];
+        put?: never;
+        /** Add a domain (pending until the worker verifies that it reaches this deployment) */
+        post: operations["postDomains"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A domain and its verification status */
+        get: operations["getDomainsById"];
+        put?: never;
+        post?: never;
+        /** Remove a domain that holds no links */
+        delete: operations["deleteDomainsById"];
+        options?: never;
+        head?: never;
+        /** Change a domain's root and not-found redirects */
+        patch: operations["patchDomainsById"];
+        trace?: never;
+    };
+    "/api/v1/domains/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check the domain again (a new round of attempts) */
+        post: operations["postDomainsByIdVerify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -825,7 +913,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Clicks, visitors, conversions and installs over a date range against the previous period, with series, breakdowns, heatmap and top links */
+        /** Clicks, visitors, conversions, installs and bot clicks over a date range (the account, a link or a collection) against the previous period, with series, breakdowns, heatmap and top links */
         get: operations["getAnalyticsRange"];
         put?: never;
         post?: never;
@@ -972,6 +1060,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a short link: 302 to its destination (or a variant's); a password form when the link has a password
+         * @description A protected link answers 200 with an HTML form that POSTs `password` (form-encoded) back to this path: a right one is answered with the 302 (and a cookie), a wrong one 401, too many from one address 429 with Retry-After. Every answer carries X-Request-Id.
+         */
+        get: operations["getShortLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{slug}.git/info/refs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Git smart-HTTP ref advertisement, proxied to the package's upstream; counts the install */
+        get: operations["getGitRefs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/{slug}.git/git-upload-pack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Git smart-HTTP pack negotiation, streamed both ways to the upstream */
+        post: operations["postGitUploadPack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/badge/{slug}.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A README badge with the package's install count */
+        get: operations["getInstallBadge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers */
+        get: operations["getHealthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: PostgreSQL and Redis answer and the process is not shutting down */
+        get: operations["getReadyz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics of this process (bearer METRICS_TOKEN; 404 when none is configured) */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -988,6 +1198,17 @@ export interface components {
             error: {
                 code: string;
                 message: string;
+            };
+        };
+        /** @description A readiness answer */
+        Readiness: {
+            /** @enum {string} */
+            status: "ready" | "unavailable" | "stopping";
+            checks?: {
+                /** @enum {string} */
+                postgres?: "ok" | "unavailable";
+                /** @enum {string} */
+                redis?: "ok" | "unavailable";
             };
         };
     };
@@ -1335,6 +1556,10 @@ export interface operations {
                             name: string;
                             features: {
                                 [key: string]: boolean;
+                            };
+                            /** @description For each feature, the plans that include it, cheapest first */
+                            feature_plans: {
+                                [key: string]: ("free" | "pro" | "enterprise")[];
                             };
                         };
                         usage: {
@@ -2064,6 +2289,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                         }[];
                         errors: {
                             row: number;
@@ -2293,6 +2520,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                         }[];
                         pagination: {
                             page: number;
@@ -2370,6 +2599,8 @@ export interface operations {
                         preview_title?: string | null;
                         preview_description?: string | null;
                         preview_image_url?: string | null;
+                        /** @description One of your domains (GET /api/v1/domains) the short code lives on; null or absent: the default domain */
+                        domain?: string | null;
                         short_code?: string | null;
                     };
                     password?: string | null;
@@ -2417,6 +2648,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                         };
                     };
                 };
@@ -2460,7 +2693,10 @@ export interface operations {
     };
     getLinksById: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description previous: add analytics.comparison, this link over your attribution window beside the window just before it */
+                compare?: "previous";
+            };
             header?: never;
             path: {
                 id: string;
@@ -2509,6 +2745,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                             analytics: {
                                 total_clicks: number;
                                 recent_clicks: {
@@ -2531,10 +2769,40 @@ export interface operations {
                                     qr: number;
                                     link: number;
                                 };
+                                /** @description With compare=previous: the attribution window and the window of as many days just before it */
+                                comparison?: {
+                                    current: {
+                                        period: {
+                                            start_date: string;
+                                            end_date: string;
+                                        };
+                                        /** @description Counted clicks (bots left out) */
+                                        total_clicks: number;
+                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
+                                        bot_clicks: number;
+                                    };
+                                    previous: {
+                                        period: {
+                                            start_date: string;
+                                            end_date: string;
+                                        };
+                                        /** @description Counted clicks (bots left out) */
+                                        total_clicks: number;
+                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
+                                        bot_clicks: number;
+                                    };
+                                };
                             };
                         };
                     };
                 };
+            };
+            /** @description Unknown query parameter or compare value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No valid token or session */
             401: {
@@ -2671,6 +2939,8 @@ export interface operations {
                         preview_title?: string | null;
                         preview_description?: string | null;
                         preview_image_url?: string | null;
+                        /** @description One of your domains (GET /api/v1/domains) the short code lives on; null or absent: the default domain */
+                        domain?: string | null;
                         short_code?: string;
                         archived?: boolean;
                     };
@@ -2719,6 +2989,8 @@ export interface operations {
                             preview_title: string | null;
                             preview_description: string | null;
                             preview_image_url: string | null;
+                            /** @description The custom domain the link lives on; null: the default domain */
+                            domain: string | null;
                         };
                     };
                 };
@@ -3914,6 +4186,79 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
+            };
+        };
+    };
+    postPackagesBySlugRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A refresh is queued; metadata_fetched_at and metadata_error tell when it ran and how it went */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        queued: true;
+                        slug: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description No such package among yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description The job queue is unavailable; try again shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5356,6 +5701,565 @@ export interface operations {
             };
         };
     };
+    getDomainsTlsAsk: {
+        parameters: {
+            query: {
+                domain: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A verified domain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Not a hostname */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a verified domain */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domains */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domains: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postDomains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A DNS name pointed at this deployment, e.g. go.example.com */
+                    hostname: string;
+                    /** @description Where https://<hostname>/ sends visitors; null: the 404 page */
+                    root_redirect_url?: string | null;
+                    /** @description Where an unknown short code on this domain sends visitors; null: the 404 page */
+                    not_found_redirect_url?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The new domain */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Hostname has already been taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getDomainsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteDomainsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain still has links */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    patchDomainsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    root_redirect_url?: string | null;
+                    not_found_redirect_url?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The domain */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    postDomainsByIdVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; GET the domain for its status */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        domain: {
+                            id: number;
+                            hostname: string;
+                            /**
+                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+                             * @enum {string}
+                             */
+                            status: "pending" | "active" | "failed";
+                            /** @description What the worker GETs; this deployment answers it once the domain points here */
+                            verification_url: string;
+                            verification_attempts: number;
+                            last_verification_error: string | null;
+                            last_checked_at: string | null;
+                            verified_at: string | null;
+                            root_redirect_url: string | null;
+                            not_found_redirect_url: string | null;
+                            created_at: string;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Feature not available on your plan */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
     getConversionGoals: {
         parameters: {
             query?: never;
@@ -6612,6 +7516,10 @@ export interface operations {
                 last?: "24h";
                 /** @description Only this link */
                 link_id?: string;
+                /** @description Only the links filed in this collection; installs only of the collection's packages */
+                collection_id?: string;
+                /** @description previous (the default, and the only choice): previous_totals and previous_clicks hold the period of as many days just before */
+                compare?: "previous";
                 /** @description Only clicks from this ISO country code */
                 country?: string;
                 /** @description Only clicks from this device type */
@@ -6664,15 +7572,19 @@ export interface operations {
                             clicks: number;
                             unique_visitors: number;
                             conversions: number;
-                            /** @description Installs of all your packages (not narrowed by link or click filters) */
+                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
                             installs: number;
+                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
+                            bot_clicks: number;
                         };
                         previous_totals: {
                             clicks: number;
                             unique_visitors: number;
                             conversions: number;
-                            /** @description Installs of all your packages (not narrowed by link or click filters) */
+                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
                             installs: number;
+                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
+                            bot_clicks: number;
                         };
                         series: {
                             /** @description YYYY-MM-DD, or YYYY-MM-DDTHH (UTC) for hours */
@@ -7338,6 +8250,344 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getShortLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The short code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The password form of a protected link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description To the destination */
+            302: {
+                headers: {
+                    /** @description The destination URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The link has expired or is not active yet */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getGitRefs: {
+        parameters: {
+            query: {
+                service: "git-upload-pack";
+            };
+            header?: never;
+            path: {
+                /** @description The package slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upstream's ref advertisement */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-git-upload-pack-advertisement": string;
+                };
+            };
+            /** @description No such package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The upstream could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The package could not be looked up (database away); try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The upstream did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    postGitUploadPack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The package slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-git-upload-pack-request": string;
+            };
+        };
+        responses: {
+            /** @description The pack */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-git-upload-pack-result": string;
+                };
+            };
+            /** @description No such package */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The upstream could not be reached */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The package could not be looked up (database away); try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description The upstream did not answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    getInstallBadge: {
+        parameters: {
+            query?: {
+                /** @description Badge style */
+                style?: "pkglnk" | "upm" | "upm-installs" | "installs";
+            };
+            header?: never;
+            path: {
+                /** @description The package slug */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The badge */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Unchanged since the ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An "unknown style" badge */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description A "not found" badge */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description An "unavailable" badge (database away, nothing cached) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+        };
+    };
+    getHealthz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description Request headers over 16 KB (answered by the HTTP server itself, as on every path) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getReadyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Request headers over 16 KB (answered by the HTTP server itself, as on every path) */
+            431: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dependency is unreachable, or shutdown has started (status "stopping") */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No or a wrong token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Metrics are not enabled (METRICS_TOKEN unset) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
         };

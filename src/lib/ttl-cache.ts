@@ -1,4 +1,4 @@
-import type { OutageLog } from '../lib/outage-log';
+import type { OutageLog } from './outage-log';
 
 interface Entry<V> {
   value: V;

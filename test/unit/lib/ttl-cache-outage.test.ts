@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { OutageLog, OUTAGE_SUMMARY_EVERY_MS } from '../../../src/lib/outage-log';
-import { RELOAD_BACKOFF, TtlCache } from '../../../src/proxy/ttl-cache';
+import { RELOAD_BACKOFF, TtlCache } from '../../../src/lib/ttl-cache';
 
 /** A logger whose lines the test reads. */
 function capturedLogger() {

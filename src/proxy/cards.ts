@@ -1,0 +1,77 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LOOKUP_SLUG } from '../db/package-stats-store';
+import { pathOf } from '../lib/url-path';
+import { MISSING_CARD, type CardCache, type CardImage, type RenderedCard } from './card-cache';
+
+/**
+ * GET /card/{slug}.svg and /card/{slug}.png: a package's card (the pkglnk client's
+ * card_image_url and card_image_png_url), outside Express. An unknown and a private package get
+ * the same neutral "Package not found" card with 404, so a card never tells whether a private
+ * package exists. A cached card is answered synchronously (TtlCache.peek).
+ */
+
+const CARD_PATH = /^\/card\/([^/]+)\.(svg|png)$/;
+
+export function cardRequest(path: string): { slug: string | undefined; format: 'svg' | 'png' } | undefined {
+  const match = CARD_PATH.exec(path);
+  if (!match) return undefined;
+  const format = match[2] as 'svg' | 'png';
+  try {
+    const slug = decodeURIComponent(match[1] as string);
+    return { slug: LOOKUP_SLUG.test(slug) ? slug : undefined, format };
+  } catch {
+    return { slug: undefined, format };
+  }
+}
+
+const CACHE_FOUND = 'public, max-age=600';
+const CACHE_MISSING = 'public, max-age=300';
+const TYPES = { svg: 'image/svg+xml', png: 'image/png' } as const;
+
+function send(req: IncomingMessage, res: ServerResponse, status: number, card: RenderedCard, format: 'svg' | 'png', cacheControl: string): void {
+  const image: CardImage = format === 'svg' ? card.svg : card.pngImage();
+  if (status === 200 && req.headers['if-none-match'] === image.etag) {
+    res.writeHead(304, { 'Cache-Control': cacheControl, ETag: image.etag });
+    res.end();
+    return;
+  }
+  res.writeHead(status, {
+    'Content-Type': TYPES[format],
+    'Content-Length': image.body.length,
+    'Cache-Control': cacheControl,
+    ETag: image.etag,
+    'X-Content-Type-Options': 'nosniff',
+    // An SVG opened directly from this origin may run nothing.
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+  });
+  res.end(req.method === 'HEAD' ? undefined : image.body);
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, card: RenderedCard | null, format: 'svg' | 'png'): void {
+  if (card) send(req, res, 200, card, format, CACHE_FOUND);
+  else send(req, res, 404, MISSING_CARD, format, CACHE_MISSING);
+}
+
+export function createCardHandler(cache: CardCache) {
+  return function card(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+    const request = cardRequest(pathOf(req.url ?? '/'));
+    if (!request?.slug) {
+      answer(req, res, null, request?.format ?? 'svg');
+      return;
+    }
+    const { slug, format } = request;
+    const cached = cache.peek(slug);
+    if (cached !== undefined) {
+      answer(req, res, cached, format);
+      return;
+    }
+    return cache.get(slug).then(
+      (loaded) => answer(req, res, loaded, format),
+      // Logged by the cache, once per outage.
+      () => {
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': '5' });
+        res.end('Card temporarily unavailable\n');
+      },
+    );
+  };
+}

@@ -98,7 +98,9 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
         return 'domain-verification';
       }
       if (root && req.method !== 'POST' && path === '/') {
-        guarded('redirect', req, res, () => root(req, res, () => routes.api(req, res)));
+        // Not a custom domain's root: the dashboard's sign-in page where there is one, else the API.
+        const otherwise = dashboard && isDashboardPath(path) ? () => dashboard(req, res) : () => routes.api(req, res);
+        guarded('redirect', req, res, () => root(req, res, otherwise));
         return 'redirect';
       }
       if (dashboard && req.method !== 'POST' && isDashboardPath(path)) {

@@ -15,6 +15,7 @@ import { runProcess, type AppProcess } from '../helpers/processes';
 import { testConfig } from '../helpers/stack';
 import { clickTally, installTally } from '../helpers/tally';
 import { waitFor } from '../helpers/wait';
+import { QUEUE_NAMES } from '../../src/queues/registry';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
@@ -105,7 +106,7 @@ describe('npm start: the supervisor', function () {
       const lines = () => start.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; name: string; pid: number });
       const announced = () => lines().filter((l) => l.msg.startsWith('Linktally is serving'));
       await waitFor(() => announced().length === 1, { timeoutMs: 60_000, what: 'the supervisor to announce the URL' });
-      assert.equal(announced()[0]?.msg, `Linktally is serving http://localhost:${port} (2 web processes); workers running on 7 queues`);
+      assert.equal(announced()[0]?.msg, `Linktally is serving http://localhost:${port} (2 web processes); workers running on ${QUEUE_NAMES.length} queues`);
       assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
 
       const [worker] = lines().filter((l) => l.name === 'worker' && l.msg === 'workers running');

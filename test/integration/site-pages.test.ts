@@ -9,6 +9,8 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<{
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
+const METRICS_TOKEN = 'metrics-token-0123456789';
+
 /** The titles of the packages a page lists, in order (each links to its /pkg page). */
 function listed(text: string): string[] {
   return [...text.matchAll(/<h[23]><a href="\/pkg\/([^"]+)">/g)].map((m) => decodeURIComponent(m[1] as string));
@@ -17,7 +19,7 @@ function listed(text: string): string[] {
 describe('the directory, collection and user pages', function () {
   this.timeout(30_000);
   // Pages are cached per process for a minute; these tests change the data between requests.
-  const { stack } = useStack({ web: { sitePageTtlMs: 0 } });
+  const { stack } = useStack({ web: { sitePageTtlMs: 0 }, env: { METRICS_TOKEN } });
 
   async function owner(username: string): Promise<number> {
     return (await createUser(stack.services.db, `${username}@example.com`, 'free', { username })).id;
@@ -155,5 +157,16 @@ describe('the directory, collection and user pages', function () {
     const head = await fetch(stack.url('/directory'), { method: 'HEAD' });
     assert.equal(head.status, 200);
     assert.equal(await head.text(), '');
+  });
+
+  it('labels its requests in the metrics by route template, never by the raw path', async () => {
+    await get(stack.url('/directory?q=metered'));
+    await get(stack.url('/collections/metered-list'));
+    await get(stack.url('/u/metereduser'));
+    const text = await (await fetch(stack.url('/metrics'), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    assert.match(text, /linktally_http_requests_total\{method="GET",route="\/directory",status="200"\} \d+/);
+    assert.match(text, /linktally_http_requests_total\{method="GET",route="\/collections\/\{slug\}",status="404"\} \d+/);
+    assert.match(text, /linktally_http_requests_total\{method="GET",route="\/u\/\{username\}",status="404"\} \d+/);
+    assert.doesNotMatch(text, /metered/);
   });
 });

@@ -29,7 +29,7 @@ button{font:inherit;padding:.4rem .8rem;border-radius:6px;border:1px solid var(-
 a.chip{display:inline-block;text-decoration:none}.items{list-style:none;padding:0;margin:0}.item h2,.item h3{font-size:1.1rem;margin:0 0 .3rem}.item p{margin:.2rem 0}
 .search{display:flex;gap:.5rem;flex-wrap:wrap;align-items:flex-end}.search label{display:block;font-size:.9rem;color:var(--muted)}.search input{font:inherit;padding:.4rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--text);width:100%}.search .field{flex:1;min-width:12rem}
 .bar{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;margin:.5rem 0}.pager{display:flex;gap:1rem;align-items:center;justify-content:space-between;margin:1rem 0}
-.avatar{border-radius:50%;vertical-align:middle}`;
+.avatar{border-radius:50%;vertical-align:middle}.bar a[aria-current=page]{font-weight:700;color:var(--text);text-decoration:none}`;
 
 // One delegated listener: any button with data-copy copies the field it names.
 const SCRIPT = `document.addEventListener('click',function(e){var b=e.target instanceof Element?e.target.closest('button[data-copy]'):null;if(!b)return;var f=document.getElementById(b.getAttribute('data-copy'));if(!f||!navigator.clipboard)return;navigator.clipboard.writeText(f.value).then(function(){var s=document.getElementById(b.getAttribute('data-copy')+'-status');if(s)s.textContent='Copied';});});`;

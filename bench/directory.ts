@@ -4,7 +4,8 @@
  * The public package directory over PACKAGES public packages (default 100,000) in a throwaway
  * database: p50/p95 of GET /api/directory as the pkglnk editor client calls it (the first page,
  * a deep page, a topic, and searches from common to rare), one request at a time, beside a bare
- * Node server answering a fixed body of the same size (the ceiling of HTTP + JSON alone).
+ * Node server answering a fixed body of the same size (the ceiling of HTTP + JSON alone); then the
+ * page for people, GET /directory, rendered on every request (its minute-long cache turned off).
  * Target: search p95 < 30 ms.
  */
 import { performance } from 'node:perf_hooks';
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
   process.env.APP_SECRET ??= 'bench-secret-bench-secret-bench-secret-01';
   process.env.REDIS_PREFIX = `lt_bench_${process.pid}`;
   process.env.DATABASE_URL = await createRunDatabase();
-  const stack = await startStack();
+  // Page cache off: the page rows measure the query and the render, not a cache hit.
+  const stack = await startStack({ web: { sitePageTtlMs: 0 } });
   try {
     const { services } = stack;
     const owner = await createAccount(services);
@@ -81,6 +83,11 @@ async function main(): Promise<void> {
       ['search q=com.owner12 (package name)', '/api/directory?page=1&limit=40&q=com.owner12'],
       ['search q=4242 (rare)', '/api/directory?page=1&limit=40&q=4242'],
       ['search + topic', '/api/directory?page=1&limit=40&q=audio&topic=editor'],
+      ['page /directory (uncached)', '/directory'],
+      ['page /directory?page=100', '/directory?page=100'],
+      ['page ?topic=shader&sort=recent', '/directory?topic=shader&sort=recent'],
+      ['page ?q=serv loc', '/directory?q=serv%20loc'],
+      ['page ?q=4242', '/directory?q=4242'],
     ];
     const results = [];
     for (const [name, path] of cases) {

@@ -55,6 +55,8 @@ export interface WebOptions {
   linkCacheTtlMs?: number;
   passwordAttempts?: AttemptLimits;
   signInLimits?: SignInLimits;
+  /** How long a rendered page for people stays cached in this process (default 60 s; tests that change the data between requests use 0). */
+  sitePageTtlMs?: number;
 }
 
 /** 16 MiB: about 60,000 install events of an ordinary git client, fewer with long user agents. */
@@ -112,7 +114,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
   const card = createCardHandler(CardCache.forDatabase(services.db, services.logger));
   const edge = createEdge({
-    api, redirect: redirector.redirect, root: redirector.root, badge, card, site: createSite(services), git, nuget, dashboard: createDashboardHandler(),
+    api, redirect: redirector.redirect, root: redirector.root, badge, card, site: createSite(services, options.sitePageTtlMs), git, nuget, dashboard: createDashboardHandler(),
     ...(services.config.appSecret ? { domainVerification: createDomainVerificationHandler(services.config.appSecret) } : {}),
   }, services.logger);
   const metricsRoute = serveMetrics(services, [

@@ -2,24 +2,15 @@ import { z } from 'zod';
 import type { PackageRow } from '../db/package-store';
 import type { PublicCollection } from '../db/directory-store';
 import { COLLECTION_SLUG_PATTERN } from '../lib/collection-slugs';
+import { DIRECTORY_DEFAULT_LIMIT, directoryQuery, words } from '../lib/directory-query';
 import { queryInt, singleLine } from '../lib/schemas';
 import { packageListItem, presentPackageItem } from './packages.schema';
 
 /** The public side's shapes, as the pkglnk editor client reads them (PackageData, DirectoryResponse, CollectionData). */
 
-export const DIRECTORY_DEFAULT_LIMIT = 40;
 export const COLLECTIONS_DEFAULT_LIMIT = 20;
 
-const words = (field: string) => singleLine(field).max(200, `${field} is too long (maximum is 200 characters)`);
-const label = (field: string) => singleLine(field).trim().toLowerCase().max(50, `${field} is too long (maximum is 50 characters)`);
-
-export const directoryQuery = z.object({
-  page: queryInt(1, 100_000).optional().describe('Page number, from 1 (default 1)'),
-  limit: queryInt(1, 100).optional().describe(`Packages per page (default ${DIRECTORY_DEFAULT_LIMIT}, at most 100)`),
-  q: words('Q').optional().describe('Words each of which begins a word of the name, slug, package.json name, a topic or the description'),
-  topic: label('Topic').optional().describe('Only packages with this topic'),
-  sort: z.enum(['installs', 'recent'], { error: 'Sort must be installs or recent' }).optional().describe('installs (default) or recent'),
-});
+export { DIRECTORY_DEFAULT_LIMIT, directoryQuery };
 
 export const collectionsQuery = z.object({
   offset: queryInt(0, 1_000_000).optional(),

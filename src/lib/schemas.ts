@@ -59,7 +59,9 @@ export const pathSegments = z.record(z.string(), singleLine('Path segment'));
 export const queryBoolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export function queryInt(min: number, max: number) {
-  return singleLine().regex(/^\d+$/, `must be a whole number from ${min} to ${max}`).transform(Number).pipe(z.number().int().min(min).max(max));
+  // One message for every way to miss, out of range included (zod's own reads "Too small: …").
+  const message = `must be a whole number from ${min} to ${max}`;
+  return singleLine().regex(/^\d+$/, message).transform(Number).pipe(z.number().int().min(min, message).max(max, message));
 }
 
 export const idParam = singleLine().regex(/^\d{1,15}$/).transform(Number);

@@ -35,7 +35,7 @@ export interface EdgeRoutes {
   /** GET /card/{slug}.svg|png (src/proxy/cards.ts). */
   card?: EdgeHandler;
   /** The server-rendered pages for people (src/site/): the paths it owns, and its handler. */
-  site?: { owns(path: string): boolean; handle: EdgeHandler };
+  site?: { owns(path: string): boolean; template(path: string): string; handle: EdgeHandler };
 }
 
 /**
@@ -64,7 +64,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     const surface = withRequestId(requestId, () => dispatch(req, res));
-    res.once('finish', () => record(surface, req, res, Number(process.hrtime.bigint() - started) / 1e9));
+    res.once('finish', () => record(surface, req, res, Number(process.hrtime.bigint() - started) / 1e9, surface === 'site' ? routes.site?.template(pathOf(req.url ?? '/')) : undefined));
   };
 
   function dispatch(req: IncomingMessage, res: ServerResponse): EdgeSurface {
@@ -126,14 +126,15 @@ const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api'>, string> = {
   'domain-verification': `${VERIFICATION_PATH_PREFIX}{token}`,
 };
 
-function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, seconds: number): void {
+/** `template`: the route label a surface with several routes (the site) gives the path. */
+function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, seconds: number, template?: string): void {
   let route: string;
   if (surface === 'api') {
     // Express leaves the matched route on the request; unmatched paths share one label.
     const matched = req as IncomingMessage & { baseUrl?: string; route?: { path?: unknown } };
     route = typeof matched.route?.path === 'string' ? `${matched.baseUrl ?? ''}${matched.route.path}` : 'unmatched';
   } else {
-    route = EDGE_TEMPLATES[surface];
+    route = template ?? EDGE_TEMPLATES[surface];
   }
   const method = req.method ?? 'GET';
   httpRequests.inc({ method, route, status: String(res.statusCode) });

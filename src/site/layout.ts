@@ -3,8 +3,8 @@ import type { ServerResponse } from 'node:http';
 import { html, trusted, type Html } from './html';
 
 /**
- * The shell of every page for people (/pkg/{slug} now; /directory, /collections/{slug} and
- * /u/{username} can use the same): head with title, description, canonical URL and Open Graph,
+ * The shell of every page for people (/pkg/{slug}, /directory, /collections/{slug},
+ * /u/{username} and the status pages): head with title, description, canonical URL and Open Graph,
  * the dashboard's colours, header and footer. The one script (copy buttons) is inline and allowed
  * by its hash in the CSP, so a whole page can be cached and served as it is.
  */
@@ -25,7 +25,11 @@ main{max-width:1100px;margin:0 auto;padding:1rem}footer{max-width:1100px;margin:
 button{font:inherit;padding:.4rem .8rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
 .readme{overflow-wrap:anywhere}.readme img{max-width:100%}.readme table{border-collapse:collapse}.readme td,.readme th{border:1px solid var(--line);padding:.3rem .5rem}
 .chart svg{width:100%;height:auto;display:block}.chart rect.bar{fill:var(--accent)}.chart .axis{fill:var(--muted);font-size:11px}
-.snippet{margin:.4rem 0 .8rem}.snippet label{display:block;font-size:.9rem;color:var(--muted)}`;
+.snippet{margin:.4rem 0 .8rem}.snippet label{display:block;font-size:.9rem;color:var(--muted)}
+a.chip{display:inline-block;text-decoration:none}.items{list-style:none;padding:0;margin:0}.item h2,.item h3{font-size:1.1rem;margin:0 0 .3rem}.item p{margin:.2rem 0}
+.search{display:flex;gap:.5rem;flex-wrap:wrap;align-items:flex-end}.search label{display:block;font-size:.9rem;color:var(--muted)}.search input{font:inherit;padding:.4rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--text);width:100%}.search .field{flex:1;min-width:12rem}
+.bar{display:flex;gap:1rem;flex-wrap:wrap;align-items:center;margin:.5rem 0}.pager{display:flex;gap:1rem;align-items:center;justify-content:space-between;margin:1rem 0}
+.avatar{border-radius:50%;vertical-align:middle}.bar a[aria-current=page]{font-weight:700;color:var(--text);text-decoration:none}`;
 
 // One delegated listener: any button with data-copy copies the field it names.
 const SCRIPT = `document.addEventListener('click',function(e){var b=e.target instanceof Element?e.target.closest('button[data-copy]'):null;if(!b)return;var f=document.getElementById(b.getAttribute('data-copy'));if(!f||!navigator.clipboard)return;navigator.clipboard.writeText(f.value).then(function(){var s=document.getElementById(b.getAttribute('data-copy')+'-status');if(s)s.textContent='Copied';});});`;
@@ -50,7 +54,7 @@ export function layout(meta: PageMeta, body: Html): string {
 <title>${meta.title}</title><meta name="description" content="${meta.description}">${meta.indexable ? '' : html`<meta name="robots" content="noindex">`}
 <link rel="canonical" href="${meta.canonical}"><meta property="og:type" content="website"><meta property="og:title" content="${meta.title}"><meta property="og:description" content="${meta.description}"><meta property="og:url" content="${meta.canonical}">${meta.image ? html`<meta property="og:image" content="${meta.image}"><meta name="twitter:card" content="summary_large_image">` : ''}
 <style>${trusted(CSS)}</style></head><body><a class="skip" href="#main">Skip to content</a>
-<header class="top"><a class="brand" href="/">Linktally</a><span class="muted">Packages</span></header>
+<header class="top"><a class="brand" href="/">Linktally</a><nav aria-label="Site"><a href="/directory">Package directory</a></nav></header>
 <main id="main">${body}</main>
 <footer>Served by Linktally · pkglnk-compatible package links</footer>
 <script>${trusted(SCRIPT)}</script></body></html>`.value;

@@ -3,6 +3,7 @@ import { dailyInstalls } from '../db/package-stats-store';
 import { findPublicPackageWithReadme, type PublicPackage } from '../db/public-package-store';
 import { daysEndingToday, daysOf } from '../lib/days';
 import { installUrl } from '../lib/git-url';
+import { copyField, formatNumber, pkgPath, topicLinks } from './components';
 import { html, trusted, type Html } from './html';
 import { installChart } from './install-chart';
 import { layout } from './layout';
@@ -17,16 +18,8 @@ import { renderReadme } from '../lib/readme-html';
 export const CHART_DAYS = 30;
 const BADGE_STYLES = ['pkglnk', 'upm', 'upm-installs', 'installs'] as const;
 
-function formatNumber(n: number): string {
-  return new Intl.NumberFormat('en').format(n);
-}
-
-function copyField(id: string, label: string, value: string): Html {
-  return html`<div class="snippet"><label for="${id}">${label}</label><div class="copy"><input id="${id}" class="mono" value="${value}" readonly><button type="button" data-copy="${id}" aria-label="Copy ${label.toLowerCase()}">Copy</button></div><span id="${id}-status" class="muted" role="status"></span></div>`;
-}
-
 function badges(base: string, pkg: PublicPackage): Html {
-  const page = `${base}/pkg/${encodeURIComponent(pkg.slug)}`;
+  const page = `${base}${pkgPath(pkg.slug)}`;
   return html`${BADGE_STYLES.map((style) => {
     const src = `${base}/badge/${encodeURIComponent(pkg.slug)}.svg${style === 'pkglnk' ? '' : `?style=${style}`}`;
     return html`<div class="snippet"><p style="margin:.2rem 0"><img src="${src}" alt="${style} badge of ${pkg.display_name}" height="20"></p>
@@ -49,7 +42,7 @@ export function packagePage(base: string, pkg: PublicPackage, readme: string | n
   const body = html`<div class="layout"><div>
 <section class="card" aria-labelledby="pkg-title"><h1 id="pkg-title">${pkg.display_name}</h1>
 ${pkg.description ? html`<p>${pkg.description}</p>` : ''}
-${pkg.topics.length ? html`<ul class="chips" aria-label="Topics">${pkg.topics.map((t) => html`<li class="chip">${t}</li>`)}</ul>` : ''}
+${topicLinks(pkg.topics)}
 ${copyField('install-url', 'Install URL', install)}
 <p class="muted" style="margin:0">In Unity: Window → Package Manager → + → Add package from git URL.</p></section>
 <section class="card" aria-labelledby="readme-title"><h2 id="readme-title">README</h2>
@@ -62,15 +55,10 @@ ${readme ? html`<div class="readme">${trusted(readme)}</div>` : html`<p class="m
   return layout({
     title: `${pkg.display_name} · Unity package`,
     description: description.slice(0, 300),
-    canonical: `${base}/pkg/${encodeURIComponent(pkg.slug)}`,
+    canonical: `${base}${pkgPath(pkg.slug)}`,
     image: `${base}/card/${encodeURIComponent(pkg.slug)}.png`,
     indexable: true,
   }, body);
-}
-
-export function notFoundPage(base: string): string {
-  return layout({ title: 'Package not found', description: 'There is no public package here.', canonical: `${base}/`, indexable: false },
-    html`<section class="card"><h1>Package not found</h1><p>There is no public package at this address.</p></section>`);
 }
 
 /** The page of a public package, or null when there is none to show (unknown or private alike). */

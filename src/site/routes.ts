@@ -1,48 +1,112 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOOKUP_SLUG } from '../db/package-stats-store';
+import { USERNAME_PATTERN } from '../db/user-store';
+import { COLLECTION_SLUG_PATTERN } from '../lib/collection-slugs';
 import { OutageLog } from '../lib/outage-log';
 import { TtlCache } from '../lib/ttl-cache';
-import { pathOf } from '../lib/url-path';
+import { pathOf, queryOf } from '../lib/url-path';
 import type { Services } from '../services';
+import { loadCollectionPage } from './collection-page';
+import { directoryPath, loadDirectoryPage, readDirectoryQuery } from './directory-page';
 import { sendPage } from './layout';
-import { loadPackagePage, notFoundPage } from './package-page';
+import { loadPackagePage } from './package-page';
+import { badRequestPage, notFoundPage } from './status-pages';
+import { loadUserPage } from './user-page';
 
 /**
- * The pages for people, mounted on the public edge (proxy/edge.ts: `site`). Each rendered page
- * is cached in process for a minute (unknown and private slugs too, as "none"), so a popular page
- * costs one render per web process per minute and is answered synchronously in between.
+ * The pages for people, mounted on the public edge (proxy/edge.ts: `site`), which asks `owns`
+ * which paths are theirs. Each rendered page is cached in process for a minute (an unknown or
+ * private slug too, as "none"), so a popular page costs one render per web process per minute and
+ * is answered synchronously in between. A directory view is cached by its canonical address, so
+ * `?sort=installs&page=1` and the bare /directory share one entry.
  */
-
-const PKG_PATH = /^\/pkg\/([^/]+)$/;
 
 interface CachedPage {
   body: Buffer;
   etag: string;
 }
 
+type PageCache = TtlCache<CachedPage | null>;
+
+/** A page address: the cache it is read from and its key there, a 404, or a 400 with its problems. */
+type Target = { cache: PageCache; key: string } | { notFound: true } | { problems: string[] };
+
+const NOT_FOUND = { notFound: true } as const;
+const CACHE_CONTROL = 'public, max-age=60';
+
+/** The route templates, by which the edge labels its metrics (never by the raw path). */
+export function siteTemplate(path: string): string {
+  if (path === '/directory') return '/directory';
+  if (path.startsWith('/collections/')) return '/collections/{slug}';
+  if (path.startsWith('/u/')) return '/u/{username}';
+  return '/pkg/{slug}';
+}
+
 export interface Site {
   owns(path: string): boolean;
+  template(path: string): string;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+}
+
+/** The one segment after `prefix`, percent-decoded; undefined for anything else (nested, malformed). */
+function segment(path: string, prefix: string): string | undefined {
+  const raw = path.slice(prefix.length);
+  if (raw === '' || raw.includes('/')) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 export function createSite(services: Pick<Services, 'db' | 'logger' | 'config'>, ttlMs = 60_000): Site {
   const base = () => services.config.publicBaseUrl;
-  const pages = new TtlCache<CachedPage | null>(async (slug) => {
-    const page = await loadPackagePage(services.db, base(), slug);
-    if (page === null) return null;
-    const body = Buffer.from(page);
-    return { body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` };
-  }, ttlMs, 5_000, Date.now, new OutageLog(services.logger, 'package pages', { category: 'site' }));
+  const outage = new OutageLog(services.logger, 'site pages', { category: 'site' });
+  const cache = (load: (key: string) => Promise<string | null>, maxEntries: number): PageCache =>
+    new TtlCache<CachedPage | null>(async (key) => {
+      const page = await load(key);
+      if (page === null) return null;
+      const body = Buffer.from(page);
+      return { body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"` };
+    }, ttlMs, maxEntries, Date.now, outage);
+
+  const packages = cache((slug) => loadPackagePage(services.db, base(), slug), 5_000);
+  const collections = cache((slug) => loadCollectionPage(services.db, base(), slug), 2_000);
+  const users = cache((username) => loadUserPage(services.db, base(), username), 2_000);
+  // Keyed by the view's canonical address, which always reads back as the same view.
+  const directory = cache((key) => {
+    const read = readDirectoryQuery(new URLSearchParams(queryOf(key)));
+    return 'view' in read ? loadDirectoryPage(services.db, base(), read.view) : Promise.resolve(null);
+  }, 1_000);
+
+  function target(url: string): Target {
+    const path = pathOf(url);
+    if (path === '/directory') {
+      const read = readDirectoryQuery(new URLSearchParams(queryOf(url)));
+      return 'view' in read ? { cache: directory, key: directoryPath(read.view) } : read;
+    }
+    if (path.startsWith('/pkg/')) {
+      const slug = segment(path, '/pkg/');
+      return slug !== undefined && LOOKUP_SLUG.test(slug) ? { cache: packages, key: slug } : NOT_FOUND;
+    }
+    if (path.startsWith('/collections/')) {
+      const slug = segment(path, '/collections/')?.toLowerCase();
+      return slug !== undefined && COLLECTION_SLUG_PATTERN.test(slug) ? { cache: collections, key: slug } : NOT_FOUND;
+    }
+    const username = segment(path, '/u/')?.toLowerCase();
+    return username !== undefined && USERNAME_PATTERN.test(username) ? { cache: users, key: username } : NOT_FOUND;
+  }
+
   let notFound: Buffer | undefined;
 
   function answer(req: IncomingMessage, res: ServerResponse, page: CachedPage | null): void {
     if (!page) {
       notFound ??= Buffer.from(notFoundPage(base()));
-      sendPage(res, req.method, 404, notFound, { 'Cache-Control': 'public, max-age=60' });
+      sendPage(res, req.method, 404, notFound, { 'Cache-Control': CACHE_CONTROL });
       return;
     }
-    const headers = { 'Cache-Control': 'public, max-age=60', ETag: page.etag };
+    const headers = { 'Cache-Control': CACHE_CONTROL, ETag: page.etag };
     if (req.headers['if-none-match'] === page.etag) {
       res.writeHead(304, headers);
       res.end();
@@ -52,19 +116,15 @@ export function createSite(services: Pick<Services, 'db' | 'logger' | 'config'>,
   }
 
   return {
-    owns: (path) => path.startsWith('/pkg/'),
+    owns: (path) => path === '/directory' || path.startsWith('/pkg/') || path.startsWith('/collections/') || path.startsWith('/u/'),
+    template: siteTemplate,
     handle(req, res) {
-      const raw = PKG_PATH.exec(pathOf(req.url ?? '/'))?.[1];
-      let slug: string | undefined;
-      try {
-        slug = raw === undefined ? undefined : decodeURIComponent(raw);
-      } catch {
-        slug = undefined;
-      }
-      if (slug === undefined || !LOOKUP_SLUG.test(slug)) return answer(req, res, null);
-      const cached = pages.peek(slug);
+      const to = target(req.url ?? '/');
+      if ('notFound' in to) return answer(req, res, null);
+      if ('problems' in to) return sendPage(res, req.method, 400, badRequestPage(base(), to.problems), { 'Cache-Control': CACHE_CONTROL });
+      const cached = to.cache.peek(to.key);
       if (cached !== undefined) return answer(req, res, cached);
-      return pages.get(slug).then(
+      return to.cache.get(to.key).then(
         (page) => answer(req, res, page),
         () => sendPage(res, req.method, 503, '<!doctype html><title>Unavailable</title><p>This page is unavailable just now; please try again in a moment.</p>', { 'Cache-Control': 'no-store', 'Retry-After': '5' }),
       );

@@ -87,7 +87,7 @@ async function prepareDatabase(): Promise<void> {
   const db = createDb(DATABASE_URL, { max: 1 });
   try {
     await migrateLatest(db);
-    await db.raw("INSERT INTO users (email, plan) VALUES ('bench@example.com', 'enterprise') ON CONFLICT DO NOTHING");
+    await db.raw("INSERT INTO users (email, username, plan) VALUES ('bench@example.com', 'bench', 'enterprise') ON CONFLICT DO NOTHING");
     const user = await db('users').where({ email: 'bench@example.com' }).first('id');
     await db.raw(
       `INSERT INTO packages (user_id, slug, display_name, git_platform, git_owner, git_repo) VALUES (?, 'bench', 'Bench', 'github', 'owner', 'big'), (?, 'bench-small', 'Bench small', 'github', 'owner', 'small')
@@ -99,8 +99,9 @@ async function prepareDatabase(): Promise<void> {
   }
 }
 
+// One web process (not the cluster WEB_CONCURRENCY would size from the machine), so the CPU and RSS read are the proxy's own.
 function processEnv(port: number, upstreamUrl: string): NodeJS.ProcessEnv {
-  return { ...process.env, PORT: String(port), DATABASE_URL, REDIS_URL, REDIS_PREFIX, GIT_UPSTREAM_GITHUB: upstreamUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+  return { ...process.env, PORT: String(port), DATABASE_URL, REDIS_URL, REDIS_PREFIX, GIT_UPSTREAM_GITHUB: upstreamUrl, LOG_LEVEL: 'warn', NODE_ENV: 'development', WEB_CONCURRENCY: '1' };
 }
 
 function startWorker(port: number, upstreamUrl: string): ChildProcess {

@@ -82,6 +82,9 @@ const schema = z.object({
   SESSION_IDLE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   SESSION_LIFETIME_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   PASSWORD_HASH_COST: z.coerce.number().int().min(14).max(20).default(17),
+  PUBLIC_API_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  PUBLIC_PAGES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(300),
+  CARD_RENDERS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
   CLICK_RETENTION_DAYS: z.string().regex(/^\d{1,5}$/, 'must be a whole number of days (1-36500)').transform(Number).pipe(z.number().int().min(1).max(36500)).optional(),
 });
 
@@ -147,6 +150,12 @@ export interface Config {
   sessionLifetimeDays: number;
   /** log2 of scrypt's N for account passwords (17: 128 MiB, OWASP's minimum); stored hashes record their own cost. */
   passwordHashCost: number;
+  /**
+   * Requests per minute one address (an IPv4 address, an IPv6 /64) may make of the public,
+   * unauthenticated reads: the directory and collections API (and check-availability), the pages
+   * for people, and package cards that are not cached (a cached card costs nothing to answer).
+   */
+  publicLimits: { apiPerMinute: number; pagesPerMinute: number; cardRendersPerMinute: number };
 }
 
 export class ConfigError extends Error {}
@@ -215,6 +224,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sessionIdleDays: v.SESSION_IDLE_DAYS,
     sessionLifetimeDays: v.SESSION_LIFETIME_DAYS,
     passwordHashCost: v.PASSWORD_HASH_COST,
+    publicLimits: { apiPerMinute: v.PUBLIC_API_PER_MINUTE, pagesPerMinute: v.PUBLIC_PAGES_PER_MINUTE, cardRendersPerMinute: v.CARD_RENDERS_PER_MINUTE },
   };
 }
 

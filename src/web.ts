@@ -112,7 +112,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
   let stopping = false;
   const api = createApiApp(services, { signInLimits: options.signInLimits, isStopping: () => stopping });
   const badge = createBadgeHandler({ cache: BadgeCache.forDatabase(services.db, services.logger), logger: services.logger });
-  const card = createCardHandler(CardCache.forDatabase(services.db, services.logger));
+  const card = createCardHandler(CardCache.forDatabase(services.db, services.logger), services);
   const edge = createEdge({
     api, redirect: redirector.redirect, root: redirector.root, badge, card, site: createSite(services, options.sitePageTtlMs), git, nuget, dashboard: createDashboardHandler(),
     ...(services.config.appSecret ? { domainVerification: createDomainVerificationHandler(services.config.appSecret) } : {}),

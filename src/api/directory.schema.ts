@@ -32,17 +32,17 @@ export const installCounts = z.record(z.string(), z.number().int()).describe('To
 export const packagePage = z.object({
   packages: z.array(packageListItem),
   total: z.number().int(),
-  totalCount: z.number().int(),
-  hasMore: z.boolean(),
+  totalCount: z.number().int().describe('The same as total: how many match in all. On /api/directory a total of 1,000 or more may be up to 30 s old (counting is cached); hasMore is always exact'),
+  hasMore: z.boolean().describe('Whether another page follows'),
   installCounts,
 });
 
-export function presentPackagePage(rows: PackageRow[], total: number, offset: number, publicBaseUrl: string): z.infer<typeof packagePage> {
+export function presentPackagePage(rows: PackageRow[], total: number, offset: number, publicBaseUrl: string, hasMore = offset + rows.length < total): z.infer<typeof packagePage> {
   return {
     packages: rows.map((row) => presentPackageItem(row, publicBaseUrl)),
     total,
     totalCount: total,
-    hasMore: offset + rows.length < total,
+    hasMore,
     installCounts: Object.fromEntries(rows.map((row) => [row.public_id, row.total_installs])),
   };
 }

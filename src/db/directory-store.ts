@@ -66,10 +66,10 @@ export function prefixQuery(text: string): string | undefined {
   return words.length > 0 ? words.map((word) => `'${word}':*`).join(' & ') : undefined;
 }
 
-function directoryFilter(db: Db, query: DirectoryQuery): Knex.QueryBuilder {
+function directoryFilter(db: Db, query: Pick<DirectoryQuery, 'search' | 'topic'>): Knex.QueryBuilder {
   const q = db('packages as p').whereRaw(PUBLIC_PACKAGE).where('p.is_listed', true);
-  if (query.search !== undefined && query.search.trim() !== '') {
-    const tsquery = prefixQuery(query.search);
+  if (searches(query)) {
+    const tsquery = prefixQuery(query.search as string);
     // Typed, but nothing searchable (only punctuation): nothing matches.
     if (tsquery === undefined) q.whereRaw('false');
     else q.whereRaw('p.search @@ ?::tsquery', [tsquery]);
@@ -94,18 +94,49 @@ function packageOrder(sort: DirectorySort | undefined, useIndex = true): string 
 
 const packageColumns = PACKAGE_COLUMNS.map((c) => `p.${c}`);
 
-/** One page of the directory and how many packages match in all. */
-export async function listPublicPackages(db: Db, query: DirectoryQuery): Promise<Page<PackageRow>> {
+function searches(query: Pick<DirectoryQuery, 'search'>): boolean {
+  return query.search !== undefined && query.search.trim() !== '';
+}
+
+/**
+ * What decides a query's count: the normalised search (as prefixQuery reads it) and the topic,
+ * not the page, the sort or how the words were spaced or cased. Counts are cached by this.
+ */
+export function directoryCountKey(query: Pick<DirectoryQuery, 'search' | 'topic'>): string {
+  const tsquery = searches(query) ? prefixQuery(query.search as string) ?? '(nothing)' : '';
+  return `${tsquery}\n${query.topic ?? ''}`;
+}
+
+/** How many public, listed packages match the search and topic: every match is visited, so the caller caches large counts. */
+export async function countPublicPackages(db: Db, query: Pick<DirectoryQuery, 'search' | 'topic'>): Promise<number> {
   const counted = await directoryFilter(db, query).count<Array<{ n: string }>>({ n: '*' });
-  const total = Number(counted[0]?.n ?? 0);
-  if (query.offset >= total) return { rows: [], total };
-  const filtered = (query.search !== undefined && query.search.trim() !== '') || query.topic !== undefined;
-  const rows = await directoryFilter(db, query)
+  return Number(counted[0]?.n ?? 0);
+}
+
+export interface DirectoryPage extends Page<PackageRow> {
+  /** Whether a package follows this page: read with the page (one row more), so exact even when `counted` is not fresh. */
+  hasMore: boolean;
+}
+
+/**
+ * One page of the directory, given how many packages match (countPublicPackages, perhaps as
+ * cached a little while ago). The page is read one row longer than asked, so `hasMore` is exact,
+ * and the total is corrected by what the page shows: exact on the last page, and never less than
+ * the rows seen.
+ */
+export async function listPublicPackages(db: Db, query: DirectoryQuery, counted: number): Promise<DirectoryPage> {
+  if (query.offset >= counted) return { rows: [], total: counted, hasMore: false };
+  const filtered = searches(query) || query.topic !== undefined;
+  const read = (await directoryFilter(db, query)
     .select(packageColumns)
-    .orderByRaw(packageOrder(query.sort, !(filtered && total <= FEW_MATCHES)))
-    .limit(query.limit)
-    .offset(query.offset);
-  return { rows: rows as PackageRow[], total };
+    .orderByRaw(packageOrder(query.sort, !(filtered && counted <= FEW_MATCHES)))
+    .limit(query.limit + 1)
+    .offset(query.offset)) as PackageRow[];
+  const hasMore = read.length > query.limit;
+  const rows = hasMore ? read.slice(0, query.limit) : read;
+  const seen = query.offset + rows.length;
+  const total = hasMore ? Math.max(counted, seen + 1) : rows.length > 0 ? seen : Math.min(counted, query.offset);
+  return { rows, total, hasMore };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import type { Db } from '../db/knex';
-import { listPublicPackages, type DirectorySort } from '../db/directory-store';
+import type { DirectorySort } from '../db/directory-store';
+import { searchDirectory } from '../domain/directory-search';
+import type { Services } from '../services';
 import { directoryQuery } from '../lib/directory-query';
 import { formatIssues } from '../lib/schemas';
 import { formatNumber, packageList } from './components';
@@ -47,9 +48,9 @@ export function directoryPath(view: DirectoryView): string {
 
 const SORTS: ReadonlyArray<[DirectorySort, string]> = [['installs', 'Most installed'], ['recent', 'Newest']];
 
-export async function loadDirectoryPage(db: Db, base: string, view: DirectoryView): Promise<string> {
+export async function loadDirectoryPage(services: Pick<Services, 'db' | 'redis' | 'config' | 'logger'>, base: string, view: DirectoryView): Promise<string> {
   const offset = (view.page - 1) * PAGE_SIZE;
-  const { rows, total } = await listPublicPackages(db, { search: view.q, topic: view.topic, sort: view.sort, limit: PAGE_SIZE, offset });
+  const { rows, total } = await searchDirectory(services, { search: view.q, topic: view.topic, sort: view.sort, limit: PAGE_SIZE, offset });
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   // Topics of the packages shown, most common first: the ways on from this page.
   const topicCounts = new Map<string, number>();

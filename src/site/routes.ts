@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOOKUP_SLUG } from '../db/package-stats-store';
+import { allowanceHeaders, takeAddressAllowance } from '../domain/address-allowance';
 import { USERNAME_PATTERN } from '../db/user-store';
 import { COLLECTION_SLUG_PATTERN } from '../lib/collection-slugs';
+import { clientIp } from '../lib/client-ip';
 import { OutageLog } from '../lib/outage-log';
 import { TtlCache } from '../lib/ttl-cache';
 import { pathOf, queryOf } from '../lib/url-path';
@@ -11,7 +13,7 @@ import { loadCollectionPage } from './collection-page';
 import { directoryPath, loadDirectoryPage, readDirectoryQuery } from './directory-page';
 import { sendPage } from './layout';
 import { loadPackagePage } from './package-page';
-import { badRequestPage, notFoundPage } from './status-pages';
+import { badRequestPage, notFoundPage, tooManyRequestsPage } from './status-pages';
 import { loadUserPage } from './user-page';
 
 /**
@@ -19,7 +21,9 @@ import { loadUserPage } from './user-page';
  * which paths are theirs. Each rendered page is cached in process for a minute (an unknown or
  * private slug too, as "none"), so a popular page costs one render per web process per minute and
  * is answered synchronously in between. A directory view is cached by its canonical address, so
- * `?sort=installs&page=1` and the bare /directory share one entry.
+ * `?sort=installs&page=1` and the bare /directory share one entry. Every request, cached or not,
+ * counts against its address's allowance of page views (PUBLIC_PAGES_PER_MINUTE): past it, a
+ * small 429 page with Retry-After.
  */
 
 interface CachedPage {
@@ -60,7 +64,7 @@ function segment(path: string, prefix: string): string | undefined {
   }
 }
 
-export function createSite(services: Pick<Services, 'db' | 'logger' | 'config'>, ttlMs = 60_000): Site {
+export function createSite(services: Pick<Services, 'db' | 'logger' | 'config' | 'redis'>, ttlMs = 60_000): Site {
   const base = () => services.config.publicBaseUrl;
   const outage = new OutageLog(services.logger, 'site pages', { category: 'site' });
   const cache = (load: (key: string) => Promise<string | null>, maxEntries: number): PageCache =>
@@ -77,7 +81,7 @@ export function createSite(services: Pick<Services, 'db' | 'logger' | 'config'>,
   // Keyed by the view's canonical address, which always reads back as the same view.
   const directory = cache((key) => {
     const read = readDirectoryQuery(new URLSearchParams(queryOf(key)));
-    return 'view' in read ? loadDirectoryPage(services.db, base(), read.view) : Promise.resolve(null);
+    return 'view' in read ? loadDirectoryPage(services, base(), read.view) : Promise.resolve(null);
   }, 1_000);
 
   function target(url: string): Target {
@@ -115,19 +119,29 @@ export function createSite(services: Pick<Services, 'db' | 'logger' | 'config'>,
     sendPage(res, req.method, 200, page.body, headers);
   }
 
+  function serve(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+    const to = target(req.url ?? '/');
+    if ('notFound' in to) return answer(req, res, null);
+    if ('problems' in to) return sendPage(res, req.method, 400, badRequestPage(base(), to.problems), { 'Cache-Control': CACHE_CONTROL });
+    const cached = to.cache.peek(to.key);
+    if (cached !== undefined) return answer(req, res, cached);
+    return to.cache.get(to.key).then(
+      (page) => answer(req, res, page),
+      () => sendPage(res, req.method, 503, '<!doctype html><title>Unavailable</title><p>This page is unavailable just now; please try again in a moment.</p>', { 'Cache-Control': 'no-store', 'Retry-After': '5' }),
+    );
+  }
+
   return {
     owns: (path) => path === '/directory' || path.startsWith('/pkg/') || path.startsWith('/collections/') || path.startsWith('/u/'),
     template: siteTemplate,
-    handle(req, res) {
-      const to = target(req.url ?? '/');
-      if ('notFound' in to) return answer(req, res, null);
-      if ('problems' in to) return sendPage(res, req.method, 400, badRequestPage(base(), to.problems), { 'Cache-Control': CACHE_CONTROL });
-      const cached = to.cache.peek(to.key);
-      if (cached !== undefined) return answer(req, res, cached);
-      return to.cache.get(to.key).then(
-        (page) => answer(req, res, page),
-        () => sendPage(res, req.method, 503, '<!doctype html><title>Unavailable</title><p>This page is unavailable just now; please try again in a moment.</p>', { 'Cache-Control': 'no-store', 'Retry-After': '5' }),
-      );
+    async handle(req, res) {
+      const allowance = await takeAddressAllowance(services, clientIp(req, services.config.trustProxyHops), 'public-pages', services.config.publicLimits.pagesPerMinute);
+      if (allowance) for (const [name, value] of Object.entries(allowanceHeaders(allowance))) res.setHeader(name, value);
+      if (allowance?.retryAfterSeconds !== undefined) {
+        sendPage(res, req.method, 429, tooManyRequestsPage(base(), allowance.retryAfterSeconds), { 'Cache-Control': 'no-store' });
+        return;
+      }
+      await serve(req, res);
     },
   };
 }

@@ -14,3 +14,9 @@ export function badRequestPage(base: string, problems: readonly string[]): strin
   return layout({ title: 'Bad request', description: 'This address asks for something that cannot be shown.', canonical: `${base}/directory`, indexable: false },
     html`<section class="card"><h1>Bad request</h1><ul>${problems.map((p) => html`<li>${p}</li>`)}</ul><p><a href="/directory">Back to the package directory</a></p></section>`);
 }
+
+/** Past the address's allowance of page views: when to come back, and nothing else. */
+export function tooManyRequestsPage(base: string, retryAfterSeconds: number): string {
+  return layout({ title: 'Too many requests', description: 'Too many pages were asked for from this address.', canonical: `${base}/directory`, indexable: false },
+    html`<section class="card"><h1>Too many requests</h1><p>Too many pages were asked for from your address in the last minute. Please try again in ${String(retryAfterSeconds)} ${retryAfterSeconds === 1 ? 'second' : 'seconds'}.</p></section>`);
+}

@@ -81,7 +81,8 @@ function directoryFilter(db: Db, query: Pick<DirectoryQuery, 'search' | 'topic'>
 /**
  * Matches up to this many are read from the search and topic indexes and sorted; more are read in
  * directory order, stopping at the page. PostgreSQL cannot estimate how many rows a prefix query
- * matches (it assumes 2%), so the count, which the answer needs anyway, decides instead.
+ * matches (it assumes 2%), so the count, which the answer needs anyway, decides instead; when no
+ * count is known yet, the matches are read from the indexes and counted as they are sorted.
  */
 const FEW_MATCHES = 5000;
 
@@ -107,35 +108,57 @@ export function directoryCountKey(query: Pick<DirectoryQuery, 'search' | 'topic'
   return `${tsquery}\n${query.topic ?? ''}`;
 }
 
-/** How many public, listed packages match the search and topic: every match is visited, so the caller caches large counts. */
+/** How many public, listed packages match the search and topic. Every match is visited (without a search, in the order index only). */
 export async function countPublicPackages(db: Db, query: Pick<DirectoryQuery, 'search' | 'topic'>): Promise<number> {
   const counted = await directoryFilter(db, query).count<Array<{ n: string }>>({ n: '*' });
   return Number(counted[0]?.n ?? 0);
 }
 
 export interface DirectoryPage extends Page<PackageRow> {
-  /** Whether a package follows this page: read with the page (one row more), so exact even when `counted` is not fresh. */
+  /** Whether a package follows this page: read with the page (one row more), so exact even when a cached count is not. */
   hasMore: boolean;
 }
 
 /**
- * One page of the directory, given how many packages match (countPublicPackages, perhaps as
- * cached a little while ago). The page is read one row longer than asked, so `hasMore` is exact,
- * and the total is corrected by what the page shows: exact on the last page, and never less than
- * the rows seen.
+ * The page's rows, one more than asked. Their ids are chosen first from the narrowest reading
+ * (the order index alone when nothing is searched, so a deep page costs no table reads), and
+ * only those rows are then read whole. `countMatches`: also how many match in all, counted in the
+ * same pass over the matches as the sort (a window count), undefined when the page is empty.
  */
-export async function listPublicPackages(db: Db, query: DirectoryQuery, counted: number): Promise<DirectoryPage> {
-  if (query.offset >= counted) return { rows: [], total: counted, hasMore: false };
-  const filtered = searches(query) || query.topic !== undefined;
-  const read = (await directoryFilter(db, query)
-    .select(packageColumns)
-    .orderByRaw(packageOrder(query.sort, !(filtered && counted <= FEW_MATCHES)))
+async function readPage(db: Db, query: DirectoryQuery, byMatches: boolean, countMatches: boolean): Promise<{ read: PackageRow[]; matches?: number }> {
+  const ids = directoryFilter(db, query)
+    .select('p.id')
+    .orderByRaw(packageOrder(query.sort, !byMatches))
     .limit(query.limit + 1)
-    .offset(query.offset)) as PackageRow[];
+    .offset(query.offset);
+  if (countMatches) ids.select(db.raw('count(*) OVER () AS matches'));
+  const read = (await db('packages as p')
+    .join(ids.as('page'), 'page.id', 'p.id')
+    .select(countMatches ? [...packageColumns, 'page.matches'] : packageColumns)
+    .orderByRaw(packageOrder(query.sort))) as Array<PackageRow & { matches?: string }>;
+  const matches = read[0]?.matches;
+  if (matches === undefined) return { read };
+  return { read: read.map(({ matches: _, ...row }) => row), matches: Number(matches) };
+}
+
+/**
+ * One page of the directory and how many packages match. `counted`, when given, is how many
+ * matched a little while ago (a cached count): it chooses the plan, and the total is corrected by
+ * what the page shows (exact on the last page, never less than the rows seen). Without it the
+ * total is counted afresh. The page is read one row longer than asked, so `hasMore` is exact.
+ */
+export async function listPublicPackages(db: Db, query: DirectoryQuery, counted?: number): Promise<DirectoryPage> {
+  const filtered = searches(query) || query.topic !== undefined;
+  // Unfiltered, the count reads the order index alone; cheaper than counting in the sort of every package.
+  let known = counted ?? (filtered ? undefined : await countPublicPackages(db, query));
+  if (known !== undefined && query.offset >= known) return { rows: [], total: known, hasMore: false };
+  const { read, matches } = await readPage(db, query, filtered && (known === undefined || known <= FEW_MATCHES), known === undefined);
+  // A page past the end counts nothing: count for it.
+  known ??= matches ?? (await countPublicPackages(db, query));
   const hasMore = read.length > query.limit;
   const rows = hasMore ? read.slice(0, query.limit) : read;
   const seen = query.offset + rows.length;
-  const total = hasMore ? Math.max(counted, seen + 1) : rows.length > 0 ? seen : Math.min(counted, query.offset);
+  const total = hasMore ? Math.max(known, seen + 1) : rows.length > 0 ? seen : Math.min(known, query.offset);
   return { rows, total, hasMore };
 }
 

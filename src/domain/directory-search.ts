@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../redis';
-import { countPublicPackages, directoryCountKey, listPublicPackages, type DirectoryPage, type DirectoryQuery } from '../db/directory-store';
+import { directoryCountKey, listPublicPackages, type DirectoryPage, type DirectoryQuery } from '../db/directory-store';
 import { redisKey } from '../lib/redis-keys';
 import { withTimeout } from '../lib/timeout';
 
@@ -47,15 +47,13 @@ async function cachedCount(deps: Deps, key: string): Promise<number | undefined>
 
 export async function searchDirectory(deps: Deps, query: DirectoryQuery): Promise<DirectoryPage> {
   const key = countKey(deps.config, query);
-  let counted = await cachedCount(deps, key);
-  if (counted === undefined) {
-    counted = await countPublicPackages(deps.db, query);
-    if (counted >= COUNT_CACHE_MIN) {
-      // Not awaited: the answer does not depend on it, and a failure only means counting again.
-      deps.redis.set(key, String(counted), 'EX', COUNT_TTL_SECONDS).catch((err: unknown) => {
-        deps.logger.warn({ category: 'directory', err: (err as Error).message }, 'directory count not cached');
-      });
-    }
+  const cached = await cachedCount(deps, key);
+  const page = await listPublicPackages(deps.db, query, cached);
+  if (cached === undefined && page.total >= COUNT_CACHE_MIN) {
+    // Not awaited: the answer does not depend on it, and a failure only means counting again.
+    deps.redis.set(key, String(page.total), 'EX', COUNT_TTL_SECONDS).catch((err: unknown) => {
+      deps.logger.warn({ category: 'directory', err: (err as Error).message }, 'directory count not cached');
+    });
   }
-  return listPublicPackages(deps.db, query, counted);
+  return page;
 }

@@ -94,4 +94,10 @@ describe('config', () => {
     assert.equal(config.databasePoolMax, 4);
     assert.equal(config.webConcurrency, 3);
   });
+
+  it('reads the per-address allowances of the public reads, generous by default, and refuses a limit that is no positive whole number', () => {
+    assert.deepEqual(loadSettings({}).publicLimits, { apiPerMinute: 600, pagesPerMinute: 300, cardRendersPerMinute: 1200 });
+    assert.deepEqual(loadSettings({ PUBLIC_API_PER_MINUTE: '5', PUBLIC_PAGES_PER_MINUTE: '6', CARD_RENDERS_PER_MINUTE: '7' }).publicLimits, { apiPerMinute: 5, pagesPerMinute: 6, cardRendersPerMinute: 7 });
+    for (const bad of ['0', '-1', '1.5', 'lots']) assert.throws(() => loadSettings({ PUBLIC_PAGES_PER_MINUTE: bad }), /PUBLIC_PAGES_PER_MINUTE/, bad);
+  });
 });

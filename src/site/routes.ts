@@ -20,7 +20,7 @@ import { loadUserPage } from './user-page';
  * The pages for people, mounted on the public edge (proxy/edge.ts: `site`), which asks `owns`
  * which paths are theirs. Each rendered page is cached in process for a minute (an unknown or
  * private slug too, as "none"), so a popular page costs one render per web process per minute and
- * is answered synchronously in between. A directory view is cached by its canonical address, so
+ * is answered from memory in between. A directory view is cached by its canonical address, so
  * `?sort=installs&page=1` and the bare /directory share one entry. Every request, cached or not,
  * counts against its address's allowance of page views (PUBLIC_PAGES_PER_MINUTE): past it, a
  * small 429 page with Retry-After.

@@ -5,8 +5,8 @@
  * database: p50/p95 of GET /api/directory as the pkglnk editor client calls it (the first page,
  * a deep page, a topic, and searches from common to rare), one request at a time, beside a bare
  * Node server answering a fixed body of the same size (the ceiling of HTTP + JSON alone); then the
- * page for people, GET /directory, rendered on every request (its minute-long cache turned off).
- * Target: search p95 < 30 ms.
+ * page for people, GET /directory, and a package page, GET /pkg/{slug}, rendered on every request
+ * (their minute-long cache turned off). Targets: search p95 < 30 ms, package page p95 < 50 ms.
  */
 import { performance } from 'node:perf_hooks';
 import { createAccount } from '../test/helpers/accounts';
@@ -17,6 +17,7 @@ import { freePort, runTs, stop, waitForHttp } from './lib/processes';
 const PACKAGES = Number(process.env.PACKAGES ?? 100_000);
 const REQUESTS = Number(process.env.REQUESTS ?? 300);
 const SEARCH_TARGET_MS = 30;
+const PACKAGE_PAGE_TARGET_MS = 50;
 
 const WORDS = ['service', 'locator', 'tween', 'animation', 'input', 'audio', 'pool', 'event', 'bus', 'ui', 'toolkit', 'shader', 'mesh', 'save', 'json', 'network', 'camera', 'editor', 'timeline', 'state'];
 
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       ['page ?topic=shader&sort=recent', '/directory?topic=shader&sort=recent'],
       ['page ?q=serv loc', '/directory?q=serv%20loc'],
       ['page ?q=4242', '/directory?q=4242'],
+      ['page /pkg/{slug} (uncached)', '/pkg/pkg-4242'],
     ];
     const results = [];
     for (const [name, path] of cases) {
@@ -107,6 +109,8 @@ async function main(): Promise<void> {
     for (const [name, r] of results) console.log(row(name, r));
     const worstSearch = Math.max(...results.filter(([name]) => name.startsWith('search')).map(([, r]) => r.p95));
     console.log(`worst search p95 ${worstSearch.toFixed(2)} ms (target < ${SEARCH_TARGET_MS} ms): ${worstSearch < SEARCH_TARGET_MS ? 'met' : 'MISSED'}`);
+    const packagePage = results.find(([name]) => name.startsWith('page /pkg/'))?.[1].p95 ?? Number.NaN;
+    console.log(`package page p95 ${packagePage.toFixed(2)} ms (target < ${PACKAGE_PAGE_TARGET_MS} ms): ${packagePage < PACKAGE_PAGE_TARGET_MS ? 'met' : 'MISSED'}`);
   } finally {
     await stack.stop();
     await dropRunDatabase(process.env.DATABASE_URL);

@@ -9,6 +9,9 @@ import { withTimeout } from '../lib/timeout';
 /** Longest a request waits for its count before it is let through uncounted. */
 const REDIS_TIMEOUT_MS = 500;
 
+/** INCR, and on the minute's first request EXPIRE, as one command: a quarter of MULTI/INCR/EXPIRE/EXEC's cost, as atomic. */
+const COUNT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n";
+
 export interface AddressAllowance {
   limit: number;
   remaining: number;
@@ -37,8 +40,7 @@ export async function takeAddressAllowance(
   const key = redisKey(deps.config, 'addrlimit', bucket, address, minute);
   let count: number;
   try {
-    const results = await withTimeout(deps.redis.multi().incr(key).expire(key, 120).exec(), REDIS_TIMEOUT_MS, 'redis');
-    count = Number(results?.[0]?.[1]);
+    count = Number(await withTimeout(deps.redis.eval(COUNT, 1, key, 120), REDIS_TIMEOUT_MS, 'redis'));
     if (!Number.isFinite(count)) throw new Error('address counter failed');
   } catch (err) {
     deps.logger.warn({ category: 'rate-limit', bucket, err: (err as Error).message }, 'address limit unavailable; request let through');

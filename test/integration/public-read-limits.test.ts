@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { freePort } from '../helpers/ports';
 import { seedPublicPackage } from '../helpers/public-packages';
+import { forwardToRedis } from '../helpers/redis-forwarder';
+import { startStack, type Stack } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
 interface Answer {
@@ -109,5 +112,35 @@ describe('per-address limits on the public, unauthenticated reads', () => {
     assert.equal(cached.status, 200, 'the cached card is served past the limit');
     assert.equal(cached.headers.get('x-ratelimit-limit'), null, 'and is not counted');
     assert.equal((await get(stack.url('/card/beta-tool.png'), '203.0.113.8')).status, 404, 'another address renders');
+  });
+});
+
+describe('the public reads while Redis is unreachable', () => {
+  // A web process whose Redis is a port nobody answers on (until the forwarder opens there to stop it cleanly).
+  let stack: Stack;
+  let port: number;
+  before(async () => {
+    port = await freePort();
+    stack = await startStack({
+      waitForRedis: false,
+      web: { sitePageTtlMs: 0 },
+      env: { REDIS_URL: `redis://127.0.0.1:${port}`, PUBLIC_API_PER_MINUTE: '1', PUBLIC_PAGES_PER_MINUTE: '1', CARD_RENDERS_PER_MINUTE: '1' },
+    });
+    stack.services.queues.queue('clicks').on('error', () => undefined);
+  });
+  after(async () => {
+    const forwarder = await forwardToRedis(port);
+    await stack.stop();
+    await forwarder.close();
+  });
+
+  it('serves the directory, the pages and cards uncounted, past any limit, rather than failing with Redis', async () => {
+    await seedPublicPackage(stack.services, { slug: `redis-away-${Date.now()}` });
+    assert.notEqual(stack.services.redis.status, 'ready');
+    for (const path of ['/api/directory', '/api/directory?q=redis', '/directory', '/directory?q=redis', '/card/redis-away-none.svg', '/card/redis-away-other.svg']) {
+      const answer = await get(stack.url(path), '203.0.113.7');
+      assert.ok(answer.status === 200 || (answer.status === 404 && path.startsWith('/card/')), `${path}: ${answer.status}`);
+      assert.equal(answer.headers.get('x-ratelimit-limit'), null, `${path} is not counted`);
+    }
   });
 });

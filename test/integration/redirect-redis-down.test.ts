@@ -1,38 +1,13 @@
 import assert from 'node:assert/strict';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createLink } from '../../src/domain/links';
 import { hashPassword } from '../../src/lib/secrets';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { freePort } from '../helpers/ports';
+import { forwardToRedis } from '../helpers/redis-forwarder';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
-const REDIS = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-
-function forwardToRedis(port: number): Promise<{ server: Server; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(REDIS.port || 6379), REDIS.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  return new Promise((resolve) =>
-    server.listen(port, '127.0.0.1', () =>
-      resolve({
-        server,
-        close: () => {
-          for (const s of sockets) s.destroy();
-          return new Promise<void>((done) => server.close(() => done()));
-        },
-      }),
-    ),
-  );
-}
 
 describe('Redirects while Redis is unreachable', () => {
   // `healthy` runs the workers on the real Redis; `cut` is a web process whose Redis is a port

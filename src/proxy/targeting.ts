@@ -5,12 +5,15 @@ import { canonicalIp } from '../lib/enrichment';
 import { locate } from '../lib/geo';
 import { parseAgent, type AgentInfo } from '../lib/user-agent';
 import { queryOf } from '../lib/url-path';
+import type { CachedVariant } from './variant-choice';
 
 /** A targeting rule compiled for the edge when its link is cached: sets and epoch numbers, no parsing per click. */
 export interface CachedRule {
   id: number;
-  /** UTM-merged, like the link's own destination. */
-  destination: string;
+  /** UTM-merged, like the link's own destination; absent when the rule sends to a variant set. */
+  destination?: string;
+  /** The rule's variant set: its active variants with weight, among which the usual weighted choice is made. */
+  variants?: readonly CachedVariant[];
   device?: ReadonlySet<string>;
   os?: ReadonlySet<string>;
   browser?: ReadonlySet<string>;
@@ -32,13 +35,23 @@ export interface CachedRules {
 
 const lower = (values: readonly string[] | undefined) => (values ? new Set(values.map((v) => v.toLowerCase())) : undefined);
 
-export function compileRules(rows: readonly LinkRuleRow[], destinationOf: (url: string) => string): CachedRules | undefined {
-  if (rows.length === 0) return undefined;
-  const list = rows.map((row): CachedRule => {
+/** A destination rule's destination, or its variant set narrowed to what can be chosen; null when nothing can (the rule is passed over). */
+function targetOf(row: LinkRuleRow, destinationOf: (url: string) => string, variants: readonly CachedVariant[]): Pick<CachedRule, 'destination' | 'variants'> | null {
+  if (row.destination_url !== null) return { destination: destinationOf(row.destination_url) };
+  const listed = new Set(row.variant_ids);
+  const set = variants.filter((v) => listed.has(v.id) && v.weight > 0);
+  return set.length > 0 ? { variants: set } : null;
+}
+
+/** `variants`: the link's active variants as the edge holds them (none when the owner's plan has no A/B testing). */
+export function compileRules(rows: readonly LinkRuleRow[], destinationOf: (url: string) => string, variants: readonly CachedVariant[] = []): CachedRules | undefined {
+  const list = rows.flatMap((row): CachedRule[] => {
+    const target = targetOf(row, destinationOf, variants);
+    if (target === null) return [];
     const c = row.conditions;
-    return {
+    return [{
       id: Number(row.id),
-      destination: destinationOf(row.destination_url),
+      ...target,
       ...(c.device ? { device: new Set(c.device) } : {}),
       ...(c.os ? { os: lower(c.os) } : {}),
       ...(c.browser ? { browser: lower(c.browser) } : {}),
@@ -47,8 +60,9 @@ export function compileRules(rows: readonly LinkRuleRow[], destinationOf: (url: 
       ...(c.query ? { query: c.query } : {}),
       ...(c.starts_at ? { startsAt: Date.parse(c.starts_at) } : {}),
       ...(c.ends_at ? { endsAt: Date.parse(c.ends_at) } : {}),
-    };
+    }];
   });
+  if (list.length === 0) return undefined;
   return {
     list,
     needsAgent: list.some((r) => r.device || r.os || r.browser),

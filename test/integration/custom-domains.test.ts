@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';
-import { waitFor } from '../helpers/wait';
+import { waitFor, waitForLockWaiter } from '../helpers/wait';
 import { createAccount } from '../helpers/accounts';
 import { verifyDomain } from '../../src/domain/domains/domains';
 
@@ -179,14 +179,6 @@ describe('Custom domains', () => {
 describe('Custom domains under races and floods', () => {
   const { stack, account } = useStackWithAccount({ workers: true });
 
-  /** Until some backend of this test database waits on a lock (the request under test is parked). */
-  function someoneWaitsOnALock(): Promise<boolean> {
-    return waitFor(async () => {
-      const { rows } = await stack.services.db.raw("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-      return rows.length > 0;
-    }, { what: 'a request waiting on a row lock' });
-  }
-
   it('answers 422, not 500, when the domain is deleted while a link is being created on it', async () => {
     const added = await request(stack.url('/api/v1/domains'), { method: 'POST', headers: account.auth, json: { hostname: 'race.example.com' } });
     const id = added.body.domain.id;
@@ -195,7 +187,7 @@ describe('Custom domains under races and floods', () => {
     try {
       await trx('domains').where({ id }).forUpdate().first('id');
       const creating = request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/', domain: 'race.example.com' } } });
-      await someoneWaitsOnALock();
+      await waitForLockWaiter(stack.services.db);
       await trx('domains').where({ id }).delete();
       await trx.commit();
       const res = await creating;
@@ -215,7 +207,7 @@ describe('Custom domains under races and floods', () => {
     try {
       await trx('links').insert({ user_id: account.user.id, short_code: 'raced', destination_url: 'https://example.com/', domain_id: id });
       const deleting = request(stack.url(`/api/v1/domains/${id}`), { method: 'DELETE', headers: account.auth });
-      await someoneWaitsOnALock();
+      await waitForLockWaiter(stack.services.db);
       await trx.commit();
       const res = await deleting;
       assert.equal(res.status, 409, JSON.stringify(res.body));

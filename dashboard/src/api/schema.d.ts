@@ -5417,6 +5417,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The variant is in a targeting rule's variant set */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Daily request limit reached */
             429: {
                 headers: {
@@ -5555,7 +5562,10 @@ export interface operations {
                             conditions: {
                                 [key: string]: unknown;
                             };
-                            destination_url: string;
+                            /** @description Where a matching visitor goes; null when the rule sends to a variant set */
+                            destination_url: string | null;
+                            /** @description The variant set (ascending); empty when the rule has a destination */
+                            variant_ids: number[];
                         }[];
                     };
                 };
@@ -5626,7 +5636,9 @@ export interface operations {
                             /** Format: date-time */
                             ends_at?: string;
                         };
-                        destination_url: string;
+                        destination_url?: string;
+                        /** @description The link's variants (by id) among which the usual weighted choice is made; inactive or zero-weight ones are skipped, and a rule with none left is passed over */
+                        variant_ids?: number[];
                     }[];
                 };
             };
@@ -5652,7 +5664,10 @@ export interface operations {
                             conditions: {
                                 [key: string]: unknown;
                             };
-                            destination_url: string;
+                            /** @description Where a matching visitor goes; null when the rule sends to a variant set */
+                            destination_url: string | null;
+                            /** @description The variant set (ascending); empty when the rule has a destination */
+                            variant_ids: number[];
                         }[];
                     };
                 };
@@ -5680,7 +5695,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation failed */
+            /** @description Validation failed (including a variant set naming another link's or a missing variant) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5733,6 +5748,13 @@ export interface operations {
             };
             /** @description Not a verified domain */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests from this address */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

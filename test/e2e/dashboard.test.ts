@@ -195,6 +195,13 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('heading', { name: '/spring-sale', exact: true }).waitFor();
     assert.deepEqual(await setOf(), [[null, 'Variant A']]);
     assert.deepEqual((await stack.services.db('link_variants').where({ link_id: link?.id }).select('name')).map((v: { name: string }) => v.name), ['Variant A']);
+
+    // The QR panel takes the account's centre logo and draws the code with it.
+    await page.getByLabel('Add a centre logo').setInputFiles({ name: 'logo.jpg', mimeType: 'image/jpeg', buffer: readFileSync(join(__dirname, '..', 'fixtures', 'logo-16x16.jpg')) });
+    await page.getByRole('checkbox', { name: 'With my logo', checked: true }).waitFor();
+    await page.getByRole('img', { name: 'QR code for /spring-sale' }).waitFor();
+    assert.deepEqual(await stack.services.db('qr_logos').select('content_type', 'width'), [{ content_type: 'image/jpeg', width: 16 }]);
+    await assertAccessible();
   });
 
   it('counts a click made from another browser, live and then in the chart', async () => {

@@ -344,6 +344,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/qr_logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The centre logo your QR codes can carry (its type and size, not its bytes) */
+        get: operations["getSettingsQrLogo"];
+        /** Upload (or replace) the centre logo for your QR codes: {"image":"data:image/png;base64,…"}; PNG or JPEG, at most 100 KB */
+        put: operations["putSettingsQrLogo"];
+        post?: never;
+        /** Remove the centre logo (codes asked for with logo=true then answer 409) */
+        delete: operations["deleteSettingsQrLogo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/collections": {
         parameters: {
             query?: never;
@@ -3047,7 +3066,7 @@ export interface operations {
                 size?: string;
                 /** @description Quiet zone in modules (default 4, as the QR standard asks) */
                 margin?: string;
-                /** @description Error correction (default M) */
+                /** @description Error correction (default M; always H with logo=true) */
                 level?: "L" | "M" | "Q" | "H";
                 /** @description Dark colour (default 000000) */
                 fg?: string;
@@ -3055,6 +3074,8 @@ export interface operations {
                 bg?: string;
                 /** @description Send as an attachment with a file name */
                 download?: "0" | "1" | "true" | "false";
+                /** @description Draw the account's centre logo (PUT /api/v1/settings/qr_logo) over a cleared centre, at level H */
+                logo?: "0" | "1" | "true" | "false";
             };
             header?: never;
             path: {
@@ -3095,6 +3116,233 @@ export interface operations {
                 };
             };
             /** @description No such link */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description logo=true, but no QR logo has been uploaded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getSettingsQrLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The logo */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        qr_logo: {
+                            /** @enum {string} */
+                            content_type: "image/png" | "image/jpeg";
+                            width: number;
+                            height: number;
+                            bytes: number;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No QR logo has been uploaded */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    putSettingsQrLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A PNG or JPEG as a data URL; at most 100 KB and 16 to 1024 pixels a side */
+                    image: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The logo as stored */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        qr_logo: {
+                            /** @enum {string} */
+                            content_type: "image/png" | "image/jpeg";
+                            width: number;
+                            height: number;
+                            bytes: number;
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not a whole PNG or JPEG within the limits */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteSettingsQrLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        message: string;
+                    };
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No QR logo has been uploaded */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -19,6 +19,15 @@ describe('Targeting rules', () => {
   function putRules(id: number, rules: unknown, auth = account.auth) {
     return request(stack.url(`/api/v1/links/${id}/rules`), { method: 'PUT', headers: auth, json: { rules } });
   }
+  /** Each list of rules is answered 422 in the link envelope, with the message given. */
+  async function assertRefused(id: number, bad: Array<[unknown, RegExp]>): Promise<void> {
+    for (const [rules, message] of bad) {
+      const res = await putRules(id, rules);
+      assert.equal(res.status, 422, JSON.stringify(rules).slice(0, 120));
+      assert.equal(res.body.success, false);
+      assert.match(JSON.stringify(res.body), message);
+    }
+  }
   async function destinationFor(code: string, headers: Record<string, string>, query = '', method = 'GET'): Promise<string> {
     const res = await fetch(stack.url(`/${code}${query}`), { method, redirect: 'manual', headers: { 'user-agent': DESKTOP, ...headers } });
     assert.equal(res.status, 302);
@@ -84,12 +93,7 @@ describe('Targeting rules', () => {
       [Array.from({ length: 21 }, () => ({ conditions: { device: ['mobile'] }, destination_url: 'https://example.com/' })), /at most 20 rules/],
       ['nope', /Rules must be an array/],
     ];
-    for (const [rules, message] of bad) {
-      const res = await putRules(link.id, rules);
-      assert.equal(res.status, 422, JSON.stringify(rules).slice(0, 80));
-      assert.equal(res.body.success, false);
-      assert.match(JSON.stringify(res.body), message);
-    }
+    await assertRefused(link.id, bad);
     const kept = await request(stack.url(`/api/v1/links/${link.id}/rules`), { headers: account.auth });
     assert.deepEqual(kept.body.rules.map((r: { destination_url: string }) => r.destination_url), ['https://example.com/kept']);
 
@@ -151,12 +155,7 @@ describe('Targeting rules', () => {
       [[{ conditions: { device: ['mobile'] }, variant_ids: ['1'] }], /Variant ids must list variant ids/],
       [[{ conditions: { device: ['mobile'] }, variant_ids: 'all' }], /Variant ids must be an array/],
     ];
-    for (const [rules, message] of bad) {
-      const res = await putRules(link.id, rules);
-      assert.equal(res.status, 422, JSON.stringify(rules).slice(0, 120));
-      assert.equal(res.body.success, false);
-      assert.match(JSON.stringify(res.body), message);
-    }
+    await assertRefused(link.id, bad);
     const kept = await request(stack.url(`/api/v1/links/${link.id}/rules`), { headers: account.auth });
     assert.deepEqual(kept.body.rules.map((r: { variant_ids: number[] }) => r.variant_ids), [[mine]]);
   });

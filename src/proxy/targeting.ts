@@ -84,7 +84,8 @@ class Visitor {
   private browserLower?: string;
   private country?: string | null;
   private languages?: readonly string[];
-  private query?: URLSearchParams;
+  /** null: the URL has no query (most clicks), so nothing is parsed. */
+  private query?: URLSearchParams | null;
 
   constructor(private readonly req: IncomingMessage, private readonly trustedHops: number) {}
 
@@ -118,8 +119,11 @@ class Visitor {
   }
 
   queryParam(name: string): string | null {
-    this.query ??= new URLSearchParams(queryOf(this.req.url ?? '/'));
-    return this.query.get(name);
+    if (this.query === undefined) {
+      const query = queryOf(this.req.url ?? '/');
+      this.query = query === '' ? null : new URLSearchParams(query);
+    }
+    return this.query === null ? null : this.query.get(name);
   }
 }
 

@@ -7,6 +7,7 @@ import { findUserLink, listUserLinks } from '../db/link-store';
 import { archiveUserLink, createUserLink, updateUserLink } from '../domain/links';
 import { emitWebhook } from '../domain/webhooks/emit';
 import { ApiError } from './errors';
+import { successMessage } from './envelopes.schema';
 import {
   createLinkBody, linkObject, linkWithAnalytics, listLinksQuery, paginationObject, presentLink, presentRecentClick, updateLinkBody,
 } from '../domain/links.schema';
@@ -16,7 +17,7 @@ import { userDomainNames } from '../db/domain-store';
 
 const DEFAULT_PER_PAGE = 50;
 const NOT_FOUND = 'Link not found';
-const linkResponse = z.object({ success: z.literal(true), link: linkObject });
+const linkResponse = z.object({ success: z.literal(true), link: linkObject }).meta({ id: 'LinkResponse' });
 const idParams = z.object({ id: idParam });
 
 const linkQuery = z.object({
@@ -156,7 +157,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
     auth: 'links:write',
     params: idParams,
     responses: {
-      200: { description: 'Archived', schema: z.object({ success: z.literal(true), message: z.string() }) },
+      200: { description: 'Archived', schema: successMessage },
       404: { description: 'No such link' },
     },
     handler: async ({ params, auth, res, services }) => {

@@ -17,9 +17,10 @@ export const analyticsQuery = z.strictObject({
 
 const counts = z.record(z.string(), z.number().int());
 
-const period = z.object({
+/** What periodOf answers: the analytics endpoints' windows, and a link's compared ones. */
+export const period = z.object({
   start_date: z.string().describe('UTC midnight starting the window (first day included)'),
-  end_date: z.string().describe('UTC midnight ending the window (exclusive: the day after today)'),
+  end_date: z.string().describe('UTC midnight ending the window (exclusive: for the current window, the day after today)'),
 }).meta({ id: 'AnalyticsPeriod' });
 
 const metrics = z.object({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { linkAnalytics, linkWindowTotals } from '../db/link-analytics-store';
 import { previousWindow, type Window } from '../db/analytics-store';
 import { periodOf, windowFor } from './analytics';
+import { period } from './analytics.schema';
 import type { Db } from '../db/knex';
 import { findUserLink, listUserLinks } from '../db/link-store';
 import { archiveUserLink, createUserLink, updateUserLink } from '../domain/links';
@@ -26,10 +27,10 @@ const linkQuery = z.object({
 });
 
 const windowTotals = z.object({
-  period: z.object({ start_date: z.string(), end_date: z.string() }),
+  period,
   total_clicks: z.number().int().describe('Counted clicks (bots left out)'),
   bot_clicks: z.number().int().describe('Clicks judged to be bots, which total_clicks leaves out'),
-});
+}).meta({ id: 'LinkWindowTotals' });
 const comparison = z.object({ current: windowTotals, previous: windowTotals })
   .describe('With compare=previous: the attribution window and the window of as many days just before it');
 

@@ -6,6 +6,8 @@
  * JSON envelopes (the OpenAPI fuzzer leaves them out).
  */
 
+import { readiness } from './health.schema';
+
 const text = (description: string, type = 'text/plain') => ({ description, content: { [type]: { schema: { type: 'string' } } } });
 const page = (description: string) => text(description, 'text/html');
 /** Node's HTTP server answers this itself, for every path, when the request's headers pass 16 KB. */
@@ -104,17 +106,10 @@ export const EDGE_PATHS: Record<string, Record<string, object>> = {
   },
 };
 
+/** The named schemas the paths above refer to: the document converts them with the API's own. */
+export const EDGE_SCHEMAS = [readiness];
+
 export const EDGE_COMPONENTS = {
-  schemas: {
-    Readiness: {
-      type: 'object', description: 'A readiness answer',
-      properties: {
-        status: { type: 'string', enum: ['ready', 'unavailable', 'stopping'] },
-        checks: { type: 'object', properties: { postgres: { type: 'string', enum: ['ok', 'unavailable'] }, redis: { type: 'string', enum: ['ok', 'unavailable'] } } },
-      },
-      required: ['status'],
-    },
-  },
   securitySchemes: {
     metricsToken: { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN of the deployment' },
   },

@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import type { AnyRouteSpec, ResponseSpec } from './route';
 import { surfaceOf, type Surface } from './errors';
 import { pkglnkError, pvtlnkError } from './errors.schema';
-import { EDGE_COMPONENTS, EDGE_PATHS, EDGE_TAGS, HEADERS_TOO_LARGE } from './openapi-edge';
-import { SchemaComponents, type JsonSchema } from './openapi-schema';
+import { EDGE_COMPONENTS, EDGE_PATHS, EDGE_SCHEMAS, EDGE_TAGS, HEADERS_TOO_LARGE } from './openapi-edge';
+import { SchemaComponents } from './openapi-schema';
 import { UNITY_SIGN_IN_TAG, unitySignInPaths } from './openapi-unity';
 
 /** getLinksById, postTokensRevoke…: the method and the path after /api/v1, stable across releases. */
@@ -138,7 +138,7 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
     };
   }
   Object.assign(paths, unitySignInPaths(components));
-  const schemas: Record<string, JsonSchema> = { ...components.schemas, ...EDGE_COMPONENTS.schemas };
+  for (const schema of EDGE_SCHEMAS) components.output(schema);
   return {
     openapi: '3.1.0',
     info: {
@@ -151,7 +151,7 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
     tags: [...[...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: `${name} endpoints` })), UNITY_SIGN_IN_TAG, ...EDGE_TAGS],
     components: {
       // By name, so a reader (and a generated client) finds each object where it expects it.
-      schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
+      schemas: Object.fromEntries(Object.entries(components.schemas).sort(([a], [b]) => a.localeCompare(b))),
       headers: HEADERS,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'pk_live_ followed by 32 base62 characters' },

@@ -1582,11 +1582,12 @@ export interface components {
         Readiness: {
             /** @enum {string} */
             status: "ready" | "unavailable" | "stopping";
+            /** @description Absent while stopping: nothing is probed then */
             checks?: {
                 /** @enum {string} */
-                postgres?: "ok" | "unavailable";
+                postgres: "ok" | "unavailable";
                 /** @enum {string} */
-                redis?: "ok" | "unavailable";
+                redis: "ok" | "unavailable";
             };
         };
         /** @description The signed-in user, and the CSRF token to send as X-CSRF-Token on unsafe requests */

@@ -8,6 +8,7 @@ import type { Authenticated } from '../db/token-store';
 import { hostnameField } from '../lib/hostnames';
 import { createDomainBody, domainListResponse, domainResponse, presentDomain, updateDomainBody } from './domains.schema';
 import { ApiError } from './errors';
+import { successOnly } from './envelopes.schema';
 import type { ApiRouter } from './route';
 
 /**
@@ -32,7 +33,7 @@ export function registerDomainRoutes(api: ApiRouter): void {
     method: 'get', path: `${PATH}/tls-ask`, tag: 'Domains', auth: 'public',
     summary: 'May a certificate be issued for this name? 200 for a verified domain, else 404 (Caddy on_demand_tls ask)',
     query: z.strictObject({ domain: hostnameField('Domain') }),
-    responses: { 200: { description: 'A verified domain', schema: z.object({ success: z.literal(true) }) }, 400: { description: 'Not a hostname' }, 404: { description: 'Not a verified domain' } },
+    responses: { 200: { description: 'A verified domain', schema: successOnly }, 400: { description: 'Not a hostname' }, 404: { description: 'Not a verified domain' } },
     handler: async ({ query, res, services }) => {
       const domain = await findDomainByHost(services.db, query.domain);
       if (domain?.status !== 'active') throw new ApiError(404, NOT_FOUND);

@@ -42,9 +42,9 @@ export const ruleObject = z.object({
   name: z.string().nullable(),
   conditions: z.record(z.string(), z.unknown()),
   destination_url: z.string(),
-});
+}).meta({ id: 'TargetingRule' });
 
-export const rulesResponse = z.object({ success: z.literal(true), rules: z.array(ruleObject) });
+export const rulesResponse = z.object({ success: z.literal(true), rules: z.array(ruleObject) }).meta({ id: 'TargetingRules' });
 
 export function presentRule(row: LinkRuleRow): z.infer<typeof ruleObject> {
   return { id: Number(row.id), position: row.position, name: row.name, conditions: { ...row.conditions }, destination_url: row.destination_url };

@@ -6,6 +6,7 @@ import { publishLinkInvalidation } from '../queues/link-invalidation';
 import { linkCacheKey } from '../lib/hostnames';
 import type { Services } from '../services';
 import { ApiError } from './errors';
+import { successMessage } from './envelopes.schema';
 import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
 import { idParam } from '../lib/schemas';
@@ -40,7 +41,7 @@ async function presentOne(services: Services, linkId: number, variantId: number)
   return variant;
 }
 
-const single = z.object({ success: z.literal(true), variant: variantObject });
+const single = z.object({ success: z.literal(true), variant: variantObject }).meta({ id: 'VariantResponse' });
 
 export function registerVariantRoutes(api: ApiRouter): void {
   api.add({
@@ -118,7 +119,7 @@ export function registerVariantRoutes(api: ApiRouter): void {
     auth: 'links:write',
     params: variantParams,
     responses: {
-      200: { description: 'Deleted', schema: z.object({ success: z.literal(true), message: z.string() }) },
+      200: { description: 'Deleted', schema: successMessage },
       403: { description: 'Feature not available on your plan' },
       404: { description: 'No such link or variant' },
     },

@@ -4,6 +4,10 @@ import { redisKey } from '../lib/redis-keys';
 import { keyedHash } from '../lib/secrets';
 import type { Services } from '../services';
 import { ApiError } from './errors';
+import type { ResponseSpec } from './route';
+
+/** The 429 that a route calling consumeAddressRequest declares, so its document shows the limit's headers. */
+export const ADDRESS_LIMITED: ResponseSpec = { description: 'Too many requests from this address this minute (see Retry-After)', rateLimitHeaders: true };
 
 /**
  * A per-address, per-minute request allowance for the public, unauthenticated pkglnk endpoints

@@ -35,7 +35,7 @@ export const packagePage = z.object({
   totalCount: z.number().int(),
   hasMore: z.boolean(),
   installCounts,
-});
+}).meta({ id: 'PackagePage' });
 
 export function presentPackagePage(rows: PackageRow[], total: number, offset: number, publicBaseUrl: string): z.infer<typeof packagePage> {
   return {
@@ -60,7 +60,7 @@ export const publicCollection = z.object({
   owner_avatar_url: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: 'PublicCollection' });
 
 export function presentPublicCollection(row: PublicCollection): z.infer<typeof publicCollection> {
   return {

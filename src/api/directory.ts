@@ -6,6 +6,7 @@ import {
   directoryQuery, packagePage, presentPackagePage, presentPublicCollection, publicCollectionParams,
 } from './directory.schema';
 import { presentPackageItem } from './packages.schema';
+import { ADDRESS_LIMITED } from './address-limit';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 
@@ -22,7 +23,7 @@ export function registerDirectoryRoutes(api: ApiRouter): void {
     summary: 'The public package directory: search, topic, paging (pkglnk client; no auth)',
     auth: 'public',
     query: directoryQuery,
-    responses: { 200: { description: 'One page of public, listed packages', schema: packagePage }, 400: { description: 'Bad query parameters' } },
+    responses: { 200: { description: 'One page of public, listed packages', schema: packagePage }, 400: { description: 'Bad query parameters' }, 429: ADDRESS_LIMITED },
     handler: async ({ query, res, services }) => {
       const limit = query.limit ?? DIRECTORY_DEFAULT_LIMIT;
       const offset = ((query.page ?? 1) - 1) * limit;
@@ -38,7 +39,7 @@ export function registerDirectoryRoutes(api: ApiRouter): void {
     summary: 'Public collections, most recently changed first (pkglnk client; no auth)',
     auth: 'public',
     query: collectionsQuery,
-    responses: { 200: { description: 'One page of public collections', schema: collectionsPage }, 400: { description: 'Bad query parameters' } },
+    responses: { 200: { description: 'One page of public collections', schema: collectionsPage }, 400: { description: 'Bad query parameters' }, 429: ADDRESS_LIMITED },
     handler: async ({ query, res, services }) => {
       const { rows, total } = await listPublicCollections(services.db, {
         search: query.q, tag: query.tag, limit: query.limit ?? COLLECTIONS_DEFAULT_LIMIT, offset: query.offset ?? 0,
@@ -54,7 +55,7 @@ export function registerDirectoryRoutes(api: ApiRouter): void {
     summary: 'One public collection and its public packages (pkglnk client; no auth)',
     auth: 'public',
     params: publicCollectionParams,
-    responses: { 200: { description: 'The collection', schema: collectionDetail }, 404: { description: 'No such public collection' } },
+    responses: { 200: { description: 'The collection', schema: collectionDetail }, 404: { description: 'No such public collection' }, 429: ADDRESS_LIMITED },
     handler: async ({ params, res, services }) => {
       const found = await getPublicCollection(services.db, params.slug);
       if (!found) throw new ApiError(404, 'Collection not found');
@@ -69,7 +70,7 @@ export function registerDirectoryRoutes(api: ApiRouter): void {
     summary: 'Whether a collection or package slug is free (taken by anyone, private or not: not available)',
     auth: 'public',
     query: availabilityQuery,
-    responses: { 200: { description: 'Availability', schema: availability }, 400: { description: 'Bad query parameters' } },
+    responses: { 200: { description: 'Availability', schema: availability }, 400: { description: 'Bad query parameters' }, 429: ADDRESS_LIMITED },
     handler: async ({ query, res, services }) => {
       // A slug that could never be created is not available either.
       const unusable = query.type === 'package' ? slugError(query.slug) : slugProblem(query.slug);

@@ -8,8 +8,9 @@ import type { Authenticated } from '../db/token-store';
 import { hostnameField } from '../lib/hostnames';
 import { createDomainBody, domainListResponse, domainResponse, presentDomain, updateDomainBody } from './domains.schema';
 import { ApiError } from './errors';
+import { successOnly } from './envelopes.schema';
 import type { ApiRouter } from './route';
-import { consumeAddressRequest } from './address-limit';
+import { ADDRESS_LIMITED, consumeAddressRequest } from './address-limit';
 
 /**
  * Custom domains (link side: its envelope, the links scopes, plan-gated as custom_domains).
@@ -36,8 +37,8 @@ export function registerDomainRoutes(api: ApiRouter): void {
     summary: 'May a certificate be issued for this name? 200 for a verified domain, else 404 (Caddy on_demand_tls ask)',
     query: z.strictObject({ domain: hostnameField('Domain') }),
     responses: {
-      200: { description: 'A verified domain', schema: z.object({ success: z.literal(true) }) }, 400: { description: 'Not a hostname' },
-      404: { description: 'Not a verified domain' }, 429: { description: 'Too many requests from this address' },
+      200: { description: 'A verified domain', schema: successOnly }, 400: { description: 'Not a hostname' },
+      404: { description: 'Not a verified domain' }, 429: ADDRESS_LIMITED,
     },
     handler: async ({ req, query, res, services }) => {
       await consumeAddressRequest(services, req, res, 'tls-ask', TLS_ASK_PER_MINUTE);

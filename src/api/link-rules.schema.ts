@@ -55,9 +55,9 @@ export const ruleObject = z.object({
   conditions: z.record(z.string(), z.unknown()),
   destination_url: z.string().nullable().describe('Where a matching visitor goes; null when the rule sends to a variant set'),
   variant_ids: z.array(z.number().int()).describe('The variant set (ascending); empty when the rule has a destination'),
-});
+}).meta({ id: 'TargetingRule' });
 
-export const rulesResponse = z.object({ success: z.literal(true), rules: z.array(ruleObject) });
+export const rulesResponse = z.object({ success: z.literal(true), rules: z.array(ruleObject) }).meta({ id: 'TargetingRules' });
 
 export function presentRule(row: LinkRuleRow): z.infer<typeof ruleObject> {
   return { id: Number(row.id), position: row.position, name: row.name, conditions: { ...row.conditions }, destination_url: row.destination_url, variant_ids: row.variant_ids };

@@ -63,9 +63,9 @@ export const qrLogoObject = z.object({
   height: z.number().int(),
   bytes: z.number().int(),
   updated_at: z.string(),
-});
+}).meta({ id: 'QrLogo' });
 
-export const qrLogoResponse = z.object({ success: z.literal(true), qr_logo: qrLogoObject });
+export const qrLogoResponse = z.object({ success: z.literal(true), qr_logo: qrLogoObject }).meta({ id: 'QrLogoResponse' });
 
 export function presentQrLogo(row: QrLogoRow): z.infer<typeof qrLogoObject> {
   return { content_type: row.content_type, width: row.width, height: row.height, bytes: row.image.length, updated_at: row.updated_at.toISOString() };

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { deleteQrLogo, findQrLogo, saveQrLogo } from '../db/qr-logo-store';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
 import { putQrLogoBody, presentQrLogo, qrLogoResponse } from './qr-logo.schema';
+import { successMessage } from './envelopes.schema';
 
 /**
  * The account's QR centre logo (GET /api/v1/links/:id/qr?logo=true draws it). Uploaded here as
@@ -39,7 +39,7 @@ export function registerQrLogoRoutes(api: ApiRouter): void {
   api.add({
     method: 'delete', path: PATH, tag: 'Settings', auth: 'settings:manage',
     summary: 'Remove the centre logo (codes asked for with logo=true then answer 409)',
-    responses: { 200: { description: 'Removed', schema: z.object({ success: z.literal(true), message: z.string() }) }, 404: { description: NONE } },
+    responses: { 200: { description: 'Removed', schema: successMessage }, 404: { description: NONE } },
     handler: async ({ auth, res, services }) => {
       if (!(await deleteQrLogo(services.db, auth.user.id))) throw new ApiError(404, NONE);
       res.json({ success: true, message: 'QR logo removed' });

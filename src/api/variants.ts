@@ -8,6 +8,7 @@ import { RULE_VARIANT_FK } from '../db/link-rule-store';
 import { linkCacheKey } from '../lib/hostnames';
 import type { Services } from '../services';
 import { ApiError } from './errors';
+import { successMessage } from './envelopes.schema';
 import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
 import { idParam } from '../lib/schemas';
@@ -42,7 +43,7 @@ async function presentOne(services: Services, linkId: number, variantId: number)
   return variant;
 }
 
-const single = z.object({ success: z.literal(true), variant: variantObject });
+const single = z.object({ success: z.literal(true), variant: variantObject }).meta({ id: 'VariantResponse' });
 
 export function registerVariantRoutes(api: ApiRouter): void {
   api.add({
@@ -120,7 +121,7 @@ export function registerVariantRoutes(api: ApiRouter): void {
     auth: 'links:write',
     params: variantParams,
     responses: {
-      200: { description: 'Deleted', schema: z.object({ success: z.literal(true), message: z.string() }) },
+      200: { description: 'Deleted', schema: successMessage },
       403: { description: 'Feature not available on your plan' },
       404: { description: 'No such link or variant' },
       409: { description: "The variant is in a targeting rule's variant set" },

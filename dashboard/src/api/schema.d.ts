@@ -1079,6 +1079,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/unity-start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start the editor's sign-in: a page asking the signed-in person to allow the editor (no session: a redirect to sign in first) */
+        get: operations["getAuthUnityStart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/unity-confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Allow or cancel the editor's sign-in: allow mints a token (packages:read, packages:write, analytics:read; 90 days) and sends the browser to the editor with it */
+        post: operations["postAuthUnityConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/{code}": {
         parameters: {
             query?: never;
@@ -1205,42 +1239,505 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnalyticsPeriod: {
+            /** @description UTC midnight starting the window (first day included) */
+            start_date: string;
+            /** @description UTC midnight ending the window (exclusive: for the current window, the day after today) */
+            end_date: string;
+        };
+        AnalyticsPreviousWindow: {
+            period: components["schemas"]["AnalyticsPeriod"];
+            metrics: components["schemas"]["ClickMetrics"];
+            /** @description Clicks judged to be bots in the period, which no other count includes */
+            bot_clicks: number;
+        };
+        /** @description A token as listed: never the secret itself */
+        ApiToken: {
+            id: number;
+            name: string | null;
+            prefix: string;
+            scopes: string[];
+            parent_id: number | null;
+            created_at: string;
+            last_used_at: string | null;
+            expires_at: string | null;
+        };
+        ClickMetrics: {
+            total_clicks: number;
+            unique_visitors: number;
+            average_clicks_per_visitor: number;
+        };
+        Collection: {
+            id: number;
+            slug: string;
+            name: string;
+            description: string | null;
+            tags: string[];
+            link_count: number;
+            package_count: number;
+            /** @description Shown on the public side (GET /api/collections) */
+            is_public: boolean;
+            created_at: string;
+            updated_at: string;
+        };
+        CollectionPackage: {
+            id: number;
+            slug: string;
+            display_name: string;
+            description: string | null;
+            git_platform: string;
+            git_owner: string;
+            git_repo: string;
+            git_path: string | null;
+            git_ref: string | null;
+            is_private: boolean;
+            total_installs: number;
+            created_at: string;
+            added_at: string;
+        };
+        /** @description A collection with its packages; success and collection repeat it for the pkglnk client */
+        CollectionWithPackages: {
+            id: number;
+            slug: string;
+            name: string;
+            description: string | null;
+            tags: string[];
+            link_count: number;
+            package_count: number;
+            /** @description Shown on the public side (GET /api/collections) */
+            is_public: boolean;
+            created_at: string;
+            updated_at: string;
+            packages: components["schemas"]["CollectionPackage"][];
+            /** @constant */
+            success: true;
+            collection: components["schemas"]["Collection"];
+        };
+        ConversionGoal: {
+            id: number;
+            name: string;
+            default_value: number | null;
+            currency: string;
+            active: boolean;
+            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
+            token_prefix: string;
+            conversion_count: number;
+            created_at: string;
+            updated_at: string;
+        };
+        ConversionGoalResponse: {
+            /** @constant */
+            success: true;
+            conversion_goal: components["schemas"]["ConversionGoal"];
+        };
+        ConversionGoalWithSecret: {
+            id: number;
+            name: string;
+            default_value: number | null;
+            currency: string;
+            active: boolean;
+            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
+            token_prefix: string;
+            conversion_count: number;
+            created_at: string;
+            updated_at: string;
+            postback_token: string;
+            postback_url: string;
+        };
+        /** @description A goal just minted or rotated: its postback token, shown this once */
+        ConversionGoalWithSecretResponse: {
+            /** @constant */
+            success: true;
+            conversion_goal: components["schemas"]["ConversionGoalWithSecret"];
+            message: string;
+        };
+        Deleted: {
+            /** @constant */
+            deleted: true;
+            /** @constant */
+            success: true;
+        };
+        Domain: {
+            id: number;
+            hostname: string;
+            /**
+             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+             * @enum {string}
+             */
+            status: "pending" | "active" | "failed";
+            /** @description What the worker GETs; this deployment answers it once the domain points here */
+            verification_url: string;
+            verification_attempts: number;
+            last_verification_error: string | null;
+            last_checked_at: string | null;
+            verified_at: string | null;
+            root_redirect_url: string | null;
+            not_found_redirect_url: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        DomainResponse: {
+            /** @constant */
+            success: true;
+            domain: components["schemas"]["Domain"];
+        };
+        InstallStarted: {
+            /** @enum {string} */
+            phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
+            created_at: string;
+            updated_at: string;
+            install_id: string;
+            slug: string;
+        };
+        /** @description The job runs on; poll status_url */
+        JobAccepted: {
+            /** @constant */
+            success: true;
+            job_id: string;
+            status: string;
+            status_url: string;
+        };
+        JobProgress: {
+            done: number;
+            total: number;
+        };
+        /** @description A heavy job (a bulk import or an export): where it stands and, once done, its result */
+        JobStatus: {
+            job_id: string;
+            kind: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed";
+            status_url: string;
+            download_url: string | null;
+            params: {
+                [key: string]: unknown;
+            };
+            result: unknown;
+            error: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            expires_at: string;
+            /** @description Units done out of total (an import: rows), while it runs and after */
+            progress: components["schemas"]["JobProgress"] | null;
+        };
+        Link: {
+            id: number;
+            short_code: string;
+            short_url: string;
+            destination_url: string;
+            title: string | null;
+            description: string | null;
+            tags: string[];
+            click_count: number;
+            active: boolean;
+            archived: boolean;
+            password_protected: boolean;
+            is_scheduled: boolean;
+            scheduled_start_at: string | null;
+            scheduled_end_at: string | null;
+            expires: boolean;
+            expires_at: string | null;
+            last_clicked_at: string | null;
+            created_at: string;
+            updated_at: string;
+            utm_params: {
+                [key: string]: string;
+            };
+            collection_id: number | null;
+            append_click_id: boolean;
+            preview_title: string | null;
+            preview_description: string | null;
+            preview_image_url: string | null;
+            /** @description The custom domain the link lives on; null: the default domain */
+            domain: string | null;
+        };
+        LinkResponse: {
+            /** @constant */
+            success: true;
+            link: components["schemas"]["Link"];
+        };
+        LinkWindowTotals: {
+            period: components["schemas"]["AnalyticsPeriod"];
+            /** @description Counted clicks (bots left out) */
+            total_clicks: number;
+            /** @description Clicks judged to be bots, which total_clicks leaves out */
+            bot_clicks: number;
+        };
+        /** @description One of your packages, with its statistics */
+        Package: {
+            /** @description Stable string id: accepted as packageId wherever a package is named */
+            id: string;
+            slug: string;
+            display_name: string;
+            /** @enum {string} */
+            git_platform: "github" | "gitlab" | "bitbucket";
+            git_owner: string;
+            git_repo: string;
+            git_path: string | null;
+            git_ref: string | null;
+            is_private: boolean;
+            total_installs: number;
+            created_at: string;
+            install_url: string;
+            badge_url: string;
+            /** @enum {string} */
+            kind: "upm" | "nuget";
+            nuget_id: string | null;
+            description: string | null;
+            updated_at: string;
+            package_json_name: string | null;
+            version: string | null;
+            unity_version: string | null;
+            topics: string[];
+            /** @description null when unknown */
+            github_stars: number | null;
+            /** @description Shown in the public directory (when not private) */
+            is_listed: boolean;
+            /** @description The package card (SVG); null for a private package */
+            card_image_url: string | null;
+            /** @description The package card (PNG); null for a private package */
+            card_image_png_url: string | null;
+            unique_ips: number;
+            /** @description Fields the owner set by hand, which the metadata reader leaves alone */
+            metadata_overrides: string[];
+        };
+        /** @description A package as lists show it (yours, the public directory, a collection, your bookmarks) */
+        PackageListItem: {
+            /** @description Stable string id: accepted as packageId wherever a package is named */
+            id: string;
+            slug: string;
+            display_name: string;
+            /** @enum {string} */
+            git_platform: "github" | "gitlab" | "bitbucket";
+            git_owner: string;
+            git_repo: string;
+            git_path: string | null;
+            git_ref: string | null;
+            is_private: boolean;
+            total_installs: number;
+            created_at: string;
+            install_url: string;
+            badge_url: string;
+            /** @enum {string} */
+            kind: "upm" | "nuget";
+            nuget_id: string | null;
+            description: string | null;
+            updated_at: string;
+            package_json_name: string | null;
+            version: string | null;
+            unity_version: string | null;
+            topics: string[];
+            /** @description null when unknown */
+            github_stars: number | null;
+            /** @description Shown in the public directory (when not private) */
+            is_listed: boolean;
+            /** @description The package card (SVG); null for a private package */
+            card_image_url: string | null;
+            /** @description The package card (PNG); null for a private package */
+            card_image_png_url: string | null;
+        };
+        PackagePage: {
+            packages: components["schemas"]["PackageListItem"][];
+            total: number;
+            totalCount: number;
+            hasMore: boolean;
+            /** @description Total installs by package id */
+            installCounts: {
+                [key: string]: number;
+            };
+        };
+        Pagination: {
+            page: number;
+            per_page: number;
+            total: number;
+            total_pages: number;
+        };
+        /** @description The pkglnk error envelope */
+        PkglnkError: {
+            error: {
+                /** @enum {string} */
+                code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "internal_error" | "unavailable";
+                message: string;
+            };
+        };
+        PublicCollection: {
+            id: string;
+            user_id: string;
+            slug: string;
+            name: string;
+            description: string | null;
+            tags: string[];
+            /** @description Public packages only */
+            package_count: number;
+            owner_username: string;
+            owner_avatar_url: string | null;
+            created_at: string;
+            updated_at: string;
+        };
         /** @description The PVTLNK error envelope */
         PvtlnkError: {
             /** @constant */
             success: false;
             error: string;
+            /** @description Per-field validation messages */
             errors?: string[];
         };
-        /** @description The pkglnk error envelope */
-        PkglnkError: {
-            error: {
-                code: string;
-                message: string;
-            };
+        QrLogo: {
+            /** @enum {string} */
+            content_type: "image/png" | "image/jpeg";
+            width: number;
+            height: number;
+            bytes: number;
+            updated_at: string;
+        };
+        QrLogoResponse: {
+            /** @constant */
+            success: true;
+            qr_logo: components["schemas"]["QrLogo"];
+        };
+        RangeTotals: {
+            clicks: number;
+            unique_visitors: number;
+            conversions: number;
+            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
+            installs: number;
+            /** @description Clicks judged to be bots in the same view, which no other figure includes */
+            bot_clicks: number;
+        };
+        /** @description Clicks of one value (a country, device, browser, OS or referrer) */
+        RankedClicks: {
+            key: string;
+            clicks: number;
         };
         /** @description A readiness answer */
         Readiness: {
             /** @enum {string} */
             status: "ready" | "unavailable" | "stopping";
+            /** @description Absent while stopping: nothing is probed then */
             checks?: {
                 /** @enum {string} */
-                postgres?: "ok" | "unavailable";
+                postgres: "ok" | "unavailable";
                 /** @enum {string} */
-                redis?: "ok" | "unavailable";
+                redis: "ok" | "unavailable";
             };
+        };
+        /** @description The signed-in user, and the CSRF token to send as X-CSRF-Token on unsafe requests */
+        Session: {
+            /** @constant */
+            success: true;
+            user: components["schemas"]["User"];
+            csrf_token: string;
+        };
+        Settings: {
+            attribution_window_days: number;
+            webhook_url: string | null;
+            webhook_secret_set: boolean;
+            webhook_secret_hint: string | null;
+            webhooks_available: boolean;
+        };
+        SettingsResponse: {
+            /** @constant */
+            success: true;
+            settings: components["schemas"]["Settings"];
+        };
+        Success: {
+            /** @constant */
+            success: true;
+        };
+        SuccessMessage: {
+            /** @constant */
+            success: true;
+            message: string;
+        };
+        TargetingRule: {
+            id: number;
+            /** @description 0-based; the first rule that matches wins */
+            position: number;
+            name: string | null;
+            conditions: {
+                [key: string]: unknown;
+            };
+            /** @description Where a matching visitor goes; null when the rule sends to a variant set */
+            destination_url: string | null;
+            /** @description The variant set (ascending); empty when the rule has a destination */
+            variant_ids: number[];
+        };
+        TargetingRules: {
+            /** @constant */
+            success: true;
+            rules: components["schemas"]["TargetingRule"][];
+        };
+        User: {
+            id: number;
+            email: string;
+            username: string;
+            /** @enum {string} */
+            plan: "free" | "pro" | "enterprise";
+            is_admin: boolean;
+            created_at: string;
+        };
+        Variant: {
+            id: number;
+            name: string;
+            destination_url: string;
+            weight: number;
+            active: boolean;
+            click_count: number;
+            click_percentage: number;
+            created_at: string;
+            updated_at: string;
+        };
+        VariantResponse: {
+            /** @constant */
+            success: true;
+            variant: components["schemas"]["Variant"];
+        };
+        WebhookAttempt: {
+            series: number;
+            attempt: number;
+            url: string;
+            attempted_at: string;
+            duration_ms: number;
+            status_code: number | null;
+            error: string | null;
+            succeeded: boolean;
+        };
+        WebhookDelivery: {
+            id: string;
+            event: string;
+            event_id: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            series: number;
+            attempt_count: number;
+            last_status_code: number | null;
+            last_error: string | null;
+            created_at: string;
+            last_attempt_at: string | null;
+            next_attempt_at: string | null;
+            completed_at: string | null;
+            payload: unknown;
+            attempts: components["schemas"]["WebhookAttempt"][];
+        };
+        WebhookDeliveryResponse: {
+            /** @constant */
+            success: true;
+            delivery: components["schemas"]["WebhookDelivery"];
         };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
     headers: {
-        /** @description Requests allowed per UTC day */
+        /** @description Requests allowed in the window: a UTC day for an account (token or session), a minute for one address on public pkglnk endpoints */
         "X-RateLimit-Limit": number;
-        /** @description Requests left today */
+        /** @description Requests left in the window */
         "X-RateLimit-Remaining": number;
-        /** @description When the count resets (Unix seconds) */
+        /** @description When the window ends (Unix seconds) */
         "X-RateLimit-Reset": number;
+        /** @description Seconds to wait before trying again */
+        "Retry-After": number;
     };
     pathItems: never;
 }
@@ -1270,14 +1767,12 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request (a query parameter or body that cannot be read) */
-            400: {
+            /** @description Request headers over 16 KB (answered by the HTTP server itself, as on every path) */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
+                content?: never;
             };
         };
     };
@@ -1306,20 +1801,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
-                        csrf_token: string;
-                    };
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description Sign-up is closed, or needs a valid invite */
@@ -1327,21 +1818,55 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description The email or username is taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Too many attempts from this address */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -1368,20 +1893,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
-                        csrf_token: string;
-                    };
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description Wrong email or password */
@@ -1389,14 +1910,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Too many attempts for this account or from this address (see Retry-After) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -1415,10 +1968,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Success"];
                 };
             };
             /** @description Missing or invalid CSRF token */
@@ -1426,7 +1976,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -1442,41 +1994,15 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
-                        csrf_token: string;
-                    };
+                    "application/json": components["schemas"]["Session"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Daily request limit reached */
-            429: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1504,16 +2030,19 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -1530,14 +2059,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Too many attempts */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -1562,15 +2123,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
+                        user: components["schemas"]["User"];
                         plan: {
                             name: string;
                             features: {
@@ -1598,7 +2151,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1613,6 +2166,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1673,7 +2227,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1681,6 +2237,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1719,16 +2276,17 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
+                        user: components["schemas"]["User"];
                     };
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -1745,14 +2303,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such user */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1760,6 +2349,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1816,7 +2406,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1824,6 +2416,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1867,6 +2460,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
             /** @description No valid token or session */
             401: {
                 headers: {
@@ -1881,14 +2483,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Sign-up is closed (SIGNUP=closed): an invite could not be used */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1896,6 +2529,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1924,11 +2558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description No valid token or session */
@@ -1945,14 +2575,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such invite */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1960,6 +2594,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1998,20 +2633,20 @@ export interface operations {
                         /** @constant */
                         success: true;
                         api_token: string;
-                        token: {
-                            id: number;
-                            name: string | null;
-                            prefix: string;
-                            scopes: string[];
-                            parent_id: number | null;
-                            created_at: string;
-                            last_used_at: string | null;
-                            expires_at: string | null;
-                        };
+                        token: components["schemas"]["ApiToken"];
                         expires_at: string | null;
                         scopes: string[];
                         message: string;
                     };
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -2028,7 +2663,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2036,6 +2700,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2065,16 +2730,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        tokens: {
-                            id: number;
-                            name: string | null;
-                            prefix: string;
-                            scopes: string[];
-                            parent_id: number | null;
-                            created_at: string;
-                            last_used_at: string | null;
-                            expires_at: string | null;
-                        }[];
+                        tokens: components["schemas"]["ApiToken"][];
                     };
                 };
             };
@@ -2087,7 +2743,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2102,6 +2758,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2128,11 +2785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description The request was made with a session, not a token */
@@ -2140,7 +2793,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -2151,7 +2806,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2166,6 +2821,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2211,7 +2867,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2225,7 +2881,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2233,6 +2891,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2280,37 +2939,7 @@ export interface operations {
                         /** @constant */
                         success: true;
                         created: number;
-                        links: {
-                            id: number;
-                            short_code: string;
-                            short_url: string;
-                            destination_url: string;
-                            title: string | null;
-                            description: string | null;
-                            tags: string[];
-                            click_count: number;
-                            active: boolean;
-                            archived: boolean;
-                            password_protected: boolean;
-                            is_scheduled: boolean;
-                            scheduled_start_at: string | null;
-                            scheduled_end_at: string | null;
-                            expires: boolean;
-                            expires_at: string | null;
-                            last_clicked_at: string | null;
-                            created_at: string;
-                            updated_at: string;
-                            utm_params: {
-                                [key: string]: string;
-                            };
-                            collection_id: number | null;
-                            append_click_id: boolean;
-                            preview_title: string | null;
-                            preview_description: string | null;
-                            preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
-                        }[];
+                        links: components["schemas"]["Link"][];
                         errors: {
                             row: number;
                             error: string;
@@ -2337,13 +2966,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        job_id: string;
-                        status: string;
-                        status_url: string;
-                    };
+                    "application/json": components["schemas"]["JobAccepted"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -2360,14 +2992,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description The CSV itself is unusable (no header with destination_url, no rows, too many rows) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2375,6 +3029,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2425,13 +3080,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        job_id: string;
-                        status: string;
-                        status_url: string;
-                    };
+                    "application/json": components["schemas"]["JobAccepted"];
                 };
             };
             /** @description Invalid filter */
@@ -2439,7 +3088,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -2450,7 +3101,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2465,6 +3116,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2511,43 +3163,8 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        links: {
-                            id: number;
-                            short_code: string;
-                            short_url: string;
-                            destination_url: string;
-                            title: string | null;
-                            description: string | null;
-                            tags: string[];
-                            click_count: number;
-                            active: boolean;
-                            archived: boolean;
-                            password_protected: boolean;
-                            is_scheduled: boolean;
-                            scheduled_start_at: string | null;
-                            scheduled_end_at: string | null;
-                            expires: boolean;
-                            expires_at: string | null;
-                            last_clicked_at: string | null;
-                            created_at: string;
-                            updated_at: string;
-                            utm_params: {
-                                [key: string]: string;
-                            };
-                            collection_id: number | null;
-                            append_click_id: boolean;
-                            preview_title: string | null;
-                            preview_description: string | null;
-                            preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
-                        }[];
-                        pagination: {
-                            page: number;
-                            per_page: number;
-                            total: number;
-                            total_pages: number;
-                        };
+                        links: components["schemas"]["Link"][];
+                        pagination: components["schemas"]["Pagination"];
                     };
                 };
             };
@@ -2556,7 +3173,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -2567,7 +3186,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2582,6 +3201,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2636,41 +3256,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        link: {
-                            id: number;
-                            short_code: string;
-                            short_url: string;
-                            destination_url: string;
-                            title: string | null;
-                            description: string | null;
-                            tags: string[];
-                            click_count: number;
-                            active: boolean;
-                            archived: boolean;
-                            password_protected: boolean;
-                            is_scheduled: boolean;
-                            scheduled_start_at: string | null;
-                            scheduled_end_at: string | null;
-                            expires: boolean;
-                            expires_at: string | null;
-                            last_clicked_at: string | null;
-                            created_at: string;
-                            updated_at: string;
-                            utm_params: {
-                                [key: string]: string;
-                            };
-                            collection_id: number | null;
-                            append_click_id: boolean;
-                            preview_title: string | null;
-                            preview_description: string | null;
-                            preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
-                        };
-                    };
+                    "application/json": components["schemas"]["LinkResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -2687,14 +3282,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2702,6 +3319,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2790,26 +3408,8 @@ export interface operations {
                                 };
                                 /** @description With compare=previous: the attribution window and the window of as many days just before it */
                                 comparison?: {
-                                    current: {
-                                        period: {
-                                            start_date: string;
-                                            end_date: string;
-                                        };
-                                        /** @description Counted clicks (bots left out) */
-                                        total_clicks: number;
-                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
-                                        bot_clicks: number;
-                                    };
-                                    previous: {
-                                        period: {
-                                            start_date: string;
-                                            end_date: string;
-                                        };
-                                        /** @description Counted clicks (bots left out) */
-                                        total_clicks: number;
-                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
-                                        bot_clicks: number;
-                                    };
+                                    current: components["schemas"]["LinkWindowTotals"];
+                                    previous: components["schemas"]["LinkWindowTotals"];
                                 };
                             };
                         };
@@ -2821,7 +3421,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -2832,7 +3434,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2846,7 +3448,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2854,6 +3458,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2882,11 +3487,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description No valid token or session */
@@ -2898,7 +3499,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2912,7 +3513,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2920,6 +3523,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2977,41 +3581,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        link: {
-                            id: number;
-                            short_code: string;
-                            short_url: string;
-                            destination_url: string;
-                            title: string | null;
-                            description: string | null;
-                            tags: string[];
-                            click_count: number;
-                            active: boolean;
-                            archived: boolean;
-                            password_protected: boolean;
-                            is_scheduled: boolean;
-                            scheduled_start_at: string | null;
-                            scheduled_end_at: string | null;
-                            expires: boolean;
-                            expires_at: string | null;
-                            last_clicked_at: string | null;
-                            created_at: string;
-                            updated_at: string;
-                            utm_params: {
-                                [key: string]: string;
-                            };
-                            collection_id: number | null;
-                            append_click_id: boolean;
-                            preview_title: string | null;
-                            preview_description: string | null;
-                            preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
-                        };
-                    };
+                    "application/json": components["schemas"]["LinkResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3028,21 +3607,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3050,6 +3653,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3097,6 +3701,15 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
             /** @description No valid token or session */
             401: {
                 headers: {
@@ -3106,7 +3719,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3120,14 +3733,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description logo=true, but no QR logo has been uploaded */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3135,6 +3752,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3161,18 +3779,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        qr_logo: {
-                            /** @enum {string} */
-                            content_type: "image/png" | "image/jpeg";
-                            width: number;
-                            height: number;
-                            bytes: number;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["QrLogoResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -3184,7 +3791,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3198,7 +3805,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3206,6 +3815,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3239,18 +3849,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        qr_logo: {
-                            /** @enum {string} */
-                            content_type: "image/png" | "image/jpeg";
-                            width: number;
-                            height: number;
-                            bytes: number;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["QrLogoResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3262,7 +3870,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3276,14 +3884,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Not a whole PNG or JPEG within the limits */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3291,6 +3912,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3317,11 +3939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description No valid token or session */
@@ -3333,7 +3951,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3347,7 +3965,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3355,6 +3975,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3387,28 +4008,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        collections: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        collections: components["schemas"]["Collection"][];
                         total: number;
                         /** @description The same as total (the pkglnk client reads totalCount) */
                         totalCount: number;
-                        pagination: {
-                            page: number;
-                            per_page: number;
-                            total: number;
-                            total_pages: number;
-                        };
+                        pagination: components["schemas"]["Pagination"];
                     };
                 };
             };
@@ -3417,7 +4021,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -3428,7 +4034,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3443,6 +4049,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3479,49 +4086,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3533,7 +4107,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3547,14 +4121,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3562,6 +4158,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3591,49 +4188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
                 };
             };
             /** @description No valid token or session */
@@ -3645,7 +4200,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3659,7 +4214,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3667,6 +4224,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3706,49 +4264,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3760,7 +4285,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3774,21 +4299,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Slug has already been taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3796,6 +4345,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3825,12 +4375,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        deleted: true;
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Deleted"];
                 };
             };
             /** @description No valid token or session */
@@ -3842,7 +4387,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3856,7 +4401,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3864,6 +4411,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3903,49 +4451,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3957,7 +4472,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3971,21 +4486,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Slug has already been taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3993,6 +4532,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4028,49 +4568,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -4082,7 +4589,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4096,21 +4603,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Already a member */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4118,6 +4649,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4153,12 +4685,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        deleted: true;
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Deleted"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -4170,7 +4706,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4184,14 +4720,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4199,6 +4757,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4230,12 +4789,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        deleted: true;
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Deleted"];
                 };
             };
             /** @description No valid token or session */
@@ -4247,7 +4801,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4261,7 +4815,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4269,6 +4825,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4335,7 +4892,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -4346,7 +4905,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4360,7 +4919,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4368,6 +4929,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4414,7 +4976,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4429,6 +4991,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4473,7 +5036,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4487,7 +5050,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4495,6 +5060,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4506,7 +5072,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -4528,17 +5096,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        settings: {
-                            attribution_window_days: number;
-                            webhook_url: string | null;
-                            webhook_secret_set: boolean;
-                            webhook_secret_hint: string | null;
-                            webhooks_available: boolean;
-                        };
-                    };
+                    "application/json": components["schemas"]["SettingsResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -4550,7 +5108,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4565,6 +5123,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4599,17 +5158,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        settings: {
-                            attribution_window_days: number;
-                            webhook_url: string | null;
-                            webhook_secret_set: boolean;
-                            webhook_secret_hint: string | null;
-                            webhooks_available: boolean;
-                        };
-                    };
+                    "application/json": components["schemas"]["SettingsResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -4626,14 +5184,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4641,6 +5221,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4675,39 +5256,18 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        deliveries: {
-                            id: string;
-                            event: string;
-                            event_id: string;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed";
-                            series: number;
-                            attempt_count: number;
-                            last_status_code: number | null;
-                            last_error: string | null;
-                            created_at: string;
-                            last_attempt_at: string | null;
-                            next_attempt_at: string | null;
-                            completed_at: string | null;
-                            payload: unknown;
-                            attempts: {
-                                series: number;
-                                attempt: number;
-                                url: string;
-                                attempted_at: string;
-                                duration_ms: number;
-                                status_code: number | null;
-                                error: string | null;
-                                succeeded: boolean;
-                            }[];
-                        }[];
-                        pagination: {
-                            page: number;
-                            per_page: number;
-                            total: number;
-                            total_pages: number;
-                        };
+                        deliveries: components["schemas"]["WebhookDelivery"][];
+                        pagination: components["schemas"]["Pagination"];
                     };
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -4719,7 +5279,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4734,6 +5294,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4762,36 +5323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        delivery: {
-                            id: string;
-                            event: string;
-                            event_id: string;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed";
-                            series: number;
-                            attempt_count: number;
-                            last_status_code: number | null;
-                            last_error: string | null;
-                            created_at: string;
-                            last_attempt_at: string | null;
-                            next_attempt_at: string | null;
-                            completed_at: string | null;
-                            payload: unknown;
-                            attempts: {
-                                series: number;
-                                attempt: number;
-                                url: string;
-                                attempted_at: string;
-                                duration_ms: number;
-                                status_code: number | null;
-                                error: string | null;
-                                succeeded: boolean;
-                            }[];
-                        };
-                    };
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -4808,28 +5340,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such delivery */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description The delivery is still being attempted */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No webhook URL is configured */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4837,6 +5377,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4863,36 +5404,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        delivery: {
-                            id: string;
-                            event: string;
-                            event_id: string;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed";
-                            series: number;
-                            attempt_count: number;
-                            last_status_code: number | null;
-                            last_error: string | null;
-                            created_at: string;
-                            last_attempt_at: string | null;
-                            next_attempt_at: string | null;
-                            completed_at: string | null;
-                            payload: unknown;
-                            attempts: {
-                                series: number;
-                                attempt: number;
-                                url: string;
-                                attempted_at: string;
-                                duration_ms: number;
-                                status_code: number | null;
-                                error: string | null;
-                                succeeded: boolean;
-                            }[];
-                        };
-                    };
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -4909,14 +5421,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No webhook URL is configured */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4924,6 +5440,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4953,49 +5470,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        packages: {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            updated_at: string;
-                            package_json_name: string | null;
-                            version: string | null;
-                            unity_version: string | null;
-                            topics: string[];
-                            /** @description null when unknown */
-                            github_stars: number | null;
-                            /** @description Shown in the public directory (when not private) */
-                            is_listed: boolean;
-                            /** @description The package card (SVG); null for a private package */
-                            card_image_url: string | null;
-                            /** @description The package card (PNG); null for a private package */
-                            card_image_png_url: string | null;
-                        }[];
-                        total: number;
-                        totalCount: number;
-                        hasMore: boolean;
-                        /** @description Total installs by package id */
-                        installCounts: {
-                            [key: string]: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["PackagePage"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5007,7 +5491,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5022,6 +5506,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5069,43 +5554,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Stable string id: accepted as packageId wherever a package is named */
-                        id: string;
-                        slug: string;
-                        display_name: string;
-                        /** @enum {string} */
-                        git_platform: "github" | "gitlab" | "bitbucket";
-                        git_owner: string;
-                        git_repo: string;
-                        git_path: string | null;
-                        git_ref: string | null;
-                        is_private: boolean;
-                        total_installs: number;
-                        created_at: string;
-                        install_url: string;
-                        badge_url: string;
-                        /** @enum {string} */
-                        kind: "upm" | "nuget";
-                        nuget_id: string | null;
-                        description: string | null;
-                        updated_at: string;
-                        package_json_name: string | null;
-                        version: string | null;
-                        unity_version: string | null;
-                        topics: string[];
-                        /** @description null when unknown */
-                        github_stars: number | null;
-                        /** @description Shown in the public directory (when not private) */
-                        is_listed: boolean;
-                        /** @description The package card (SVG); null for a private package */
-                        card_image_url: string | null;
-                        /** @description The package card (PNG); null for a private package */
-                        card_image_png_url: string | null;
-                        unique_ips: number;
-                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
-                        metadata_overrides: string[];
-                    };
+                    "application/json": components["schemas"]["Package"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5117,7 +5575,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5131,14 +5589,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5146,6 +5626,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5174,43 +5655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Stable string id: accepted as packageId wherever a package is named */
-                        id: string;
-                        slug: string;
-                        display_name: string;
-                        /** @enum {string} */
-                        git_platform: "github" | "gitlab" | "bitbucket";
-                        git_owner: string;
-                        git_repo: string;
-                        git_path: string | null;
-                        git_ref: string | null;
-                        is_private: boolean;
-                        total_installs: number;
-                        created_at: string;
-                        install_url: string;
-                        badge_url: string;
-                        /** @enum {string} */
-                        kind: "upm" | "nuget";
-                        nuget_id: string | null;
-                        description: string | null;
-                        updated_at: string;
-                        package_json_name: string | null;
-                        version: string | null;
-                        unity_version: string | null;
-                        topics: string[];
-                        /** @description null when unknown */
-                        github_stars: number | null;
-                        /** @description Shown in the public directory (when not private) */
-                        is_listed: boolean;
-                        /** @description The package card (SVG); null for a private package */
-                        card_image_url: string | null;
-                        /** @description The package card (PNG); null for a private package */
-                        card_image_png_url: string | null;
-                        unique_ips: number;
-                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
-                        metadata_overrides: string[];
-                    };
+                    "application/json": components["schemas"]["Package"];
                 };
             };
             /** @description No valid token or session */
@@ -5222,7 +5667,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5236,7 +5681,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5244,6 +5691,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5282,7 +5730,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5296,7 +5744,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5304,6 +5754,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5353,43 +5804,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Stable string id: accepted as packageId wherever a package is named */
-                        id: string;
-                        slug: string;
-                        display_name: string;
-                        /** @enum {string} */
-                        git_platform: "github" | "gitlab" | "bitbucket";
-                        git_owner: string;
-                        git_repo: string;
-                        git_path: string | null;
-                        git_ref: string | null;
-                        is_private: boolean;
-                        total_installs: number;
-                        created_at: string;
-                        install_url: string;
-                        badge_url: string;
-                        /** @enum {string} */
-                        kind: "upm" | "nuget";
-                        nuget_id: string | null;
-                        description: string | null;
-                        updated_at: string;
-                        package_json_name: string | null;
-                        version: string | null;
-                        unity_version: string | null;
-                        topics: string[];
-                        /** @description null when unknown */
-                        github_stars: number | null;
-                        /** @description Shown in the public directory (when not private) */
-                        is_listed: boolean;
-                        /** @description The package card (SVG); null for a private package */
-                        card_image_url: string | null;
-                        /** @description The package card (PNG); null for a private package */
-                        card_image_png_url: string | null;
-                        unique_ips: number;
-                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
-                        metadata_overrides: string[];
-                    };
+                    "application/json": components["schemas"]["Package"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5401,7 +5825,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5415,21 +5839,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Slug already taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5437,6 +5885,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5469,17 +5918,7 @@ export interface operations {
                         /** @constant */
                         success: true;
                         ab_testing_active: boolean;
-                        variants: {
-                            id: number;
-                            name: string;
-                            destination_url: string;
-                            weight: number;
-                            active: boolean;
-                            click_count: number;
-                            click_percentage: number;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        variants: components["schemas"]["Variant"][];
                     };
                 };
             };
@@ -5497,14 +5936,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5512,6 +5955,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5553,21 +5997,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        variant: {
-                            id: number;
-                            name: string;
-                            destination_url: string;
-                            weight: number;
-                            active: boolean;
-                            click_count: number;
-                            click_percentage: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["VariantResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5584,21 +6023,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5606,6 +6069,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5635,11 +6099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description No valid token or session */
@@ -5656,21 +6116,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link or variant */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description The variant is in a targeting rule's variant set */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5678,6 +6144,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5718,21 +6185,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        variant: {
-                            id: number;
-                            name: string;
-                            destination_url: string;
-                            weight: number;
-                            active: boolean;
-                            click_count: number;
-                            click_percentage: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["VariantResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5749,21 +6211,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link or variant */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5771,6 +6257,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5799,23 +6286,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        rules: {
-                            id: number;
-                            /** @description 0-based; the first rule that matches wins */
-                            position: number;
-                            name: string | null;
-                            conditions: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Where a matching visitor goes; null when the rule sends to a variant set */
-                            destination_url: string | null;
-                            /** @description The variant set (ascending); empty when the rule has a destination */
-                            variant_ids: number[];
-                        }[];
-                    };
+                    "application/json": components["schemas"]["TargetingRules"];
                 };
             };
             /** @description No valid token or session */
@@ -5832,14 +6303,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5847,6 +6322,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5901,23 +6377,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        rules: {
-                            id: number;
-                            /** @description 0-based; the first rule that matches wins */
-                            position: number;
-                            name: string | null;
-                            conditions: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Where a matching visitor goes; null when the rule sends to a variant set */
-                            destination_url: string | null;
-                            /** @description The variant set (ascending); empty when the rule has a destination */
-                            variant_ids: number[];
-                        }[];
-                    };
+                    "application/json": components["schemas"]["TargetingRules"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5934,21 +6403,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed (including a variant set naming another link's or a missing variant) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5956,6 +6449,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5978,13 +6472,13 @@ export interface operations {
             /** @description A verified domain */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Success"];
                 };
             };
             /** @description Not a hostname */
@@ -5992,21 +6486,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Not a verified domain */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
-            /** @description Too many requests from this address */
+            /** @description Too many requests from this address this minute (see Retry-After) */
             429: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -6031,25 +6535,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        domains: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        domains: components["schemas"]["Domain"][];
                     };
                 };
             };
@@ -6067,7 +6553,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6075,6 +6563,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6112,29 +6601,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -6151,21 +6627,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Hostname has already been taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6173,6 +6673,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6201,29 +6702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -6240,14 +6719,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6255,6 +6738,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6283,29 +6767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -6322,21 +6784,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain still has links */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6344,6 +6812,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6379,29 +6848,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -6418,21 +6874,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6440,6 +6920,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6468,29 +6949,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -6507,14 +6966,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6522,6 +6985,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6551,18 +7015,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        conversion_goals: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        conversion_goals: components["schemas"]["ConversionGoal"][];
                     };
                 };
             };
@@ -6580,7 +7033,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6588,6 +7043,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6627,25 +7083,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        conversion_goal: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                            postback_token: string;
-                            postback_url: string;
-                        };
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["ConversionGoalWithSecretResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -6662,14 +7109,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6677,6 +7146,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6705,22 +7175,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        conversion_goal: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ConversionGoalResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -6737,14 +7192,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such goal */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6752,6 +7211,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6780,11 +7240,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description No valid token or session */
@@ -6801,14 +7257,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such goal */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6816,6 +7276,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6855,22 +7316,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        conversion_goal: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ConversionGoalResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -6887,21 +7342,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such goal */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6909,6 +7388,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6937,25 +7417,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        conversion_goal: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                            postback_token: string;
-                            postback_url: string;
-                        };
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["ConversionGoalWithSecretResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -6972,14 +7434,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such goal */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6987,6 +7453,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7040,40 +7507,77 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
             /** @description Feature not available on the goal owner's plan */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Invalid postback token */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Duplicate conversion (same order_id already tracked) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Conversion goal is inactive */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -7118,7 +7622,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7133,6 +7637,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7180,10 +7685,7 @@ export interface operations {
                         finished_at: string | null;
                         expires_at: string;
                         /** @description Units done out of total (an import: rows), while it runs and after */
-                        progress: {
-                            done: number;
-                            total: number;
-                        } | null;
+                        progress: components["schemas"]["JobProgress"] | null;
                     };
                 };
             };
@@ -7196,7 +7698,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7210,7 +7712,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -7218,6 +7722,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7256,7 +7761,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7270,14 +7775,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description The job has not finished yet */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -7285,6 +7794,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7314,28 +7824,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        job_id: string;
-                        kind: string;
-                        /** @enum {string} */
-                        status: "queued" | "running" | "completed" | "failed";
-                        status_url: string;
-                        download_url: string | null;
-                        params: {
-                            [key: string]: unknown;
-                        };
-                        result: unknown;
-                        error: string | null;
-                        created_at: string;
-                        started_at: string | null;
-                        finished_at: string | null;
-                        expires_at: string;
-                        /** @description Units done out of total (an import: rows), while it runs and after */
-                        progress: {
-                            done: number;
-                            total: number;
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["JobStatus"];
                 };
             };
             /** @description No valid token or session */
@@ -7347,7 +7836,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7361,7 +7850,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -7369,6 +7860,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7408,7 +7900,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7422,14 +7914,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description The export has not finished yet */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -7437,6 +7933,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7490,7 +7987,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -7501,7 +8000,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7515,7 +8014,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -7523,6 +8024,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7557,35 +8059,12 @@ export interface operations {
                         success: true;
                         overview: {
                             attribution_window_days: number;
-                            period: {
-                                /** @description UTC midnight starting the window (first day included) */
-                                start_date: string;
-                                /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                end_date: string;
-                            };
-                            metrics: {
-                                total_clicks: number;
-                                unique_visitors: number;
-                                average_clicks_per_visitor: number;
-                            };
+                            period: components["schemas"]["AnalyticsPeriod"];
+                            metrics: components["schemas"]["ClickMetrics"];
                             /** @description Clicks judged to be bots in the period, which no other count includes */
                             bot_clicks: number;
                             /** @description With compare=previous: the window of as many days just before this one */
-                            previous?: {
-                                period: {
-                                    /** @description UTC midnight starting the window (first day included) */
-                                    start_date: string;
-                                    /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                    end_date: string;
-                                };
-                                metrics: {
-                                    total_clicks: number;
-                                    unique_visitors: number;
-                                    average_clicks_per_visitor: number;
-                                };
-                                /** @description Clicks judged to be bots in the period, which no other count includes */
-                                bot_clicks: number;
-                            };
+                            previous?: components["schemas"]["AnalyticsPreviousWindow"];
                             top_links: {
                                 id: number;
                                 short_code: string;
@@ -7616,7 +8095,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -7627,7 +8108,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7642,6 +8123,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7676,12 +8158,7 @@ export interface operations {
                         success: true;
                         advanced: {
                             attribution_window_days: number;
-                            period: {
-                                /** @description UTC midnight starting the window (first day included) */
-                                start_date: string;
-                                /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                end_date: string;
-                            };
+                            period: components["schemas"]["AnalyticsPeriod"];
                             conversion_analysis: {
                                 link_id: number;
                                 short_code: string;
@@ -7717,21 +8194,7 @@ export interface operations {
                             /** @description Clicks judged to be bots in the period, which no other count includes */
                             bot_clicks: number;
                             /** @description With compare=previous: the window of as many days just before this one */
-                            previous?: {
-                                period: {
-                                    /** @description UTC midnight starting the window (first day included) */
-                                    start_date: string;
-                                    /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                    end_date: string;
-                                };
-                                metrics: {
-                                    total_clicks: number;
-                                    unique_visitors: number;
-                                    average_clicks_per_visitor: number;
-                                };
-                                /** @description Clicks judged to be bots in the period, which no other count includes */
-                                bot_clicks: number;
-                            };
+                            previous?: components["schemas"]["AnalyticsPreviousWindow"];
                         };
                     };
                 };
@@ -7741,7 +8204,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -7752,7 +8217,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7767,6 +8232,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7838,24 +8304,8 @@ export interface operations {
                             previous_start: string;
                             previous_end: string;
                         };
-                        totals: {
-                            clicks: number;
-                            unique_visitors: number;
-                            conversions: number;
-                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
-                            installs: number;
-                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
-                            bot_clicks: number;
-                        };
-                        previous_totals: {
-                            clicks: number;
-                            unique_visitors: number;
-                            conversions: number;
-                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
-                            installs: number;
-                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
-                            bot_clicks: number;
-                        };
+                        totals: components["schemas"]["RangeTotals"];
+                        previous_totals: components["schemas"]["RangeTotals"];
                         series: {
                             /** @description YYYY-MM-DD, or YYYY-MM-DDTHH (UTC) for hours */
                             bucket: string;
@@ -7866,26 +8316,11 @@ export interface operations {
                             conversions: number;
                         }[];
                         breakdowns: {
-                            country: {
-                                key: string;
-                                clicks: number;
-                            }[];
-                            device: {
-                                key: string;
-                                clicks: number;
-                            }[];
-                            browser: {
-                                key: string;
-                                clicks: number;
-                            }[];
-                            os: {
-                                key: string;
-                                clicks: number;
-                            }[];
-                            referrer: {
-                                key: string;
-                                clicks: number;
-                            }[];
+                            country: components["schemas"]["RankedClicks"][];
+                            device: components["schemas"]["RankedClicks"][];
+                            browser: components["schemas"]["RankedClicks"][];
+                            os: components["schemas"]["RankedClicks"][];
+                            referrer: components["schemas"]["RankedClicks"][];
                         };
                         /** @description Clicks per [UTC weekday 0 = Sunday][UTC hour 0..23] */
                         heatmap: number[][];
@@ -7903,7 +8338,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -7914,7 +8351,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7929,6 +8366,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7965,7 +8403,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7980,6 +8418,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8008,33 +8447,34 @@ export interface operations {
             /** @description Already registered for this package */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
-                        created_at: string;
-                        updated_at: string;
-                        install_id: string;
-                        slug: string;
-                    };
+                    "application/json": components["schemas"]["InstallStarted"];
                 };
             };
             /** @description Registered */
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
-                        created_at: string;
-                        updated_at: string;
-                        install_id: string;
-                        slug: string;
-                    };
+                    "application/json": components["schemas"]["InstallStarted"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No such package */
@@ -8042,28 +8482,58 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description The install id belongs to another package */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
-            /** @description Too many requests from this address */
+            /** @description Too many requests from this address this minute (see Retry-After) */
             429: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -8081,6 +8551,9 @@ export interface operations {
             /** @description The phase */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8097,14 +8570,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
-            /** @description Too many requests from this address */
+            /** @description Too many requests from this address this minute (see Retry-After) */
             429: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -8131,52 +8612,13 @@ export interface operations {
             /** @description One page of public, listed packages */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        packages: {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            updated_at: string;
-                            package_json_name: string | null;
-                            version: string | null;
-                            unity_version: string | null;
-                            topics: string[];
-                            /** @description null when unknown */
-                            github_stars: number | null;
-                            /** @description Shown in the public directory (when not private) */
-                            is_listed: boolean;
-                            /** @description The package card (SVG); null for a private package */
-                            card_image_url: string | null;
-                            /** @description The package card (PNG); null for a private package */
-                            card_image_png_url: string | null;
-                        }[];
-                        total: number;
-                        totalCount: number;
-                        hasMore: boolean;
-                        /** @description Total installs by package id */
-                        installCounts: {
-                            [key: string]: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["PackagePage"];
                 };
             };
             /** @description Bad query parameters */
@@ -8184,7 +8626,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Too many requests from this address this minute (see Retry-After) */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -8208,24 +8665,14 @@ export interface operations {
             /** @description One page of public collections */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        collections: {
-                            id: string;
-                            user_id: string;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            /** @description Public packages only */
-                            package_count: number;
-                            owner_username: string;
-                            owner_avatar_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        collections: components["schemas"]["PublicCollection"][];
                         totalCount: number;
                     };
                 };
@@ -8235,7 +8682,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Too many requests from this address this minute (see Retry-After) */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -8253,58 +8715,15 @@ export interface operations {
             /** @description The collection */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        collection: {
-                            id: string;
-                            user_id: string;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            /** @description Public packages only */
-                            package_count: number;
-                            owner_username: string;
-                            owner_avatar_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                        packages: {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            updated_at: string;
-                            package_json_name: string | null;
-                            version: string | null;
-                            unity_version: string | null;
-                            topics: string[];
-                            /** @description null when unknown */
-                            github_stars: number | null;
-                            /** @description Shown in the public directory (when not private) */
-                            is_listed: boolean;
-                            /** @description The package card (SVG); null for a private package */
-                            card_image_url: string | null;
-                            /** @description The package card (PNG); null for a private package */
-                            card_image_png_url: string | null;
-                        }[];
+                        collection: components["schemas"]["PublicCollection"];
+                        packages: components["schemas"]["PackageListItem"][];
                     };
                 };
             };
@@ -8313,7 +8732,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Too many requests from this address this minute (see Retry-After) */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -8332,6 +8766,9 @@ export interface operations {
             /** @description Availability */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8345,7 +8782,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Too many requests from this address this minute (see Retry-After) */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -8370,49 +8822,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        packages: {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            updated_at: string;
-                            package_json_name: string | null;
-                            version: string | null;
-                            unity_version: string | null;
-                            topics: string[];
-                            /** @description null when unknown */
-                            github_stars: number | null;
-                            /** @description Shown in the public directory (when not private) */
-                            is_listed: boolean;
-                            /** @description The package card (SVG); null for a private package */
-                            card_image_url: string | null;
-                            /** @description The package card (PNG); null for a private package */
-                            card_image_png_url: string | null;
-                        }[];
-                        total: number;
-                        totalCount: number;
-                        hasMore: boolean;
-                        /** @description Total installs by package id */
-                        installCounts: {
-                            [key: string]: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["PackagePage"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -8424,7 +8843,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8439,6 +8858,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8478,6 +8898,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
             /** @description No valid token or session */
             401: {
                 headers: {
@@ -8487,7 +8916,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8501,14 +8930,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -8516,6 +8967,122 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getAuthUnityStart: {
+        parameters: {
+            query: {
+                /** @description The port the editor listens on, at http://localhost:{port}/ */
+                port: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The confirmation page, whose form POSTs to the confirm step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not signed in: to the dashboard's sign-in, which comes back here afterwards */
+            302: {
+                headers: {
+                    /** @description /signin?next=… */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No port, or not one from 1024 to 65535 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    postAuthUnityConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    port: string;
+                    csrf_token: string;
+                    /** @enum {string} */
+                    decision: "allow" | "cancel";
+                };
+            };
+        };
+        responses: {
+            /** @description To the editor's listener: with token, username, avatar_url and user_id (allow), or error=access_denied (cancel) */
+            302: {
+                headers: {
+                    /** @description http://localhost:{port}/?… */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A missing or bad port, csrf_token or decision */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Missing or wrong csrf_token (the form field) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Form over 4 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Any other answer: a server error */
+            default: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

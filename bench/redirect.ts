@@ -21,6 +21,7 @@ import { SCOPES } from '../src/lib/tokens';
 import { createRunDatabase, dropRunDatabase } from '../test/helpers/test-database';
 import { load, type LoadResult } from './lib/load';
 import { freePort, runTs, stop, waitForHttp } from './lib/processes';
+import { treeCpuUs } from './lib/cpu';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -95,9 +96,14 @@ async function main(): Promise<void> {
     const web = runTs('src/bin/web.ts', { ...env, PORT: String(webPort) });
     await waitForHttp(`http://127.0.0.1:${webPort}/healthz`);
     const warm = load(`http://127.0.0.1:${webPort}/bench`, CONNECTIONS, 2);
+    // The web process's own CPU per answered request beside req/s: less at the mercy of other load on the machine.
+    let cpuBefore = treeCpuUs(web.pid as number);
     const measured = load(`http://127.0.0.1:${webPort}/bench`, CONNECTIONS, SECONDS);
+    const plainCpuUs = (treeCpuUs(web.pid as number) - cpuBefore) / measured.requests;
     load(`http://127.0.0.1:${webPort}/bench-rules`, CONNECTIONS, 2); // warm-up (geoip loads on first use)
+    cpuBefore = treeCpuUs(web.pid as number);
     const withRules = load(`http://127.0.0.1:${webPort}/bench-rules`, CONNECTIONS, SECONDS);
+    const rulesCpuUs = (treeCpuUs(web.pid as number) - cpuBefore) / withRules.requests;
     await stop(web); // SIGTERM flushes the click buffer to the queue
 
     // Drained after the load so the worker does not compete with the web process for the 2 cores.
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
     console.log(`clicks       npm start: ${topology.counted} counted for ${topology.answered} answered, counted live in ${topology.drainSeconds.toFixed(1)} s after the load -> ${ok2 ? 'OK' : 'MISMATCH'}`);
     const rulesRatio = withRules.rps / measured.rps;
     console.log(`rules        a link with ten rules at ${(rulesRatio * 100).toFixed(1)}% of the link without (target ≥ 90%), p99 ${withRules.p99ms.toFixed(2)} ms`);
+    console.log(`             web CPU per request ${plainCpuUs.toFixed(1)} µs without rules, ${rulesCpuUs.toFixed(1)} µs with ten (${((plainCpuUs / rulesCpuUs) * 100).toFixed(1)}%)`);
     if (!ok || !ok2) process.exitCode = 1;
   } finally {
     await db.destroy();

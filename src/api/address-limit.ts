@@ -3,6 +3,10 @@ import { clientIp } from '../lib/client-ip';
 import { allowanceHeaders, allowanceMessage, takeAddressAllowance } from '../domain/address-allowance';
 import type { Services } from '../services';
 import { ApiError } from './errors';
+import type { ResponseSpec } from './route';
+
+/** The 429 that a route calling consumeAddressRequest declares, so its document shows the limit's headers. */
+export const ADDRESS_LIMITED: ResponseSpec = { description: 'Too many requests from this address this minute (see Retry-After)', rateLimitHeaders: true };
 
 /**
  * The API's per-address, per-minute allowance for its public, unauthenticated endpoints

@@ -4,6 +4,7 @@ import { createInvite, deleteInvite, listInvites, type InviteRecord } from '../d
 import { listUsersWithUsage } from '../db/user-store';
 import { PLANS } from '../lib/plans';
 import { ApiError } from './errors';
+import { successMessage } from './envelopes.schema';
 import { requestsToday } from './rate-limit';
 import type { ApiRouter } from './route';
 import { idParam } from '../lib/schemas';
@@ -128,7 +129,7 @@ export function registerAdminRoutes(api: ApiRouter): void {
     auth: 'settings:manage',
     admin: true,
     params: idParams,
-    responses: { 200: { description: 'Deleted', schema: z.object({ success: z.literal(true), message: z.string() }) }, 403: { description: 'Not an administrator' }, 404: { description: 'No such invite' } },
+    responses: { 200: { description: 'Deleted', schema: successMessage }, 403: { description: 'Not an administrator' }, 404: { description: 'No such invite' } },
     handler: async ({ params, res, services }) => {
       if (!(await deleteInvite(services.db, params.id))) throw new ApiError(404, 'Invite not found');
       res.json({ success: true, message: 'Invite deleted' });

@@ -17,21 +17,22 @@ export const analyticsQuery = z.strictObject({
 
 const counts = z.record(z.string(), z.number().int());
 
-const period = z.object({
+/** What periodOf answers: the analytics endpoints' windows, and a link's compared ones. */
+export const period = z.object({
   start_date: z.string().describe('UTC midnight starting the window (first day included)'),
-  end_date: z.string().describe('UTC midnight ending the window (exclusive: the day after today)'),
-});
+  end_date: z.string().describe('UTC midnight ending the window (exclusive: for the current window, the day after today)'),
+}).meta({ id: 'AnalyticsPeriod' });
 
 const metrics = z.object({
   total_clicks: z.number().int(),
   unique_visitors: z.number().int(),
   average_clicks_per_visitor: z.number(),
-});
+}).meta({ id: 'ClickMetrics' });
 
 const botClicks = z.number().int().describe('Clicks judged to be bots in the period, which no other count includes');
 
 /** Present with compare=previous only. */
-const previous = z.object({ period, metrics, bot_clicks: botClicks }).optional()
+const previous = z.object({ period, metrics, bot_clicks: botClicks }).meta({ id: 'AnalyticsPreviousWindow' }).optional()
   .describe('With compare=previous: the window of as many days just before this one');
 
 export const overviewResponse = z.object({

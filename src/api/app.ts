@@ -17,6 +17,7 @@ import { registerInstallRoutes } from './installs';
 import { registerJobRoutes } from './jobs';
 import { registerLinkJobRoutes } from './link-jobs';
 import { registerLinkQrRoutes } from './link-qr';
+import { registerQrLogoRoutes } from './qr-logo';
 import { registerLinkRoutes } from './links';
 import { registerPackageExportRoutes } from './package-export';
 import { buildOpenApiDocument } from './openapi';
@@ -53,6 +54,7 @@ export function buildApiRouter(options: ApiOptions = {}): ApiRouter {
   registerLinkJobRoutes(api);
   registerLinkRoutes(api);
   registerLinkQrRoutes(api);
+  registerQrLogoRoutes(api);
   registerCollectionRoutes(api);
   registerPackageAnalyticsRoutes(api);
   registerPackageRefreshRoutes(api);

@@ -3,6 +3,7 @@ import { slugProblem } from '../lib/collection-slugs';
 import type { CollectionWithCounts, MemberPackage } from '../db/collection-store';
 import { packageDetail } from './packages.schema';
 import { multiLine, queryInt, singleLine } from '../lib/schemas';
+import { paginationObject } from '../domain/links.schema';
 
 export const NAME_MAX = 100;
 export const DESCRIPTION_MAX = 2000;
@@ -77,7 +78,7 @@ const collectionFields = {
   updated_at: z.string(),
 };
 
-export const collectionSummary = z.object(collectionFields);
+export const collectionSummary = z.object(collectionFields).meta({ id: 'Collection' });
 
 /** The package endpoints' field schemas, so a member is documented exactly as the package itself. */
 const pkg = packageDetail.shape;
@@ -90,21 +91,22 @@ export const memberPackage = z.object({
   id: z.number().int(), slug: pkg.slug, display_name: pkg.display_name, description: pkg.description, git_platform: z.string(),
   git_owner: pkg.git_owner, git_repo: pkg.git_repo, git_path: pkg.git_path, git_ref: pkg.git_ref,
   is_private: pkg.is_private, total_installs: pkg.total_installs, created_at: pkg.created_at, added_at: z.string(),
-});
+}).meta({ id: 'CollectionPackage' });
 
 export const collectionObject = z.object({ ...collectionFields, packages: z.array(memberPackage) });
 
 /** What the pkglnk client reads after a write (CollectionMutationResponse, CollectionSuccessResponse), beside the collection's own fields. */
-export const collectionMutation = collectionObject.extend({ success: z.literal(true), collection: z.object(collectionFields) });
+export const collectionMutation = collectionObject.extend({ success: z.literal(true), collection: collectionSummary })
+  .meta({ id: 'CollectionWithPackages', description: 'A collection with its packages; success and collection repeat it for the pkglnk client' });
 
 export const collectionList = z.object({
   collections: z.array(collectionSummary),
   total: z.number().int(),
   totalCount: z.number().int().describe('The same as total (the pkglnk client reads totalCount)'),
-  pagination: z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() }),
+  pagination: paginationObject,
 });
 
-export const deletedObject = z.object({ deleted: z.literal(true), success: z.literal(true) });
+export const deletedObject = z.object({ deleted: z.literal(true), success: z.literal(true) }).meta({ id: 'Deleted' });
 
 export function presentSummary(row: CollectionWithCounts): z.infer<typeof collectionSummary> {
   return {

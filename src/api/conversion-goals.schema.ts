@@ -50,11 +50,11 @@ export const goalObject = z.object({
   conversion_count: z.number().int(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: 'ConversionGoal' });
 export type GoalObject = z.infer<typeof goalObject>;
 
 /** Only on creation and rotation: the secret and the URL to give the merchant's server. */
-export const goalWithSecret = goalObject.extend({ postback_token: z.string(), postback_url: z.string() });
+export const goalWithSecret = goalObject.extend({ postback_token: z.string(), postback_url: z.string() }).meta({ id: 'ConversionGoalWithSecret' });
 
 export function presentGoal(goal: GoalWithCount): GoalObject {
   return {

@@ -5,6 +5,7 @@ import { mintPostbackToken, postbackUrl } from '../lib/postback-tokens';
 import type { Services } from '../services';
 import { createGoalBody, goalObject, goalWithSecret, presentGoal, updateGoalBody } from './conversion-goals.schema';
 import { ApiError } from './errors';
+import { successMessage } from './envelopes.schema';
 import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
 import { idParam } from '../lib/schemas';
@@ -18,6 +19,9 @@ import { idParam } from '../lib/schemas';
 
 const goalParams = z.object({ id: idParam });
 const SHOWN_ONCE = 'Store this postback token securely - it will not be shown again.';
+const goalResponse = z.object({ success: z.literal(true), conversion_goal: goalObject }).meta({ id: 'ConversionGoalResponse' });
+const goalWithSecretResponse = z.object({ success: z.literal(true), conversion_goal: goalWithSecret, message: z.string() })
+  .meta({ id: 'ConversionGoalWithSecretResponse', description: 'A goal just minted or rotated: its postback token, shown this once' });
 
 async function ownedGoal(services: Services, auth: Authenticated, id: number): Promise<GoalWithCount> {
   const goal = await findUserGoal(services.db, auth.user.id, id);
@@ -53,7 +57,7 @@ export function registerConversionGoalRoutes(api: ApiRouter): void {
     auth: 'conversions:manage',
     body: createGoalBody,
     responses: {
-      201: { description: 'Created', schema: z.object({ success: z.literal(true), conversion_goal: goalWithSecret, message: z.string() }) },
+      201: { description: 'Created', schema: goalWithSecretResponse },
       ...gated,
       422: { description: 'Validation failed' },
     },
@@ -72,7 +76,7 @@ export function registerConversionGoalRoutes(api: ApiRouter): void {
     summary: 'Get one conversion goal',
     auth: 'conversions:manage',
     params: goalParams,
-    responses: { 200: { description: 'The goal', schema: z.object({ success: z.literal(true), conversion_goal: goalObject }) }, ...gated, 404: { description: 'No such goal' } },
+    responses: { 200: { description: 'The goal', schema: goalResponse }, ...gated, 404: { description: 'No such goal' } },
     handler: async ({ params, auth, res, services }) => {
       requireFeature(auth.user.plan, 'conversions');
       res.json({ success: true, conversion_goal: presentGoal(await ownedGoal(services, auth, params.id)) });
@@ -88,7 +92,7 @@ export function registerConversionGoalRoutes(api: ApiRouter): void {
     params: goalParams,
     body: updateGoalBody,
     responses: {
-      200: { description: 'Updated', schema: z.object({ success: z.literal(true), conversion_goal: goalObject }) },
+      200: { description: 'Updated', schema: goalResponse },
       ...gated,
       404: { description: 'No such goal' },
       422: { description: 'Validation failed' },
@@ -108,7 +112,7 @@ export function registerConversionGoalRoutes(api: ApiRouter): void {
     auth: 'conversions:manage',
     params: goalParams,
     responses: {
-      200: { description: 'Rotated', schema: z.object({ success: z.literal(true), conversion_goal: goalWithSecret, message: z.string() }) },
+      200: { description: 'Rotated', schema: goalWithSecretResponse },
       ...gated,
       404: { description: 'No such goal' },
     },
@@ -130,7 +134,7 @@ export function registerConversionGoalRoutes(api: ApiRouter): void {
     summary: 'Delete a conversion goal and its conversions',
     auth: 'conversions:manage',
     params: goalParams,
-    responses: { 200: { description: 'Deleted', schema: z.object({ success: z.literal(true), message: z.string() }) }, ...gated, 404: { description: 'No such goal' } },
+    responses: { 200: { description: 'Deleted', schema: successMessage }, ...gated, 404: { description: 'No such goal' } },
     handler: async ({ params, auth, res, services }) => {
       requireFeature(auth.user.plan, 'conversions');
       if (!(await deleteGoal(services.db, auth.user.id, params.id))) throw new ApiError(404, 'Conversion goal not found');

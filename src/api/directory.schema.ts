@@ -35,7 +35,7 @@ export const packagePage = z.object({
   totalCount: z.number().int().describe('The same as total: how many match in all. On /api/directory a total of 1,000 or more may be up to 30 s old (counting is cached); hasMore is always exact'),
   hasMore: z.boolean().describe('Whether another page follows'),
   installCounts,
-});
+}).meta({ id: 'PackagePage' });
 
 export function presentPackagePage(rows: PackageRow[], total: number, offset: number, publicBaseUrl: string, hasMore = offset + rows.length < total): z.infer<typeof packagePage> {
   return {
@@ -60,7 +60,7 @@ export const publicCollection = z.object({
   owner_avatar_url: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: 'PublicCollection' });
 
 export function presentPublicCollection(row: PublicCollection): z.infer<typeof publicCollection> {
   return {

@@ -7,12 +7,9 @@ import {
   directoryQuery, packagePage, presentPackagePage, presentPublicCollection, publicCollectionParams,
 } from './directory.schema';
 import { presentPackageItem } from './packages.schema';
-import { consumeAddressRequest } from './address-limit';
+import { ADDRESS_LIMITED, consumeAddressRequest } from './address-limit';
 import { ApiError } from './errors';
 import type { ApiRouter, RouteContext } from './route';
-
-/** 429 beside each route's own answers: these reads are open to anyone, so each address has a per-minute allowance. */
-const RATE_LIMITED = { 429: { description: 'Too many requests from this address (PUBLIC_API_PER_MINUTE)' } };
 
 /** Counts the request against its address's allowance of public reads (one allowance for all of them). */
 function countPublicRead({ req, res, services }: Pick<RouteContext<unknown, unknown, unknown, undefined>, 'req' | 'res' | 'services'>): Promise<void> {
@@ -32,7 +29,7 @@ export function registerDirectoryRoutes(api: ApiRouter): void {
     summary: 'The public package directory: search, topic, paging (pkglnk client; no auth)',
     auth: 'public',
     query: directoryQuery,
-    responses: { 200: { description: 'One page of public, listed packages', schema: packagePage }, 400: { description: 'Bad query parameters' }, ...RATE_LIMITED },
+    responses: { 200: { description: 'One page of public, listed packages', schema: packagePage }, 400: { description: 'Bad query parameters' }, 429: ADDRESS_LIMITED },
     handler: async ({ query, req, res, services }) => {
       await countPublicRead({ req, res, services });
       const limit = query.limit ?? DIRECTORY_DEFAULT_LIMIT;
@@ -49,7 +46,7 @@ export function registerDirectoryRoutes(api: ApiRouter): void {
     summary: 'Public collections, most recently changed first (pkglnk client; no auth)',
     auth: 'public',
     query: collectionsQuery,
-    responses: { 200: { description: 'One page of public collections', schema: collectionsPage }, 400: { description: 'Bad query parameters' }, ...RATE_LIMITED },
+    responses: { 200: { description: 'One page of public collections', schema: collectionsPage }, 400: { description: 'Bad query parameters' }, 429: ADDRESS_LIMITED },
     handler: async ({ query, req, res, services }) => {
       await countPublicRead({ req, res, services });
       const { rows, total } = await listPublicCollections(services.db, {
@@ -66,7 +63,7 @@ export function registerDirectoryRoutes(api: ApiRouter): void {
     summary: 'One public collection and its public packages (pkglnk client; no auth)',
     auth: 'public',
     params: publicCollectionParams,
-    responses: { 200: { description: 'The collection', schema: collectionDetail }, 404: { description: 'No such public collection' }, ...RATE_LIMITED },
+    responses: { 200: { description: 'The collection', schema: collectionDetail }, 404: { description: 'No such public collection' }, 429: ADDRESS_LIMITED },
     handler: async ({ params, req, res, services }) => {
       await countPublicRead({ req, res, services });
       const found = await getPublicCollection(services.db, params.slug);
@@ -82,7 +79,7 @@ export function registerDirectoryRoutes(api: ApiRouter): void {
     summary: 'Whether a collection or package slug is free (taken by anyone, private or not: not available)',
     auth: 'public',
     query: availabilityQuery,
-    responses: { 200: { description: 'Availability', schema: availability }, 400: { description: 'Bad query parameters' }, ...RATE_LIMITED },
+    responses: { 200: { description: 'Availability', schema: availability }, 400: { description: 'Bad query parameters' }, 429: ADDRESS_LIMITED },
     handler: async ({ query, req, res, services }) => {
       await countPublicRead({ req, res, services });
       // A slug that could never be created is not available either.

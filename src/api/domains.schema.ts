@@ -29,9 +29,9 @@ export const domainObject = z.object({
   not_found_redirect_url: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: 'Domain' });
 
-export const domainResponse = z.object({ success: z.literal(true), domain: domainObject });
+export const domainResponse = z.object({ success: z.literal(true), domain: domainObject }).meta({ id: 'DomainResponse' });
 export const domainListResponse = z.object({ success: z.literal(true), domains: z.array(domainObject) });
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

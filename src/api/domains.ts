@@ -8,7 +8,9 @@ import type { Authenticated } from '../db/token-store';
 import { hostnameField } from '../lib/hostnames';
 import { createDomainBody, domainListResponse, domainResponse, presentDomain, updateDomainBody } from './domains.schema';
 import { ApiError } from './errors';
+import { successOnly } from './envelopes.schema';
 import type { ApiRouter } from './route';
+import { ADDRESS_LIMITED, consumeAddressRequest } from './address-limit';
 
 /**
  * Custom domains (link side: its envelope, the links scopes, plan-gated as custom_domains).
@@ -18,6 +20,8 @@ const PATH = '/api/v1/domains';
 const params = z.object({ id: idParam });
 const NOT_FOUND = 'Domain not found';
 const gated = { 403: { description: 'Feature not available on your plan' } };
+/** Caddy asks once per new name; more than this from one address is someone probing which names we serve. */
+const TLS_ASK_PER_MINUTE = 120;
 
 async function ownedDomain(services: Services, auth: Authenticated, id: number) {
   requireFeature(auth.user.plan, 'custom_domains');
@@ -32,8 +36,12 @@ export function registerDomainRoutes(api: ApiRouter): void {
     method: 'get', path: `${PATH}/tls-ask`, tag: 'Domains', auth: 'public',
     summary: 'May a certificate be issued for this name? 200 for a verified domain, else 404 (Caddy on_demand_tls ask)',
     query: z.strictObject({ domain: hostnameField('Domain') }),
-    responses: { 200: { description: 'A verified domain', schema: z.object({ success: z.literal(true) }) }, 400: { description: 'Not a hostname' }, 404: { description: 'Not a verified domain' } },
-    handler: async ({ query, res, services }) => {
+    responses: {
+      200: { description: 'A verified domain', schema: successOnly }, 400: { description: 'Not a hostname' },
+      404: { description: 'Not a verified domain' }, 429: ADDRESS_LIMITED,
+    },
+    handler: async ({ req, query, res, services }) => {
+      await consumeAddressRequest(services, req, res, 'tls-ask', TLS_ASK_PER_MINUTE);
       const domain = await findDomainByHost(services.db, query.domain);
       if (domain?.status !== 'active') throw new ApiError(404, NOT_FOUND);
       res.json({ success: true });

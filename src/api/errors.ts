@@ -1,4 +1,6 @@
 import type { ErrorRequestHandler, Request } from 'express';
+import type { z } from 'zod';
+import { PKGLNK_CODES, type pkglnkError, type pvtlnkError } from './errors.schema';
 import { DomainError, type DomainErrorKind } from '../domain/errors';
 import type { Logger } from '../logger';
 
@@ -33,15 +35,9 @@ export class ApiError extends Error {
   }
 }
 
-const PKGLNK_CODES: Record<number, string> = {
-  400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  409: 'conflict', 410: 'gone', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable',
-  429: 'rate_limited', 500: 'internal_error', 503: 'unavailable',
-};
-
-export function errorBody(surface: Surface, status: number, message: string, errors?: string[]): object {
+export function errorBody(surface: Surface, status: number, message: string, errors?: string[]): z.output<typeof pvtlnkError> | z.output<typeof pkglnkError> {
   if (surface === 'pkglnk') {
-    const code = PKGLNK_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+    const code = PKGLNK_CODES[status as keyof typeof PKGLNK_CODES] ?? (status >= 500 ? 'internal_error' : 'bad_request');
     return { error: { code, message: errors?.length ? `${message}: ${errors.join('; ')}` : message } };
   }
   return errors ? { success: false, error: message, errors } : { success: false, error: message };

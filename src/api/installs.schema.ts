@@ -24,4 +24,4 @@ export const installProgress = z.object({
   updated_at: z.string(),
 });
 
-export const installStarted = installProgress.extend({ install_id: z.string(), slug: z.string() });
+export const installStarted = installProgress.extend({ install_id: z.string(), slug: z.string() }).meta({ id: 'InstallStarted' });

@@ -1,7 +1,7 @@
 import { findInstall, registerInstall, type InstallSessionRow } from '../db/install-session-store';
 import { findPackageBySlug } from '../db/package-store';
 import { SLUG_PATTERN } from '../domain/packages';
-import { consumeAddressRequest } from './address-limit';
+import { ADDRESS_LIMITED, consumeAddressRequest } from './address-limit';
 import { ApiError } from './errors';
 import { installParams, installProgress, installStartBody, installStarted } from './installs.schema';
 import type { ApiRouter } from './route';
@@ -33,7 +33,7 @@ export function registerInstallRoutes(api: ApiRouter): void {
       404: { description: 'No such package' },
       409: { description: 'The install id belongs to another package' },
       422: { description: 'Validation failed' },
-      429: { description: 'Too many requests from this address' },
+      429: ADDRESS_LIMITED,
     },
     handler: async ({ req, res, body, services }) => {
       await consumeAddressRequest(services, req, res, 'install-start', START_PER_MINUTE);
@@ -56,7 +56,7 @@ export function registerInstallRoutes(api: ApiRouter): void {
     responses: {
       200: { description: 'The phase', schema: installProgress },
       404: { description: 'No such install id' },
-      429: { description: 'Too many requests from this address' },
+      429: ADDRESS_LIMITED,
     },
     handler: async ({ req, res, params, services }) => {
       await consumeAddressRequest(services, req, res, 'install-progress', PROGRESS_PER_MINUTE);

@@ -31,8 +31,12 @@ export const jobStatusFields = {
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   expires_at: z.string(),
-  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable().describe('Units done out of total (an import: rows), while it runs and after'),
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).meta({ id: 'JobProgress' }).nullable()
+    .describe('Units done out of total (an import: rows), while it runs and after'),
 };
+
+/** A run as the pkglnk side answers it; the link side answers the same fields beside PVTLNK's success. */
+const jobStatus = z.object(jobStatusFields).meta({ id: 'JobStatus', description: 'A heavy job (a bulk import or an export): where it stands and, once done, its result' });
 
 function exportFile(run: JobRun): ExportResult | undefined {
   const result = run.result as Partial<ExportResult> | null;
@@ -149,7 +153,7 @@ export function registerJobRoutes(api: ApiRouter): void {
     auth: 'analytics:read',
     params: z.object({ slug: singleLine().min(1).max(200), id: jobId }),
     responses: {
-      200: { description: 'The export job', schema: z.object(jobStatusFields) },
+      200: { description: 'The export job', schema: jobStatus },
       404: { description: 'No such export job' },
     },
     handler: async ({ params, auth, res, services }) => {

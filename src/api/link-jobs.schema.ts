@@ -33,7 +33,8 @@ export const importResponse = z.object({
   }),
 });
 
-export const acceptedResponse = z.object({ success: z.literal(true), job_id: z.string(), status: z.string(), status_url: z.string() });
+export const acceptedResponse = z.object({ success: z.literal(true), job_id: z.string(), status: z.string(), status_url: z.string() })
+  .meta({ id: 'JobAccepted', description: 'The job runs on; poll status_url' });
 
 const booleanFilter = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 

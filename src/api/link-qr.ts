@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import { findUserLink } from '../db/link-store';
 import { ApiError } from './errors';
@@ -7,6 +6,8 @@ import type { ApiRouter } from './route';
 import { idParam, queryBoolean, queryInt } from '../lib/schemas';
 import { qrUrl } from '../lib/click-trigger';
 import { userDomainNames } from '../db/domain-store';
+import { findQrLogo } from '../db/qr-logo-store';
+import { renderQrPng, renderQrSvg, type QrImageOptions } from '../lib/qr-image';
 
 const color = (name: string) =>
   z.string().regex(/^#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, `${name} must be a hex colour, RRGGBB or RRGGBBAA`).transform((v) => `#${v.replace(/^#/, '')}`);
@@ -15,10 +16,11 @@ const qrQuery = z.object({
   format: z.enum(['svg', 'png'], { error: 'Format must be svg or png' }).optional(),
   size: queryInt(64, 2048).optional().describe('Width and height in pixels (default 512)'),
   margin: queryInt(0, 16).optional().describe('Quiet zone in modules (default 4, as the QR standard asks)'),
-  level: z.enum(['L', 'M', 'Q', 'H'], { error: 'Level must be L, M, Q or H' }).optional().describe('Error correction (default M)'),
+  level: z.enum(['L', 'M', 'Q', 'H'], { error: 'Level must be L, M, Q or H' }).optional().describe('Error correction (default M; always H with logo=true)'),
   fg: color('fg').optional().describe('Dark colour (default 000000)'),
   bg: color('bg').optional().describe('Light colour (default ffffff)'),
   download: queryBoolean.optional().describe('Send as an attachment with a file name'),
+  logo: queryBoolean.optional().describe('Draw the account\'s centre logo (PUT /api/v1/settings/qr_logo) over a cleared centre, at level H'),
 }).strict();
 
 export function registerLinkQrRoutes(api: ApiRouter): void {
@@ -33,25 +35,30 @@ export function registerLinkQrRoutes(api: ApiRouter): void {
     responses: {
       200: { description: 'The QR code: image/svg+xml, or image/png with format=png', contentType: 'image/svg+xml', schema: z.string() },
       404: { description: 'No such link' },
+      409: { description: 'logo=true, but no QR logo has been uploaded' },
     },
     handler: async ({ params, query, auth, res, services }) => {
       const link = await findUserLink(services.db, auth.user.id, params.id);
       if (!link) throw new ApiError(404, 'Link not found');
       // The marker tells scans apart from clicks (trigger on each click, analytics, link.clicked).
       const text = qrUrl(presentLink(link, services.config.publicBaseUrl, await userDomainNames(services.db, auth.user.id)).short_url);
-      const options = {
-        errorCorrectionLevel: query.level ?? 'M',
+      const logo = query.logo ? await findQrLogo(services.db, auth.user.id) : undefined;
+      if (query.logo && !logo) throw new ApiError(409, 'No QR logo has been uploaded: PUT /api/v1/settings/qr_logo first');
+      const options: QrImageOptions = {
+        level: query.level ?? 'M',
         margin: query.margin ?? 4,
-        width: query.size ?? 512,
-        color: { dark: query.fg ?? '#000000ff', light: query.bg ?? '#ffffffff' },
-      } as const;
+        size: query.size ?? 512,
+        dark: query.fg ?? '#000000ff',
+        light: query.bg ?? '#ffffffff',
+        ...(logo ? { logo: { contentType: logo.content_type, bytes: logo.image } } : {}),
+      };
       const format = query.format ?? 'svg';
       res.setHeader('Cache-Control', 'private, max-age=60');
       if (query.download) res.attachment(`${link.short_code}-qr.${format}`);
       if (format === 'png') {
-        res.type('image/png').send(await QRCode.toBuffer(text, { ...options, type: 'png' }));
+        res.type('image/png').send(await renderQrPng(text, options));
       } else {
-        res.type('image/svg+xml').send(await QRCode.toString(text, { ...options, type: 'svg' }));
+        res.type('image/svg+xml').send(await renderQrSvg(text, options));
       }
     },
   });

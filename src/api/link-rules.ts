@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { findUserLink } from '../db/link-store';
-import { listLinkRules, replaceLinkRules } from '../db/link-rule-store';
-import { publishLinkInvalidation } from '../queues/link-invalidation';
-import { linkCacheKey } from '../lib/hostnames';
+import { listLinkRules } from '../db/link-rule-store';
+import { replaceUserLinkRules } from '../domain/targeting-rules';
 import { requireFeature } from '../domain/feature-gate';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
@@ -14,6 +13,7 @@ import type { Authenticated } from '../db/token-store';
 /**
  * Targeting rules of a link: the ordered list is read and replaced as a whole (PUT), so its
  * order is exactly what was sent; PUT with [] removes them. Gated like variants (lib/plans.ts).
+ * A rule sends to its destination_url, or to a weighted choice among its variant_ids.
  */
 
 const params = z.object({ id: idParam });
@@ -56,12 +56,11 @@ export function registerLinkRuleRoutes(api: ApiRouter): void {
       200: { description: 'The rules as stored', schema: rulesResponse },
       403: { description: 'Feature not available on your plan' },
       404: { description: 'No such link' },
-      422: { description: 'Validation failed' },
+      422: { description: 'Validation failed (including a variant set naming another link\'s or a missing variant)' },
     },
     handler: async ({ params: p, body, auth, res, services }) => {
       const link = await ownedLink(services, auth, p.id);
-      const rows = await replaceLinkRules(services.db, link.id, body.rules);
-      await publishLinkInvalidation(services, [linkCacheKey(link.domain_id, link.short_code)]);
+      const rows = await replaceUserLinkRules(services, link, body.rules);
       res.json({ success: true, rules: rows.map(presentRule) });
     },
   });

@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { linkAnalytics, linkWindowTotals } from '../db/link-analytics-store';
 import { previousWindow, type Window } from '../db/analytics-store';
 import { periodOf, windowFor } from './analytics';
+import { period } from './analytics.schema';
 import type { Db } from '../db/knex';
 import { findUserLink, listUserLinks } from '../db/link-store';
 import { archiveUserLink, createUserLink, updateUserLink } from '../domain/links';
 import { emitWebhook } from '../domain/webhooks/emit';
 import { ApiError } from './errors';
+import { successMessage } from './envelopes.schema';
 import {
   createLinkBody, linkObject, linkWithAnalytics, listLinksQuery, paginationObject, presentLink, presentRecentClick, updateLinkBody,
 } from '../domain/links.schema';
@@ -16,7 +18,7 @@ import { userDomainNames } from '../db/domain-store';
 
 const DEFAULT_PER_PAGE = 50;
 const NOT_FOUND = 'Link not found';
-const linkResponse = z.object({ success: z.literal(true), link: linkObject });
+const linkResponse = z.object({ success: z.literal(true), link: linkObject }).meta({ id: 'LinkResponse' });
 const idParams = z.object({ id: idParam });
 
 const linkQuery = z.object({
@@ -25,10 +27,10 @@ const linkQuery = z.object({
 });
 
 const windowTotals = z.object({
-  period: z.object({ start_date: z.string(), end_date: z.string() }),
+  period,
   total_clicks: z.number().int().describe('Counted clicks (bots left out)'),
   bot_clicks: z.number().int().describe('Clicks judged to be bots, which total_clicks leaves out'),
-});
+}).meta({ id: 'LinkWindowTotals' });
 const comparison = z.object({ current: windowTotals, previous: windowTotals })
   .describe('With compare=previous: the attribution window and the window of as many days just before it');
 
@@ -156,7 +158,7 @@ export function registerLinkRoutes(api: ApiRouter): void {
     auth: 'links:write',
     params: idParams,
     responses: {
-      200: { description: 'Archived', schema: z.object({ success: z.literal(true), message: z.string() }) },
+      200: { description: 'Archived', schema: successMessage },
       404: { description: 'No such link' },
     },
     handler: async ({ params, auth, res, services }) => {

@@ -6,10 +6,12 @@
  * JSON envelopes (the OpenAPI fuzzer leaves them out).
  */
 
+import { readiness } from './health.schema';
+
 const text = (description: string, type = 'text/plain') => ({ description, content: { [type]: { schema: { type: 'string' } } } });
 const page = (description: string) => text(description, 'text/html');
 /** Node's HTTP server answers this itself, for every path, when the request's headers pass 16 KB. */
-const headersTooLarge = { description: 'Request headers over 16 KB (answered by the HTTP server itself, as on every path)' };
+export const HEADERS_TOO_LARGE = { description: 'Request headers over 16 KB (answered by the HTTP server itself, as on every path)' };
 
 const code = { name: 'code', in: 'path', required: true, description: 'The short code', schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' } };
 const slug = { name: 'slug', in: 'path', required: true, description: 'The package slug', schema: { type: 'string' } };
@@ -79,7 +81,7 @@ export const EDGE_PATHS: Record<string, Record<string, object>> = {
     get: edge('getHealthz', 'Operations', 'Liveness: the process answers', {
       responses: {
         200: { description: 'Alive', content: { 'application/json': { schema: { type: 'object', properties: { status: { const: 'ok' } }, required: ['status'] } } } },
-        431: headersTooLarge,
+        431: HEADERS_TOO_LARGE,
       },
     }),
   },
@@ -88,7 +90,7 @@ export const EDGE_PATHS: Record<string, Record<string, object>> = {
       responses: {
         200: { description: 'Ready', content: { 'application/json': { schema: { $ref: '#/components/schemas/Readiness' } } } },
         503: { description: 'A dependency is unreachable, or shutdown has started (status "stopping")', content: { 'application/json': { schema: { $ref: '#/components/schemas/Readiness' } } } },
-        431: headersTooLarge,
+        431: HEADERS_TOO_LARGE,
       },
     }),
   },
@@ -104,17 +106,10 @@ export const EDGE_PATHS: Record<string, Record<string, object>> = {
   },
 };
 
+/** The named schemas the paths above refer to: the document converts them with the API's own. */
+export const EDGE_SCHEMAS = [readiness];
+
 export const EDGE_COMPONENTS = {
-  schemas: {
-    Readiness: {
-      type: 'object', description: 'A readiness answer',
-      properties: {
-        status: { type: 'string', enum: ['ready', 'unavailable', 'stopping'] },
-        checks: { type: 'object', properties: { postgres: { type: 'string', enum: ['ok', 'unavailable'] }, redis: { type: 'string', enum: ['ok', 'unavailable'] } } },
-      },
-      required: ['status'],
-    },
-  },
   securitySchemes: {
     metricsToken: { type: 'http', scheme: 'bearer', description: 'The METRICS_TOKEN of the deployment' },
   },

@@ -1,31 +1,10 @@
-import { z } from 'zod';
-import type { AnyRouteSpec } from './route';
+import type { z } from 'zod';
+import type { AnyRouteSpec, ResponseSpec } from './route';
 import { surfaceOf, type Surface } from './errors';
-import { EDGE_COMPONENTS, EDGE_PATHS, EDGE_TAGS } from './openapi-edge';
-
-type JsonSchema = Record<string, unknown>;
-
-function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
-  return tidy(rest) as JsonSchema;
-}
-
-/**
- * Two spellings zod emits that linters read as mistakes: a record keyed by an enum lists its
- * keys as `required` without `properties`, and `unknown | null` becomes `anyOf: [{}, null]`.
- * Both say the same thing more plainly without them.
- */
-function tidy(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(tidy);
-  if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) out[key] = tidy(value);
-  if (Array.isArray(out.required) && !out.properties) delete out.required;
-  if (Array.isArray(out.anyOf) && out.anyOf.some((s) => s && typeof s === 'object' && Object.keys(s).length === 0)) {
-    delete out.anyOf;
-  }
-  return out;
-}
+import { pkglnkError, pvtlnkError } from './errors.schema';
+import { EDGE_COMPONENTS, EDGE_PATHS, EDGE_SCHEMAS, EDGE_TAGS, HEADERS_TOO_LARGE } from './openapi-edge';
+import { SchemaComponents } from './openapi-schema';
+import { UNITY_SIGN_IN_TAG, unitySignInPaths } from './openapi-unity';
 
 /** getLinksById, postTokensRevoke…: the method and the path after /api/v1, stable across releases. */
 function operationIdOf(method: string, path: string): string {
@@ -37,66 +16,84 @@ function operationIdOf(method: string, path: string): string {
   return `${method}${words.join('') || 'Root'}`;
 }
 
+/** Node's HTTP server answers it itself, before Express: no envelope. */
+const HEADERS_TOO_LARGE_STATUS = 431;
+
 const RATE_LIMIT_HEADERS = {
-  'X-RateLimit-Limit': { description: 'Requests allowed per UTC day', schema: { type: 'integer' } },
-  'X-RateLimit-Remaining': { description: 'Requests left today', schema: { type: 'integer' } },
-  'X-RateLimit-Reset': { description: 'When the count resets (Unix seconds)', schema: { type: 'integer' } },
+  'X-RateLimit-Limit': { description: 'Requests allowed in the window: a UTC day for an account (token or session), a minute for one address on public pkglnk endpoints', schema: { type: 'integer' } },
+  'X-RateLimit-Remaining': { description: 'Requests left in the window', schema: { type: 'integer' } },
+  'X-RateLimit-Reset': { description: 'When the window ends (Unix seconds)', schema: { type: 'integer' } },
 };
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } };
+const HEADERS = { ...RATE_LIMIT_HEADERS, ...RETRY_AFTER };
 
-const ERROR_SCHEMA: Record<Surface, string> = { pvtlnk: 'PvtlnkError', pkglnk: 'PkglnkError' };
+const ERROR_ENVELOPE: Record<Surface, z.ZodType> = { pvtlnk: pvtlnkError, pkglnk: pkglnkError };
 
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed request (a query parameter or body that cannot be read)',
+const IMPLIED_ERRORS: Record<number, string> = {
+  400: 'Malformed request: a query parameter that cannot be read, or a body that is not a JSON object',
   401: 'No valid token or session',
-  403: 'The token lacks the scope, the plan lacks the feature, or the user is not an administrator',
+  403: 'The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator',
   404: 'Not found, or not yours',
+  413: 'Request body too large',
+  415: 'Request body is not JSON (or, where accepted, CSV)',
+  422: 'Validation failed',
   429: 'Daily request limit reached',
 };
 
-function rateLimitHeaderRefs(): Record<string, object> {
-  return Object.fromEntries(Object.keys(RATE_LIMIT_HEADERS).map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+function headerRefs(names: readonly string[]): Record<string, object> {
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
 }
 
-/** The 4xx answers a route can give that its declaration leaves implicit, in its surface's envelope. */
-function implicitErrors(route: AnyRouteSpec, declared: Record<string, object>): Record<string, object> {
+/** Called with a scope (a token, or the session cookie): counted against the account's daily allowance. */
+function isScoped(route: AnyRouteSpec): boolean {
+  return route.auth !== 'public' && route.auth !== 'session';
+}
+
+/** The account's daily allowance, or a per-address one the route declares. */
+function setsRateLimitHeaders(route: AnyRouteSpec): boolean {
+  return isScoped(route) || Object.values(route.responses).some((response) => response.rateLimitHeaders);
+}
+
+/** The 4xx answers a route can give that its declaration leaves implicit: they follow from its auth and inputs (route.ts). */
+function impliedErrors(route: AnyRouteSpec): Record<number, ResponseSpec> {
   const statuses = new Set<number>();
-  if (route.auth !== 'public') {
-    statuses.add(401).add(429);
-    if (route.auth !== 'session' || route.admin) statuses.add(403);
-  }
+  if (route.auth !== 'public') statuses.add(401);
+  // A session cookie on an unsafe method needs X-CSRF-Token.
+  if (isScoped(route) || route.admin || (route.auth === 'session' && route.method !== 'get')) statuses.add(403);
+  if (isScoped(route)) statuses.add(429);
   if (route.params) statuses.add(404);
-  // Every route reads its query and path through the shared text rule: a public route with no
-  // other 4xx can still answer 400.
-  if (statuses.size === 0 && !Object.keys(declared).some((s) => s.startsWith('4'))) statuses.add(400);
-  const schema = { $ref: `#/components/schemas/${ERROR_SCHEMA[surfaceOf(route.path)]}` };
-  const out: Record<string, object> = {};
-  for (const status of statuses) {
-    if (declared[String(status)]) continue;
-    out[String(status)] = {
-      description: ERROR_DESCRIPTIONS[status],
-      ...(route.auth !== 'public' && status === 429 ? { headers: rateLimitHeaderRefs() } : {}),
-      content: { 'application/json': { schema } },
-    };
-  }
-  return out;
+  if (route.query) statuses.add(400);
+  if (route.body) [400, 413, 415, 422].forEach((status) => statuses.add(status));
+  const implied: Record<number, ResponseSpec> = Object.fromEntries([...statuses].map((status) => [status, { description: IMPLIED_ERRORS[status]! }]));
+  // A route that takes nothing can still be sent too much: the one 4xx every path has.
+  if (statuses.size === 0 && !Object.keys(route.responses).some((s) => s.startsWith('4'))) implied[HEADERS_TOO_LARGE_STATUS] = HEADERS_TOO_LARGE;
+  return implied;
+}
+
+function responsesOf(route: AnyRouteSpec, components: SchemaComponents): Record<string, object> {
+  const limited = setsRateLimitHeaders(route);
+  const envelope = components.output(ERROR_ENVELOPE[surfaceOf(route.path)]);
+  const all = { ...impliedErrors(route), ...route.responses };
+  const byStatus = Object.entries(all).sort(([a], [b]) => Number(a) - Number(b));
+  return Object.fromEntries(byStatus.map(([status, response]) => {
+    const code = Number(status);
+    const headers = [
+      ...(limited && (code < 300 || code === 429) ? Object.keys(RATE_LIMIT_HEADERS) : []),
+      ...(code === 429 ? Object.keys(RETRY_AFTER) : []),
+    ];
+    // An error declared without a body of its own is its surface's envelope (but for the HTTP server's own 431).
+    const enveloped = code >= 400 && code !== HEADERS_TOO_LARGE_STATUS && !response.contentType;
+    const schema = response.schema ? components.output(response.schema) : enveloped ? envelope : undefined;
+    return [status, {
+      description: response.description,
+      ...(headers.length ? { headers: headerRefs(headers) } : {}),
+      ...(schema ? { content: { [response.contentType ?? 'application/json']: { schema } } } : {}),
+    }];
+  }));
 }
 
 function openapiPath(path: string): string {
   return path.replace(/:([A-Za-z_]+)/g, '{$1}');
-}
-
-function parametersOf(schema: z.ZodType | undefined, location: 'query' | 'path'): object[] {
-  if (!schema) return [];
-  const json = toSchema(schema, 'input');
-  const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
-  const required = new Set((json.required as string[] | undefined) ?? []);
-  return Object.entries(properties).map(([name, property]) => ({
-    name,
-    in: location,
-    required: location === 'path' || required.has(name),
-    ...(typeof property.description === 'string' ? { description: property.description } : {}),
-    schema: property,
-  }));
 }
 
 /**
@@ -113,24 +110,10 @@ function securityOf(route: AnyRouteSpec): object {
 
 /** OpenAPI 3.1 document built from the same route declarations that validate requests. */
 export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl: string): object {
+  const components = new SchemaComponents();
   const paths: Record<string, Record<string, object>> = {};
   for (const route of routes) {
     const path = openapiPath(route.path);
-    const responses = Object.fromEntries(
-      Object.entries(route.responses).map(([status, response]) => [
-        status,
-        {
-          description: response.description,
-          ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: toSchema(response.schema, 'output') } } } : {}),
-        },
-      ]),
-    );
-    if (route.auth !== 'public') {
-      for (const [status, response] of Object.entries(responses)) {
-        if (status.startsWith('2')) (response as { headers?: object }).headers = rateLimitHeaderRefs();
-      }
-    }
-    Object.assign(responses, implicitErrors(route, responses));
     paths[path] ??= {};
     paths[path][route.method] = {
       operationId: operationIdOf(route.method, route.path),
@@ -138,12 +121,12 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
       tags: [route.tag],
       // x-required-scope: one scope as a string, or a list of which any one suffices.
       ...securityOf(route),
-      parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
+      parameters: [...components.parameters(route.params, 'path'), ...components.parameters(route.query, 'query')],
       ...(route.body ? {
         requestBody: {
           required: true,
           content: {
-            'application/json': { schema: toSchema(route.body, 'input') },
+            'application/json': { schema: components.input(route.body) },
             ...(route.csvField ? {
               'text/csv': { schema: { type: 'string', description: `The ${route.csvField} field, sent as the whole body` } },
               'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary', description: `The ${route.csvField} field as an uploaded file (any one file part)` } } } },
@@ -151,9 +134,11 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
           },
         },
       } : {}),
-      responses,
+      responses: responsesOf(route, components),
     };
   }
+  Object.assign(paths, unitySignInPaths(components));
+  for (const schema of EDGE_SCHEMAS) components.output(schema);
   return {
     openapi: '3.1.0',
     info: {
@@ -163,22 +148,11 @@ export function buildOpenApiDocument(routes: readonly AnyRouteSpec[], serverUrl:
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: serverUrl }],
-    tags: [...[...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: `${name} endpoints` })), ...EDGE_TAGS],
+    tags: [...[...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: `${name} endpoints` })), UNITY_SIGN_IN_TAG, ...EDGE_TAGS],
     components: {
-      schemas: {
-        PvtlnkError: {
-          type: 'object', description: 'The PVTLNK error envelope',
-          properties: { success: { const: false }, error: { type: 'string' }, errors: { type: 'array', items: { type: 'string' } } },
-          required: ['success', 'error'],
-        },
-        PkglnkError: {
-          type: 'object', description: 'The pkglnk error envelope',
-          properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
-          required: ['error'],
-        },
-        ...EDGE_COMPONENTS.schemas,
-      },
-      headers: RATE_LIMIT_HEADERS,
+      // By name, so a reader (and a generated client) finds each object where it expects it.
+      schemas: Object.fromEntries(Object.entries(components.schemas).sort(([a], [b]) => a.localeCompare(b))),
+      headers: HEADERS,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'pk_live_ followed by 32 base62 characters' },
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'lt_session', description: 'A browser session from POST /api/v1/auth/signin; unsafe methods also need the header X-CSRF-Token: <csrf_token>' },

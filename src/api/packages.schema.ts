@@ -77,13 +77,13 @@ export const packageListItem = z.object({
   is_listed: z.boolean().describe('Shown in the public directory (when not private)'),
   card_image_url: z.string().nullable().describe('The package card (SVG); null for a private package'),
   card_image_png_url: z.string().nullable().describe('The package card (PNG); null for a private package'),
-});
+}).meta({ id: 'PackageListItem', description: 'A package as lists show it (yours, the public directory, a collection, your bookmarks)' });
 
 /** GET /packages/:slug: the seed's fields, plus install_url. */
 export const packageDetail = packageListItem.extend({
   unique_ips: z.number().int(),
   metadata_overrides: z.array(z.string()).describe('Fields the owner set by hand, which the metadata reader leaves alone'),
-});
+}).meta({ id: 'Package', description: 'One of your packages, with its statistics' });
 
 /** A list item is the detail without the owner's statistics and bookkeeping (unique_ips, metadata_overrides); the remaining keys keep the detail's order. */
 export function presentPackageItem(row: PackageRow, publicBaseUrl: string): z.infer<typeof packageListItem> {

@@ -39,9 +39,9 @@ const totals = z.object({
   conversions: z.number().int(),
   installs: z.number().int().describe("Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters)"),
   bot_clicks: z.number().int().describe('Clicks judged to be bots in the same view, which no other figure includes'),
-});
+}).meta({ id: 'RangeTotals' });
 
-const ranked = z.array(z.object({ key: z.string(), clicks: z.number().int() }));
+const ranked = z.array(z.object({ key: z.string(), clicks: z.number().int() }).meta({ id: 'RankedClicks', description: 'Clicks of one value (a country, device, browser, OS or referrer)' }));
 
 export const rangeResponse = z.object({
   success: z.literal(true),

@@ -24,6 +24,8 @@ export interface ResponseSpec {
   schema?: AnySchema;
   /** Defaults to application/json. */
   contentType?: string;
+  /** A 429 of a per-address allowance, which also sets X-RateLimit-* on the route's answers (see address-limit.ts). */
+  rateLimitHeaders?: boolean;
 }
 
 export interface RouteContext<B, Q, P, A> {

@@ -28,12 +28,13 @@ export const userObject = z.object({
   plan: z.enum(PLANS),
   is_admin: z.boolean(),
   created_at: z.string(),
-});
+}).meta({ id: 'User' });
 
 export function presentUser(user: User): z.infer<typeof userObject> {
   return { id: user.id, email: user.email, username: user.username, plan: user.plan, is_admin: user.is_admin, created_at: user.created_at.toISOString() };
 }
 
-export const sessionAnswer = z.object({ success: z.literal(true), user: userObject, csrf_token: z.string() });
+export const sessionAnswer = z.object({ success: z.literal(true), user: userObject, csrf_token: z.string() })
+  .meta({ id: 'Session', description: 'The signed-in user, and the CSRF token to send as X-CSRF-Token on unsafe requests' });
 
 export const authOptions = z.object({ success: z.literal(true), signup: z.enum(['open', 'invite', 'closed']), needs_first_user: z.boolean() });

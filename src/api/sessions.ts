@@ -1,5 +1,4 @@
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { checkCredentials, setPassword, signUp } from '../domain/accounts';
 import { createSession, deleteSessionByToken } from '../db/session-store';
 import { countUsers, type User } from '../db/user-store';
@@ -8,11 +7,11 @@ import type { Services } from '../services';
 import { DEFAULT_SIGN_IN_LIMITS, SignInThrottle, type SignInLimits } from '../domain/sign-in-throttle';
 import { authenticate } from './auth';
 import { ApiError } from './errors';
+import { successOnly } from './envelopes.schema';
 import type { ApiRouter } from './route';
 import { authOptions, passwordBody, presentUser, sessionAnswer, signinBody, signupBody } from './sessions.schema';
 import { clearSessionCookie, csrfTokenFor, readSessionCookie, setSessionCookie } from './session-cookie';
 
-const ok = z.object({ success: z.literal(true) });
 
 async function throttle(services: Services, limits: SignInLimits, req: Request, res: Response, email?: string): Promise<SignInThrottle> {
   const throttler = new SignInThrottle(services.redis, services.config, limits);
@@ -100,7 +99,7 @@ export function registerSessionRoutes(api: ApiRouter, limits: SignInLimits = DEF
     tag: 'Accounts',
     summary: 'End this browser session and clear its cookie (needs X-CSRF-Token while the session is live)',
     auth: 'public',
-    responses: { 200: { description: 'Signed out', schema: ok }, 403: { description: 'Missing or invalid CSRF token' } },
+    responses: { 200: { description: 'Signed out', schema: successOnly }, 403: { description: 'Missing or invalid CSRF token' } },
     handler: async ({ req, res, services }) => {
       const cookie = readSessionCookie(req);
       if (cookie) {
@@ -138,7 +137,7 @@ export function registerSessionRoutes(api: ApiRouter, limits: SignInLimits = DEF
     body: passwordBody,
     bodyLimit: '16kb',
     responses: {
-      200: { description: 'Changed', schema: ok },
+      200: { description: 'Changed', schema: successOnly },
       403: { description: 'The current password is wrong' },
       429: { description: 'Too many attempts' },
     },

@@ -38,7 +38,7 @@ export const settingsObject = z.object({
   /** The secret's last four characters, for recognising it; null when unset or too short to hint at safely. */
   webhook_secret_hint: z.string().nullable(),
   webhooks_available: z.boolean(),
-});
+}).meta({ id: 'Settings' });
 export type SettingsObject = z.infer<typeof settingsObject>;
 
 export function secretHint(secret: string | null): string | null {

@@ -27,7 +27,7 @@ async function loadSettings(services: Services, userId: number): Promise<Setting
   };
 }
 
-const response = z.object({ success: z.literal(true), settings: settingsObject });
+const response = z.object({ success: z.literal(true), settings: settingsObject }).meta({ id: 'SettingsResponse' });
 
 export function registerSettingsRoutes(api: ApiRouter): void {
   api.add({

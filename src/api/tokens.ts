@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { issueToken, listLiveTokens, ParentTokenGone, revokeTokenTree, type ApiToken, type Authenticated } from '../db/token-store';
 import { SCOPES, type Scope } from '../lib/tokens';
 import { ApiError } from './errors';
+import { successMessage } from './envelopes.schema';
 import type { ApiRouter } from './route';
 import { idParam, singleLine } from '../lib/schemas';
 
@@ -20,7 +21,7 @@ const tokenObject = z.object({
   created_at: z.string(),
   last_used_at: z.string().nullable(),
   expires_at: z.string().nullable(),
-});
+}).meta({ id: 'ApiToken', description: 'A token as listed: never the secret itself' });
 
 function presentToken(token: ApiToken): z.infer<typeof tokenObject> {
   return {
@@ -109,7 +110,7 @@ export function registerTokenRoutes(api: ApiRouter): void {
     summary: 'Revoke the token used to make this request, and every token it generated',
     auth: 'tokens:manage',
     responses: {
-      200: { description: 'Revoked', schema: z.object({ success: z.literal(true), message: z.string() }) },
+      200: { description: 'Revoked', schema: successMessage },
       400: { description: 'The request was made with a session, not a token' },
     },
     handler: async ({ auth, res, services }) => {

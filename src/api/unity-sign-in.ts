@@ -28,8 +28,8 @@ const port = z
   .transform(Number)
   .pipe(z.number().int().min(1024, 'Port must be a port number from 1024 to 65535').max(65535, 'Port must be a port number from 1024 to 65535'));
 
-const startQuery = z.object({ port });
-const confirmForm = z.object({ port, csrf_token: z.string().max(200), decision: z.enum(['allow', 'cancel']) });
+export const startQuery = z.object({ port: port.describe('The port the editor listens on, at http://localhost:{port}/') });
+export const confirmForm = z.object({ port, csrf_token: z.string().max(200), decision: z.enum(['allow', 'cancel']) });
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);

@@ -47,7 +47,7 @@ export const variantObject = z.object({
   click_percentage: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
-});
+}).meta({ id: 'Variant' });
 export type VariantObject = z.infer<typeof variantObject>;
 
 /**

@@ -3,9 +3,12 @@ import type { Authenticated } from '../db/token-store';
 import { findUserLink, type LinkRow } from '../db/link-store';
 import { countVariants, deleteVariant, insertVariant, listVariants, updateVariant } from '../db/variant-store';
 import { publishLinkInvalidation } from '../queues/link-invalidation';
+import { isForeignKeyViolation } from '../db/pg-errors';
+import { RULE_VARIANT_FK } from '../db/link-rule-store';
 import { linkCacheKey } from '../lib/hostnames';
 import type { Services } from '../services';
 import { ApiError } from './errors';
+import { successMessage } from './envelopes.schema';
 import { requireFeature } from '../domain/feature-gate';
 import type { ApiRouter } from './route';
 import { idParam } from '../lib/schemas';
@@ -40,7 +43,7 @@ async function presentOne(services: Services, linkId: number, variantId: number)
   return variant;
 }
 
-const single = z.object({ success: z.literal(true), variant: variantObject });
+const single = z.object({ success: z.literal(true), variant: variantObject }).meta({ id: 'VariantResponse' });
 
 export function registerVariantRoutes(api: ApiRouter): void {
   api.add({
@@ -118,13 +121,19 @@ export function registerVariantRoutes(api: ApiRouter): void {
     auth: 'links:write',
     params: variantParams,
     responses: {
-      200: { description: 'Deleted', schema: z.object({ success: z.literal(true), message: z.string() }) },
+      200: { description: 'Deleted', schema: successMessage },
       403: { description: 'Feature not available on your plan' },
       404: { description: 'No such link or variant' },
+      409: { description: "The variant is in a targeting rule's variant set" },
     },
     handler: async ({ params, auth, res, services }) => {
       const link = await ownedLink(services, auth, params.link_id);
-      if (!(await deleteVariant(services.db, link.id, params.variant_id))) throw new ApiError(404, 'Variant not found');
+      // Refused rather than silently shrinking a rule's set (which could leave it empty): the owner edits the rules first.
+      const deleted = await deleteVariant(services.db, link.id, params.variant_id).catch((err: unknown) => {
+        if (isForeignKeyViolation(err, RULE_VARIANT_FK)) throw new ApiError(409, "Variant is in a targeting rule's variant set: take it out of the rules first");
+        throw err;
+      });
+      if (!deleted) throw new ApiError(404, 'Variant not found');
       await announceChange(services, link);
       res.json({ success: true, message: 'Variant deleted successfully' });
     },

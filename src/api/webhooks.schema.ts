@@ -23,7 +23,7 @@ const attemptObject = z.object({
   status_code: z.number().int().nullable(),
   error: z.string().nullable(),
   succeeded: z.boolean(),
-});
+}).meta({ id: 'WebhookAttempt' });
 
 export const deliveryObject = z.object({
   id: z.string(),
@@ -40,7 +40,7 @@ export const deliveryObject = z.object({
   completed_at: z.string().nullable(),
   payload: z.unknown(),
   attempts: z.array(attemptObject),
-});
+}).meta({ id: 'WebhookDelivery' });
 export type DeliveryObject = z.infer<typeof deliveryObject>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { beginRedelivery, findUserDelivery, findWebhookTarget, insertDeliveries, listDeliveries } from '../db/webhook-store';
 import { enqueueDeliveries, newDelivery } from '../domain/webhooks/emit';
 import { ApiError } from './errors';
+import { paginationObject } from '../domain/links.schema';
 import type { ApiRouter } from './route';
 import { deliveryIdParam, deliveryObject, listDeliveriesQuery, presentDelivery } from './webhooks.schema';
 
-const pagination = z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() });
+const deliveryResponse = z.object({ success: z.literal(true), delivery: deliveryObject }).meta({ id: 'WebhookDeliveryResponse' });
 
 export function registerWebhookRoutes(api: ApiRouter): void {
   api.add({
@@ -16,7 +17,7 @@ export function registerWebhookRoutes(api: ApiRouter): void {
     summary: 'List webhook deliveries, newest first, each with its attempts',
     auth: 'settings:manage',
     query: listDeliveriesQuery,
-    responses: { 200: { description: 'Deliveries', schema: z.object({ success: z.literal(true), deliveries: z.array(deliveryObject), pagination }) } },
+    responses: { 200: { description: 'Deliveries', schema: z.object({ success: z.literal(true), deliveries: z.array(deliveryObject), pagination: paginationObject }) } },
     handler: async ({ query, auth, res, services }) => {
       const page = query.page ?? 1;
       const perPage = query.per_page ?? 50;
@@ -37,7 +38,7 @@ export function registerWebhookRoutes(api: ApiRouter): void {
     auth: 'settings:manage',
     params: deliveryIdParam,
     responses: {
-      202: { description: 'Queued', schema: z.object({ success: z.literal(true), delivery: deliveryObject }) },
+      202: { description: 'Queued', schema: deliveryResponse },
       403: { description: 'Feature not available on your plan' },
       404: { description: 'No such delivery' },
       409: { description: 'The delivery is still being attempted' },
@@ -62,7 +63,7 @@ export function registerWebhookRoutes(api: ApiRouter): void {
     summary: 'Send a signed webhook.test event to the configured URL; it shows in the delivery log like any other',
     auth: 'settings:manage',
     responses: {
-      202: { description: 'Queued', schema: z.object({ success: z.literal(true), delivery: deliveryObject }) },
+      202: { description: 'Queued', schema: deliveryResponse },
       403: { description: 'Feature not available on your plan' },
       422: { description: 'No webhook URL is configured' },
     },

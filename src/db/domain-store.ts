@@ -73,6 +73,9 @@ export async function recordVerification(db: Db, id: number, error: string | nul
 }
 
 /** Deleting a domain that still holds links is refused (links.domain_id is ON DELETE RESTRICT). */
+/** links.domain_id's foreign key, named by PostgreSQL (an inline REFERENCES, migrations/20261206500000). */
+export const LINKS_DOMAIN_FK = 'links_domain_id_fkey';
+
 export async function deleteUserDomain(db: Db, userId: number, id: number): Promise<boolean> {
   return (await db('domains').where({ id, user_id: userId }).delete()) > 0;
 }

@@ -207,7 +207,7 @@ export const linkObject = z.object({
   preview_description: z.string().nullable(),
   preview_image_url: z.string().nullable(),
   domain: z.string().nullable().describe('The custom domain the link lives on; null: the default domain'),
-});
+}).meta({ id: 'Link' });
 export type LinkObject = z.infer<typeof linkObject>;
 
 export const recentClick = z.object({
@@ -230,7 +230,7 @@ export const linkWithAnalytics = linkObject.extend({
   }),
 });
 
-export const paginationObject = z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() });
+export const paginationObject = z.object({ page: z.number().int(), per_page: z.number().int(), total: z.number().int(), total_pages: z.number().int() }).meta({ id: 'Pagination' });
 
 function iso(value: Date | null): string | null {
   return value ? value.toISOString() : null;

@@ -12,7 +12,7 @@ import { hashPassword } from '../lib/secrets';
 import type { Services } from '../services';
 import { generateShortCode } from '../lib/short-codes';
 import { insertWithUniqueCode } from './unique-codes';
-import { findUserDomainByHost } from '../db/domain-store';
+import { LINKS_DOMAIN_FK, findUserDomainByHost } from '../db/domain-store';
 import { linkCacheKey } from '../lib/hostnames';
 
 const SHORT_CODE_CONSTRAINT = 'links_short_code_unique';
@@ -102,8 +102,10 @@ function impliedExpires(input: LinkInput): boolean | undefined {
   return undefined;
 }
 
-function collectionGone(err: unknown): never {
+/** The collection or the domain was deleted between the check and the write: the foreign key has the last word. */
+function parentGone(err: unknown): never {
   if (isForeignKeyViolation(err, COLLECTION_FK)) throw DomainError.invalid([COLLECTION_MISSING]);
+  if (isForeignKeyViolation(err, LINKS_DOMAIN_FK)) throw DomainError.invalid([DOMAIN_MISSING]);
   throw err;
 }
 
@@ -132,8 +134,7 @@ export async function createUserLink(services: Services, owner: Owner, input: Li
   };
   await checkLinkRules(db, owner, input, fields);
   const password_hash = password ? await hashPassword(password) : null;
-  // The collection may be deleted between the check and the insert: the foreign key has the last word.
-  const link = await createLink(db, { ...fields, password_hash }).catch(collectionGone);
+  const link = await createLink(db, { ...fields, password_hash }).catch(parentGone);
   // A lookup of this code before it existed may be cached as unknown.
   await publishLinkInvalidation(services, [cacheKeyOf(link)]);
   return link;
@@ -168,7 +169,7 @@ export async function updateUserLink(services: Services, owner: Owner, id: numbe
     })
     .catch((err: unknown) => {
       if (isUniqueViolation(err, SHORT_CODE_CONSTRAINT)) throw DomainError.invalid([SHORT_CODE_TAKEN]);
-      return collectionGone(err);
+      return parentGone(err);
     });
   if (!result) return undefined;
   await publishLinkInvalidation(services, [cacheKeyOf(result.before), cacheKeyOf(result.after)]);

@@ -42,8 +42,9 @@ export function mergeUtm(destination: string, utm: Record<string, string>): stri
   return url.toString();
 }
 
-export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = [], rules: readonly LinkRuleRow[] = []): CachedLink {
-  const compiled = compileRules(rules, (url) => mergeUtm(url, row.utm_params));
+export function toCachedLink(row: LinkRow, variantRows: readonly VariantRow[] = [], rules: readonly LinkRuleRow[] = []): CachedLink {
+  const variants = variantRows.map((v): CachedVariant => ({ id: v.id, destination: mergeUtm(v.destination_url, row.utm_params), weight: v.weight }));
+  const compiled = compileRules(rules, (url) => mergeUtm(url, row.utm_params), variants);
   return {
     id: row.id,
     userId: row.user_id,
@@ -55,7 +56,7 @@ export function toCachedLink(row: LinkRow, variants: readonly VariantRow[] = [],
     endsAt: row.scheduled_end_at?.getTime() ?? null,
     expires: row.expires,
     expiresAt: row.expires_at?.getTime() ?? null,
-    variants: variants.map((v) => ({ id: v.id, destination: mergeUtm(v.destination_url, row.utm_params), weight: v.weight })),
+    variants,
     appendClickId: row.append_click_id === true,
     ...previewOf(row),
     ...(compiled ? { rules: compiled } : {}),

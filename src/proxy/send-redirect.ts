@@ -62,8 +62,10 @@ export function safeLocation(destination: string): string | null {
 export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: ServerResponse, link: CachedLink, now: number, extras: RedirectExtras = {}): void | Promise<void> {
   // The first matching targeting rule wins; else the usual choice. Links without rules skip both checks' work.
   const rule = link.rules ? matchRule(link.rules, req, now, deps.trustedHops) : null;
+  // A rule sends to its destination or chooses among its variant set; no rule: among all the link's variants.
+  const pool = rule === null ? link.variants : rule.variants;
   // Most links have no variants: skip the cookie parse, path slice and random draw on the hot path.
-  const choice = rule === null && link.variants && link.variants.length > 0 ? decideVariant(link.id, link.variants, req.headers.cookie, pathOf(req.url ?? '/'), Math.random()) : NO_VARIANT;
+  const choice = pool && pool.length > 0 ? decideVariant(link.id, pool, req.headers.cookie, pathOf(req.url ?? '/'), Math.random()) : NO_VARIANT;
   // GET, or a form's POST that ends in this redirect; HEAD only looks.
   const isClick = req.method !== 'HEAD';
   return withClickId(deps.clickIds, isClick && link.appendClickId === true, (clickId) => {

@@ -5,21 +5,28 @@ import { canonicalIp } from '../lib/enrichment';
 import { locate } from '../lib/geo';
 import { parseAgent, type AgentInfo } from '../lib/user-agent';
 import { queryOf } from '../lib/url-path';
+import type { CachedVariant } from './variant-choice';
 
-/** A targeting rule compiled for the edge when its link is cached: sets and epoch numbers, no parsing per click. */
+/**
+ * A targeting rule compiled for the edge when its link is cached: sets and epoch numbers, no
+ * parsing per click. Every field is always present (undefined when the rule does not use it):
+ * one object shape for all rules keeps the per-click checks' property reads monomorphic.
+ */
 export interface CachedRule {
   id: number;
-  /** UTM-merged, like the link's own destination. */
-  destination: string;
-  device?: ReadonlySet<string>;
-  os?: ReadonlySet<string>;
-  browser?: ReadonlySet<string>;
-  country?: ReadonlySet<string>;
+  /** UTM-merged, like the link's own destination; undefined when the rule sends to a variant set. */
+  destination: string | undefined;
+  /** The rule's variant set: its active variants with weight, among which the usual weighted choice is made. */
+  variants: readonly CachedVariant[] | undefined;
+  device: ReadonlySet<string> | undefined;
+  os: ReadonlySet<string> | undefined;
+  browser: ReadonlySet<string> | undefined;
+  country: ReadonlySet<string> | undefined;
   /** Language tags and their `tag-` prefixes, built once (no string is built per click). */
-  language?: ReadonlyArray<{ tag: string; prefix: string }>;
-  query?: { name: string; value: string };
-  startsAt?: number;
-  endsAt?: number;
+  language: ReadonlyArray<{ tag: string; prefix: string }> | undefined;
+  query: { name: string; value: string } | undefined;
+  startsAt: number | undefined;
+  endsAt: number | undefined;
 }
 
 export interface CachedRules {
@@ -32,23 +39,35 @@ export interface CachedRules {
 
 const lower = (values: readonly string[] | undefined) => (values ? new Set(values.map((v) => v.toLowerCase())) : undefined);
 
-export function compileRules(rows: readonly LinkRuleRow[], destinationOf: (url: string) => string): CachedRules | undefined {
-  if (rows.length === 0) return undefined;
-  const list = rows.map((row): CachedRule => {
+/** A destination rule's destination, or its variant set narrowed to what can be chosen; null when nothing can (the rule is passed over). */
+function targetOf(row: LinkRuleRow, destinationOf: (url: string) => string, variants: readonly CachedVariant[]): Pick<CachedRule, 'destination' | 'variants'> | null {
+  if (row.destination_url !== null) return { destination: destinationOf(row.destination_url), variants: undefined };
+  const listed = new Set(row.variant_ids);
+  const set = variants.filter((v) => listed.has(v.id) && v.weight > 0);
+  return set.length > 0 ? { destination: undefined, variants: set } : null;
+}
+
+/** `variants`: the link's active variants as the edge holds them (none when the owner's plan has no A/B testing). */
+export function compileRules(rows: readonly LinkRuleRow[], destinationOf: (url: string) => string, variants: readonly CachedVariant[] = []): CachedRules | undefined {
+  const list = rows.flatMap((row): CachedRule[] => {
+    const target = targetOf(row, destinationOf, variants);
+    if (target === null) return [];
     const c = row.conditions;
-    return {
+    return [{
       id: Number(row.id),
-      destination: destinationOf(row.destination_url),
-      ...(c.device ? { device: new Set(c.device) } : {}),
-      ...(c.os ? { os: lower(c.os) } : {}),
-      ...(c.browser ? { browser: lower(c.browser) } : {}),
-      ...(c.country ? { country: new Set(c.country) } : {}),
-      ...(c.language ? { language: c.language.map((tag) => ({ tag, prefix: `${tag}-` })) } : {}),
-      ...(c.query ? { query: c.query } : {}),
-      ...(c.starts_at ? { startsAt: Date.parse(c.starts_at) } : {}),
-      ...(c.ends_at ? { endsAt: Date.parse(c.ends_at) } : {}),
-    };
+      destination: target.destination,
+      variants: target.variants,
+      device: c.device ? new Set(c.device) : undefined,
+      os: lower(c.os),
+      browser: lower(c.browser),
+      country: c.country ? new Set(c.country) : undefined,
+      language: c.language?.map((tag) => ({ tag, prefix: `${tag}-` })),
+      query: c.query,
+      startsAt: c.starts_at ? Date.parse(c.starts_at) : undefined,
+      endsAt: c.ends_at ? Date.parse(c.ends_at) : undefined,
+    }];
   });
+  if (list.length === 0) return undefined;
   return {
     list,
     needsAgent: list.some((r) => r.device || r.os || r.browser),
@@ -56,14 +75,17 @@ export function compileRules(rows: readonly LinkRuleRow[], destinationOf: (url: 
   };
 }
 
+const NO_TAGS: readonly string[] = [];
+
 /** What the rules ask of one request, each worked out at most once and only when a rule asks. */
 class Visitor {
   private agent?: AgentInfo;
   private osLower?: string;
   private browserLower?: string;
   private country?: string | null;
-  private languages?: string[];
-  private query?: URLSearchParams;
+  private languages?: readonly string[];
+  /** null: the URL has no query (most clicks), so nothing is parsed. */
+  private query?: URLSearchParams | null;
 
   constructor(private readonly req: IncomingMessage, private readonly trustedHops: number) {}
 
@@ -89,14 +111,19 @@ class Visitor {
   }
 
   /** Accept-Language tags, lower case, without their weights (any listed language counts). */
-  languageTags(): string[] {
-    this.languages ??= (this.req.headers['accept-language'] ?? '').toLowerCase().split(',').map((part) => part.split(';')[0]!.trim()).filter((t) => t !== '' && t !== '*');
+  languageTags(): readonly string[] {
+    const header = this.req.headers['accept-language'];
+    if (header === undefined) return NO_TAGS; // most requests that are not browsers'
+    this.languages ??= header.toLowerCase().split(',').map((part) => part.split(';')[0]!.trim()).filter((t) => t !== '' && t !== '*');
     return this.languages;
   }
 
   queryParam(name: string): string | null {
-    this.query ??= new URLSearchParams(queryOf(this.req.url ?? '/'));
-    return this.query.get(name);
+    if (this.query === undefined) {
+      const query = queryOf(this.req.url ?? '/');
+      this.query = query === '' ? null : new URLSearchParams(query);
+    }
+    return this.query === null ? null : this.query.get(name);
   }
 }
 

@@ -172,6 +172,38 @@ describe('the dashboard in a real browser', function () {
     assert.deepEqual(saved, { preview_title: 'Spring sale: 30% off', preview_image_url: 'https://cdn.example.com/spring.png' });
   });
 
+  it('sends a rule to a set of the link\'s variants, and takes a removed variant out of the set before deleting it', async () => {
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit /spring-sale' }).waitFor();
+    await page.getByRole('group', { name: 'Rule 2 sends to' }).getByRole('radio', { name: 'a choice among variants' }).check();
+    const set = page.getByRole('group', { name: 'Rule 2 variants' });
+    await set.getByRole('checkbox', { name: 'Variant A' }).check();
+    await set.getByRole('checkbox', { name: 'Variant B' }).check();
+    await assertAccessible();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: '/spring-sale', exact: true }).waitFor();
+    const [link] = await stack.services.db('links').where({ short_code: 'spring-sale' }).select('id');
+    const setOf = async () => (await stack.services.db('link_rules as r').leftJoin('link_rule_variants as s', 's.rule_id', 'r.id').leftJoin('link_variants as v', 'v.id', 's.variant_id')
+      .where('r.link_id', link?.id).andWhere('r.position', 1).orderBy('v.name').select('r.destination_url', 'v.name')).map((row: { destination_url: string | null; name: string | null }) => [row.destination_url, row.name]);
+    assert.deepEqual(await setOf(), [[null, 'Variant A'], [null, 'Variant B']]);
+
+    // Removing Variant B in the form takes it out of the rule's set; the rules are saved before the variant is deleted.
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit /spring-sale' }).waitFor();
+    await page.getByRole('button', { name: 'Remove variant 2' }).click();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: '/spring-sale', exact: true }).waitFor();
+    assert.deepEqual(await setOf(), [[null, 'Variant A']]);
+    assert.deepEqual((await stack.services.db('link_variants').where({ link_id: link?.id }).select('name')).map((v: { name: string }) => v.name), ['Variant A']);
+
+    // The QR panel takes the account's centre logo and draws the code with it.
+    await page.getByLabel('Add a centre logo').setInputFiles({ name: 'logo.jpg', mimeType: 'image/jpeg', buffer: readFileSync(join(__dirname, '..', 'fixtures', 'logo-16x16.jpg')) });
+    await page.getByRole('checkbox', { name: 'With my logo', checked: true }).waitFor();
+    await page.getByRole('img', { name: 'QR code for /spring-sale' }).waitFor();
+    assert.deepEqual(await stack.services.db('qr_logos').select('content_type', 'width'), [{ content_type: 'image/jpeg', width: 16 }]);
+    await assertAccessible();
+  });
+
   it('counts a click made from another browser, live and then in the chart', async () => {
     await page.getByText('0 clicks in all').waitFor();
     await chartDrawn(page);

@@ -40,3 +40,14 @@ export async function settleClicks(stack: Stack): Promise<void> {
   await waitFor(() => stack.web.clicks.pending === 0, { what: 'click buffer empty' });
   await drainQueues(stack.services);
 }
+
+/**
+ * Until some session of this test database waits on a row lock: the request under test has
+ * reached the write that a transaction the test holds is blocking (for races made on purpose).
+ */
+export async function waitForLockWaiter(db: Services['db']): Promise<void> {
+  await waitFor(async () => {
+    const { rows } = await db.raw("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+    return rows.length > 0;
+  }, { what: 'a request waiting on a row lock' });
+}

@@ -281,7 +281,7 @@ describe('Conversion postbacks', () => {
       const doc = await request(stack.url('/api/v1/openapi.json'));
       const op = doc.body.paths['/api/conversions/track/{token}'].post;
       assert.deepEqual(op.security, []);
-      assert.deepEqual(Object.keys(op.responses).sort(), ['200', '403', '404', '409', '410', '422']);
+      assert.deepEqual(Object.keys(op.responses).sort(), ['200', '400', '403', '404', '409', '410', '413', '415', '422']);
       assert.ok(doc.body.paths['/api/v1/links/{link_id}/variants/{variant_id}'].patch);
       assert.ok(doc.body.paths['/api/v1/conversion_goals/{id}/rotate_token'].post);
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { request } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';
-import { waitFor } from '../helpers/wait';
+import { waitFor, waitForLockWaiter } from '../helpers/wait';
 import { createAccount } from '../helpers/accounts';
 import { verifyDomain } from '../../src/domain/domains/domains';
 
@@ -173,5 +173,59 @@ describe('Custom domains', () => {
     assert.equal(moved.body.link.domain, null);
     assert.equal((await request(stack.url(`/api/v1/domains/${id}`), { method: 'DELETE', headers: account.auth })).status, 200);
     assert.equal((await request(stack.url(`/api/v1/domains/${id}`), { headers: account.auth })).status, 404);
+  });
+});
+
+describe('Custom domains under races and floods', () => {
+  const { stack, account } = useStackWithAccount({ workers: true });
+
+  it('answers 422, not 500, when the domain is deleted while a link is being created on it', async () => {
+    const added = await request(stack.url('/api/v1/domains'), { method: 'POST', headers: account.auth, json: { hostname: 'race.example.com' } });
+    const id = added.body.domain.id;
+    // Hold the domain row: the link's insert passes the domain check, then waits on the foreign key's lock.
+    const trx = await stack.services.db.transaction();
+    try {
+      await trx('domains').where({ id }).forUpdate().first('id');
+      const creating = request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/', domain: 'race.example.com' } } });
+      await waitForLockWaiter(stack.services.db);
+      await trx('domains').where({ id }).delete();
+      await trx.commit();
+      const res = await creating;
+      assert.equal(res.status, 422, JSON.stringify(res.body));
+      assert.equal(res.body.success, false);
+      assert.deepEqual(res.body.errors, ['Domain must be one of your domains']);
+    } finally {
+      if (!trx.isCompleted()) await trx.rollback();
+    }
+  });
+
+  it('answers 409, not 500, when a link lands on the domain while the domain is being deleted', async () => {
+    const added = await request(stack.url('/api/v1/domains'), { method: 'POST', headers: account.auth, json: { hostname: 'race2.example.com' } });
+    const id = added.body.domain.id;
+    // A link inserted but not yet committed: the delete's check does not see it, its foreign key then does.
+    const trx = await stack.services.db.transaction();
+    try {
+      await trx('links').insert({ user_id: account.user.id, short_code: 'raced', destination_url: 'https://example.com/', domain_id: id });
+      const deleting = request(stack.url(`/api/v1/domains/${id}`), { method: 'DELETE', headers: account.auth });
+      await waitForLockWaiter(stack.services.db);
+      await trx.commit();
+      const res = await deleting;
+      assert.equal(res.status, 409, JSON.stringify(res.body));
+      assert.equal(res.body.success, false);
+    } finally {
+      if (!trx.isCompleted()) await trx.rollback();
+    }
+    assert.equal((await request(stack.url(`/api/v1/domains/${id}`), { headers: account.auth })).status, 200);
+  });
+
+  it('limits tls-ask per address, with a 429 in the link envelope', async () => {
+    let last = await request(stack.url('/api/v1/domains/tls-ask?domain=nobody.example.com'));
+    assert.equal(last.status, 404);
+    const limit = Number(last.headers.get('x-ratelimit-limit'));
+    assert.ok(limit > 0);
+    for (let sent = 1; sent <= limit && last.status !== 429; sent++) last = await request(stack.url('/api/v1/domains/tls-ask?domain=nobody.example.com'));
+    assert.equal(last.status, 429);
+    assert.equal(last.body.success, false);
+    assert.ok(Number(last.headers.get('retry-after')) >= 1);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { PNG } from 'pngjs';
 import { setJobWaitBound } from '../../src/domain/jobs/wait';
 import { createAccount, type TestAccount } from '../helpers/accounts';
 import { answerProblem, type Answer } from '../helpers/fuzz/envelope';
@@ -43,6 +44,12 @@ async function makeFixtures(stack: Stack, account: TestAccount, op: Operation, n
   const { conversion_goal: goal } = await post('/api/v1/conversion_goals', { conversion_goal: { name: 'Purchase' } });
   await post('/api/v1/packages', { git_url: 'https://github.com/fuzz/repo.git', slug: pkg });
   await post(`/api/v1/collections/${kit}/packages`, { packageId: pkg });
+  // A real image for the QR logo upload, and a logo in place so reading and removing it succeed.
+  const logo = `data:image/png;base64,${PNG.sync.write(new PNG({ width: 16, height: 16 })).toString('base64')}`;
+  if (op.path.includes('/qr_logo')) {
+    const res = await request(stack.url('/api/v1/settings/qr_logo'), { method: 'PUT', headers: account.auth, json: { image: logo } });
+    assert.equal(res.status, 200, `fixture qr_logo: ${JSON.stringify(res.body)}`);
+  }
   const jobIds: string[] = [];
   if (op.path.includes('/jobs')) {
     // Not waiting for the jobs: the 202 names them; the workers finish them meanwhile.
@@ -67,7 +74,7 @@ async function makeFixtures(stack: Stack, account: TestAccount, op: Operation, n
       packageId: [pkg],
       token: [goal.postback_token],
     },
-    fields: { collection_id: [collection.id], packageId: [pkg] },
+    fields: { collection_id: [collection.id], packageId: [pkg], image: [logo] },
   };
 }
 

@@ -2,8 +2,9 @@ import { api, ApiFailure, messageOf, ok } from './client';
 import type { paths } from './schema';
 
 /**
- * Saving the link form: the link, then its variants, then its targeting rules, each its own
- * call. Everything is checked before the first call, so a mistake in a variant or a rule never
+ * Saving the link form: the link, then its variants, then its targeting rules, then the removed
+ * variants' deletions, each its own call. Everything is checked before the first call, so a
+ * mistake in a variant or a rule never
  * leaves a link half written; a call that fails anyway (the server refused, the network went)
  * is reported with what was already saved, and the caller goes on editing that link, so saving
  * again never creates a second one.
@@ -31,7 +32,10 @@ export interface VariantDraft {
 export interface RuleDraft {
   key: number;
   name: string;
+  /** Where a matching visitor goes: the destination below, or a weighted choice among variant_ids. */
+  target: 'destination' | 'variants';
   destination_url: string;
+  variant_ids: number[];
   device: Device[];
   country: string;
   language: string;
@@ -79,19 +83,20 @@ function isWebUrl(text: string): boolean {
 
 let nextKey = 1;
 export function emptyRule(destination: string): RuleDraft {
-  return { key: nextKey++, name: '', destination_url: destination, device: [], country: '', language: '', os: '', browser: '', query_name: '', query_value: '', starts_at: '', ends_at: '' };
+  return { key: nextKey++, name: '', target: 'destination', destination_url: destination, variant_ids: [], device: [], country: '', language: '', os: '', browser: '', query_name: '', query_value: '', starts_at: '', ends_at: '' };
 }
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-export function ruleDraft(rule: Rule): RuleDraft {
+export function ruleDraft(rule: Rule, destination: string): RuleDraft {
   const c = rule.conditions;
   const query = (c.query ?? {}) as { name?: unknown; value?: unknown };
   return {
-    ...emptyRule(rule.destination_url),
+    ...emptyRule(rule.destination_url ?? destination),
     name: rule.name ?? '',
+    ...(rule.destination_url === null ? { target: 'variants' as const, variant_ids: rule.variant_ids } : {}),
     device: strings(c.device).filter((d): d is Device => (DEVICES as readonly string[]).includes(d)),
     country: strings(c.country).join(', '),
     language: strings(c.language).join(', '),
@@ -116,7 +121,8 @@ export function ruleBody(r: RuleDraft): RuleBody {
   const ends = fromLocal(r.ends_at);
   if (starts) conditions.starts_at = starts;
   if (ends) conditions.ends_at = ends;
-  return { name: r.name.trim() || null, destination_url: r.destination_url.trim(), conditions };
+  const target = r.target === 'variants' ? { variant_ids: r.variant_ids } : { destination_url: r.destination_url.trim() };
+  return { name: r.name.trim() || null, ...target, conditions };
 }
 
 /** Every mistake the form can see before saving anything, in words; empty when it may save. */
@@ -134,7 +140,8 @@ export function checkDraft(draft: LinkDraft): string[] {
   (draft.rules ?? []).forEach((r, i) => {
     const which = `Rule ${i + 1}`;
     const body = ruleBody(r);
-    if (!isWebUrl(r.destination_url)) problems.push(`${which} destination must be a web address starting with http:// or https://`);
+    if (r.target === 'destination' && !isWebUrl(r.destination_url)) problems.push(`${which} destination must be a web address starting with http:// or https://`);
+    if (r.target === 'variants' && r.variant_ids.length === 0) problems.push(`${which} needs at least one variant`);
     if (Object.keys(body.conditions).length === 0) problems.push(`${which} needs at least one condition`);
     if (listOf(r.country).some((c) => !/^[A-Za-z]{2}$/.test(c))) problems.push(`${which}: countries are two-letter codes such as DE or US`);
     if (listOf(r.language).some((l) => !/^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/.test(l))) problems.push(`${which}: languages are tags such as de or pt-BR`);
@@ -168,10 +175,6 @@ export async function saveLink(draft: LinkDraft, saved: Link | undefined, progre
   progress.linkSaved(link);
   const done = saved ? 'The link was saved' : `The link /${link.short_code} was created`;
   const path = { link_id: String(link.id) };
-  for (const variantId of draft.removedVariants) {
-    await step(`${done}, but removing a variant`, () => ok(api.DELETE('/api/v1/links/{link_id}/variants/{variant_id}', { params: { path: { ...path, variant_id: String(variantId) } } })));
-    progress.variantRemoved(variantId);
-  }
   for (const [i, v] of draft.variants.entries()) {
     const body = { variant: { name: v.name.trim(), destination_url: v.destination_url.trim(), weight: v.weight } };
     if (v.id === undefined) {
@@ -186,6 +189,11 @@ export async function saveLink(draft: LinkDraft, saved: Link | undefined, progre
     const rules = draft.rules.map(ruleBody);
     await step(`${done}, but saving the targeting rules`, () => ok(api.PUT('/api/v1/links/{id}/rules', { params: { path: { id: String(link.id) } }, body: { rules } })));
     progress.rulesSaved();
+  }
+  // After the rules: a variant still in a rule's set cannot be deleted, and the form has taken removed ones out of the sets.
+  for (const variantId of draft.removedVariants) {
+    await step(`${done}, but removing a variant`, () => ok(api.DELETE('/api/v1/links/{link_id}/variants/{variant_id}', { params: { path: { ...path, variant_id: String(variantId) } } })));
+    progress.variantRemoved(variantId);
   }
   return link;
 }

@@ -344,6 +344,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/qr_logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The centre logo your QR codes can carry (its type and size, not its bytes) */
+        get: operations["getSettingsQrLogo"];
+        /** Upload (or replace) the centre logo for your QR codes: {"image":"data:image/png;base64,…"}; PNG or JPEG, at most 100 KB */
+        put: operations["putSettingsQrLogo"];
+        post?: never;
+        /** Remove the centre logo (codes asked for with logo=true then answer 409) */
+        delete: operations["deleteSettingsQrLogo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/collections": {
         parameters: {
             query?: never;
@@ -1060,6 +1079,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/unity-start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start the editor's sign-in: a page asking the signed-in person to allow the editor (no session: a redirect to sign in first) */
+        get: operations["getAuthUnityStart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/unity-confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Allow or cancel the editor's sign-in: allow mints a token (packages:read, packages:write, analytics:read; 90 days) and sends the browser to the editor with it */
+        post: operations["postAuthUnityConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/{code}": {
         parameters: {
             query?: never;
@@ -1186,42 +1239,505 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnalyticsPeriod: {
+            /** @description UTC midnight starting the window (first day included) */
+            start_date: string;
+            /** @description UTC midnight ending the window (exclusive: for the current window, the day after today) */
+            end_date: string;
+        };
+        AnalyticsPreviousWindow: {
+            period: components["schemas"]["AnalyticsPeriod"];
+            metrics: components["schemas"]["ClickMetrics"];
+            /** @description Clicks judged to be bots in the period, which no other count includes */
+            bot_clicks: number;
+        };
+        /** @description A token as listed: never the secret itself */
+        ApiToken: {
+            id: number;
+            name: string | null;
+            prefix: string;
+            scopes: string[];
+            parent_id: number | null;
+            created_at: string;
+            last_used_at: string | null;
+            expires_at: string | null;
+        };
+        ClickMetrics: {
+            total_clicks: number;
+            unique_visitors: number;
+            average_clicks_per_visitor: number;
+        };
+        Collection: {
+            id: number;
+            slug: string;
+            name: string;
+            description: string | null;
+            tags: string[];
+            link_count: number;
+            package_count: number;
+            /** @description Shown on the public side (GET /api/collections) */
+            is_public: boolean;
+            created_at: string;
+            updated_at: string;
+        };
+        CollectionPackage: {
+            id: number;
+            slug: string;
+            display_name: string;
+            description: string | null;
+            git_platform: string;
+            git_owner: string;
+            git_repo: string;
+            git_path: string | null;
+            git_ref: string | null;
+            is_private: boolean;
+            total_installs: number;
+            created_at: string;
+            added_at: string;
+        };
+        /** @description A collection with its packages; success and collection repeat it for the pkglnk client */
+        CollectionWithPackages: {
+            id: number;
+            slug: string;
+            name: string;
+            description: string | null;
+            tags: string[];
+            link_count: number;
+            package_count: number;
+            /** @description Shown on the public side (GET /api/collections) */
+            is_public: boolean;
+            created_at: string;
+            updated_at: string;
+            packages: components["schemas"]["CollectionPackage"][];
+            /** @constant */
+            success: true;
+            collection: components["schemas"]["Collection"];
+        };
+        ConversionGoal: {
+            id: number;
+            name: string;
+            default_value: number | null;
+            currency: string;
+            active: boolean;
+            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
+            token_prefix: string;
+            conversion_count: number;
+            created_at: string;
+            updated_at: string;
+        };
+        ConversionGoalResponse: {
+            /** @constant */
+            success: true;
+            conversion_goal: components["schemas"]["ConversionGoal"];
+        };
+        ConversionGoalWithSecret: {
+            id: number;
+            name: string;
+            default_value: number | null;
+            currency: string;
+            active: boolean;
+            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
+            token_prefix: string;
+            conversion_count: number;
+            created_at: string;
+            updated_at: string;
+            postback_token: string;
+            postback_url: string;
+        };
+        /** @description A goal just minted or rotated: its postback token, shown this once */
+        ConversionGoalWithSecretResponse: {
+            /** @constant */
+            success: true;
+            conversion_goal: components["schemas"]["ConversionGoalWithSecret"];
+            message: string;
+        };
+        Deleted: {
+            /** @constant */
+            deleted: true;
+            /** @constant */
+            success: true;
+        };
+        Domain: {
+            id: number;
+            hostname: string;
+            /**
+             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
+             * @enum {string}
+             */
+            status: "pending" | "active" | "failed";
+            /** @description What the worker GETs; this deployment answers it once the domain points here */
+            verification_url: string;
+            verification_attempts: number;
+            last_verification_error: string | null;
+            last_checked_at: string | null;
+            verified_at: string | null;
+            root_redirect_url: string | null;
+            not_found_redirect_url: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        DomainResponse: {
+            /** @constant */
+            success: true;
+            domain: components["schemas"]["Domain"];
+        };
+        InstallStarted: {
+            /** @enum {string} */
+            phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
+            created_at: string;
+            updated_at: string;
+            install_id: string;
+            slug: string;
+        };
+        /** @description The job runs on; poll status_url */
+        JobAccepted: {
+            /** @constant */
+            success: true;
+            job_id: string;
+            status: string;
+            status_url: string;
+        };
+        JobProgress: {
+            done: number;
+            total: number;
+        };
+        /** @description A heavy job (a bulk import or an export): where it stands and, once done, its result */
+        JobStatus: {
+            job_id: string;
+            kind: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "completed" | "failed";
+            status_url: string;
+            download_url: string | null;
+            params: {
+                [key: string]: unknown;
+            };
+            result: unknown;
+            error: string | null;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            expires_at: string;
+            /** @description Units done out of total (an import: rows), while it runs and after */
+            progress: components["schemas"]["JobProgress"] | null;
+        };
+        Link: {
+            id: number;
+            short_code: string;
+            short_url: string;
+            destination_url: string;
+            title: string | null;
+            description: string | null;
+            tags: string[];
+            click_count: number;
+            active: boolean;
+            archived: boolean;
+            password_protected: boolean;
+            is_scheduled: boolean;
+            scheduled_start_at: string | null;
+            scheduled_end_at: string | null;
+            expires: boolean;
+            expires_at: string | null;
+            last_clicked_at: string | null;
+            created_at: string;
+            updated_at: string;
+            utm_params: {
+                [key: string]: string;
+            };
+            collection_id: number | null;
+            append_click_id: boolean;
+            preview_title: string | null;
+            preview_description: string | null;
+            preview_image_url: string | null;
+            /** @description The custom domain the link lives on; null: the default domain */
+            domain: string | null;
+        };
+        LinkResponse: {
+            /** @constant */
+            success: true;
+            link: components["schemas"]["Link"];
+        };
+        LinkWindowTotals: {
+            period: components["schemas"]["AnalyticsPeriod"];
+            /** @description Counted clicks (bots left out) */
+            total_clicks: number;
+            /** @description Clicks judged to be bots, which total_clicks leaves out */
+            bot_clicks: number;
+        };
+        /** @description One of your packages, with its statistics */
+        Package: {
+            /** @description Stable string id: accepted as packageId wherever a package is named */
+            id: string;
+            slug: string;
+            display_name: string;
+            /** @enum {string} */
+            git_platform: "github" | "gitlab" | "bitbucket";
+            git_owner: string;
+            git_repo: string;
+            git_path: string | null;
+            git_ref: string | null;
+            is_private: boolean;
+            total_installs: number;
+            created_at: string;
+            install_url: string;
+            badge_url: string;
+            /** @enum {string} */
+            kind: "upm" | "nuget";
+            nuget_id: string | null;
+            description: string | null;
+            updated_at: string;
+            package_json_name: string | null;
+            version: string | null;
+            unity_version: string | null;
+            topics: string[];
+            /** @description null when unknown */
+            github_stars: number | null;
+            /** @description Shown in the public directory (when not private) */
+            is_listed: boolean;
+            /** @description The package card (SVG); null for a private package */
+            card_image_url: string | null;
+            /** @description The package card (PNG); null for a private package */
+            card_image_png_url: string | null;
+            unique_ips: number;
+            /** @description Fields the owner set by hand, which the metadata reader leaves alone */
+            metadata_overrides: string[];
+        };
+        /** @description A package as lists show it (yours, the public directory, a collection, your bookmarks) */
+        PackageListItem: {
+            /** @description Stable string id: accepted as packageId wherever a package is named */
+            id: string;
+            slug: string;
+            display_name: string;
+            /** @enum {string} */
+            git_platform: "github" | "gitlab" | "bitbucket";
+            git_owner: string;
+            git_repo: string;
+            git_path: string | null;
+            git_ref: string | null;
+            is_private: boolean;
+            total_installs: number;
+            created_at: string;
+            install_url: string;
+            badge_url: string;
+            /** @enum {string} */
+            kind: "upm" | "nuget";
+            nuget_id: string | null;
+            description: string | null;
+            updated_at: string;
+            package_json_name: string | null;
+            version: string | null;
+            unity_version: string | null;
+            topics: string[];
+            /** @description null when unknown */
+            github_stars: number | null;
+            /** @description Shown in the public directory (when not private) */
+            is_listed: boolean;
+            /** @description The package card (SVG); null for a private package */
+            card_image_url: string | null;
+            /** @description The package card (PNG); null for a private package */
+            card_image_png_url: string | null;
+        };
+        PackagePage: {
+            packages: components["schemas"]["PackageListItem"][];
+            total: number;
+            totalCount: number;
+            hasMore: boolean;
+            /** @description Total installs by package id */
+            installCounts: {
+                [key: string]: number;
+            };
+        };
+        Pagination: {
+            page: number;
+            per_page: number;
+            total: number;
+            total_pages: number;
+        };
+        /** @description The pkglnk error envelope */
+        PkglnkError: {
+            error: {
+                /** @enum {string} */
+                code: "bad_request" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "gone" | "payload_too_large" | "unsupported_media_type" | "unprocessable" | "rate_limited" | "internal_error" | "unavailable";
+                message: string;
+            };
+        };
+        PublicCollection: {
+            id: string;
+            user_id: string;
+            slug: string;
+            name: string;
+            description: string | null;
+            tags: string[];
+            /** @description Public packages only */
+            package_count: number;
+            owner_username: string;
+            owner_avatar_url: string | null;
+            created_at: string;
+            updated_at: string;
+        };
         /** @description The PVTLNK error envelope */
         PvtlnkError: {
             /** @constant */
             success: false;
             error: string;
+            /** @description Per-field validation messages */
             errors?: string[];
         };
-        /** @description The pkglnk error envelope */
-        PkglnkError: {
-            error: {
-                code: string;
-                message: string;
-            };
+        QrLogo: {
+            /** @enum {string} */
+            content_type: "image/png" | "image/jpeg";
+            width: number;
+            height: number;
+            bytes: number;
+            updated_at: string;
+        };
+        QrLogoResponse: {
+            /** @constant */
+            success: true;
+            qr_logo: components["schemas"]["QrLogo"];
+        };
+        RangeTotals: {
+            clicks: number;
+            unique_visitors: number;
+            conversions: number;
+            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
+            installs: number;
+            /** @description Clicks judged to be bots in the same view, which no other figure includes */
+            bot_clicks: number;
+        };
+        /** @description Clicks of one value (a country, device, browser, OS or referrer) */
+        RankedClicks: {
+            key: string;
+            clicks: number;
         };
         /** @description A readiness answer */
         Readiness: {
             /** @enum {string} */
             status: "ready" | "unavailable" | "stopping";
+            /** @description Absent while stopping: nothing is probed then */
             checks?: {
                 /** @enum {string} */
-                postgres?: "ok" | "unavailable";
+                postgres: "ok" | "unavailable";
                 /** @enum {string} */
-                redis?: "ok" | "unavailable";
+                redis: "ok" | "unavailable";
             };
+        };
+        /** @description The signed-in user, and the CSRF token to send as X-CSRF-Token on unsafe requests */
+        Session: {
+            /** @constant */
+            success: true;
+            user: components["schemas"]["User"];
+            csrf_token: string;
+        };
+        Settings: {
+            attribution_window_days: number;
+            webhook_url: string | null;
+            webhook_secret_set: boolean;
+            webhook_secret_hint: string | null;
+            webhooks_available: boolean;
+        };
+        SettingsResponse: {
+            /** @constant */
+            success: true;
+            settings: components["schemas"]["Settings"];
+        };
+        Success: {
+            /** @constant */
+            success: true;
+        };
+        SuccessMessage: {
+            /** @constant */
+            success: true;
+            message: string;
+        };
+        TargetingRule: {
+            id: number;
+            /** @description 0-based; the first rule that matches wins */
+            position: number;
+            name: string | null;
+            conditions: {
+                [key: string]: unknown;
+            };
+            /** @description Where a matching visitor goes; null when the rule sends to a variant set */
+            destination_url: string | null;
+            /** @description The variant set (ascending); empty when the rule has a destination */
+            variant_ids: number[];
+        };
+        TargetingRules: {
+            /** @constant */
+            success: true;
+            rules: components["schemas"]["TargetingRule"][];
+        };
+        User: {
+            id: number;
+            email: string;
+            username: string;
+            /** @enum {string} */
+            plan: "free" | "pro" | "enterprise";
+            is_admin: boolean;
+            created_at: string;
+        };
+        Variant: {
+            id: number;
+            name: string;
+            destination_url: string;
+            weight: number;
+            active: boolean;
+            click_count: number;
+            click_percentage: number;
+            created_at: string;
+            updated_at: string;
+        };
+        VariantResponse: {
+            /** @constant */
+            success: true;
+            variant: components["schemas"]["Variant"];
+        };
+        WebhookAttempt: {
+            series: number;
+            attempt: number;
+            url: string;
+            attempted_at: string;
+            duration_ms: number;
+            status_code: number | null;
+            error: string | null;
+            succeeded: boolean;
+        };
+        WebhookDelivery: {
+            id: string;
+            event: string;
+            event_id: string;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            series: number;
+            attempt_count: number;
+            last_status_code: number | null;
+            last_error: string | null;
+            created_at: string;
+            last_attempt_at: string | null;
+            next_attempt_at: string | null;
+            completed_at: string | null;
+            payload: unknown;
+            attempts: components["schemas"]["WebhookAttempt"][];
+        };
+        WebhookDeliveryResponse: {
+            /** @constant */
+            success: true;
+            delivery: components["schemas"]["WebhookDelivery"];
         };
     };
     responses: never;
     parameters: never;
     requestBodies: never;
     headers: {
-        /** @description Requests allowed per UTC day */
+        /** @description Requests allowed in the window: a UTC day for an account (token or session), a minute for one address on public pkglnk endpoints */
         "X-RateLimit-Limit": number;
-        /** @description Requests left today */
+        /** @description Requests left in the window */
         "X-RateLimit-Remaining": number;
-        /** @description When the count resets (Unix seconds) */
+        /** @description When the window ends (Unix seconds) */
         "X-RateLimit-Reset": number;
+        /** @description Seconds to wait before trying again */
+        "Retry-After": number;
     };
     pathItems: never;
 }
@@ -1251,14 +1767,12 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request (a query parameter or body that cannot be read) */
-            400: {
+            /** @description Request headers over 16 KB (answered by the HTTP server itself, as on every path) */
+            431: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
+                content?: never;
             };
         };
     };
@@ -1287,20 +1801,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
-                        csrf_token: string;
-                    };
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description Sign-up is closed, or needs a valid invite */
@@ -1308,21 +1818,55 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description The email or username is taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Too many attempts from this address */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -1349,20 +1893,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
-                        csrf_token: string;
-                    };
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description Wrong email or password */
@@ -1370,14 +1910,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Too many attempts for this account or from this address (see Retry-After) */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -1396,10 +1968,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Success"];
                 };
             };
             /** @description Missing or invalid CSRF token */
@@ -1407,7 +1976,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -1423,41 +1994,15 @@ export interface operations {
             /** @description Signed in */
             200: {
                 headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
-                        csrf_token: string;
-                    };
+                    "application/json": components["schemas"]["Session"];
                 };
             };
             /** @description Not signed in */
             401: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Daily request limit reached */
-            429: {
-                headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1485,16 +2030,19 @@ export interface operations {
             /** @description Changed */
             200: {
                 headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -1511,14 +2059,46 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Too many attempts */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -1543,15 +2123,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
+                        user: components["schemas"]["User"];
                         plan: {
                             name: string;
                             features: {
@@ -1579,7 +2151,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1594,6 +2166,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1654,7 +2227,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1662,6 +2237,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1700,16 +2276,17 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        user: {
-                            id: number;
-                            email: string;
-                            username: string;
-                            /** @enum {string} */
-                            plan: "free" | "pro" | "enterprise";
-                            is_admin: boolean;
-                            created_at: string;
-                        };
+                        user: components["schemas"]["User"];
                     };
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -1726,14 +2303,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such user */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1741,6 +2349,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1797,7 +2406,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1805,6 +2416,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1848,6 +2460,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
             /** @description No valid token or session */
             401: {
                 headers: {
@@ -1862,14 +2483,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Sign-up is closed (SIGNUP=closed): an invite could not be used */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1877,6 +2529,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1905,11 +2558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description No valid token or session */
@@ -1926,14 +2575,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such invite */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -1941,6 +2594,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1979,20 +2633,20 @@ export interface operations {
                         /** @constant */
                         success: true;
                         api_token: string;
-                        token: {
-                            id: number;
-                            name: string | null;
-                            prefix: string;
-                            scopes: string[];
-                            parent_id: number | null;
-                            created_at: string;
-                            last_used_at: string | null;
-                            expires_at: string | null;
-                        };
+                        token: components["schemas"]["ApiToken"];
                         expires_at: string | null;
                         scopes: string[];
                         message: string;
                     };
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -2009,7 +2663,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2017,6 +2700,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2046,16 +2730,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        tokens: {
-                            id: number;
-                            name: string | null;
-                            prefix: string;
-                            scopes: string[];
-                            parent_id: number | null;
-                            created_at: string;
-                            last_used_at: string | null;
-                            expires_at: string | null;
-                        }[];
+                        tokens: components["schemas"]["ApiToken"][];
                     };
                 };
             };
@@ -2068,7 +2743,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2083,6 +2758,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2109,11 +2785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description The request was made with a session, not a token */
@@ -2121,7 +2793,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -2132,7 +2806,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2147,6 +2821,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2192,7 +2867,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2206,7 +2881,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2214,6 +2891,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2261,37 +2939,7 @@ export interface operations {
                         /** @constant */
                         success: true;
                         created: number;
-                        links: {
-                            id: number;
-                            short_code: string;
-                            short_url: string;
-                            destination_url: string;
-                            title: string | null;
-                            description: string | null;
-                            tags: string[];
-                            click_count: number;
-                            active: boolean;
-                            archived: boolean;
-                            password_protected: boolean;
-                            is_scheduled: boolean;
-                            scheduled_start_at: string | null;
-                            scheduled_end_at: string | null;
-                            expires: boolean;
-                            expires_at: string | null;
-                            last_clicked_at: string | null;
-                            created_at: string;
-                            updated_at: string;
-                            utm_params: {
-                                [key: string]: string;
-                            };
-                            collection_id: number | null;
-                            append_click_id: boolean;
-                            preview_title: string | null;
-                            preview_description: string | null;
-                            preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
-                        }[];
+                        links: components["schemas"]["Link"][];
                         errors: {
                             row: number;
                             error: string;
@@ -2318,13 +2966,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        job_id: string;
-                        status: string;
-                        status_url: string;
-                    };
+                    "application/json": components["schemas"]["JobAccepted"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -2341,14 +2992,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description The CSV itself is unusable (no header with destination_url, no rows, too many rows) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2356,6 +3029,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2406,13 +3080,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        job_id: string;
-                        status: string;
-                        status_url: string;
-                    };
+                    "application/json": components["schemas"]["JobAccepted"];
                 };
             };
             /** @description Invalid filter */
@@ -2420,7 +3088,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -2431,7 +3101,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2446,6 +3116,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2492,43 +3163,8 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        links: {
-                            id: number;
-                            short_code: string;
-                            short_url: string;
-                            destination_url: string;
-                            title: string | null;
-                            description: string | null;
-                            tags: string[];
-                            click_count: number;
-                            active: boolean;
-                            archived: boolean;
-                            password_protected: boolean;
-                            is_scheduled: boolean;
-                            scheduled_start_at: string | null;
-                            scheduled_end_at: string | null;
-                            expires: boolean;
-                            expires_at: string | null;
-                            last_clicked_at: string | null;
-                            created_at: string;
-                            updated_at: string;
-                            utm_params: {
-                                [key: string]: string;
-                            };
-                            collection_id: number | null;
-                            append_click_id: boolean;
-                            preview_title: string | null;
-                            preview_description: string | null;
-                            preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
-                        }[];
-                        pagination: {
-                            page: number;
-                            per_page: number;
-                            total: number;
-                            total_pages: number;
-                        };
+                        links: components["schemas"]["Link"][];
+                        pagination: components["schemas"]["Pagination"];
                     };
                 };
             };
@@ -2537,7 +3173,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -2548,7 +3186,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2563,6 +3201,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2617,41 +3256,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        link: {
-                            id: number;
-                            short_code: string;
-                            short_url: string;
-                            destination_url: string;
-                            title: string | null;
-                            description: string | null;
-                            tags: string[];
-                            click_count: number;
-                            active: boolean;
-                            archived: boolean;
-                            password_protected: boolean;
-                            is_scheduled: boolean;
-                            scheduled_start_at: string | null;
-                            scheduled_end_at: string | null;
-                            expires: boolean;
-                            expires_at: string | null;
-                            last_clicked_at: string | null;
-                            created_at: string;
-                            updated_at: string;
-                            utm_params: {
-                                [key: string]: string;
-                            };
-                            collection_id: number | null;
-                            append_click_id: boolean;
-                            preview_title: string | null;
-                            preview_description: string | null;
-                            preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
-                        };
-                    };
+                    "application/json": components["schemas"]["LinkResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -2668,14 +3282,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2683,6 +3319,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2771,26 +3408,8 @@ export interface operations {
                                 };
                                 /** @description With compare=previous: the attribution window and the window of as many days just before it */
                                 comparison?: {
-                                    current: {
-                                        period: {
-                                            start_date: string;
-                                            end_date: string;
-                                        };
-                                        /** @description Counted clicks (bots left out) */
-                                        total_clicks: number;
-                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
-                                        bot_clicks: number;
-                                    };
-                                    previous: {
-                                        period: {
-                                            start_date: string;
-                                            end_date: string;
-                                        };
-                                        /** @description Counted clicks (bots left out) */
-                                        total_clicks: number;
-                                        /** @description Clicks judged to be bots, which total_clicks leaves out */
-                                        bot_clicks: number;
-                                    };
+                                    current: components["schemas"]["LinkWindowTotals"];
+                                    previous: components["schemas"]["LinkWindowTotals"];
                                 };
                             };
                         };
@@ -2802,7 +3421,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -2813,7 +3434,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2827,7 +3448,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2835,6 +3458,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2863,11 +3487,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description No valid token or session */
@@ -2879,7 +3499,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2893,7 +3513,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -2901,6 +3523,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2958,41 +3581,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        link: {
-                            id: number;
-                            short_code: string;
-                            short_url: string;
-                            destination_url: string;
-                            title: string | null;
-                            description: string | null;
-                            tags: string[];
-                            click_count: number;
-                            active: boolean;
-                            archived: boolean;
-                            password_protected: boolean;
-                            is_scheduled: boolean;
-                            scheduled_start_at: string | null;
-                            scheduled_end_at: string | null;
-                            expires: boolean;
-                            expires_at: string | null;
-                            last_clicked_at: string | null;
-                            created_at: string;
-                            updated_at: string;
-                            utm_params: {
-                                [key: string]: string;
-                            };
-                            collection_id: number | null;
-                            append_click_id: boolean;
-                            preview_title: string | null;
-                            preview_description: string | null;
-                            preview_image_url: string | null;
-                            /** @description The custom domain the link lives on; null: the default domain */
-                            domain: string | null;
-                        };
-                    };
+                    "application/json": components["schemas"]["LinkResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3009,21 +3607,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3031,6 +3653,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3047,7 +3670,7 @@ export interface operations {
                 size?: string;
                 /** @description Quiet zone in modules (default 4, as the QR standard asks) */
                 margin?: string;
-                /** @description Error correction (default M) */
+                /** @description Error correction (default M; always H with logo=true) */
                 level?: "L" | "M" | "Q" | "H";
                 /** @description Dark colour (default 000000) */
                 fg?: string;
@@ -3055,6 +3678,8 @@ export interface operations {
                 bg?: string;
                 /** @description Send as an attachment with a file name */
                 download?: "0" | "1" | "true" | "false";
+                /** @description Draw the account's centre logo (PUT /api/v1/settings/qr_logo) over a cleared centre, at level H */
+                logo?: "0" | "1" | "true" | "false";
             };
             header?: never;
             path: {
@@ -3076,6 +3701,15 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
             /** @description No valid token or session */
             401: {
                 headers: {
@@ -3085,7 +3719,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3099,7 +3733,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description logo=true, but no QR logo has been uploaded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3107,6 +3752,230 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    getSettingsQrLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The logo */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrLogoResponse"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No QR logo has been uploaded */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    putSettingsQrLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A PNG or JPEG as a data URL; at most 100 KB and 16 to 1024 pixels a side */
+                    image: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The logo as stored */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrLogoResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Not a whole PNG or JPEG within the limits */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+        };
+    };
+    deleteSettingsQrLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessMessage"];
+                };
+            };
+            /** @description No valid token or session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description No QR logo has been uploaded */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Daily request limit reached */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3139,28 +4008,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        collections: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        collections: components["schemas"]["Collection"][];
                         total: number;
                         /** @description The same as total (the pkglnk client reads totalCount) */
                         totalCount: number;
-                        pagination: {
-                            page: number;
-                            per_page: number;
-                            total: number;
-                            total_pages: number;
-                        };
+                        pagination: components["schemas"]["Pagination"];
                     };
                 };
             };
@@ -3169,7 +4021,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -3180,7 +4034,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3195,6 +4049,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3231,49 +4086,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3285,7 +4107,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3299,14 +4121,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3314,6 +4158,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3343,49 +4188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
                 };
             };
             /** @description No valid token or session */
@@ -3397,7 +4200,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3411,7 +4214,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3419,6 +4224,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3458,49 +4264,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3512,7 +4285,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3526,21 +4299,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Slug has already been taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3548,6 +4345,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3577,12 +4375,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        deleted: true;
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Deleted"];
                 };
             };
             /** @description No valid token or session */
@@ -3594,7 +4387,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3608,7 +4401,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3616,6 +4411,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3655,49 +4451,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3709,7 +4472,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3723,21 +4486,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Slug has already been taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3745,6 +4532,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3780,49 +4568,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: number;
-                        slug: string;
-                        name: string;
-                        description: string | null;
-                        tags: string[];
-                        link_count: number;
-                        package_count: number;
-                        /** @description Shown on the public side (GET /api/collections) */
-                        is_public: boolean;
-                        created_at: string;
-                        updated_at: string;
-                        packages: {
-                            id: number;
-                            slug: string;
-                            display_name: string;
-                            description: string | null;
-                            git_platform: string;
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            added_at: string;
-                        }[];
-                        /** @constant */
-                        success: true;
-                        collection: {
-                            id: number;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            link_count: number;
-                            package_count: number;
-                            /** @description Shown on the public side (GET /api/collections) */
-                            is_public: boolean;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["CollectionWithPackages"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3834,7 +4589,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3848,21 +4603,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Already a member */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3870,6 +4649,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3905,12 +4685,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        deleted: true;
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Deleted"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -3922,7 +4706,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3936,14 +4720,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -3951,6 +4757,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3982,12 +4789,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        deleted: true;
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Deleted"];
                 };
             };
             /** @description No valid token or session */
@@ -3999,7 +4801,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4013,7 +4815,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4021,6 +4825,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4087,7 +4892,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -4098,7 +4905,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4112,7 +4919,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4120,6 +4929,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4166,7 +4976,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4181,6 +4991,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4225,7 +5036,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4239,7 +5050,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4247,6 +5060,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4258,7 +5072,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -4280,17 +5096,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        settings: {
-                            attribution_window_days: number;
-                            webhook_url: string | null;
-                            webhook_secret_set: boolean;
-                            webhook_secret_hint: string | null;
-                            webhooks_available: boolean;
-                        };
-                    };
+                    "application/json": components["schemas"]["SettingsResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -4302,7 +5108,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4317,6 +5123,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4351,17 +5158,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        settings: {
-                            attribution_window_days: number;
-                            webhook_url: string | null;
-                            webhook_secret_set: boolean;
-                            webhook_secret_hint: string | null;
-                            webhooks_available: boolean;
-                        };
-                    };
+                    "application/json": components["schemas"]["SettingsResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -4378,14 +5184,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4393,6 +5221,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4427,39 +5256,18 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        deliveries: {
-                            id: string;
-                            event: string;
-                            event_id: string;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed";
-                            series: number;
-                            attempt_count: number;
-                            last_status_code: number | null;
-                            last_error: string | null;
-                            created_at: string;
-                            last_attempt_at: string | null;
-                            next_attempt_at: string | null;
-                            completed_at: string | null;
-                            payload: unknown;
-                            attempts: {
-                                series: number;
-                                attempt: number;
-                                url: string;
-                                attempted_at: string;
-                                duration_ms: number;
-                                status_code: number | null;
-                                error: string | null;
-                                succeeded: boolean;
-                            }[];
-                        }[];
-                        pagination: {
-                            page: number;
-                            per_page: number;
-                            total: number;
-                            total_pages: number;
-                        };
+                        deliveries: components["schemas"]["WebhookDelivery"][];
+                        pagination: components["schemas"]["Pagination"];
                     };
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -4471,7 +5279,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4486,6 +5294,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4514,36 +5323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        delivery: {
-                            id: string;
-                            event: string;
-                            event_id: string;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed";
-                            series: number;
-                            attempt_count: number;
-                            last_status_code: number | null;
-                            last_error: string | null;
-                            created_at: string;
-                            last_attempt_at: string | null;
-                            next_attempt_at: string | null;
-                            completed_at: string | null;
-                            payload: unknown;
-                            attempts: {
-                                series: number;
-                                attempt: number;
-                                url: string;
-                                attempted_at: string;
-                                duration_ms: number;
-                                status_code: number | null;
-                                error: string | null;
-                                succeeded: boolean;
-                            }[];
-                        };
-                    };
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -4560,28 +5340,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such delivery */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description The delivery is still being attempted */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No webhook URL is configured */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4589,6 +5377,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4615,36 +5404,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        delivery: {
-                            id: string;
-                            event: string;
-                            event_id: string;
-                            /** @enum {string} */
-                            status: "pending" | "succeeded" | "failed";
-                            series: number;
-                            attempt_count: number;
-                            last_status_code: number | null;
-                            last_error: string | null;
-                            created_at: string;
-                            last_attempt_at: string | null;
-                            next_attempt_at: string | null;
-                            completed_at: string | null;
-                            payload: unknown;
-                            attempts: {
-                                series: number;
-                                attempt: number;
-                                url: string;
-                                attempted_at: string;
-                                duration_ms: number;
-                                status_code: number | null;
-                                error: string | null;
-                                succeeded: boolean;
-                            }[];
-                        };
-                    };
+                    "application/json": components["schemas"]["WebhookDeliveryResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -4661,14 +5421,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No webhook URL is configured */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4676,6 +5440,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4705,49 +5470,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        packages: {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            updated_at: string;
-                            package_json_name: string | null;
-                            version: string | null;
-                            unity_version: string | null;
-                            topics: string[];
-                            /** @description null when unknown */
-                            github_stars: number | null;
-                            /** @description Shown in the public directory (when not private) */
-                            is_listed: boolean;
-                            /** @description The package card (SVG); null for a private package */
-                            card_image_url: string | null;
-                            /** @description The package card (PNG); null for a private package */
-                            card_image_png_url: string | null;
-                        }[];
-                        total: number;
-                        totalCount: number;
-                        hasMore: boolean;
-                        /** @description Total installs by package id */
-                        installCounts: {
-                            [key: string]: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["PackagePage"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -4759,7 +5491,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4774,6 +5506,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4821,43 +5554,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Stable string id: accepted as packageId wherever a package is named */
-                        id: string;
-                        slug: string;
-                        display_name: string;
-                        /** @enum {string} */
-                        git_platform: "github" | "gitlab" | "bitbucket";
-                        git_owner: string;
-                        git_repo: string;
-                        git_path: string | null;
-                        git_ref: string | null;
-                        is_private: boolean;
-                        total_installs: number;
-                        created_at: string;
-                        install_url: string;
-                        badge_url: string;
-                        /** @enum {string} */
-                        kind: "upm" | "nuget";
-                        nuget_id: string | null;
-                        description: string | null;
-                        updated_at: string;
-                        package_json_name: string | null;
-                        version: string | null;
-                        unity_version: string | null;
-                        topics: string[];
-                        /** @description null when unknown */
-                        github_stars: number | null;
-                        /** @description Shown in the public directory (when not private) */
-                        is_listed: boolean;
-                        /** @description The package card (SVG); null for a private package */
-                        card_image_url: string | null;
-                        /** @description The package card (PNG); null for a private package */
-                        card_image_png_url: string | null;
-                        unique_ips: number;
-                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
-                        metadata_overrides: string[];
-                    };
+                    "application/json": components["schemas"]["Package"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -4869,7 +5575,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4883,14 +5589,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4898,6 +5626,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4926,43 +5655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Stable string id: accepted as packageId wherever a package is named */
-                        id: string;
-                        slug: string;
-                        display_name: string;
-                        /** @enum {string} */
-                        git_platform: "github" | "gitlab" | "bitbucket";
-                        git_owner: string;
-                        git_repo: string;
-                        git_path: string | null;
-                        git_ref: string | null;
-                        is_private: boolean;
-                        total_installs: number;
-                        created_at: string;
-                        install_url: string;
-                        badge_url: string;
-                        /** @enum {string} */
-                        kind: "upm" | "nuget";
-                        nuget_id: string | null;
-                        description: string | null;
-                        updated_at: string;
-                        package_json_name: string | null;
-                        version: string | null;
-                        unity_version: string | null;
-                        topics: string[];
-                        /** @description null when unknown */
-                        github_stars: number | null;
-                        /** @description Shown in the public directory (when not private) */
-                        is_listed: boolean;
-                        /** @description The package card (SVG); null for a private package */
-                        card_image_url: string | null;
-                        /** @description The package card (PNG); null for a private package */
-                        card_image_png_url: string | null;
-                        unique_ips: number;
-                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
-                        metadata_overrides: string[];
-                    };
+                    "application/json": components["schemas"]["Package"];
                 };
             };
             /** @description No valid token or session */
@@ -4974,7 +5667,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4988,7 +5681,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -4996,6 +5691,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5034,7 +5730,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5048,7 +5744,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5056,6 +5754,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5105,43 +5804,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description Stable string id: accepted as packageId wherever a package is named */
-                        id: string;
-                        slug: string;
-                        display_name: string;
-                        /** @enum {string} */
-                        git_platform: "github" | "gitlab" | "bitbucket";
-                        git_owner: string;
-                        git_repo: string;
-                        git_path: string | null;
-                        git_ref: string | null;
-                        is_private: boolean;
-                        total_installs: number;
-                        created_at: string;
-                        install_url: string;
-                        badge_url: string;
-                        /** @enum {string} */
-                        kind: "upm" | "nuget";
-                        nuget_id: string | null;
-                        description: string | null;
-                        updated_at: string;
-                        package_json_name: string | null;
-                        version: string | null;
-                        unity_version: string | null;
-                        topics: string[];
-                        /** @description null when unknown */
-                        github_stars: number | null;
-                        /** @description Shown in the public directory (when not private) */
-                        is_listed: boolean;
-                        /** @description The package card (SVG); null for a private package */
-                        card_image_url: string | null;
-                        /** @description The package card (PNG); null for a private package */
-                        card_image_png_url: string | null;
-                        unique_ips: number;
-                        /** @description Fields the owner set by hand, which the metadata reader leaves alone */
-                        metadata_overrides: string[];
-                    };
+                    "application/json": components["schemas"]["Package"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5153,7 +5825,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5167,21 +5839,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Slug already taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5189,6 +5885,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5221,17 +5918,7 @@ export interface operations {
                         /** @constant */
                         success: true;
                         ab_testing_active: boolean;
-                        variants: {
-                            id: number;
-                            name: string;
-                            destination_url: string;
-                            weight: number;
-                            active: boolean;
-                            click_count: number;
-                            click_percentage: number;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        variants: components["schemas"]["Variant"][];
                     };
                 };
             };
@@ -5249,14 +5936,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5264,6 +5955,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5305,21 +5997,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        variant: {
-                            id: number;
-                            name: string;
-                            destination_url: string;
-                            weight: number;
-                            active: boolean;
-                            click_count: number;
-                            click_percentage: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["VariantResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5336,21 +6023,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5358,6 +6069,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5387,11 +6099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description No valid token or session */
@@ -5408,14 +6116,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link or variant */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description The variant is in a targeting rule's variant set */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5423,6 +6144,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5463,21 +6185,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        variant: {
-                            id: number;
-                            name: string;
-                            destination_url: string;
-                            weight: number;
-                            active: boolean;
-                            click_count: number;
-                            click_percentage: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["VariantResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5494,21 +6211,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link or variant */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5516,6 +6257,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5544,20 +6286,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        rules: {
-                            id: number;
-                            /** @description 0-based; the first rule that matches wins */
-                            position: number;
-                            name: string | null;
-                            conditions: {
-                                [key: string]: unknown;
-                            };
-                            destination_url: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["TargetingRules"];
                 };
             };
             /** @description No valid token or session */
@@ -5574,14 +6303,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5589,6 +6322,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5626,7 +6360,9 @@ export interface operations {
                             /** Format: date-time */
                             ends_at?: string;
                         };
-                        destination_url: string;
+                        destination_url?: string;
+                        /** @description The link's variants (by id) among which the usual weighted choice is made; inactive or zero-weight ones are skipped, and a rule with none left is passed over */
+                        variant_ids?: number[];
                     }[];
                 };
             };
@@ -5641,20 +6377,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        rules: {
-                            id: number;
-                            /** @description 0-based; the first rule that matches wins */
-                            position: number;
-                            name: string | null;
-                            conditions: {
-                                [key: string]: unknown;
-                            };
-                            destination_url: string;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["TargetingRules"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5671,21 +6403,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such link */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
-            /** @description Validation failed */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Validation failed (including a variant set naming another link's or a missing variant) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5693,6 +6449,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5715,13 +6472,13 @@ export interface operations {
             /** @description A verified domain */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                    };
+                    "application/json": components["schemas"]["Success"];
                 };
             };
             /** @description Not a hostname */
@@ -5729,14 +6486,31 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Not a verified domain */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Too many requests from this address this minute (see Retry-After) */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -5761,25 +6535,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        domains: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        domains: components["schemas"]["Domain"][];
                     };
                 };
             };
@@ -5797,7 +6553,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5805,6 +6563,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5842,29 +6601,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -5881,21 +6627,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Hostname has already been taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5903,6 +6673,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5931,29 +6702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -5970,14 +6719,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -5985,6 +6738,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6013,29 +6767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -6052,21 +6784,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain still has links */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6074,6 +6812,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6109,29 +6848,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -6148,21 +6874,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6170,6 +6920,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6198,29 +6949,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        domain: {
-                            id: number;
-                            hostname: string;
-                            /**
-                             * @description active once verified; pending while attempts remain; failed after the last (POST …/verify tries again)
-                             * @enum {string}
-                             */
-                            status: "pending" | "active" | "failed";
-                            /** @description What the worker GETs; this deployment answers it once the domain points here */
-                            verification_url: string;
-                            verification_attempts: number;
-                            last_verification_error: string | null;
-                            last_checked_at: string | null;
-                            verified_at: string | null;
-                            root_redirect_url: string | null;
-                            not_found_redirect_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["DomainResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -6237,14 +6966,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Domain not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6252,6 +6985,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6281,18 +7015,7 @@ export interface operations {
                     "application/json": {
                         /** @constant */
                         success: true;
-                        conversion_goals: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        conversion_goals: components["schemas"]["ConversionGoal"][];
                     };
                 };
             };
@@ -6310,7 +7033,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6318,6 +7043,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6357,25 +7083,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        conversion_goal: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                            postback_token: string;
-                            postback_url: string;
-                        };
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["ConversionGoalWithSecretResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -6392,14 +7109,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6407,6 +7146,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6435,22 +7175,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        conversion_goal: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ConversionGoalResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -6467,14 +7192,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such goal */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6482,6 +7211,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6510,11 +7240,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["SuccessMessage"];
                 };
             };
             /** @description No valid token or session */
@@ -6531,14 +7257,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such goal */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6546,6 +7276,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6585,22 +7316,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        conversion_goal: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ConversionGoalResponse"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -6617,21 +7342,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such goal */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6639,6 +7388,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6667,25 +7417,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        success: true;
-                        conversion_goal: {
-                            id: number;
-                            name: string;
-                            default_value: number | null;
-                            currency: string;
-                            active: boolean;
-                            /** @description First characters of the postback token, to recognise it; the token itself is shown only when minted */
-                            token_prefix: string;
-                            conversion_count: number;
-                            created_at: string;
-                            updated_at: string;
-                            postback_token: string;
-                            postback_url: string;
-                        };
-                        message: string;
-                    };
+                    "application/json": components["schemas"]["ConversionGoalWithSecretResponse"];
                 };
             };
             /** @description No valid token or session */
@@ -6702,14 +7434,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No such goal */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6717,6 +7453,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6770,40 +7507,77 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
             /** @description Feature not available on the goal owner's plan */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Invalid postback token */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Duplicate conversion (same order_id already tracked) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Conversion goal is inactive */
             410: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
         };
     };
@@ -6848,7 +7622,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6863,6 +7637,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6910,10 +7685,7 @@ export interface operations {
                         finished_at: string | null;
                         expires_at: string;
                         /** @description Units done out of total (an import: rows), while it runs and after */
-                        progress: {
-                            done: number;
-                            total: number;
-                        } | null;
+                        progress: components["schemas"]["JobProgress"] | null;
                     };
                 };
             };
@@ -6926,7 +7698,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6940,7 +7712,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -6948,6 +7722,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6986,7 +7761,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7000,14 +7775,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description The job has not finished yet */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -7015,6 +7794,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7044,28 +7824,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        job_id: string;
-                        kind: string;
-                        /** @enum {string} */
-                        status: "queued" | "running" | "completed" | "failed";
-                        status_url: string;
-                        download_url: string | null;
-                        params: {
-                            [key: string]: unknown;
-                        };
-                        result: unknown;
-                        error: string | null;
-                        created_at: string;
-                        started_at: string | null;
-                        finished_at: string | null;
-                        expires_at: string;
-                        /** @description Units done out of total (an import: rows), while it runs and after */
-                        progress: {
-                            done: number;
-                            total: number;
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["JobStatus"];
                 };
             };
             /** @description No valid token or session */
@@ -7077,7 +7836,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7091,7 +7850,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -7099,6 +7860,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7138,7 +7900,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7152,14 +7914,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description The export has not finished yet */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -7167,6 +7933,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7220,7 +7987,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -7231,7 +8000,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7245,7 +8014,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -7253,6 +8024,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7287,35 +8059,12 @@ export interface operations {
                         success: true;
                         overview: {
                             attribution_window_days: number;
-                            period: {
-                                /** @description UTC midnight starting the window (first day included) */
-                                start_date: string;
-                                /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                end_date: string;
-                            };
-                            metrics: {
-                                total_clicks: number;
-                                unique_visitors: number;
-                                average_clicks_per_visitor: number;
-                            };
+                            period: components["schemas"]["AnalyticsPeriod"];
+                            metrics: components["schemas"]["ClickMetrics"];
                             /** @description Clicks judged to be bots in the period, which no other count includes */
                             bot_clicks: number;
                             /** @description With compare=previous: the window of as many days just before this one */
-                            previous?: {
-                                period: {
-                                    /** @description UTC midnight starting the window (first day included) */
-                                    start_date: string;
-                                    /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                    end_date: string;
-                                };
-                                metrics: {
-                                    total_clicks: number;
-                                    unique_visitors: number;
-                                    average_clicks_per_visitor: number;
-                                };
-                                /** @description Clicks judged to be bots in the period, which no other count includes */
-                                bot_clicks: number;
-                            };
+                            previous?: components["schemas"]["AnalyticsPreviousWindow"];
                             top_links: {
                                 id: number;
                                 short_code: string;
@@ -7346,7 +8095,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -7357,7 +8108,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7372,6 +8123,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7406,12 +8158,7 @@ export interface operations {
                         success: true;
                         advanced: {
                             attribution_window_days: number;
-                            period: {
-                                /** @description UTC midnight starting the window (first day included) */
-                                start_date: string;
-                                /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                end_date: string;
-                            };
+                            period: components["schemas"]["AnalyticsPeriod"];
                             conversion_analysis: {
                                 link_id: number;
                                 short_code: string;
@@ -7447,21 +8194,7 @@ export interface operations {
                             /** @description Clicks judged to be bots in the period, which no other count includes */
                             bot_clicks: number;
                             /** @description With compare=previous: the window of as many days just before this one */
-                            previous?: {
-                                period: {
-                                    /** @description UTC midnight starting the window (first day included) */
-                                    start_date: string;
-                                    /** @description UTC midnight ending the window (exclusive: the day after today) */
-                                    end_date: string;
-                                };
-                                metrics: {
-                                    total_clicks: number;
-                                    unique_visitors: number;
-                                    average_clicks_per_visitor: number;
-                                };
-                                /** @description Clicks judged to be bots in the period, which no other count includes */
-                                bot_clicks: number;
-                            };
+                            previous?: components["schemas"]["AnalyticsPreviousWindow"];
                         };
                     };
                 };
@@ -7471,7 +8204,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -7482,7 +8217,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7497,6 +8232,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7568,24 +8304,8 @@ export interface operations {
                             previous_start: string;
                             previous_end: string;
                         };
-                        totals: {
-                            clicks: number;
-                            unique_visitors: number;
-                            conversions: number;
-                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
-                            installs: number;
-                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
-                            bot_clicks: number;
-                        };
-                        previous_totals: {
-                            clicks: number;
-                            unique_visitors: number;
-                            conversions: number;
-                            /** @description Installs of all your packages, or of the collection's with collection_id (not narrowed by link or click filters) */
-                            installs: number;
-                            /** @description Clicks judged to be bots in the same view, which no other figure includes */
-                            bot_clicks: number;
-                        };
+                        totals: components["schemas"]["RangeTotals"];
+                        previous_totals: components["schemas"]["RangeTotals"];
                         series: {
                             /** @description YYYY-MM-DD, or YYYY-MM-DDTHH (UTC) for hours */
                             bucket: string;
@@ -7596,26 +8316,11 @@ export interface operations {
                             conversions: number;
                         }[];
                         breakdowns: {
-                            country: {
-                                key: string;
-                                clicks: number;
-                            }[];
-                            device: {
-                                key: string;
-                                clicks: number;
-                            }[];
-                            browser: {
-                                key: string;
-                                clicks: number;
-                            }[];
-                            os: {
-                                key: string;
-                                clicks: number;
-                            }[];
-                            referrer: {
-                                key: string;
-                                clicks: number;
-                            }[];
+                            country: components["schemas"]["RankedClicks"][];
+                            device: components["schemas"]["RankedClicks"][];
+                            browser: components["schemas"]["RankedClicks"][];
+                            os: components["schemas"]["RankedClicks"][];
+                            referrer: components["schemas"]["RankedClicks"][];
                         };
                         /** @description Clicks per [UTC weekday 0 = Sunday][UTC hour 0..23] */
                         heatmap: number[][];
@@ -7633,7 +8338,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PvtlnkError"];
+                };
             };
             /** @description No valid token or session */
             401: {
@@ -7644,7 +8351,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7659,6 +8366,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7695,7 +8403,7 @@ export interface operations {
                     "application/json": components["schemas"]["PvtlnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7710,6 +8418,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7738,33 +8447,34 @@ export interface operations {
             /** @description Already registered for this package */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
-                        created_at: string;
-                        updated_at: string;
-                        install_id: string;
-                        slug: string;
-                    };
+                    "application/json": components["schemas"]["InstallStarted"];
                 };
             };
             /** @description Registered */
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        phase: "pending" | "resolving" | "downloading" | "complete" | "failed";
-                        created_at: string;
-                        updated_at: string;
-                        install_id: string;
-                        slug: string;
-                    };
+                    "application/json": components["schemas"]["InstallStarted"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No such package */
@@ -7772,28 +8482,58 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description The install id belongs to another package */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
-            /** @description Too many requests from this address */
+            /** @description Too many requests from this address this minute (see Retry-After) */
             429: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -7811,6 +8551,9 @@ export interface operations {
             /** @description The phase */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7827,14 +8570,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
-            /** @description Too many requests from this address */
+            /** @description Too many requests from this address this minute (see Retry-After) */
             429: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -7861,52 +8612,13 @@ export interface operations {
             /** @description One page of public, listed packages */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        packages: {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            updated_at: string;
-                            package_json_name: string | null;
-                            version: string | null;
-                            unity_version: string | null;
-                            topics: string[];
-                            /** @description null when unknown */
-                            github_stars: number | null;
-                            /** @description Shown in the public directory (when not private) */
-                            is_listed: boolean;
-                            /** @description The package card (SVG); null for a private package */
-                            card_image_url: string | null;
-                            /** @description The package card (PNG); null for a private package */
-                            card_image_png_url: string | null;
-                        }[];
-                        total: number;
-                        totalCount: number;
-                        hasMore: boolean;
-                        /** @description Total installs by package id */
-                        installCounts: {
-                            [key: string]: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["PackagePage"];
                 };
             };
             /** @description Bad query parameters */
@@ -7914,7 +8626,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Too many requests from this address this minute (see Retry-After) */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -7938,24 +8665,14 @@ export interface operations {
             /** @description One page of public collections */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        collections: {
-                            id: string;
-                            user_id: string;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            /** @description Public packages only */
-                            package_count: number;
-                            owner_username: string;
-                            owner_avatar_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        }[];
+                        collections: components["schemas"]["PublicCollection"][];
                         totalCount: number;
                     };
                 };
@@ -7965,7 +8682,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Too many requests from this address this minute (see Retry-After) */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -7983,58 +8715,15 @@ export interface operations {
             /** @description The collection */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        collection: {
-                            id: string;
-                            user_id: string;
-                            slug: string;
-                            name: string;
-                            description: string | null;
-                            tags: string[];
-                            /** @description Public packages only */
-                            package_count: number;
-                            owner_username: string;
-                            owner_avatar_url: string | null;
-                            created_at: string;
-                            updated_at: string;
-                        };
-                        packages: {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            updated_at: string;
-                            package_json_name: string | null;
-                            version: string | null;
-                            unity_version: string | null;
-                            topics: string[];
-                            /** @description null when unknown */
-                            github_stars: number | null;
-                            /** @description Shown in the public directory (when not private) */
-                            is_listed: boolean;
-                            /** @description The package card (SVG); null for a private package */
-                            card_image_url: string | null;
-                            /** @description The package card (PNG); null for a private package */
-                            card_image_png_url: string | null;
-                        }[];
+                        collection: components["schemas"]["PublicCollection"];
+                        packages: components["schemas"]["PackageListItem"][];
                     };
                 };
             };
@@ -8043,7 +8732,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Too many requests from this address this minute (see Retry-After) */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -8062,6 +8766,9 @@ export interface operations {
             /** @description Availability */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8075,7 +8782,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Too many requests from this address this minute (see Retry-After) */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
         };
     };
@@ -8100,49 +8822,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        packages: {
-                            /** @description Stable string id: accepted as packageId wherever a package is named */
-                            id: string;
-                            slug: string;
-                            display_name: string;
-                            /** @enum {string} */
-                            git_platform: "github" | "gitlab" | "bitbucket";
-                            git_owner: string;
-                            git_repo: string;
-                            git_path: string | null;
-                            git_ref: string | null;
-                            is_private: boolean;
-                            total_installs: number;
-                            created_at: string;
-                            install_url: string;
-                            badge_url: string;
-                            /** @enum {string} */
-                            kind: "upm" | "nuget";
-                            nuget_id: string | null;
-                            description: string | null;
-                            updated_at: string;
-                            package_json_name: string | null;
-                            version: string | null;
-                            unity_version: string | null;
-                            topics: string[];
-                            /** @description null when unknown */
-                            github_stars: number | null;
-                            /** @description Shown in the public directory (when not private) */
-                            is_listed: boolean;
-                            /** @description The package card (SVG); null for a private package */
-                            card_image_url: string | null;
-                            /** @description The package card (PNG); null for a private package */
-                            card_image_png_url: string | null;
-                        }[];
-                        total: number;
-                        totalCount: number;
-                        hasMore: boolean;
-                        /** @description Total installs by package id */
-                        installCounts: {
-                            [key: string]: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["PackagePage"];
+                };
+            };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
                 };
             };
             /** @description No valid token or session */
@@ -8154,7 +8843,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8169,6 +8858,7 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8208,6 +8898,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Malformed request: a query parameter that cannot be read, or a body that is not a JSON object */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
             /** @description No valid token or session */
             401: {
                 headers: {
@@ -8217,7 +8916,7 @@ export interface operations {
                     "application/json": components["schemas"]["PkglnkError"];
                 };
             };
-            /** @description The token lacks the scope, the plan lacks the feature, or the user is not an administrator */
+            /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8231,14 +8930,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Request body is not JSON (or, where accepted, CSV) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Validation failed */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
             };
             /** @description Daily request limit reached */
             429: {
@@ -8246,6 +8967,122 @@ export interface operations {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    getAuthUnityStart: {
+        parameters: {
+            query: {
+                /** @description The port the editor listens on, at http://localhost:{port}/ */
+                port: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The confirmation page, whose form POSTs to the confirm step */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not signed in: to the dashboard's sign-in, which comes back here afterwards */
+            302: {
+                headers: {
+                    /** @description /signin?next=… */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No port, or not one from 1024 to 65535 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+        };
+    };
+    postAuthUnityConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    port: string;
+                    csrf_token: string;
+                    /** @enum {string} */
+                    decision: "allow" | "cancel";
+                };
+            };
+        };
+        responses: {
+            /** @description To the editor's listener: with token, username, avatar_url and user_id (allow), or error=access_denied (cancel) */
+            302: {
+                headers: {
+                    /** @description http://localhost:{port}/?… */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A missing or bad port, csrf_token or decision */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Missing or wrong csrf_token (the form field) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Form over 4 KB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PkglnkError"];
+                };
+            };
+            /** @description Any other answer: a server error */
+            default: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,27 +1,55 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ok, raw } from '../api/client';
+import { api, ApiFailure, ok, raw } from '../api/client';
 import { useLiveEvents } from '../api/live';
 import { AnalyticsPanel, PeriodPicker } from '../components/Analytics';
 import { Country } from '../components/Country';
 import { PlanGate, useAccount } from '../components/PlanGate';
-import { A, CopyButton, ErrorNote, fmt, Loading, Page, useAction, useLoad, when } from '../components/ui';
+import { A, CopyButton, ErrorNote, Field, fmt, Loading, Page, useAction, useLoad, when } from '../components/ui';
 import { linkState } from './Links';
 
-/** The QR image is fetched (it needs the same auth headers as any call) and shown from a blob. */
+function readAsDataUrl(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(new ApiFailure(0, 'The file could not be read'));
+    reader.readAsDataURL(file);
+  });
+}
+
+/**
+ * The QR image is fetched (it needs the same auth headers as any call) and shown from a blob.
+ * The account's centre logo (one for all its links) is uploaded here; once there is one, the
+ * code can be drawn with it.
+ */
 function Qr({ linkId, code }: { linkId: number; code: string }) {
   const [src, setSrc] = useState<string | null>(null);
+  const [withLogo, setWithLogo] = useState(false);
   const action = useAction();
+  const logo = useLoad(async () => {
+    try {
+      return (await ok(api.GET('/api/v1/settings/qr_logo'))).qr_logo;
+    } catch (err) {
+      if (err instanceof ApiFailure && err.status === 404) return null;
+      throw err;
+    }
+  }, []);
+  const options = withLogo ? '&logo=true' : '';
   useEffect(() => {
     let url: string | null = null;
     void action.run(async () => {
-      const blob = await (await raw('GET', `/api/v1/links/${linkId}/qr?format=svg&size=240`)).blob();
+      const blob = await (await raw('GET', `/api/v1/links/${linkId}/qr?format=svg&size=240${options}`)).blob();
       url = URL.createObjectURL(blob);
       setSrc(url);
     });
     return () => { if (url) URL.revokeObjectURL(url); };
-  }, [linkId]);
+  }, [linkId, options, withLogo ? logo.data?.updated_at : null]); // a replaced logo redraws
+  const upload = (file: File) => void action.run(async () => {
+    await ok(api.PUT('/api/v1/settings/qr_logo', { body: { image: await readAsDataUrl(file) } }));
+    setWithLogo(true);
+    logo.reload();
+  });
   const download = (format: 'svg' | 'png') => void action.run(async () => {
-    const blob = await (await raw('GET', `/api/v1/links/${linkId}/qr?format=${format}&size=1024&download=1`)).blob();
+    const blob = await (await raw('GET', `/api/v1/links/${linkId}/qr?format=${format}&size=1024&download=1${options}`)).blob();
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `${code}-qr.${format}`;
@@ -32,7 +60,11 @@ function Qr({ linkId, code }: { linkId: number; code: string }) {
     <div class="card qr">
       <h2>QR code</h2>
       {src ? <img src={src} width={160} height={160} alt={`QR code for /${code}`} /> : action.error ? null : <Loading what="the QR code" />}
-      <ErrorNote error={action.error} />
+      <ErrorNote error={action.error ?? logo.error} />
+      {logo.data ? <label class="check"><input type="checkbox" checked={withLogo} onChange={(e) => setWithLogo(e.currentTarget.checked)} /> With my logo</label> : null}
+      <Field label={logo.data ? 'Replace my logo' : 'Add a centre logo'} hint="PNG or JPEG, at most 100 KB; one for all your links.">
+        <input type="file" accept="image/png,image/jpeg" onChange={(e) => { const file = e.currentTarget.files?.[0]; if (file) upload(file); }} />
+      </Field>
       <div class="actions">
         <button type="button" class="small" onClick={() => download('svg')}>Download SVG</button>
         <button type="button" class="small" onClick={() => download('png')}>Download PNG</button>

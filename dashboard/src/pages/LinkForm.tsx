@@ -33,7 +33,7 @@ export function LinkFormPage({ id }: { id?: number }) {
   if (!features || (id !== undefined && (!existing.data || variants.loading || rules.loading))) {
     return <Page title={id === undefined ? 'New link' : 'Edit link'}>{error ? <ErrorNote error={error} /> : <Loading what="the link" />}</Page>;
   }
-  return <LinkForm key={id ?? 'new'} link={existing.data} variants={(variants.data ?? []) as VariantDraft[]} rules={(rules.data ?? []).map(ruleDraft)} targeting={Boolean(features.targeting)} />;
+  return <LinkForm key={id ?? 'new'} link={existing.data} variants={(variants.data ?? []) as VariantDraft[]} rules={(rules.data ?? []).map((r) => ruleDraft(r, existing.data?.destination_url ?? ''))} targeting={Boolean(features.targeting)} />;
 }
 
 function LinkForm({ link: initial, variants: initialVariants, rules: initialRules, targeting }: { link?: Link; variants: VariantDraft[]; rules: RuleDraft[]; targeting: boolean }) {
@@ -61,6 +61,17 @@ function LinkForm({ link: initial, variants: initialVariants, rules: initialRule
   const [removed, setRemoved] = useState<number[]>([]);
   const [rules, setRules] = useState<RuleDraft[]>(initialRules);
   const [rulesChanged, setRulesChanged] = useState(false);
+
+  // A removed variant leaves the rules' variant sets too, so the rules are saved before it is deleted (which the server refuses while a set names it).
+  const removeVariant = (v: VariantDraft) => {
+    const id = v.id;
+    if (id === undefined) return;
+    setRemoved([...removed, id]);
+    if (rules.some((r) => r.variant_ids.includes(id))) {
+      setRules(rules.map((r) => ({ ...r, variant_ids: r.variant_ids.filter((x) => x !== id) })));
+      setRulesChanged(true);
+    }
+  };
 
   const draft = (): LinkDraft => ({
     fields: {
@@ -166,13 +177,13 @@ function LinkForm({ link: initial, variants: initialVariants, rules: initialRule
         <fieldset>
           <legend>A/B variants</legend>
           <PlanGate feature="variants">
-            <VariantsEditor variants={variants} destination={destination} onChange={setVariants} onRemove={(v) => { if (v.id !== undefined) setRemoved([...removed, v.id]); }} />
+            <VariantsEditor variants={variants} destination={destination} onChange={setVariants} onRemove={removeVariant} />
           </PlanGate>
         </fieldset>
         <fieldset>
           <legend>Targeting rules</legend>
           <PlanGate feature="targeting">
-            <RulesEditor rules={rules} destination={destination} onChange={(next) => { setRules(next); setRulesChanged(true); }} />
+            <RulesEditor rules={rules} destination={destination} variants={variants} onChange={(next) => { setRules(next); setRulesChanged(true); }} />
           </PlanGate>
         </fieldset>
         {problems.length > 0 ? (

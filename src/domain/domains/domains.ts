@@ -1,9 +1,9 @@
 import type { Services } from '../../services';
 import {
-  deleteUserDomain, domainHasLinks, findDomain, insertDomain, recordVerification, updateUserDomain,
+  LINKS_DOMAIN_FK, deleteUserDomain, domainHasLinks, findDomain, insertDomain, recordVerification, updateUserDomain,
   type DomainChanges, type DomainRow,
 } from '../../db/domain-store';
-import { isUniqueViolation } from '../../db/pg-errors';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/pg-errors';
 import type { User } from '../../db/user-store';
 import { newVerificationToken } from '../../lib/domain-verification';
 import { domainCacheKey } from '../../lib/hostnames';
@@ -55,10 +55,18 @@ export async function changeUserDomain(services: Services, owner: Owner, id: num
   return domain;
 }
 
-/** A domain that still holds links is kept (409): its links would lose their address. */
+const STILL_HAS_LINKS = 'Domain still has links: move or delete them first';
+
+/**
+ * A domain that still holds links is kept (409): its links would lose their address. A link
+ * created on it between the check and the delete trips the foreign key: the same answer.
+ */
 export async function removeUserDomain(services: Services, owner: Owner, domain: DomainRow): Promise<void> {
-  if (await domainHasLinks(services.db, domain.id)) throw new DomainError('conflict', 'Domain still has links: move or delete them first');
-  await deleteUserDomain(services.db, owner.id, domain.id);
+  if (await domainHasLinks(services.db, domain.id)) throw new DomainError('conflict', STILL_HAS_LINKS);
+  await deleteUserDomain(services.db, owner.id, domain.id).catch((err: unknown) => {
+    if (isForeignKeyViolation(err, LINKS_DOMAIN_FK)) throw new DomainError('conflict', STILL_HAS_LINKS);
+    throw err;
+  });
   await publishLinkInvalidation(services, [domainCacheKey(domain.hostname)]);
 }
 

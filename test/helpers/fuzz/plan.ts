@@ -15,6 +15,7 @@ export interface Operation {
 }
 
 interface OpenApiDocument {
+  components?: { schemas?: Record<string, JsonSchema> };
   paths: Record<string, Record<string, {
     security?: unknown[];
     'x-linktally-edge'?: boolean;
@@ -24,7 +25,22 @@ interface OpenApiDocument {
   }>>;
 }
 
-export function operationsOf(doc: OpenApiDocument): Operation[] {
+const COMPONENT = '#/components/schemas/';
+
+/** Each `$ref` to a named schema (not to a header) replaced by the schema itself (what stands beside the `$ref` kept): the fuzzer reads whole schemas. */
+function resolved<T>(node: T, schemas: Record<string, JsonSchema>): T {
+  if (Array.isArray(node)) return node.map((n: unknown) => resolved(n, schemas)) as T;
+  if (!node || typeof node !== 'object') return node;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  const out = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, resolved(value, schemas)]));
+  if (typeof $ref !== 'string' || !$ref.startsWith(COMPONENT)) return ($ref === undefined ? out : { $ref, ...out }) as T;
+  const target = schemas[$ref.slice(COMPONENT.length)];
+  if (!target) throw new Error(`The document refers to ${$ref}, which it does not hold`);
+  return { ...resolved(target, schemas), ...out } as T;
+}
+
+export function operationsOf(document: OpenApiDocument): Operation[] {
+  const doc = { paths: resolved(document.paths, document.components?.schemas ?? {}) };
   const out: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {

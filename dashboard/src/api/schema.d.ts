@@ -1540,7 +1540,9 @@ export interface components {
         PackagePage: {
             packages: components["schemas"]["PackageListItem"][];
             total: number;
+            /** @description The same as total: how many match in all. On /api/directory a total of 1,000 or more may be up to 30 s old (counting is cached); hasMore is always exact */
             totalCount: number;
+            /** @description Whether another page follows */
             hasMore: boolean;
             /** @description Total installs by package id */
             installCounts: {

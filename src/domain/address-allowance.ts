@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { RedisClient } from '../redis';
 import { addressBlock } from '../lib/address-block';
 import { redisKey } from '../lib/redis-keys';
+import { sharedOutageLog } from '../lib/outage-log';
 import { keyedHash } from '../lib/secrets';
 import { withTimeout } from '../lib/timeout';
 
@@ -38,14 +39,17 @@ export async function takeAddressAllowance(
   const minute = Math.floor(now / 60_000);
   const address = keyedHash(deps.config.appSecret, 'api-address', addressBlock(ip)).slice(0, 32);
   const key = redisKey(deps.config, 'addrlimit', bucket, address, minute);
+  // Logged once per outage, not per request: every public request would log otherwise.
+  const outage = sharedOutageLog(deps.logger, 'address limits (requests let through uncounted)', { category: 'rate-limit' });
   let count: number;
   try {
     count = Number(await withTimeout(deps.redis.eval(COUNT, 1, key, 120), REDIS_TIMEOUT_MS, 'redis'));
     if (!Number.isFinite(count)) throw new Error('address counter failed');
   } catch (err) {
-    deps.logger.warn({ category: 'rate-limit', bucket, err: (err as Error).message }, 'address limit unavailable; request let through');
+    outage.failed(err);
     return undefined;
   }
+  outage.succeeded();
   const resetSeconds = (minute + 1) * 60;
   const allowance: AddressAllowance = { limit: perMinute, remaining: Math.max(0, perMinute - count), resetSeconds };
   if (count > perMinute) allowance.retryAfterSeconds = Math.max(1, resetSeconds - Math.floor(now / 1000));

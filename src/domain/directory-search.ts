@@ -4,6 +4,7 @@ import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import type { RedisClient } from '../redis';
 import { directoryCountKey, listPublicPackages, type DirectoryPage, type DirectoryQuery } from '../db/directory-store';
+import { sharedOutageLog } from '../lib/outage-log';
 import { redisKey } from '../lib/redis-keys';
 import { withTimeout } from '../lib/timeout';
 
@@ -22,6 +23,7 @@ import { withTimeout } from '../lib/timeout';
 export const COUNT_CACHE_MIN = 1000;
 export const COUNT_TTL_SECONDS = 30;
 const REDIS_TIMEOUT_MS = 200;
+const CACHE_OUTAGE = 'directory count cache (counting every request)';
 
 interface Deps {
   db: Db;
@@ -35,12 +37,14 @@ function countKey(config: Config, query: Pick<DirectoryQuery, 'search' | 'topic'
 }
 
 async function cachedCount(deps: Deps, key: string): Promise<number | undefined> {
+  const outage = sharedOutageLog(deps.logger, CACHE_OUTAGE, { category: 'directory' });
   try {
     const value = await withTimeout(deps.redis.get(key), REDIS_TIMEOUT_MS, 'redis');
+    outage.succeeded();
     const count = value === null ? Number.NaN : Number(value);
     return Number.isSafeInteger(count) && count >= 0 ? count : undefined;
   } catch (err) {
-    deps.logger.warn({ category: 'directory', err: (err as Error).message }, 'directory count cache unavailable; counting');
+    outage.failed(err);
     return undefined;
   }
 }
@@ -52,7 +56,7 @@ export async function searchDirectory(deps: Deps, query: DirectoryQuery): Promis
   if (cached === undefined && page.total >= COUNT_CACHE_MIN) {
     // Not awaited: the answer does not depend on it, and a failure only means counting again.
     deps.redis.set(key, String(page.total), 'EX', COUNT_TTL_SECONDS).catch((err: unknown) => {
-      deps.logger.warn({ category: 'directory', err: (err as Error).message }, 'directory count not cached');
+      sharedOutageLog(deps.logger, CACHE_OUTAGE, { category: 'directory' }).failed(err);
     });
   }
   return page;

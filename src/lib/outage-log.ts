@@ -63,3 +63,17 @@ function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n', 1)[0]?.slice(0, 300) ?? '';
 }
+
+const shared = new WeakMap<OutageLogger, Map<string, OutageLog>>();
+
+/**
+ * The one OutageLog of `what` for this logger (so, per process), for functions that are handed
+ * the process context on each call and have no object of their own to keep one in.
+ */
+export function sharedOutageLog(logger: OutageLogger, what: string, fields: Record<string, unknown> = {}): OutageLog {
+  let byWhat = shared.get(logger);
+  if (!byWhat) shared.set(logger, (byWhat = new Map()));
+  let log = byWhat.get(what);
+  if (!log) byWhat.set(what, (log = new OutageLog(logger, what, fields)));
+  return log;
+}

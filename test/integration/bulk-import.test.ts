@@ -100,7 +100,7 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
       'https://example.com/bad,b-1,not a host',
       'https://example.com/again,dup,go.example.com',
     ].join('\n');
-    // The text/csv body and the multipart upload reach the same parser as the JSON field.
+    // The text/csv body and the multipart upload (below) reach the same parser as the JSON field.
     const res = await request(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: { ...account.auth, 'content-type': 'text/csv' }, body: csv });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(res.body.summary, { total_rows: 6, created: 2, failed: 4 });
@@ -111,10 +111,15 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
       { row: 6, error: 'Short code has already been taken', errors: ['Short code has already been taken'] },
     ]);
     assert.deepEqual(res.body.links.map((l: { short_url: string; domain: string | null }) => [l.short_url, l.domain]), [[stack.url('/dup'), null], ['http://go.example.com/dup', 'go.example.com']]);
+    const form = new FormData();
+    form.append('file', new Blob(['destination_url,short_code,domain\nhttps://example.com/up,up-1,go.example.com\n'], { type: 'text/csv' }), 'links.csv');
+    const uploaded = await fetch(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: account.auth, body: form });
+    assert.equal(uploaded.status, 200);
     const stored = await stack.services.db('links').orderBy('id').select('domain_id', 'short_code', 'destination_url');
     assert.deepEqual(stored, [
       { domain_id: null, short_code: 'dup', destination_url: 'https://example.com/default' },
       { domain_id: go.id, short_code: 'dup', destination_url: 'https://example.com/go' },
+      { domain_id: go.id, short_code: 'up-1', destination_url: 'https://example.com/up' },
     ]);
   });
 

@@ -91,6 +91,8 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
     const other = await createAccount(stack.services, { plan: 'enterprise' });
     const go = await addDomain(stack.services, account.user.id, 'go.example.com');
     await addDomain(stack.services, other.user.id, 'theirs.example.com');
+    // A closed port: the link.created deliveries are written (and read below), never received.
+    await stack.services.db('users').where({ id: account.user.id }).update({ webhook_url: 'http://127.0.0.1:9/hook' });
     const csv = [
       'destination_url,short_code,domain',
       'https://example.com/default,dup,',
@@ -111,6 +113,9 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
       { row: 6, error: 'Short code has already been taken', errors: ['Short code has already been taken'] },
     ]);
     assert.deepEqual(res.body.links.map((l: { short_url: string; domain: string | null }) => [l.short_url, l.domain]), [[stack.url('/dup'), null], ['http://go.example.com/dup', 'go.example.com']]);
+    const announced = (await stack.services.db('webhook_deliveries').where({ user_id: account.user.id, event: 'link.created' }).select('body'))
+      .map((d: { body: string }) => (JSON.parse(d.body) as { data: { link: { short_url: string } } }).data.link.short_url).sort();
+    assert.deepEqual(announced, ['http://go.example.com/dup', stack.url('/dup')].sort());
     const form = new FormData();
     form.append('file', new Blob(['destination_url,short_code,domain\nhttps://example.com/up,up-1,go.example.com\n'], { type: 'text/csv' }), 'links.csv');
     const uploaded = await fetch(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: account.auth, body: form });

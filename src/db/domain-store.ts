@@ -35,8 +35,11 @@ export function findUserDomain(db: Db, userId: number, id: number): Promise<Doma
   return db<DomainRow>('domains').where({ id, user_id: userId }).first();
 }
 
-export function findUserDomainByHost(db: Db, userId: number, hostname: string): Promise<DomainRow | undefined> {
-  return db<DomainRow>('domains').where({ hostname, user_id: userId }).first();
+/** The owner's domains among `hostnames`, hostname → id (another owner's name is simply absent). */
+export async function userDomainIdsByHost(db: Db, userId: number, hostnames: string[]): Promise<Map<string, number>> {
+  if (hostnames.length === 0) return new Map();
+  const rows = (await db('domains').where({ user_id: userId }).whereRaw('hostname = ANY(?)', [hostnames]).select('id', 'hostname')) as Array<{ id: number; hostname: string }>;
+  return new Map(rows.map((r) => [r.hostname, Number(r.id)]));
 }
 
 export function findDomainByHost(db: Db, hostname: string): Promise<DomainRow | undefined> {

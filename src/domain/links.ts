@@ -12,7 +12,7 @@ import { hashPassword } from '../lib/secrets';
 import type { Services } from '../services';
 import { generateShortCode } from '../lib/short-codes';
 import { insertWithUniqueCode } from './unique-codes';
-import { LINKS_DOMAIN_FK, findUserDomainByHost } from '../db/domain-store';
+import { LINKS_DOMAIN_FK, userDomainIdsByHost } from '../db/domain-store';
 import { linkCacheKey } from '../lib/hostnames';
 
 const SHORT_CODE_CONSTRAINT = 'links_short_code_unique';
@@ -22,7 +22,8 @@ const COLLECTION_FK = 'links_collection_id_foreign';
 
 /**
  * Creates a link, with the owner's short code or a generated one. The unique index decides a
- * race between two creates of one code: exactly one wins, the other gets the documented 422.
+ * race between two creates of one code: exactly one wins, the other gets the documented 422;
+ * a collection or domain deleted since it was checked is a 422 too (its foreign key).
  * Shared by the API and the bulk import job.
  */
 export async function createLink(db: Db, fields: Omit<NewLink, 'short_code'> & { short_code?: string | null }): Promise<LinkRow> {
@@ -33,7 +34,7 @@ export async function createLink(db: Db, fields: Omit<NewLink, 'short_code'> & {
     generate: () => generateShortCode(),
     insert: (code) => insertLink(db, { ...rest, short_code: code }),
     taken: () => DomainError.invalid([SHORT_CODE_TAKEN]),
-  });
+  }).catch(parentGone);
 }
 
 /** The editable fields, as the API has validated them (absent = not given, null = cleared). */
@@ -61,14 +62,23 @@ export interface LinkInput {
   domain?: string | null;
 }
 
-const DOMAIN_MISSING = 'Domain must be one of your domains';
+export const DOMAIN_MISSING = 'Domain must be one of your domains';
+
+/**
+ * The rule for a link's `domain`: any of the owner's domains, verified or not (a pending
+ * domain's links wait for it to go live), by hostname → id. A name missing from the answer is
+ * not the owner's: the link fails with DOMAIN_MISSING. Used by POST/PATCH and the bulk import.
+ */
+export function ownerDomainIds(db: Db, ownerId: number, hostnames: string[]): Promise<Map<string, number>> {
+  return userDomainIdsByHost(db, ownerId, hostnames);
+}
 
 /** The owner's domain id for a hostname (null stays null: the default domain); undefined = not given. */
 async function resolveDomain(db: Db, ownerId: number, hostname: string | null | undefined): Promise<number | null | undefined> {
   if (hostname === undefined || hostname === null) return hostname;
-  const domain = await findUserDomainByHost(db, ownerId, hostname);
-  if (!domain) throw DomainError.invalid([DOMAIN_MISSING]);
-  return domain.id;
+  const id = (await ownerDomainIds(db, ownerId, [hostname])).get(hostname);
+  if (id === undefined) throw DomainError.invalid([DOMAIN_MISSING]);
+  return id;
 }
 
 function cacheKeyOf(link: Pick<LinkRow, 'domain_id' | 'short_code'>): string {
@@ -134,7 +144,7 @@ export async function createUserLink(services: Services, owner: Owner, input: Li
   };
   await checkLinkRules(db, owner, input, fields);
   const password_hash = password ? await hashPassword(password) : null;
-  const link = await createLink(db, { ...fields, password_hash }).catch(parentGone);
+  const link = await createLink(db, { ...fields, password_hash });
   // A lookup of this code before it existed may be cached as unknown.
   await publishLinkInvalidation(services, [cacheKeyOf(link)]);
   return link;

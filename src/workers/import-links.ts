@@ -4,6 +4,7 @@ import { importedRows } from '../db/import-row-store';
 import { completeRun, loadRunInput, reportProgress } from '../db/job-store';
 import { decryptSecret } from '../lib/secrets';
 import type { LinkRow } from '../db/link-store';
+import { userDomainNames } from '../db/domain-store';
 import { importChunk, type OnConflict, type PendingRow } from '../domain/jobs/import-chunk';
 import { planImport, rowError, type ImportRowError } from '../domain/jobs/import-plan';
 import { runJob } from './run-job';
@@ -23,14 +24,17 @@ const ROWS_PER_TRANSACTION = 250;
 /** Chunks written at once: hides round-trip latency; each takes one pooled connection. */
 const PARALLEL_CHUNKS = 3;
 
-async function presentCreated(services: Services, created: Map<number, number>): Promise<LinkObject[]> {
-  const rows = (await services.db('links').select('*').whereRaw('id = ANY(?)', [[...created.values()]])) as LinkRow[];
+async function presentCreated(services: Services, userId: number, created: Map<number, number>): Promise<LinkObject[]> {
+  const [rows, domains] = await Promise.all([
+    services.db('links').select('*').whereRaw('id = ANY(?)', [[...created.values()]]) as Promise<LinkRow[]>,
+    userDomainNames(services.db, userId),
+  ]);
   const byId = new Map(rows.map((l) => [l.id, l]));
   return [...created.entries()]
     .sort(([a], [b]) => a - b)
     .flatMap(([, id]) => {
       const link = byId.get(id);
-      return link ? [presentLink(link, services.config.publicBaseUrl)] : [];
+      return link ? [presentLink(link, services.config.publicBaseUrl, domains)] : [];
     });
 }
 
@@ -75,7 +79,7 @@ export async function importLinks(services: Services, data: JobPayloads['import-
     const lanes = await Promise.allSettled(Array.from({ length: PARALLEL_CHUNKS }, next));
     const broken = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
     if (broken) throw broken.reason;
-    const links = await presentCreated(services, created);
+    const links = await presentCreated(services, run.user_id, created);
     errors.sort((a, b) => a.row - b.row);
     const result: ImportResult = {
       success: true,

@@ -38,3 +38,17 @@ export function getOrReset(url: string): Promise<{ status: number; body: string 
     req.end();
   });
 }
+
+/** A GET to a stack's edge with the Host a custom domain's visitor sends (fetch cannot set Host). */
+export function visit(port: number, host: string, path: string): Promise<{ status: number; location: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -4,6 +4,7 @@ import { createRun } from '../../src/db/job-store';
 import { setJobWaitBound } from '../../src/domain/jobs/wait';
 import { importLinks } from '../../src/workers/import-links';
 import { createAccount } from '../helpers/accounts';
+import { addDomain } from '../helpers/domains';
 import { request } from '../helpers/http';
 import { waitForCompletedJob, whileWorkerPaused } from '../helpers/jobs';
 import { useStackWithAccount } from '../helpers/use-stack';
@@ -84,6 +85,74 @@ describe('Bulk import (POST /api/v1/links/bulk_import)', () => {
     const bad = await send('?on_conflict=overwrite');
     assert.equal(bad.status, 400);
     assert.match(bad.body.errors.join('\n'), /On conflict must be error, skip or update/);
+  });
+
+  it("reads each row's domain: one of yours puts the link on it; an unknown, another user's or a malformed one fails that row alone", async () => {
+    const other = await createAccount(stack.services, { plan: 'enterprise' });
+    const go = await addDomain(stack.services, account.user.id, 'go.example.com');
+    await addDomain(stack.services, other.user.id, 'theirs.example.com');
+    // A closed port: the link.created deliveries are written (and read below), never received.
+    await stack.services.db('users').where({ id: account.user.id }).update({ webhook_url: 'http://127.0.0.1:9/hook' });
+    const csv = [
+      'destination_url,short_code,domain',
+      'https://example.com/default,dup,',
+      'https://example.com/go,dup,GO.example.com',
+      'https://example.com/unknown,u-1,nowhere.example.com',
+      'https://example.com/theirs,t-1,theirs.example.com',
+      'https://example.com/bad,b-1,not a host',
+      'https://example.com/again,dup,go.example.com',
+    ].join('\n');
+    // The text/csv body and the multipart upload (below) reach the same parser as the JSON field.
+    const res = await request(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: { ...account.auth, 'content-type': 'text/csv' }, body: csv });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.summary, { total_rows: 6, created: 2, failed: 4 });
+    assert.deepEqual(res.body.errors, [
+      { row: 3, error: 'Domain must be one of your domains', errors: ['Domain must be one of your domains'] },
+      { row: 4, error: 'Domain must be one of your domains', errors: ['Domain must be one of your domains'] },
+      { row: 5, error: 'Domain must be a domain name such as go.example.com', errors: ['Domain must be a domain name such as go.example.com'] },
+      { row: 6, error: 'Short code has already been taken', errors: ['Short code has already been taken'] },
+    ]);
+    assert.deepEqual(res.body.links.map((l: { short_url: string; domain: string | null }) => [l.short_url, l.domain]), [[stack.url('/dup'), null], ['http://go.example.com/dup', 'go.example.com']]);
+    const announced = (await stack.services.db('webhook_deliveries').where({ user_id: account.user.id, event: 'link.created' }).select('body'))
+      .map((d: { body: string }) => (JSON.parse(d.body) as { data: { link: { short_url: string } } }).data.link.short_url).sort();
+    assert.deepEqual(announced, ['http://go.example.com/dup', stack.url('/dup')].sort());
+    const form = new FormData();
+    form.append('file', new Blob(['destination_url,short_code,domain\nhttps://example.com/up,up-1,go.example.com\n'], { type: 'text/csv' }), 'links.csv');
+    const uploaded = await fetch(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: account.auth, body: form });
+    assert.equal(uploaded.status, 200);
+    const stored = await stack.services.db('links').orderBy('id').select('domain_id', 'short_code', 'destination_url');
+    assert.deepEqual(stored, [
+      { domain_id: null, short_code: 'dup', destination_url: 'https://example.com/default' },
+      { domain_id: go.id, short_code: 'dup', destination_url: 'https://example.com/go' },
+      { domain_id: go.id, short_code: 'up-1', destination_url: 'https://example.com/up' },
+    ]);
+  });
+
+  it('on_conflict judges a short code on its own domain', async () => {
+    const other = await createAccount(stack.services, { plan: 'enterprise' });
+    await addDomain(stack.services, account.user.id, 'go.example.com');
+    const create = async (auth: { authorization: string }, link: Record<string, unknown>) => {
+      const res = await request(stack.url('/api/v1/links'), { method: 'POST', headers: auth, json: { link: { destination_url: 'https://example.com/old', ...link } } });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    };
+    await create(account.auth, { short_code: 'promo', title: 'Old default' });
+    await create(account.auth, { short_code: 'promo', title: 'Old go', domain: 'go.example.com' });
+    await create(other.auth, { short_code: 'solo', title: 'Theirs' });
+    // promo exists on go (yours); solo is another user's on the default domain but free on go.
+    const csv = 'destination_url,short_code,title,domain\nhttps://example.com/new,promo,New go,go.example.com\nhttps://example.com/solo,solo,Solo go,go.example.com\nhttps://example.com/x,solo,X,';
+    const send = (query: string) => request(stack.url(`/api/v1/links/bulk_import${query}`), { method: 'POST', headers: account.auth, json: { csv } });
+    const titles = async () => (await stack.services.db('links').orderBy('id').select('domain_id', 'short_code', 'title')).map((l) => `${l.domain_id === null ? '' : 'go/'}${l.short_code}: ${l.title}`);
+
+    const errored = await send('?on_conflict=error');
+    assert.deepEqual(errored.body.summary, { total_rows: 3, created: 1, failed: 2 });
+    assert.deepEqual(errored.body.errors.map((e: { row: number }) => e.row), [1, 3]);
+    const skipped = await send('?on_conflict=skip');
+    assert.deepEqual(skipped.body.summary, { total_rows: 3, created: 0, failed: 1, skipped: 2, updated: 0 });
+    assert.deepEqual(await titles(), ['promo: Old default', 'go/promo: Old go', 'solo: Theirs', 'go/solo: Solo go']);
+    const updated = await send('?on_conflict=update');
+    assert.deepEqual(updated.body.summary, { total_rows: 3, created: 0, failed: 1, skipped: 0, updated: 2 });
+    assert.deepEqual(updated.body.errors.map((e: { row: number }) => e.row), [3], "another user's code on the default domain stays theirs");
+    assert.deepEqual(await titles(), ['promo: Old default', 'go/promo: New go', 'solo: Theirs', 'go/solo: Solo go']);
   });
 
   it('creates the good rows and reports each bad row with its row number and reason', async () => {

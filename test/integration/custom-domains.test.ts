@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
-import { request } from '../helpers/http';
+import { request, visit } from '../helpers/http';
 import { useStackWithAccount } from '../helpers/use-stack';
 import { waitFor, waitForLockWaiter } from '../helpers/wait';
 import { createAccount } from '../helpers/accounts';
 import { verifyDomain } from '../../src/domain/domains/domains';
-
-/** A GET to the stack's edge with the Host a custom domain's visitor sends. */
-function visit(port: number, host: string, path: string): Promise<{ status: number; location: string | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('Custom domains', () => {
   const { stack, account } = useStackWithAccount({ workers: true });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createAccount, type TestAccount } from '../helpers/accounts';
-import { request } from '../helpers/http';
+import { addDomain } from '../helpers/domains';
+import { request, visit } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 
@@ -11,7 +12,7 @@ describe('Link cache across web processes', () => {
   let other: Stack;
   let account: TestAccount;
   before(async () => {
-    editor = await startStack();
+    editor = await startStack({ workers: { queues: ['imports'] } });
     other = await startStack({ web: { linkCacheTtlMs: 60_000 } });
   });
   after(async () => {
@@ -54,5 +55,20 @@ describe('Link cache across web processes', () => {
     assert.equal(await locationOn(other, 'brand-new'), 404);
     await request(editor.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/b', short_code: 'brand-new' } } });
     await waitFor(async () => (await locationOn(other, 'brand-new')) === 'https://example.com/b', { timeoutMs: 1000, intervalMs: 10, what: 'new code on the other process' });
+  });
+
+  it('serves codes a bulk import created on a custom domain on the other process even after it cached them as unknown', async () => {
+    await addDomain(editor.services, account.user.id, 'go.example.com', 'active');
+    const onGo = async () => {
+      const res = await visit(other.web.port, 'go.example.com', '/imported');
+      return res.status === 302 ? res.location : res.status;
+    };
+    assert.equal(await onGo(), 404);
+    const imported = await request(editor.url('/api/v1/links/bulk_import'), {
+      method: 'POST', headers: account.auth, json: { csv: 'destination_url,short_code,domain\nhttps://example.com/imported,imported,go.example.com' },
+    });
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.equal(imported.body.created, 1);
+    await waitFor(async () => (await onGo()) === 'https://example.com/imported', { timeoutMs: 1000, intervalMs: 10, what: 'imported code on the other process' });
   });
 });

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import Papa from 'papaparse';
 import { setJobWaitBound } from '../../src/domain/jobs/wait';
 import { createAccount } from '../helpers/accounts';
+import { addDomain } from '../helpers/domains';
 import { request } from '../helpers/http';
 import { waitForCompletedJob, whileWorkerPaused } from '../helpers/jobs';
 import { useStackWithAccount } from '../helpers/use-stack';
 
 const HEADER = 'short_url,destination_url,short_code,title,description,tags,click_count,active,archived,password_protected,expires_at,created_at,'
-  + 'utm_params,scheduled_start_at,scheduled_end_at,expires,collection,preview_title,preview_description,preview_image_url,append_click_id';
+  + 'utm_params,scheduled_start_at,scheduled_end_at,expires,collection,preview_title,preview_description,preview_image_url,append_click_id,domain';
 
 describe('Links CSV export (GET /api/v1/links/export)', () => {
   const { stack, account } = useStackWithAccount({ workers: true });
@@ -125,6 +126,40 @@ describe('Links CSV export (GET /api/v1/links/export)', () => {
     assert.equal(imported.body.created, 3);
     const after = await stack.services.db('links').where({ user_id: account.user.id }).orderBy('short_code').select(fields);
     assert.deepEqual(after, before);
+  });
+
+  it('round-trips links on custom domains: each comes back on its domain, one short code on two domains included', async () => {
+    const go = await addDomain(stack.services, account.user.id, 'go.example.com');
+    const create = async (link: Record<string, unknown>) => {
+      const res = await request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/rt', ...link } } });
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+    };
+    await create({ short_code: 'same', destination_url: 'https://example.com/default', title: 'On the default domain', tags: ['d'], utm_params: { utm_source: 'news' } });
+    await create({
+      short_code: 'same', domain: 'go.example.com', destination_url: 'https://example.com/go', title: 'On go', description: 'Custom', tags: ['g', 'h'],
+      utm_params: { utm_medium: 'mail' }, scheduled_start_at: '2030-01-01T00:00:00Z', scheduled_end_at: '2030-02-01T00:00:00Z', expires: true, expires_at: '2031-01-01T00:00:00Z',
+      preview_title: 'Go card', append_click_id: true, active: false,
+    });
+    await create({ short_code: 'only-go', domain: 'go.example.com', destination_url: 'https://example.com/only-go' });
+    const fields = ['domain_id', 'short_code', 'destination_url', 'title', 'description', 'tags', 'active', 'archived', 'utm_params', 'scheduled_start_at', 'scheduled_end_at', 'expires', 'expires_at',
+      'collection_id', 'preview_title', 'preview_description', 'preview_image_url', 'append_click_id'];
+    const links = () => stack.services.db('links').where({ user_id: account.user.id }).orderByRaw('domain_id NULLS FIRST, short_code').select(fields);
+    const before = await links();
+    assert.deepEqual(before.map((l) => [l.domain_id, l.short_code]), [[null, 'same'], [go.id, 'only-go'], [go.id, 'same']]);
+
+    const { text } = await exportCsv();
+    const rows = Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+    assert.deepEqual(rows.map((r) => [r.short_url, r.domain]), [
+      [stack.url('/same'), ''], ['http://go.example.com/same', 'go.example.com'], ['http://go.example.com/only-go', 'go.example.com'],
+    ]);
+    await stack.services.db('links').where({ user_id: account.user.id }).delete();
+    const imported = await request(stack.url('/api/v1/links/bulk_import'), { method: 'POST', headers: account.auth, json: { csv: text } });
+    assert.equal(imported.status, 200, JSON.stringify(imported.body));
+    assert.deepEqual(imported.body.errors, []);
+    assert.deepEqual(imported.body.links.map((l: { short_url: string; domain: string | null }) => [l.short_url, l.domain]), [
+      [stack.url('/same'), null], ['http://go.example.com/same', 'go.example.com'], ['http://go.example.com/only-go', 'go.example.com'],
+    ]);
+    assert.deepEqual(await links(), before);
   });
 
   it("exports only the caller's own links", async () => {

@@ -19,7 +19,7 @@ function Import() {
   return (
     <section class="card" aria-labelledby="import">
       <h2 id="import">Import links from CSV</h2>
-      <p class="muted">A header row naming the columns, including <code>destination_url</code>; optional <code>short_code</code>, <code>title</code>, <code>description</code>, <code>tags</code>.</p>
+      <p class="muted">A header row naming the columns, including <code>destination_url</code>; optional <code>short_code</code>, <code>title</code>, <code>description</code>, <code>tags</code>, <code>domain</code> (one of your domains; empty for the default one). A links export imports back as it is, each link on its domain.</p>
       <PlanGate feature="bulk_import">
       <form class="form" onSubmit={(e) => {
         e.preventDefault();

@@ -7,14 +7,15 @@ import type { LinkExportFilters } from '../../queues/export-spec';
 
 /**
  * The documented columns of GET /api/v1/links/export, in order, then the ones bulk_import needs
- * to recreate a link (export → import round-trips; the collection by its slug). Passwords never
- * leave: a protected link's row needs its password added before it is imported again.
+ * to recreate a link (export → import round-trips; the collection by its slug, the custom domain
+ * by its hostname, empty for the default domain). Passwords never leave: a protected link's row
+ * needs its password added before it is imported again.
  */
 export const LINK_EXPORT_COLUMNS = [
   'short_url', 'destination_url', 'short_code', 'title', 'description', 'tags', 'click_count', 'active',
   'archived', 'password_protected', 'expires_at', 'created_at',
   'utm_params', 'scheduled_start_at', 'scheduled_end_at', 'expires', 'collection',
-  'preview_title', 'preview_description', 'preview_image_url', 'append_click_id',
+  'preview_title', 'preview_description', 'preview_image_url', 'append_click_id', 'domain',
 ] as const;
 
 const BATCH_ROWS = 1000;
@@ -40,7 +41,7 @@ interface ExportedLink {
   preview_description: string | null;
   preview_image_url: string | null;
   append_click_id: boolean;
-  /** A custom domain's hostname, for the short_url. */
+  /** A custom domain's hostname (its short_url's host); null: the default domain. */
   domain: string | null;
 }
 
@@ -75,7 +76,7 @@ export async function writeLinksCsv(trx: Knex.Transaction, publicBaseUrl: string
     const text = links
       .map((l) => csvLine([`${l.domain === null ? publicBaseUrl : `${scheme}//${l.domain}`}/${l.short_code}`, l.destination_url, l.short_code, l.title, l.description, l.tags.join(', '), l.click_count, l.active, l.archived, l.password_protected, l.expires_at, l.created_at,
         Object.keys(l.utm_params).length > 0 ? JSON.stringify(l.utm_params) : '', l.scheduled_start_at, l.scheduled_end_at, l.expires, l.collection,
-        l.preview_title, l.preview_description, l.preview_image_url, l.append_click_id]))
+        l.preview_title, l.preview_description, l.preview_image_url, l.append_click_id, l.domain]))
       .join('');
     await file.write(text);
     done += links.length;

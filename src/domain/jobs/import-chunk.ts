@@ -3,7 +3,8 @@ import { importedRows, lockImportRun, recordImportedRows } from '../../db/import
 import { updateLinkRow, type LinkRow } from '../../db/link-store';
 import { isUniqueViolation } from '../../db/pg-errors';
 import { presentLink } from '../links.schema';
-import { createLink } from '../links';
+import { createLink, DOMAIN_MISSING, ownerDomainIds } from '../links';
+import { linkCacheKey } from '../../lib/hostnames';
 import { publishLinkInvalidation } from '../../queues/link-invalidation';
 import { hashPassword } from '../../lib/secrets';
 import type { Services } from '../../services';
@@ -28,6 +29,9 @@ export interface ChunkOutcome {
   updated: number[];
 }
 
+/** A chunk's outcome and the link cache keys of its chosen codes, to invalidate once it has committed. */
+type WrittenChunk = ChunkOutcome & { cacheKeys: string[] };
+
 const TAKEN = 'Short code has already been taken';
 const NO_COLLECTION = 'Collection not found';
 
@@ -38,11 +42,22 @@ async function collectionIds(trx: Knex.Transaction, userId: number, slugs: strin
   return new Map(rows.map((r) => [r.slug, r.id]));
 }
 
-/** Codes in use among `codes` → the link holding each (locked: an update must not interleave). */
-async function takenCodes(trx: Knex.Transaction, codes: string[]): Promise<Map<string, { id: number; user_id: number }>> {
-  if (codes.length === 0) return new Map();
-  const rows = (await trx('links').select('id', 'user_id', 'short_code').whereRaw('short_code = ANY(?)', [codes]).whereNull('domain_id').forUpdate()) as Array<{ id: number; user_id: number; short_code: string }>;
-  return new Map(rows.map((r) => [r.short_code, r]));
+/**
+ * Codes in use among `keys` (a code on a domain) → the link holding each, keyed by linkCacheKey
+ * (locked: an update must not interleave). Matched on the unique index's own expression.
+ */
+async function takenCodes(trx: Knex.Transaction, keys: Array<{ domainId: number | null; code: string }>): Promise<Map<string, { id: number; user_id: number }>> {
+  if (keys.length === 0) return new Map();
+  const rows = (await trx('links')
+    .select('id', 'user_id', 'domain_id', 'short_code')
+    .whereRaw('(COALESCE(domain_id, 0), short_code) IN (SELECT * FROM unnest(?::bigint[], ?::text[]))', [keys.map((k) => k.domainId ?? 0), keys.map((k) => k.code)])
+    .forUpdate()) as Array<{ id: number; user_id: number; domain_id: number | null; short_code: string }>;
+  return new Map(rows.map((r) => [linkCacheKey(r.domain_id, r.short_code), r]));
+}
+
+/** A row's domain: null for the default one, an id for one of the user's, undefined when it is not theirs. */
+function domainIdOf(link: ImportLinkFields, domains: Map<string, number>): number | null | undefined {
+  return link.domain === undefined ? null : domains.get(link.domain);
 }
 
 /**
@@ -52,24 +67,30 @@ async function takenCodes(trx: Knex.Transaction, codes: string[]): Promise<Map<s
  * found only at insert time (a code taken concurrently) fails that row alone; without, such a
  * conflict aborts the whole chunk, which the caller then retries with savepoints.
  */
-async function writeChunk(services: Services, trx: Knex.Transaction, userId: number, runId: string, chunk: PendingRow[], hashes: Array<string | null>, savepoints: boolean, onConflict: OnConflict): Promise<ChunkOutcome> {
+async function writeChunk(services: Services, trx: Knex.Transaction, userId: number, runId: string, chunk: PendingRow[], hashes: Array<string | null>, savepoints: boolean, onConflict: OnConflict): Promise<WrittenChunk> {
   await lockImportRun(trx, runId, chunk[0]?.row ?? 0);
   const created = await importedRows(trx, runId, chunk.map((p) => p.row));
-  const todo = chunk.map((pending, i) => ({ ...pending, hash: hashes[i] ?? null })).filter((p) => !created.has(p.row));
-  const taken = await takenCodes(trx, todo.flatMap((p) => (p.link.short_code ? [p.link.short_code] : [])));
+  const domains = await ownerDomainIds(trx, userId, [...new Set(chunk.flatMap((p) => (p.link.domain ? [p.link.domain] : [])))]);
+  // Every chosen code of the chunk, done earlier or not: an earlier attempt may have died before it told the caches.
+  const cacheKeys = chunk.flatMap(({ link }) => {
+    const domainId = domainIdOf(link, domains);
+    return link.short_code && domainId !== undefined ? [linkCacheKey(domainId, link.short_code)] : [];
+  });
+  const todo = chunk.map((pending, i) => ({ ...pending, hash: hashes[i] ?? null, domainId: domainIdOf(pending.link, domains) })).filter((p) => !created.has(p.row));
+  const taken = await takenCodes(trx, todo.flatMap(({ link, domainId }) => (link.short_code && domainId !== undefined ? [{ domainId, code: link.short_code }] : [])));
   const collections = await collectionIds(trx, userId, [...new Set(todo.flatMap((p) => (p.link.collection ? [p.link.collection] : [])))]);
   const failed: ChunkOutcome['failed'] = [];
   const skipped: number[] = [];
   const updated: number[] = [];
   const fresh: Array<{ row: number; link: LinkRow }> = [];
-  for (const { row, link, hash } of todo) {
-    const { password: _plain, collection, ...fields } = link;
+  for (const { row, link, hash, domainId } of todo) {
+    const { password: _plain, collection, domain: _hostname, ...fields } = link;
     const collectionId = collection === undefined ? null : collections.get(collection);
-    if (collectionId === undefined) {
-      failed.push({ row, errors: [NO_COLLECTION] });
+    if (domainId === undefined || collectionId === undefined) {
+      failed.push({ row, errors: [...(domainId === undefined ? [DOMAIN_MISSING] : []), ...(collectionId === undefined ? [NO_COLLECTION] : [])] });
       continue;
     }
-    const holder = link.short_code ? taken.get(link.short_code) : undefined;
+    const holder = link.short_code ? taken.get(linkCacheKey(domainId, link.short_code)) : undefined;
     if (holder) {
       // Another user's code is never skipped past or overwritten: it is simply taken.
       if (onConflict === 'error' || holder.user_id !== userId) failed.push({ row, errors: [TAKEN] });
@@ -80,7 +101,7 @@ async function writeChunk(services: Services, trx: Knex.Transaction, userId: num
       }
       continue;
     }
-    const insert = (db: Knex) => createLink(db, { ...fields, user_id: userId, password_hash: hash, collection_id: collectionId });
+    const insert = (db: Knex) => createLink(db, { ...fields, user_id: userId, password_hash: hash, collection_id: collectionId, domain_id: domainId });
     if (!savepoints) {
       fresh.push({ row, link: await insert(trx) });
       continue;
@@ -96,22 +117,24 @@ async function writeChunk(services: Services, trx: Knex.Transaction, userId: num
   // together, or not at all, so a retried chunk neither creates nor announces a link twice.
   await recordImportedRows(trx, runId, fresh.map(({ row, link }) => ({ row, linkId: link.id })));
   const base = services.config.publicBaseUrl;
-  await emitWebhooks(services, fresh.map(({ link }) => ({ userId, event: 'link.created' as const, data: { link: presentLink(link, base) } })), { trx });
+  const hostnames = new Map([...domains].map(([hostname, id]) => [id, hostname]));
+  await emitWebhooks(services, fresh.map(({ link }) => ({ userId, event: 'link.created' as const, data: { link: presentLink(link, base, hostnames) } })), { trx });
   for (const { row, link } of fresh) created.set(row, link.id);
-  return { created, failed, skipped, updated };
+  return { created, failed, skipped, updated, cacheKeys };
 }
 
 export async function importChunk(services: Services, userId: number, runId: string, chunk: PendingRow[], onConflict: OnConflict = 'error'): Promise<ChunkOutcome> {
   const hashes = await Promise.all(chunk.map((p) => (p.link.password ? hashPassword(p.link.password) : null)));
-  let outcome: ChunkOutcome;
+  let written: WrittenChunk;
   try {
-    outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, false, onConflict));
+    written = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, false, onConflict));
   } catch (err) {
     const conflict = (err instanceof DomainError && err.kind === 'invalid') || isUniqueViolation(err, 'links_short_code_unique');
     if (!conflict) throw err;
-    outcome = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, true, onConflict));
+    written = await services.db.transaction((trx) => writeChunk(services, trx, userId, runId, chunk, hashes, true, onConflict));
   }
+  const { cacheKeys, ...outcome } = written;
   // A chosen code looked up before the import may sit in a web process's cache as unknown.
-  await publishLinkInvalidation(services, chunk.flatMap((p) => (p.link.short_code ? [p.link.short_code] : [])));
+  await publishLinkInvalidation(services, cacheKeys);
   return outcome;
 }

@@ -13,7 +13,12 @@ export function rowError(row: number, errors: string[]): ImportRowError {
   return { row, error: errors.join('; '), errors };
 }
 
-/** Parses and validates every row and fails later rows that repeat a short code of an earlier one. */
+/** A short code is unique per domain: the key a row's code is judged by (hostnames never hold a space). */
+function codeOnDomain(link: { short_code?: string; domain?: string }): string | undefined {
+  return link.short_code ? `${link.domain ?? ''} ${link.short_code}` : undefined;
+}
+
+/** Parses and validates every row and fails later rows that repeat a short code of an earlier one on the same domain. */
 export function planImport(csv: string): { total: number; pending: PendingRow[]; errors: ImportRowError[] } {
   const rows = parseImportCsv(csv);
   const pending: PendingRow[] = [];
@@ -25,10 +30,14 @@ export function planImport(csv: string): { total: number; pending: PendingRow[];
       continue;
     }
     const outcome = validateImportRow(cells);
-    if (!outcome.ok) errors.push(rowError(row, outcome.errors));
-    else if (outcome.link.short_code && codes.has(outcome.link.short_code)) errors.push(rowError(row, ['Short code has already been taken']));
+    if (!outcome.ok) {
+      errors.push(rowError(row, outcome.errors));
+      continue;
+    }
+    const key = codeOnDomain(outcome.link);
+    if (key && codes.has(key)) errors.push(rowError(row, ['Short code has already been taken']));
     else {
-      if (outcome.link.short_code) codes.add(outcome.link.short_code);
+      if (key) codes.add(key);
       pending.push({ row, link: outcome.link });
     }
   }

@@ -15,7 +15,7 @@ export const IMPORT_COLUMNS = [
   'password', 'scheduled_start_at', 'scheduled_end_at', 'expires_at',
   // The export's own columns beyond the documented ones, so an export imports back as it was.
   'utm_params', 'expires', 'archived', 'collection',
-  'preview_title', 'preview_description', 'preview_image_url', 'append_click_id',
+  'preview_title', 'preview_description', 'preview_image_url', 'append_click_id', 'domain',
 ] as const;
 
 /** utm_params as the export writes it: a JSON object (its rules are createLinkBody's). */
@@ -88,6 +88,8 @@ export interface ImportLinkFields {
   archived: boolean;
   /** A collection slug of the importing user's, resolved when the row is written. */
   collection?: string;
+  /** A hostname of one of the importing user's domains, resolved when the row is written; absent: the default domain. */
+  domain?: string;
   preview_title: string | null;
   preview_description: string | null;
   preview_image_url: string | null;
@@ -127,6 +129,7 @@ export function validateImportRow(raw: Record<string, unknown>): RowOutcome {
       ...(cells.preview_title !== undefined ? { preview_title: cells.preview_title } : {}),
       ...(cells.preview_description !== undefined ? { preview_description: cells.preview_description } : {}),
       ...(cells.preview_image_url !== undefined ? { preview_image_url: cells.preview_image_url } : {}),
+      ...(cells.domain !== undefined ? { domain: cells.domain } : {}),
     },
     ...(typed?.password ? { password: typed.password } : {}),
   });
@@ -153,6 +156,7 @@ export function validateImportRow(raw: Record<string, unknown>): RowOutcome {
       preview_description: shared.data.link.preview_description ?? null,
       preview_image_url: shared.data.link.preview_image_url ?? null,
       append_click_id: typed.append_click_id ?? false,
+      ...(shared.data.link.domain ? { domain: shared.data.link.domain } : {}),
     },
   };
 }

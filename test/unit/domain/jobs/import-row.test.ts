@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseImportCsv, readHeader, roughRowCount } from '../../../../src/domain/jobs/import-csv';
+import { planImport } from '../../../../src/domain/jobs/import-plan';
 import { validateImportRow } from '../../../../src/domain/jobs/import-row';
 
 describe('import rows', () => {
@@ -33,5 +34,18 @@ describe('import rows', () => {
     assert.deepEqual(readHeader('"destination_url",Title\nx'), ['destination_url', 'title']);
     assert.equal(roughRowCount('h\na\nb\n'), 2);
     assert.equal(roughRowCount('h\na\nb'), 2);
+  });
+
+  it("reads domain as the link API's hostname field (blank: the default domain) and judges repeated codes per domain", () => {
+    const on = (domain: string) => validateImportRow({ destination_url: 'https://example.com', domain });
+    const go = on(' GO.Example.com ');
+    assert.equal(go.ok && go.link.domain, 'go.example.com');
+    const blank = on('');
+    assert.equal(blank.ok && 'domain' in blank.link, false);
+    assert.deepEqual(on('127.0.0.1'), { ok: false, errors: ['Domain must be a domain name, not an IP address'] });
+
+    const plan = planImport('destination_url,short_code,domain\nhttps://a.example,x,\nhttps://b.example,x,go.example.com\nhttps://c.example,x,GO.example.com\nhttps://d.example,x,');
+    assert.deepEqual(plan.pending.map((p) => p.row), [1, 2]);
+    assert.deepEqual(plan.errors.map((e) => [e.row, e.error]), [[3, 'Short code has already been taken'], [4, 'Short code has already been taken']]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex';
-import { markRollupsPending } from './rollup-store';
+import { addToRollups } from './rollup-increments';
 import type { ClickTrigger } from '../lib/click-trigger';
 
 export interface ClickRow {
@@ -124,7 +124,7 @@ export const moveVariantCounters: AfterInsertStep = async (trx, inserted) => {
   );
 };
 
-export const AFTER_INSERT: AfterInsertStep[] = [moveLinkCounters, moveVariantCounters, markRollupsPending];
+export const AFTER_INSERT: AfterInsertStep[] = [moveLinkCounters, moveVariantCounters, addToRollups];
 
 /**
  * Stores a batch of clicks exactly once (one multi-row insert; event ids are unique) and runs

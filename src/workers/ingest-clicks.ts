@@ -3,7 +3,6 @@ import { clickFromJson, clickToJson, type ClickRow, type InsertedClick } from '.
 import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain, type AgentInfo, type Place } from '../lib/enrichment';
 import type { ClickEvent } from '../lib/edge-events';
 import type { JobPayloads } from '../queues/registry';
-import { enqueueClickRollup } from '../queues/rollups';
 import { openEvents } from '../queues/sealed-events';
 import type { Services } from '../services';
 import { publishClicks } from '../queues/live-feed';
@@ -79,9 +78,8 @@ function rowsOf(appSecret: string, data: ClickBatchInput): ClickRow[] {
 /**
  * Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once
  * (together with the batches of other jobs running in this process: click-coalescer.ts), with
- * its counters, pending rollups and link.clicked deliveries in the same transaction, then ask
- * for a rollup of the link-days it touched. The rollup is requested even when a redelivered
- * batch inserted nothing: the first attempt may have committed and then failed to enqueue.
+ * its counters, daily aggregates (db/rollup-increments.ts) and link.clicked deliveries in the
+ * same transaction: nothing is left for a later rollup pass to do.
  */
 export async function ingestClicks(services: Services, data: ClickBatchInput, job?: Job<JobPayloads['ingest-clicks']>): Promise<InsertedClick[]> {
   const rows = rowsOf(services.config.appSecret, data);
@@ -97,7 +95,6 @@ export async function ingestClicks(services: Services, data: ClickBatchInput, jo
     }
     throw err;
   }
-  if (rows.length > 0) await enqueueClickRollup(services.queues, Date.now() + 1000);
   await publishClicks(services, rows, inserted); // never throws
   return inserted;
 }

@@ -136,13 +136,13 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
   const linkIds = [...new Set(clicks.map((c) => c.link_id))].sort((a, b) => a - b);
   return db.transaction(async (trx) => {
     // The batch's links are locked first, in id order, so batches sharing links queue here
-    // without deadlocks. Locked before the insert, the clicks' foreign key checks find rows this
-    // transaction already holds; locked after, every concurrent batch's key-share lock on a hot
-    // link becomes a multixact and they all crawl (measured: 8x slower with 10 concurrent batches).
-    // NO KEY UPDATE is the lock the counter UPDATE needs and conflicts with no key-share lock.
+    // without deadlocks. The lock is also what keeps clicks pointing at links (there is no
+    // foreign key: it cost a check per click): a link cannot be deleted while a batch holds it,
+    // and its deletion deletes its clicks (trigger links_delete_clicks). NO KEY UPDATE is the
+    // lock the counter UPDATE needs.
     const locked = await trx.raw<{ rows: Array<{ id: number }> }>('SELECT id FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR NO KEY UPDATE', [linkIds]);
-    // A link deleted while its clicks were queued takes them with it (as ON DELETE CASCADE would
-    // have): they are dropped here rather than failing the batch on the foreign key forever.
+    // A link deleted while its clicks were queued takes them with it (as its deletion takes its
+    // stored clicks): they are dropped here.
     const live = new Set(locked.rows.map((r) => r.id));
     const kept = live.size === linkIds.length ? clicks : clicks.filter((c) => live.has(c.link_id));
     if (kept.length === 0) return [];

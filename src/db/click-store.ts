@@ -63,13 +63,15 @@ const COLUMNS: Array<[keyof ClickRow, string]> = [
 ];
 
 // An id minted at the edge (links that append it to their destination) is kept; others draw
-// from the sequence the edge reserves its blocks from, so the two never collide.
+// from the sequence the edge reserves its blocks from, so the two never collide (its name is
+// looked up once per statement, not per row). Only what the batch does not already know comes
+// back: every other field of an inserted click is the batch's own.
 const INSERT_SQL = `
   INSERT INTO clicks (id, ${COLUMNS.map(([name]) => name).join(', ')})
-  SELECT COALESCE(u.edge_id, nextval(pg_get_serial_sequence('clicks', 'id'))), ${COLUMNS.map(([name]) => `u.${name}`).join(', ')}
+  SELECT COALESCE(u.edge_id, nextval((SELECT pg_get_serial_sequence('clicks', 'id')::regclass))), ${COLUMNS.map(([name]) => `u.${name}`).join(', ')}
   FROM unnest(?::bigint[], ${COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) AS u(edge_id, ${COLUMNS.map(([name]) => name).join(', ')})
   ON CONFLICT (event_id, clicked_at) DO NOTHING
-  RETURNING id, event_id, link_id, user_id, variant_id, clicked_at, is_bot`;
+  RETURNING id, event_id`;
 
 /** Counted (non-bot) clicks per link: how many and the latest. */
 export function countPerLink(inserted: InsertedClick[]): Array<{ linkId: number; count: number; last: Date }> {
@@ -126,6 +128,19 @@ export const moveVariantCounters: AfterInsertStep = async (trx, inserted) => {
 
 export const AFTER_INSERT: AfterInsertStep[] = [moveLinkCounters, moveVariantCounters, addToRollups];
 
+/** The inserted clicks, from the ids the insert returned and the batch's rows (the first of any repeated event id: the one inserted). */
+function insertedOf(batch: readonly ClickRow[], returned: ReadonlyArray<{ id: number; event_id: string }>): InsertedClick[] {
+  const byEvent = new Map<string, ClickRow>();
+  for (const row of batch) {
+    const key = row.event_id.toLowerCase(); // uuid's output form
+    if (!byEvent.has(key)) byEvent.set(key, row);
+  }
+  return returned.map(({ id, event_id }) => {
+    const row = byEvent.get(event_id) as ClickRow;
+    return { id, event_id: row.event_id, link_id: row.link_id, user_id: row.user_id, variant_id: row.variant_id, clicked_at: row.clicked_at, is_bot: row.is_bot };
+  });
+}
+
 /**
  * Stores a batch of clicks exactly once (one multi-row insert; event ids are unique) and runs
  * the after-insert steps on what was actually inserted, in one transaction: a redelivered batch
@@ -147,8 +162,8 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
     const kept = live.size === linkIds.length ? clicks : clicks.filter((c) => live.has(c.link_id));
     if (kept.length === 0) return [];
     const columns = [kept.map((c) => c.id ?? null), ...COLUMNS.map(([name]) => kept.map((c) => (name === 'clicked_at' ? c.clicked_at.toISOString() : c[name])))];
-    const result = await trx.raw<{ rows: InsertedClick[] }>(INSERT_SQL, columns as unknown as Knex.RawBinding[]);
-    const inserted = result.rows;
+    const result = await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_SQL, columns as unknown as Knex.RawBinding[]);
+    const inserted = insertedOf(kept, result.rows);
     for (const step of steps) await step(trx, inserted, kept);
     return inserted;
   });

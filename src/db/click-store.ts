@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex';
+import { arrayLiteral } from './array-literal';
 import { addToRollups } from './rollup-increments';
 import type { ClickTrigger } from '../lib/click-trigger';
 
@@ -162,7 +163,7 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
     const kept = live.size === linkIds.length ? clicks : clicks.filter((c) => live.has(c.link_id));
     if (kept.length === 0) return [];
     const columns = [kept.map((c) => c.id ?? null), ...COLUMNS.map(([name]) => kept.map((c) => (name === 'clicked_at' ? c.clicked_at.toISOString() : c[name])))];
-    const result = await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_SQL, columns as unknown as Knex.RawBinding[]);
+    const result = await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_SQL, columns.map(arrayLiteral));
     const inserted = insertedOf(kept, result.rows);
     for (const step of steps) await step(trx, inserted, kept);
     return inserted;

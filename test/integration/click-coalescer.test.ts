@@ -66,6 +66,19 @@ describe('Click writes shared by concurrent ingest jobs', () => {
     assert.equal(Number((await stack.services.db('clicks').where({ link_id: id }).count({ n: '*' }))[0]?.n), 0, 'no click outlives its link');
   });
 
+  it('stores every text exactly as given, whatever characters it holds', async () => {
+    const id = await link();
+    const texts = ['São "Paulo", {x}\\y', 'NULL', ' padded ', '', 'null', 'a,b', '{}', 'tab\there', '日本'];
+    const batch = rows(id, texts.length).map((row, i) => ({ ...row, city: texts[i]!, referrer_domain: texts[(i + 1) % texts.length]!, browser_family: texts[(i + 2) % texts.length]! }));
+    await storeClicks(stack.services.db, batch);
+    const stored = await stack.services.db('clicks').where({ link_id: id }).select('event_id', 'city', 'referrer_domain', 'browser_family');
+    const byEvent = new Map(stored.map((r) => [r.event_id, r]));
+    for (const row of batch) {
+      const back = byEvent.get(row.event_id);
+      assert.deepEqual([back?.city, back?.referrer_domain, back?.browser_family], [row.city, row.referrer_domain, row.browser_family]);
+    }
+  });
+
   it('fails only the bad job of a shared write; the others are stored', async () => {
     const coalescer = new ClickCoalescer(stack.services.db);
     const id = await link();

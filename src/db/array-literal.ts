@@ -14,7 +14,7 @@ export function arrayLiteral(values: ReadonlyArray<string | number | boolean | n
     const value = values[i];
     if (value === null || value === undefined) out += 'NULL';
     else if (typeof value !== 'string') out += String(value);
-    else if (PLAIN.test(value) && value.toUpperCase() !== 'NULL') out += value;
+    else if (PLAIN.test(value) && !(value.length === 4 && value.toUpperCase() === 'NULL')) out += value;
     else out += `"${value.replace(/[\\"]/g, '\\$&')}"`;
   }
   return `${out}}`;

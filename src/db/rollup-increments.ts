@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { utcDay } from '../lib/days';
+import { DAY_MS, utcDay } from '../lib/days';
 import { addIds, addRegisters, emptySketch, visitorId, visitorRegister } from '../lib/hll';
 import { userDayLockKey } from './rollup-store';
 
@@ -51,45 +51,58 @@ interface DayTotals {
   day: string;
   clicks: number;
   visitors: Set<string>;
-  /** `${dimension}\0${key}` → clicks */
-  breakdowns: Map<string, number>;
+  /** Per dimension (in DIMENSIONS' order): key → clicks. */
+  breakdowns: Array<Map<string, number>>;
 }
 
 interface LinkDayTotals extends DayTotals {
   linkId: number;
 }
 
-function tally<T extends DayTotals>(map: Map<string, T>, key: string, click: RollupClick, make: () => T): void {
-  let totals = map.get(key);
-  if (!totals) map.set(key, (totals = make()));
-  totals.clicks++;
-  totals.visitors.add(click.hashed_ip);
-  for (const [dimension, keyOf] of DIMENSIONS) {
-    const breakdown = `${dimension}\0${keyOf(click)}`;
-    totals.breakdowns.set(breakdown, (totals.breakdowns.get(breakdown) ?? 0) + 1);
+const emptyBreakdowns = () => DIMENSIONS.map(() => new Map<string, number>());
+
+function add(breakdowns: Array<Map<string, number>>, dimension: number, key: string, clicks: number): void {
+  const counts = breakdowns[dimension] as Map<string, number>;
+  counts.set(key, (counts.get(key) ?? 0) + clicks);
+}
+
+/** A user-day's totals are the sum of its link-days'. */
+function userDaysOf(linkDays: Iterable<LinkDayTotals>): DayTotals[] {
+  const userDays = new Map<string, DayTotals>();
+  for (const l of linkDays) {
+    const key = `${l.userId}/${l.day}`;
+    let u = userDays.get(key);
+    if (!u) userDays.set(key, (u = { userId: l.userId, day: l.day, clicks: 0, visitors: new Set(), breakdowns: emptyBreakdowns() }));
+    u.clicks += l.clicks;
+    for (const ip of l.visitors) u.visitors.add(ip);
+    l.breakdowns.forEach((counts, dimension) => counts.forEach((clicks, key) => add(u.breakdowns, dimension, key, clicks)));
   }
+  return [...userDays.values()];
 }
 
 function breakdownRows<T extends DayTotals>(totals: T[]): Array<{ of: T; dimension: string; key: string; clicks: number }> {
-  return totals.flatMap((of) => [...of.breakdowns].map(([breakdown, clicks]) => {
-    const [dimension, key] = breakdown.split('\0') as [string, string];
-    return { of, dimension, key, clicks };
-  }));
+  return totals.flatMap((of) => of.breakdowns.flatMap((counts, dimension) => [...counts].map(([key, clicks]) => ({ of, dimension: DIMENSIONS[dimension]?.[0] as string, key, clicks }))));
 }
 
 export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArray<{ event_id: string; is_bot: boolean }>, batch: readonly RollupClick[]): Promise<void> {
   const stored = new Set(inserted.filter((c) => !c.is_bot).map((c) => c.event_id));
   if (stored.size === 0) return;
   const linkDays = new Map<string, LinkDayTotals>();
-  const userDays = new Map<string, DayTotals>();
+  const days = new Map<number, string>(); // a batch spans a day or two: formatted once each
   for (const click of batch) {
     if (!stored.delete(click.event_id)) continue; // not inserted (a redelivery), a bot, or a repeat in the batch
-    const day = utcDay(click.clicked_at);
-    tally(linkDays, `${click.link_id}/${day}`, click, () => ({ linkId: click.link_id, userId: click.user_id, day, clicks: 0, visitors: new Set(), breakdowns: new Map() }));
-    tally(userDays, `${click.user_id}/${day}`, click, () => ({ userId: click.user_id, day, clicks: 0, visitors: new Set(), breakdowns: new Map() }));
+    const dayNumber = Math.floor(click.clicked_at.getTime() / DAY_MS);
+    let day = days.get(dayNumber);
+    if (day === undefined) days.set(dayNumber, (day = utcDay(click.clicked_at)));
+    const key = `${click.link_id}/${day}`;
+    let totals = linkDays.get(key);
+    if (!totals) linkDays.set(key, (totals = { linkId: click.link_id, userId: click.user_id, day, clicks: 0, visitors: new Set(), breakdowns: emptyBreakdowns() }));
+    totals.clicks++;
+    totals.visitors.add(click.hashed_ip);
+    DIMENSIONS.forEach(([, keyOf], dimension) => add((totals as LinkDayTotals).breakdowns, dimension, keyOf(click), 1));
   }
   // One order for every lock a batch takes: user, then day (then link, dimension, key).
-  const users = [...userDays.values()].sort((a, b) => a.userId - b.userId || a.day.localeCompare(b.day));
+  const users = userDaysOf(linkDays.values()).sort((a, b) => a.userId - b.userId || a.day.localeCompare(b.day));
   const links = [...linkDays.values()].sort((a, b) => a.linkId - b.linkId || a.day.localeCompare(b.day));
 
   await trx.raw(

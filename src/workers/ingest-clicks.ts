@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq';
 import { clickFromJson, clickToJson, type ClickRow, type InsertedClick } from '../db/click-store';
 import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain, type AgentInfo, type Place } from '../lib/enrichment';
-import type { ClickEvent } from '../lib/edge-events';
+import { unpackClicks, type ClickEvent, type PackedClicks } from '../lib/edge-events';
 import type { JobPayloads } from '../queues/registry';
-import { openEvents } from '../queues/sealed-events';
+import { openPayload } from '../queues/sealed-events';
 import type { Services } from '../services';
 import { publishClicks } from '../queues/live-feed';
 import { coalescerFor } from './click-coalescer';
@@ -70,7 +70,7 @@ export type ClickBatchInput = JobPayloads['ingest-clicks'] | { events: ClickEven
 
 function rowsOf(appSecret: string, data: ClickBatchInput): ClickRow[] {
   if ('stored' in data) return data.stored.map(clickFromJson);
-  const events = 'sealed' in data ? openEvents<ClickEvent>(appSecret, data.sealed) : data.events;
+  const events = 'sealed' in data ? unpackClicks(openPayload<PackedClicks | ClickEvent[]>(appSecret, data.sealed)) : data.events;
   const memo = newEnrichMemo();
   return events.map((event) => enrichClick(appSecret, event, memo));
 }

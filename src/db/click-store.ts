@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex';
 import { arrayLiteral } from './array-literal';
+import { isUniqueViolation } from './pg-errors';
 import { addToRollups } from './rollup-increments';
 import type { ClickTrigger } from '../lib/click-trigger';
 
@@ -67,12 +68,33 @@ const COLUMNS: Array<[keyof ClickRow, string]> = [
 // from the sequence the edge reserves its blocks from, so the two never collide (its name is
 // looked up once per statement, not per row). Only what the batch does not already know comes
 // back: every other field of an inserted click is the batch's own.
-const INSERT_SQL = `
+const INSERT_SQL = (onConflict: string) => `
   INSERT INTO clicks (id, ${COLUMNS.map(([name]) => name).join(', ')})
   SELECT COALESCE(u.edge_id, nextval((SELECT pg_get_serial_sequence('clicks', 'id')::regclass))), ${COLUMNS.map(([name]) => `u.${name}`).join(', ')}
   FROM unnest(?::bigint[], ${COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) AS u(edge_id, ${COLUMNS.map(([name]) => name).join(', ')})
-  ON CONFLICT (event_id, clicked_at) DO NOTHING
+  ${onConflict}
   RETURNING id, event_id`;
+const INSERT_NEW = INSERT_SQL('');
+const INSERT_SKIPPING_STORED = INSERT_SQL('ON CONFLICT (event_id, clicked_at) DO NOTHING');
+
+/**
+ * Inserts the rows no earlier delivery stored. Almost every batch is new, and a plain insert
+ * skips ON CONFLICT's speculative insertion (a second probe of the event index per row): it is
+ * tried first, under a savepoint; a batch that repeats a stored event (a redelivery) fails it
+ * on the unique event id and is inserted again skipping what exists.
+ */
+async function insertNew(trx: Knex.Transaction, bindings: string[]): Promise<Array<{ id: number; event_id: string }>> {
+  await trx.raw('SAVEPOINT insert_clicks');
+  try {
+    const result = await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_NEW, bindings);
+    await trx.raw('RELEASE SAVEPOINT insert_clicks');
+    return result.rows;
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    await trx.raw('ROLLBACK TO SAVEPOINT insert_clicks');
+    return (await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_SKIPPING_STORED, bindings)).rows;
+  }
+}
 
 /** Counted (non-bot) clicks per link: how many and the latest. */
 export function countPerLink(inserted: InsertedClick[]): Array<{ linkId: number; count: number; last: Date }> {
@@ -163,8 +185,7 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
     const kept = live.size === linkIds.length ? clicks : clicks.filter((c) => live.has(c.link_id));
     if (kept.length === 0) return [];
     const columns = [kept.map((c) => c.id ?? null), ...COLUMNS.map(([name]) => kept.map((c) => (name === 'clicked_at' ? c.clicked_at.toISOString() : c[name])))];
-    const result = await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_SQL, columns.map(arrayLiteral));
-    const inserted = insertedOf(kept, result.rows);
+    const inserted = insertedOf(kept, await insertNew(trx, columns.map(arrayLiteral)));
     for (const step of steps) await step(trx, inserted, kept);
     return inserted;
   });

@@ -28,12 +28,12 @@ const PROFILE = process.env.COST_PROFILE === '1';
 
 /** The statements of the measured load, most total time first (COST_PROFILE=1). */
 async function printStatements(db: Db, clicks: number): Promise<void> {
-  const { rows } = await db.raw<{ rows: Array<{ calls: string; ms: number; rows: string; query: string }> }>(
-    `SELECT calls, total_exec_time AS ms, rows, regexp_replace(query, '\\s+', ' ', 'g') AS query
-     FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`,
+  const { rows } = await db.raw<{ rows: Array<{ calls: string; ms: number; plan_ms: number; rows: string; query: string }> }>(
+    `SELECT calls, total_exec_time AS ms, total_plan_time AS plan_ms, rows, regexp_replace(query, '\\s+', ' ', 'g') AS query
+     FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
   );
-  console.log('\nSQL by total execution time (pg_stat_statements), per counted click:');
-  for (const r of rows) console.log(`  ${us((r.ms * 1000) / clicks)}  ${String(r.calls).padStart(7)} calls ${String(r.rows).padStart(8)} rows  ${r.query.slice(0, 150)}`);
+  console.log('\nSQL by total execution + planning time (pg_stat_statements), per counted click:');
+  for (const r of rows) console.log(`  ${us((r.ms * 1000) / clicks)} + plan ${us((r.plan_ms * 1000) / clicks)}  ${String(r.calls).padStart(7)} calls ${String(r.rows).padStart(8)} rows  ${r.query.slice(0, 150)}`);
 }
 
 function printRedisCommands(port: number, clicks: number): void {
@@ -60,7 +60,7 @@ async function settled(db: Db, linkId: number, answered: number): Promise<number
 const us = (n: number) => `${n.toFixed(1).padStart(6)} µs`;
 
 async function main(): Promise<void> {
-  const [postgres, redis] = await Promise.all([startPrivatePostgres({ tls: false, settings: PROFILE ? ['shared_preload_libraries=pg_stat_statements'] : [] }), startPrivateRedis()]);
+  const [postgres, redis] = await Promise.all([startPrivatePostgres({ tls: false, settings: PROFILE ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track_planning=on'] : [] }), startPrivateRedis()]);
   const env = { DATABASE_URL: postgres.url, REDIS_URL: redis.url, REDIS_PREFIX: 'lt_cost', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   let db: Db | undefined;
   let start: ReturnType<typeof runTs> | undefined;

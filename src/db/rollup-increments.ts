@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { DAY_MS, utcDay } from '../lib/days';
+import { DAY_MS, nextDay, utcDay } from '../lib/days';
 import { addIds, addRegisters, emptySketch, visitorId, visitorRegister } from '../lib/hll';
 import { userDayLockKey } from './rollup-store';
 
@@ -123,8 +123,12 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
     [users.map((u) => u.userId), users.map((u) => u.day)],
   );
 
-  // Visitors with no earlier counted click on the link that day (this batch's own rows aside).
+  // Visitors with no earlier counted click on the link that day, this batch's own rows aside:
+  // NOT IN a subquery is one hash probe per row, and spares the planner weighing each of the
+  // batch's ids (as a constant array would). The batch's first and last day bound the scan once
+  // more as constants, so planning considers their partitions only.
   const probes = links.flatMap((l) => [...l.visitors].map((ip) => ({ l, ip })));
+  const sortedDays = users.map((u) => u.day).sort();
   const fresh = await trx.raw<{ rows: Array<{ link_id: string | number; day: string; n: number }> }>(
     `SELECT v.link_id, v.day, count(*)::int AS n
      FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS v(link_id, user_id, day, ip)
@@ -132,9 +136,13 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
        SELECT 1 FROM clicks c
        WHERE c.user_id = v.user_id AND c.hashed_ip = v.ip AND c.link_id = v.link_id AND NOT c.is_bot
          AND c.clicked_at >= v.day::timestamp AT TIME ZONE 'UTC' AND c.clicked_at < (v.day::timestamp + interval '1 day') AT TIME ZONE 'UTC'
-         AND c.event_id <> ALL(?::uuid[]))
+         AND c.clicked_at >= ?::timestamptz AND c.clicked_at < ?::timestamptz
+         AND c.event_id NOT IN (SELECT unnest(?::uuid[])))
      GROUP BY v.link_id, v.day`,
-    [probes.map((p) => p.l.linkId), probes.map((p) => p.l.userId), probes.map((p) => p.l.day), probes.map((p) => p.ip), inserted.map((c) => c.event_id)],
+    [
+      probes.map((p) => p.l.linkId), probes.map((p) => p.l.userId), probes.map((p) => p.l.day), probes.map((p) => p.ip),
+      `${sortedDays[0]}T00:00:00Z`, `${nextDay(sortedDays[sortedDays.length - 1] as string)}T00:00:00Z`, inserted.map((c) => c.event_id),
+    ],
   );
   const newVisitors = new Map(fresh.rows.map((r) => [`${Number(r.link_id)}/${r.day}`, r.n]));
 

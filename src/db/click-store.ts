@@ -57,11 +57,17 @@ export interface InsertedClick {
  */
 export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[], batch: readonly ClickRow[]) => Promise<void>;
 
-// Column order of the unnest insert; the casts give each array its element type.
-const COLUMNS: Array<[keyof ClickRow, string]> = [
-  ['event_id', 'uuid'], ['link_id', 'bigint'], ['user_id', 'bigint'], ['variant_id', 'bigint'], ['clicked_at', 'timestamptz'], ['trigger', 'text'], ['rule_id', 'bigint'],
-  ['hashed_ip', 'text'], ['hashed_user_agent', 'text'], ['referrer_domain', 'text'], ['country_code', 'text'], ['city', 'text'],
-  ['device_type', 'text'], ['browser_family', 'text'], ['os_family', 'text'], ['is_bot', 'boolean'],
+type ColumnValue = string | number | boolean | null;
+
+// Column order of the unnest insert; the casts give each array its element type. One reader
+// per column, so each array is built by a call that always reads the same field.
+const COLUMNS: Array<[keyof ClickRow, string, (c: ClickRow) => ColumnValue]> = [
+  ['event_id', 'uuid', (c) => c.event_id], ['link_id', 'bigint', (c) => c.link_id], ['user_id', 'bigint', (c) => c.user_id],
+  ['variant_id', 'bigint', (c) => c.variant_id], ['clicked_at', 'timestamptz', (c) => c.clicked_at.toISOString()], ['trigger', 'text', (c) => c.trigger],
+  ['rule_id', 'bigint', (c) => c.rule_id], ['hashed_ip', 'text', (c) => c.hashed_ip], ['hashed_user_agent', 'text', (c) => c.hashed_user_agent],
+  ['referrer_domain', 'text', (c) => c.referrer_domain], ['country_code', 'text', (c) => c.country_code], ['city', 'text', (c) => c.city],
+  ['device_type', 'text', (c) => c.device_type], ['browser_family', 'text', (c) => c.browser_family], ['os_family', 'text', (c) => c.os_family],
+  ['is_bot', 'boolean', (c) => c.is_bot],
 ];
 
 // An id minted at the edge (links that append it to their destination) is kept; others draw
@@ -184,8 +190,8 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
     const live = new Set(locked.rows.map((r) => r.id));
     const kept = live.size === linkIds.length ? clicks : clicks.filter((c) => live.has(c.link_id));
     if (kept.length === 0) return [];
-    const columns = [kept.map((c) => c.id ?? null), ...COLUMNS.map(([name]) => kept.map((c) => (name === 'clicked_at' ? c.clicked_at.toISOString() : c[name])))];
-    const inserted = insertedOf(kept, await insertNew(trx, columns.map(arrayLiteral)));
+    const columns = [arrayLiteral(kept.map((c) => c.id ?? null)), ...COLUMNS.map(([, , read]) => arrayLiteral(kept.map(read)))];
+    const inserted = insertedOf(kept, await insertNew(trx, columns));
     for (const step of steps) await step(trx, inserted, kept);
     return inserted;
   });

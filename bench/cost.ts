@@ -6,7 +6,14 @@
  * this run's alone.
  *
  *   npm run bench -- cost            (CONNECTIONS=50 BENCH_SECONDS=10 by default)
+ *   COST_PROFILE=1 npm run bench -- cost
+ *     also prints the SQL statements of the measured load by total time (pg_stat_statements on
+ *     the private server) and the Redis commands by calls; pg_stat_statements costs a little
+ *     CPU itself, so profile and measure in separate runs.
+ *   COST_CPU_PROF=<dir> npm run bench -- cost
+ *     runs npm start's processes with node --cpu-prof, writing their profiles to <dir>.
  */
+import { execFileSync } from 'node:child_process';
 import { createDb, type Db } from '../src/db/knex';
 import { createUser } from '../src/db/user-store';
 import { createLink } from '../src/domain/links';
@@ -17,6 +24,25 @@ import { freePort, runTs, stop, waitForHttp } from './lib/processes';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PROFILE = process.env.COST_PROFILE === '1';
+
+/** The statements of the measured load, most total time first (COST_PROFILE=1). */
+async function printStatements(db: Db, clicks: number): Promise<void> {
+  const { rows } = await db.raw<{ rows: Array<{ calls: string; ms: number; plan_ms: number; rows: string; query: string }> }>(
+    `SELECT calls, total_exec_time AS ms, total_plan_time AS plan_ms, rows, regexp_replace(query, '\\s+', ' ', 'g') AS query
+     FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
+  );
+  console.log('\nSQL by total execution + planning time (pg_stat_statements), per counted click:');
+  for (const r of rows) console.log(`  ${us((r.ms * 1000) / clicks)} + plan ${us((r.plan_ms * 1000) / clicks)}  ${String(r.calls).padStart(7)} calls ${String(r.rows).padStart(8)} rows  ${r.query.slice(0, 150)}`);
+}
+
+function printRedisCommands(port: number, clicks: number): void {
+  const stats = execFileSync('redis-cli', ['-p', String(port), 'info', 'commandstats'], { encoding: 'utf8' });
+  console.log('\nRedis commands (whole run), per counted click:');
+  const lines = stats.split('\n').filter((l) => l.startsWith('cmdstat_'));
+  const parsed = lines.map((l) => ({ name: l.slice(8, l.indexOf(':')), calls: Number(/calls=(\d+)/.exec(l)?.[1]), usec: Number(/usec=(\d+)/.exec(l)?.[1]) }));
+  for (const c of parsed.sort((a, b) => b.usec - a.usec).slice(0, 12)) console.log(`  ${us(c.usec / clicks)}  ${String(c.calls).padStart(7)} calls  ${c.name}`);
+}
 
 async function settled(db: Db, linkId: number, answered: number): Promise<number> {
   const started = Date.now();
@@ -34,7 +60,7 @@ async function settled(db: Db, linkId: number, answered: number): Promise<number
 const us = (n: number) => `${n.toFixed(1).padStart(6)} µs`;
 
 async function main(): Promise<void> {
-  const [postgres, redis] = await Promise.all([startPrivatePostgres({ tls: false }), startPrivateRedis()]);
+  const [postgres, redis] = await Promise.all([startPrivatePostgres({ tls: false, settings: PROFILE ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track_planning=on'] : [] }), startPrivateRedis()]);
   const env = { DATABASE_URL: postgres.url, REDIS_URL: redis.url, REDIS_PREFIX: 'lt_cost', LOG_LEVEL: 'warn', NODE_ENV: 'development' };
   let db: Db | undefined;
   let start: ReturnType<typeof runTs> | undefined;
@@ -49,7 +75,8 @@ async function main(): Promise<void> {
     await stop(bare);
 
     const port = await freePort();
-    start = runTs('src/bin/start.ts', { ...env, PORT: String(port) });
+    const cpuProf = process.env.COST_CPU_PROF;
+    start = runTs('src/bin/start.ts', { ...env, PORT: String(port) }, cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : []);
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000);
     db = createDb(postgres.url, { max: 1 });
     const user = await createUser(db, 'cost@example.com', 'enterprise');
@@ -64,11 +91,19 @@ async function main(): Promise<void> {
     const web = childMatching(start.pid ?? 0, 'web.ts') ?? 0;
     const worker = childMatching(start.pid ?? 0, 'worker.ts') ?? 0;
     const sample = () => ({ web: treeCpuUs(web), worker: treeCpuUs(worker), postgres: treeCpuUs(postgres.pid()), redis: treeCpuUs(redis.pid()) });
+    if (PROFILE) {
+      await db.raw('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await db.raw('SELECT pg_stat_statements_reset()');
+    }
     const before = sample();
     const measured = load(url, CONNECTIONS, SECONDS);
     answered = baseline + measured.requests - measured.non3xx;
     const counted = (await settled(db, link.id, answered)) - baseline;
     const after = sample();
+    if (PROFILE) {
+      await printStatements(db, counted);
+      printRedisCommands(redis.port, counted);
+    }
     await stop(start);
 
     const per = (k: keyof typeof before) => (after[k] - before[k]) / counted;

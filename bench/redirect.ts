@@ -11,7 +11,7 @@
  *   npm run bench -- redirect        (CONNECTIONS=50 BENCH_SECONDS=10 by default)
  */
 import { Redis } from 'ioredis';
-import { availableParallelism } from 'node:os';
+import { loadSettings } from '../src/config';
 import { createDb, type Db } from '../src/db/knex';
 import { issueToken } from '../src/db/token-store';
 import { createUser } from '../src/db/user-store';
@@ -48,7 +48,7 @@ async function npmStartPhase(env: Record<string, string>, db: Db, userId: number
   const port = await freePort();
   const start = runTs('src/bin/start.ts', { ...env, PORT: String(port) });
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000);
-  const webProcesses = Number(process.env.WEB_CONCURRENCY ?? availableParallelism());
+  const webProcesses = loadSettings({ ...process.env, ...env }).webConcurrencyBesideWorkers;
   const url = `http://127.0.0.1:${port}/bench-start`;
   const warm = load(url, CONNECTIONS, 2);
   const result = load(url, CONNECTIONS, SECONDS);

@@ -102,6 +102,13 @@ export interface Config {
   databasePoolMax: number;
   /** Web processes sharing the port (node's cluster); Heroku's name for it. */
   webConcurrency: number;
+  /**
+   * Web processes `npm start` runs beside its worker process on the same machine: WEB_CONCURRENCY
+   * when set, else one per core but the one the worker (and a local PostgreSQL and Redis) keeps
+   * busy. On two cores a second web process answered no more redirects and cost every click
+   * about 6 µs more CPU (BENCHMARKS.md, "CPU per counted click").
+   */
+  webConcurrencyBesideWorkers: number;
   /** Running on a Heroku dyno (DYNO is set): the router is one trusted proxy hop, TLS certificates are self-signed. */
   onHeroku: boolean;
   /** Prefix of every Redis key; wrapped in braces for BullMQ so a queue's keys share one cluster slot. */
@@ -195,6 +202,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseSsl: v.DATABASE_SSL ?? (onHeroku ? 'no-verify' : 'url'),
     databasePoolMax: v.DATABASE_POOL_MAX,
     webConcurrency: v.WEB_CONCURRENCY ?? availableParallelism(),
+    webConcurrencyBesideWorkers: v.WEB_CONCURRENCY ?? Math.max(1, availableParallelism() - 1),
     onHeroku,
     redisPrefix: v.REDIS_PREFIX,
     publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app';
-import type { InstallEvent, InstallProgressMark } from './lib/edge-events';
+import { packClicks, type InstallEvent, type InstallProgressMark } from './lib/edge-events';
 import { closeLiveHub, openLiveHub } from './queues/live-feed';
 import type { Services } from './services';
 import { reserveClickIds } from './db/click-id-store';
@@ -26,7 +26,7 @@ import { DomainCache, routedInvalidation } from './proxy/domain-cache';
 import { createDomainVerificationHandler } from './proxy/domain-verification';
 import { createRedis } from './redis';
 import { serveMetrics } from './queues/metrics-readings';
-import { sealEvents } from './queues/sealed-events';
+import { sealEvents, sealPayload } from './queues/sealed-events';
 import type { SignInLimits } from './domain/sign-in-throttle';
 
 export interface RunningWeb {
@@ -73,7 +73,7 @@ function markBytes(mark: InstallProgressMark): number {
 export async function startWeb(services: Services, options: WebOptions = {}): Promise<RunningWeb> {
   const clicks = new ClickBuffer(
     async (batch) => {
-      await services.queues.add('ingest-clicks', { sealed: sealEvents(services.config.appSecret, batch.events) }, { jobId: batch.id });
+      await services.queues.add('ingest-clicks', { sealed: sealPayload(services.config.appSecret, packClicks(batch.events)) }, { jobId: batch.id });
     },
     services.logger,
     options.clickBuffer ?? DEFAULT_CLICK_BUFFER,

@@ -17,8 +17,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs a TypeScript entry point of this repo in a child Node process (transpiled on load by tsx). */
-export function runTs(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, entry)], {
+export function runTs(entry: string, env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--require', 'tsx/cjs', join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -36,8 +36,10 @@ const children: Child[] = [
 ];
 
 function run(name: string, onMessage?: (message: ReadyMessage) => void): ChildProcess {
+  // The web process is sized to share the machine with the worker (config.ts: webConcurrencyBesideWorkers).
+  const env = name === 'web' ? { ...process.env, WEB_CONCURRENCY: String(settings.webConcurrencyBesideWorkers) } : process.env;
   // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the children in order.
-  const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env: process.env });
+  const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env });
   if (onMessage) child.on('message', (m) => onMessage(m as ReadyMessage));
   return child;
 }

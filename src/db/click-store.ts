@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex';
-import { markRollupsPending } from './rollup-store';
+import { arrayLiteral } from './array-literal';
+import { isUniqueViolation } from './pg-errors';
+import { addToRollups } from './rollup-increments';
 import type { ClickTrigger } from '../lib/click-trigger';
 
 export interface ClickRow {
@@ -55,21 +57,50 @@ export interface InsertedClick {
  */
 export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[], batch: readonly ClickRow[]) => Promise<void>;
 
-// Column order of the unnest insert; the casts give each array its element type.
-const COLUMNS: Array<[keyof ClickRow, string]> = [
-  ['event_id', 'uuid'], ['link_id', 'bigint'], ['user_id', 'bigint'], ['variant_id', 'bigint'], ['clicked_at', 'timestamptz'], ['trigger', 'text'], ['rule_id', 'bigint'],
-  ['hashed_ip', 'text'], ['hashed_user_agent', 'text'], ['referrer_domain', 'text'], ['country_code', 'text'], ['city', 'text'],
-  ['device_type', 'text'], ['browser_family', 'text'], ['os_family', 'text'], ['is_bot', 'boolean'],
+type ColumnValue = string | number | boolean | null;
+
+// Column order of the unnest insert; the casts give each array its element type. One reader
+// per column, so each array is built by a call that always reads the same field.
+const COLUMNS: Array<[keyof ClickRow, string, (c: ClickRow) => ColumnValue]> = [
+  ['event_id', 'uuid', (c) => c.event_id], ['link_id', 'bigint', (c) => c.link_id], ['user_id', 'bigint', (c) => c.user_id],
+  ['variant_id', 'bigint', (c) => c.variant_id], ['clicked_at', 'timestamptz', (c) => c.clicked_at.toISOString()], ['trigger', 'text', (c) => c.trigger],
+  ['rule_id', 'bigint', (c) => c.rule_id], ['hashed_ip', 'text', (c) => c.hashed_ip], ['hashed_user_agent', 'text', (c) => c.hashed_user_agent],
+  ['referrer_domain', 'text', (c) => c.referrer_domain], ['country_code', 'text', (c) => c.country_code], ['city', 'text', (c) => c.city],
+  ['device_type', 'text', (c) => c.device_type], ['browser_family', 'text', (c) => c.browser_family], ['os_family', 'text', (c) => c.os_family],
+  ['is_bot', 'boolean', (c) => c.is_bot],
 ];
 
 // An id minted at the edge (links that append it to their destination) is kept; others draw
-// from the sequence the edge reserves its blocks from, so the two never collide.
-const INSERT_SQL = `
+// from the sequence the edge reserves its blocks from, so the two never collide (its name is
+// looked up once per statement, not per row). Only what the batch does not already know comes
+// back: every other field of an inserted click is the batch's own.
+const INSERT_SQL = (onConflict: string) => `
   INSERT INTO clicks (id, ${COLUMNS.map(([name]) => name).join(', ')})
-  SELECT COALESCE(u.edge_id, nextval(pg_get_serial_sequence('clicks', 'id'))), ${COLUMNS.map(([name]) => `u.${name}`).join(', ')}
+  SELECT COALESCE(u.edge_id, nextval((SELECT pg_get_serial_sequence('clicks', 'id')::regclass))), ${COLUMNS.map(([name]) => `u.${name}`).join(', ')}
   FROM unnest(?::bigint[], ${COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) AS u(edge_id, ${COLUMNS.map(([name]) => name).join(', ')})
-  ON CONFLICT (event_id, clicked_at) DO NOTHING
-  RETURNING id, event_id, link_id, user_id, variant_id, clicked_at, is_bot`;
+  ${onConflict}
+  RETURNING id, event_id`;
+const INSERT_NEW = INSERT_SQL('');
+const INSERT_SKIPPING_STORED = INSERT_SQL('ON CONFLICT (event_id, clicked_at) DO NOTHING');
+
+/**
+ * Inserts the rows no earlier delivery stored. Almost every batch is new, and a plain insert
+ * skips ON CONFLICT's speculative insertion (a second probe of the event index per row): it is
+ * tried first, under a savepoint; a batch that repeats a stored event (a redelivery) fails it
+ * on the unique event id and is inserted again skipping what exists.
+ */
+async function insertNew(trx: Knex.Transaction, bindings: string[]): Promise<Array<{ id: number; event_id: string }>> {
+  await trx.raw('SAVEPOINT insert_clicks');
+  try {
+    const result = await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_NEW, bindings);
+    await trx.raw('RELEASE SAVEPOINT insert_clicks');
+    return result.rows;
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    await trx.raw('ROLLBACK TO SAVEPOINT insert_clicks');
+    return (await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_SKIPPING_STORED, bindings)).rows;
+  }
+}
 
 /** Counted (non-bot) clicks per link: how many and the latest. */
 export function countPerLink(inserted: InsertedClick[]): Array<{ linkId: number; count: number; last: Date }> {
@@ -124,7 +155,20 @@ export const moveVariantCounters: AfterInsertStep = async (trx, inserted) => {
   );
 };
 
-export const AFTER_INSERT: AfterInsertStep[] = [moveLinkCounters, moveVariantCounters, markRollupsPending];
+export const AFTER_INSERT: AfterInsertStep[] = [moveLinkCounters, moveVariantCounters, addToRollups];
+
+/** The inserted clicks, from the ids the insert returned and the batch's rows (the first of any repeated event id: the one inserted). */
+function insertedOf(batch: readonly ClickRow[], returned: ReadonlyArray<{ id: number; event_id: string }>): InsertedClick[] {
+  const byEvent = new Map<string, ClickRow>();
+  for (const row of batch) {
+    const key = row.event_id.toLowerCase(); // uuid's output form
+    if (!byEvent.has(key)) byEvent.set(key, row);
+  }
+  return returned.map(({ id, event_id }) => {
+    const row = byEvent.get(event_id) as ClickRow;
+    return { id, event_id: row.event_id, link_id: row.link_id, user_id: row.user_id, variant_id: row.variant_id, clicked_at: row.clicked_at, is_bot: row.is_bot };
+  });
+}
 
 /**
  * Stores a batch of clicks exactly once (one multi-row insert; event ids are unique) and runs
@@ -136,19 +180,18 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
   const linkIds = [...new Set(clicks.map((c) => c.link_id))].sort((a, b) => a - b);
   return db.transaction(async (trx) => {
     // The batch's links are locked first, in id order, so batches sharing links queue here
-    // without deadlocks. Locked before the insert, the clicks' foreign key checks find rows this
-    // transaction already holds; locked after, every concurrent batch's key-share lock on a hot
-    // link becomes a multixact and they all crawl (measured: 8x slower with 10 concurrent batches).
-    // NO KEY UPDATE is the lock the counter UPDATE needs and conflicts with no key-share lock.
+    // without deadlocks. The lock is also what keeps clicks pointing at links (there is no
+    // foreign key: it cost a check per click): a link cannot be deleted while a batch holds it,
+    // and its deletion deletes its clicks (trigger links_delete_clicks). NO KEY UPDATE is the
+    // lock the counter UPDATE needs.
     const locked = await trx.raw<{ rows: Array<{ id: number }> }>('SELECT id FROM links WHERE id = ANY(?::bigint[]) ORDER BY id FOR NO KEY UPDATE', [linkIds]);
-    // A link deleted while its clicks were queued takes them with it (as ON DELETE CASCADE would
-    // have): they are dropped here rather than failing the batch on the foreign key forever.
+    // A link deleted while its clicks were queued takes them with it (as its deletion takes its
+    // stored clicks): they are dropped here.
     const live = new Set(locked.rows.map((r) => r.id));
     const kept = live.size === linkIds.length ? clicks : clicks.filter((c) => live.has(c.link_id));
     if (kept.length === 0) return [];
-    const columns = [kept.map((c) => c.id ?? null), ...COLUMNS.map(([name]) => kept.map((c) => (name === 'clicked_at' ? c.clicked_at.toISOString() : c[name])))];
-    const result = await trx.raw<{ rows: InsertedClick[] }>(INSERT_SQL, columns as unknown as Knex.RawBinding[]);
-    const inserted = result.rows;
+    const columns = [arrayLiteral(kept.map((c) => c.id ?? null)), ...COLUMNS.map(([, , read]) => arrayLiteral(kept.map(read)))];
+    const inserted = insertedOf(kept, await insertNew(trx, columns));
     for (const step of steps) await step(trx, inserted, kept);
     return inserted;
   });

@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
-import { DAY_MS, utcDay, utcMidnight } from '../lib/days';
+import { DAY_MS, utcMidnight } from '../lib/days';
 import { addIds, addRegisters, EXACT_VISITORS_MAX, emptySketch } from '../lib/hll';
 import type { Db } from './knex';
 
 /**
- * Daily click rollups. Every aggregate is recomputed from the raw clicks of a link-day and
- * upserted with EXCLUDED values, so recomputing gives the same rows and a retried job is
- * harmless. Bots are stored in clicks but excluded here, so they are in no count.
+ * Daily click rollups recomputed from the raw clicks: the repair and backfill path (a stored
+ * batch adds its own clicks to the aggregates as it commits: rollup-increments.ts). Every
+ * aggregate of a link-day is recomputed and upserted with EXCLUDED values, so recomputing gives
+ * the same rows and a retried job is harmless. Bots are stored in clicks but excluded here, so
+ * they are in no count.
  */
 
 function dayBounds(day: string): [string, string] {
@@ -15,41 +17,12 @@ function dayBounds(day: string): [string, string] {
 }
 
 /**
- * Marks the link-days of newly stored, counted clicks for rollup (after-insert step of
- * storeClicks, same transaction). A link-day already pending keeps its due time (a busy link is
- * not postponed forever) and bumps its version. The delay grows with the user-day's size — 1 s,
- * plus 1 s per 50,000 clicks the user already has that day, at most 120 s — because a rollup pass
- * re-reads the raw clicks of the link-days it recomputes: a hot account is re-scanned at most
- * about 50,000 rows per second, however fast clicks arrive, and a quiet one within a second.
+ * The advisory lock of a user-day's aggregates, as an SQL expression of a user id and a
+ * 'YYYY-MM-DD' day. A recompute holds it exclusively; a batch adding its clicks
+ * (rollup-increments.ts) holds it shared, so neither overwrites the other.
  */
-/** The fields of a stored click (db/click-store.ts InsertedClick) a rollup needs; structural, so the stores need not import each other. */
-interface StoredClickDay {
-  link_id: number;
-  user_id: number;
-  clicked_at: Date;
-  is_bot: boolean;
-}
-
-export async function markRollupsPending(trx: Knex.Transaction, inserted: readonly StoredClickDay[]): Promise<void> {
-  const keys = new Map<string, { linkId: number; day: string; userId: number }>();
-  for (const click of inserted) {
-    if (click.is_bot) continue;
-    const day = utcDay(click.clicked_at);
-    keys.set(`${click.link_id}/${day}`, { linkId: click.link_id, day, userId: click.user_id });
-  }
-  if (keys.size === 0) return;
-  // Sorted keys: concurrent batches take the pending rows' locks in one order.
-  const rows = [...keys.values()].sort((a, b) => a.linkId - b.linkId || a.day.localeCompare(b.day));
-  await trx.raw(
-    `INSERT INTO click_rollup_pending (link_id, day, user_id, due_at)
-     SELECT v.link_id, v.day, v.user_id,
-            now() + make_interval(secs => LEAST(120, 1 + COALESCE(s.clicks, 0) / 50000.0))
-     FROM unnest(?::bigint[], ?::date[], ?::bigint[]) AS v(link_id, day, user_id)
-     LEFT JOIN user_daily_stats s ON s.user_id = v.user_id AND s.day = v.day
-     ORDER BY v.link_id, v.day
-     ON CONFLICT (link_id, day) DO UPDATE SET version = click_rollup_pending.version + 1`,
-    [rows.map((r) => r.linkId), rows.map((r) => r.day), rows.map((r) => r.userId)],
-  );
+export function userDayLockKey(userSql: string, daySql: string): string {
+  return `hashtextextended('click-rollup:' || ${userSql} || ':' || ${daySql}, 0)`;
 }
 
 export interface RollupResult {
@@ -89,7 +62,7 @@ export async function rollupUserDay(
   return db.transaction(async (trx) => {
     // A pass that finds the user-day taken skips it rather than wait holding a connection: the
     // other pass recomputes it, and anything left pending is booked for the next pass.
-    const key = "hashtextextended('click-rollup:' || ?::text || ':' || ?::text, 0)";
+    const key = userDayLockKey('?::text', '?::text');
     const locked = options.linkIds
       ? await trx.raw(`SELECT pg_advisory_xact_lock(${key}), true AS ok`, [userId, day])
       : await trx.raw(`SELECT pg_try_advisory_xact_lock(${key}) AS ok`, [userId, day]);

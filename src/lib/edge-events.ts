@@ -65,3 +65,61 @@ export interface InstallProgressMark {
   /** Epoch milliseconds at the edge. */
   at: number;
 }
+
+type ClickExtras = Pick<ClickEvent, 'clickId' | 'trigger' | 'ruleId'>;
+/** [id, linkId, userId, variantId, at, ip, agent index, referrer index or -1, extras when any] */
+type PackedClick = [string, number, number, number | null, number, string, number, number, ClickExtras?];
+
+/**
+ * A click batch as it travels in its (sealed) job: each user agent and referrer written once,
+ * each event a tuple. A batch repeats a few browsers and referrers, and every byte of it is
+ * sealed, stored in Redis, read back and opened: packed, a batch of ordinary clicks is about a
+ * third of its events' JSON.
+ */
+export interface PackedClicks {
+  v: 2;
+  agents: string[];
+  referrers: string[];
+  events: PackedClick[];
+}
+
+function indexer(): { list: string[]; indexOf: (value: string) => number } {
+  const list: string[] = [];
+  const seen = new Map<string, number>();
+  return {
+    list,
+    indexOf(value) {
+      let index = seen.get(value);
+      if (index === undefined) seen.set(value, (index = list.push(value) - 1));
+      return index;
+    },
+  };
+}
+
+export function packClicks(events: readonly ClickEvent[]): PackedClicks {
+  const agents = indexer();
+  const referrers = indexer();
+  return {
+    v: 2,
+    agents: agents.list,
+    referrers: referrers.list,
+    events: events.map((e) => {
+      const packed: PackedClick = [e.id, e.linkId, e.userId, e.variantId, e.at, e.ip, agents.indexOf(e.userAgent), e.referrer === null ? -1 : referrers.indexOf(e.referrer)];
+      if (e.clickId !== undefined || e.trigger !== undefined || e.ruleId !== undefined) {
+        packed.push({ ...(e.clickId !== undefined ? { clickId: e.clickId } : {}), ...(e.trigger !== undefined ? { trigger: e.trigger } : {}), ...(e.ruleId !== undefined ? { ruleId: e.ruleId } : {}) });
+      }
+      return packed;
+    }),
+  };
+}
+
+/** The events of a batch, packed or (jobs queued before batches were packed) as a plain list. */
+export function unpackClicks(batch: PackedClicks | ClickEvent[]): ClickEvent[] {
+  if (Array.isArray(batch)) return batch;
+  return batch.events.map(([id, linkId, userId, variantId, at, ip, agent, referrer, extras]) => ({
+    id, linkId, userId, variantId, at, ip,
+    userAgent: batch.agents[agent] ?? '',
+    referrer: referrer < 0 ? null : (batch.referrers[referrer] ?? null),
+    ...extras,
+  }));
+}

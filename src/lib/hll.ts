@@ -75,3 +75,22 @@ export function addIds(current: Buffer, hexIds: string[]): Buffer | null {
   [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).forEach((id, i) => out.writeBigUInt64BE(id, i * 8));
   return out;
 }
+
+const HEX_ID = /^[0-9a-f]{16}/i;
+
+/**
+ * The register a visitor's hex HMAC raises and the rank it raises it to, as rollup-store.ts
+ * computes them in SQL: the first 14 bits pick the register, the rank is the position of the
+ * first 1 bit among the next 50 (51 if none). Undefined for a value that is not hex.
+ */
+export function visitorRegister(hashedIp: string): { idx: number; rank: number } | undefined {
+  if (!HEX_ID.test(hashedIp)) return undefined;
+  const bits = BigInt(`0x${hashedIp.slice(0, 16)}`);
+  const rest = bits & ((1n << 50n) - 1n);
+  return { idx: Number(bits >> 50n), rank: rest === 0n ? 51 : 51 - rest.toString(2).length };
+}
+
+/** A visitor's 8-byte id (see addIds): the first 16 hex digits of the hashed IP, or undefined if they are not hex. */
+export function visitorId(hashedIp: string): string | undefined {
+  return HEX_ID.test(hashedIp) ? hashedIp.slice(0, 16) : undefined;
+}

@@ -69,14 +69,11 @@ export class EventBuffer<E> {
   }
 
   push(event: E): void {
-    // A batch carries many requests' events: its timer, job and logs belong to none of them.
-    outsideRequest(() => this.hold(event));
-  }
-
-  private hold(event: E): void {
     const size = this.sizeOf(event);
+    // A batch carries many requests' events: its timer, job and logs belong to none of them, so
+    // whatever starts one of those leaves the request's context (most pushes start none).
     if (this.held >= this.options.capacity || this.bytes + size > this.options.maxBytes) {
-      this.drop();
+      outsideRequest(() => this.drop());
       return;
     }
     this.open.push(event);
@@ -84,10 +81,12 @@ export class EventBuffer<E> {
     this.bytes += size;
     this.held++;
     if (this.open.length >= this.options.maxBatch) {
-      this.seal();
-      void this.drain();
-    } else {
-      this.schedule(this.options.flushMs);
+      outsideRequest(() => {
+        this.seal();
+        void this.drain();
+      });
+    } else if (!this.timer && !this.closed) {
+      outsideRequest(() => this.schedule(this.options.flushMs));
     }
   }
 

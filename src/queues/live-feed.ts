@@ -25,6 +25,27 @@ export function liveChannel(services: Pick<Services, 'config'>): string {
   return redisKey(services.config, 'live');
 }
 
+/**
+ * Set while some web process has a live stream open (refreshed while it does, so it lapses
+ * with a process that died). Most batches are stored with nobody watching: the worker then
+ * builds and sends nothing (a batch's events, as JSON, were a tenth of its ingest work).
+ */
+function listeningKey(services: Pick<Services, 'config'>): string {
+  return redisKey(services.config, 'live:listening');
+}
+
+const LISTENING_TTL_MS = 60_000;
+const LISTENING_REFRESH_MS = 20_000;
+
+async function anyoneListening(services: Services): Promise<boolean> {
+  try {
+    return (await services.redis.exists(listeningKey(services))) > 0;
+  } catch (err) {
+    services.logger.warn({ category: 'live', err: (err as Error).message }, 'could not publish live events');
+    return false;
+  }
+}
+
 async function publish(services: Services, envelopes: Envelope[]): Promise<void> {
   if (envelopes.length === 0) return;
   try {
@@ -38,6 +59,7 @@ async function publish(services: Services, envelopes: Envelope[]): Promise<void>
 
 /** After ingest-clicks stored a batch: the clicks actually inserted (not bots), with their enriched fields. */
 export async function publishClicks(services: Services, rows: readonly ClickRow[], inserted: readonly InsertedClick[]): Promise<void> {
+  if (inserted.length === 0 || !(await anyoneListening(services))) return;
   const byEvent = new Map(rows.map((r) => [r.event_id, r]));
   await publish(services, inserted.filter((c) => !c.is_bot).map((c) => {
     const row = byEvent.get(c.event_id);
@@ -55,7 +77,7 @@ export async function publishClicks(services: Services, rows: readonly ClickRow[
 /** After ingest-installs stored a batch: one event per clone that started. */
 export async function publishInstalls(services: Services, rows: readonly InstallRow[]): Promise<void> {
   const clones = rows.filter((r) => r.event_type === 'clone_start');
-  if (clones.length === 0) return;
+  if (clones.length === 0 || !(await anyoneListening(services))) return;
   let owners: Array<{ id: number; user_id: number; slug: string }>;
   try {
     owners = (await services.db.raw<{ rows: typeof owners }>('SELECT id, user_id, slug FROM packages WHERE id = ANY(?::bigint[])', [[...new Set(clones.map((r) => r.package_id))]])).rows;
@@ -82,6 +104,7 @@ interface Stream {
 export class LiveHub {
   private readonly listeners = new Map<number, Set<Stream>>();
   private subscriber: RedisClient | undefined;
+  private refresh: NodeJS.Timeout | undefined;
 
   /**
    * `connect` opens the subscriber as the process opens every Redis connection (redis.ts:
@@ -94,6 +117,7 @@ export class LiveHub {
 
   listen(userId: number, listener: Stream): () => void {
     this.connect();
+    if (this.listeners.size === 0) void this.markListening();
     let set = this.listeners.get(userId);
     if (!set) this.listeners.set(userId, (set = new Set()));
     set.add(listener);
@@ -101,6 +125,20 @@ export class LiveHub {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(userId);
     };
+  }
+
+  /** Tells the workers someone watches (listeningKey), now and every while as long as someone does. */
+  private markListening(): Promise<void> {
+    if (!this.refresh) {
+      this.refresh = setInterval(() => {
+        if (this.listeners.size > 0) void this.markListening();
+      }, LISTENING_REFRESH_MS);
+      this.refresh.unref();
+    }
+    return this.services.redis.set(listeningKey(this.services), '1', 'PX', LISTENING_TTL_MS).then(
+      () => undefined,
+      (err: Error) => this.services.logger.warn({ category: 'live', err: err.message }, 'could not mark the live feed as watched'),
+    );
   }
 
   private connect(): void {
@@ -129,9 +167,12 @@ export class LiveHub {
   async ready(): Promise<void> {
     this.connect();
     await this.subscriber?.subscribe(liveChannel(this.services));
+    await this.markListening();
   }
 
   close(): void {
+    if (this.refresh) clearInterval(this.refresh);
+    this.refresh = undefined;
     this.subscriber?.disconnect();
     this.subscriber = undefined;
     for (const set of this.listeners.values()) for (const stream of set) stream.end();

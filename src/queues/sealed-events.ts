@@ -10,10 +10,19 @@ import { openWithKey, sealWithKey, subkey } from '../lib/secrets';
 const PURPOSE = 'queued edge events v1';
 
 export function sealEvents<E>(appSecret: string, events: E[]): string {
-  return sealWithKey(subkey(appSecret, PURPOSE), JSON.stringify(events));
+  return sealPayload(appSecret, events);
 }
 
 /** The events of a sealed batch. Authenticated encryption: what opens was sealed by this deployment, as it was. */
 export function openEvents<E>(appSecret: string, sealed: string): E[] {
-  return JSON.parse(openWithKey(subkey(appSecret, PURPOSE), sealed)) as E[];
+  return openPayload<E[]>(appSecret, sealed);
+}
+
+/** Any batch payload (a click batch is packed: lib/edge-events.ts packClicks). */
+export function sealPayload<T>(appSecret: string, payload: T): string {
+  return sealWithKey(subkey(appSecret, PURPOSE), JSON.stringify(payload));
+}
+
+export function openPayload<T>(appSecret: string, sealed: string): T {
+  return JSON.parse(openWithKey(subkey(appSecret, PURPOSE), sealed)) as T;
 }

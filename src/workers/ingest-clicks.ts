@@ -1,20 +1,49 @@
 import type { Job } from 'bullmq';
 import { clickFromJson, clickToJson, type ClickRow, type InsertedClick } from '../db/click-store';
-import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain } from '../lib/enrichment';
-import type { ClickEvent } from '../lib/edge-events';
+import { canonicalIp, hashIp, hashUserAgent, locate, parseAgent, referrerDomain, type AgentInfo, type Place } from '../lib/enrichment';
+import { unpackClicks, type ClickEvent, type PackedClicks } from '../lib/edge-events';
 import type { JobPayloads } from '../queues/registry';
-import { enqueueClickRollup } from '../queues/rollups';
-import { openEvents } from '../queues/sealed-events';
+import { openPayload } from '../queues/sealed-events';
 import type { Services } from '../services';
 import { publishClicks } from '../queues/live-feed';
 import { coalescerFor } from './click-coalescer';
 import { isLastAttempt } from '../queues/attempts';
 
+/**
+ * What one batch has already derived from visitors' addresses, user agents and referrers. A
+ * batch repeats them (a visitor's several clicks, the few common browsers), and each keyed hash
+ * is a fresh HMAC, each referrer a URL parse: per batch each is derived once. It lives as long
+ * as the batch, so raw values are held no longer than the events themselves.
+ */
+export interface EnrichMemo {
+  visitors: Map<string, { hashedIp: string; place: Place }>;
+  agents: Map<string, { info: AgentInfo; hashed: string }>;
+  referrers: Map<string, string | null>;
+}
+
+export function newEnrichMemo(): EnrichMemo {
+  return { visitors: new Map(), agents: new Map(), referrers: new Map() };
+}
+
 /** The stored form of a click: raw IP, user agent and referrer go in, only derived values come out. */
-export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
-  const agent = parseAgent(event.userAgent);
-  const ip = canonicalIp(event.ip);
-  const place = locate(ip);
+export function enrichClick(appSecret: string, event: ClickEvent, memo: EnrichMemo = newEnrichMemo()): ClickRow {
+  let agent = memo.agents.get(event.userAgent);
+  if (!agent) {
+    agent = { info: parseAgent(event.userAgent), hashed: hashUserAgent(appSecret, event.userAgent) };
+    memo.agents.set(event.userAgent, agent);
+  }
+  let visitor = memo.visitors.get(event.ip);
+  if (!visitor) {
+    const ip = canonicalIp(event.ip);
+    visitor = { hashedIp: hashIp(appSecret, ip), place: locate(ip) };
+    memo.visitors.set(event.ip, visitor);
+  }
+  let referrer: string | null = null;
+  if (event.referrer) {
+    const known = memo.referrers.get(event.referrer);
+    referrer = known !== undefined ? known : referrerDomain(event.referrer);
+    if (known === undefined) memo.referrers.set(event.referrer, referrer);
+  }
   return {
     ...(event.clickId !== undefined ? { id: event.clickId } : {}),
     event_id: event.id,
@@ -24,15 +53,15 @@ export function enrichClick(appSecret: string, event: ClickEvent): ClickRow {
     clicked_at: new Date(event.at),
     trigger: event.trigger ?? 'link',
     rule_id: event.ruleId ?? null,
-    hashed_ip: hashIp(appSecret, ip),
-    hashed_user_agent: hashUserAgent(appSecret, event.userAgent),
-    referrer_domain: referrerDomain(event.referrer),
-    country_code: place.countryCode,
-    city: place.city,
-    device_type: agent.deviceType,
-    browser_family: agent.browserFamily,
-    os_family: agent.osFamily,
-    is_bot: agent.isBot,
+    hashed_ip: visitor.hashedIp,
+    hashed_user_agent: agent.hashed,
+    referrer_domain: referrer,
+    country_code: visitor.place.countryCode,
+    city: visitor.place.city,
+    device_type: agent.info.deviceType,
+    browser_family: agent.info.browserFamily,
+    os_family: agent.info.osFamily,
+    is_bot: agent.info.isBot,
   };
 }
 
@@ -41,16 +70,16 @@ export type ClickBatchInput = JobPayloads['ingest-clicks'] | { events: ClickEven
 
 function rowsOf(appSecret: string, data: ClickBatchInput): ClickRow[] {
   if ('stored' in data) return data.stored.map(clickFromJson);
-  const events = 'sealed' in data ? openEvents<ClickEvent>(appSecret, data.sealed) : data.events;
-  return events.map((event) => enrichClick(appSecret, event));
+  const events = 'sealed' in data ? unpackClicks(openPayload<PackedClicks | ClickEvent[]>(appSecret, data.sealed)) : data.events;
+  const memo = newEnrichMemo();
+  return events.map((event) => enrichClick(appSecret, event, memo));
 }
 
 /**
  * Processor of `ingest-clicks`: enrich a batch of click events and store each exactly once
  * (together with the batches of other jobs running in this process: click-coalescer.ts), with
- * its counters, pending rollups and link.clicked deliveries in the same transaction, then ask
- * for a rollup of the link-days it touched. The rollup is requested even when a redelivered
- * batch inserted nothing: the first attempt may have committed and then failed to enqueue.
+ * its counters, daily aggregates (db/rollup-increments.ts) and link.clicked deliveries in the
+ * same transaction: nothing is left for a later rollup pass to do.
  */
 export async function ingestClicks(services: Services, data: ClickBatchInput, job?: Job<JobPayloads['ingest-clicks']>): Promise<InsertedClick[]> {
   const rows = rowsOf(services.config.appSecret, data);
@@ -66,7 +95,6 @@ export async function ingestClicks(services: Services, data: ClickBatchInput, jo
     }
     throw err;
   }
-  if (rows.length > 0) await enqueueClickRollup(services.queues, Date.now() + 1000);
   await publishClicks(services, rows, inserted); // never throws
   return inserted;
 }

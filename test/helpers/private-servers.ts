@@ -50,9 +50,10 @@ function postgresBin(): string {
  * PostgreSQL with ssl=on and a pg_hba.conf of `hostssl` lines only: a connection without TLS is
  * refused. `hba` lines go before the final `hostssl all all … trust`. initdb refuses root, so as
  * root the server runs as the postgres system user. `url` names the `linktally` database.
- * With `tls: false` (benchmarks) it is a plain `host` server instead.
+ * With `tls: false` (benchmarks) it is a plain `host` server instead; `settings` are more
+ * `name=value` server settings (e.g. a benchmark's shared_preload_libraries=pg_stat_statements).
  */
-export async function startPrivatePostgres({ tls = true, hba = [] as string[] } = {}): Promise<PrivateServer> {
+export async function startPrivatePostgres({ tls = true, hba = [] as string[], settings = [] as string[] } = {}): Promise<PrivateServer> {
   const bin = postgresBin();
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'linktally-tls-pg-'));
@@ -70,7 +71,7 @@ export async function startPrivatePostgres({ tls = true, hba = [] as string[] } 
   const hbaFile = join(data, 'pg_hba.conf');
   writeFileSync(hbaFile, [...hba, `${tls ? 'hostssl' : 'host'} all all 127.0.0.1/32 trust`, ''].join('\n'));
   if (owner) chownSync(hbaFile, owner.uid, owner.gid);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=${tls ? 'on' : 'off'} -c ssl_cert_file=${cert} -c ssl_key_file=${key} -c fsync=off -c synchronous_commit=off -c max_connections=200`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c ssl=${tls ? 'on' : 'off'} -c ssl_cert_file=${cert} -c ssl_key_file=${key} -c fsync=off -c synchronous_commit=off -c max_connections=200${settings.map((setting) => ` -c ${setting}`).join('')}`;
   run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   return {
     port,

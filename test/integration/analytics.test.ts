@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ClickEvent } from '../../src/lib/edge-events';
 import { storeClicks } from '../../src/db/click-store';
-import { rollupUserDay } from '../../src/db/rollup-store';
+import { queueRecompute, rollupUserDay } from '../../src/db/rollup-store';
 import { enrichClick, ingestClicks } from '../../src/workers/ingest-clicks';
 import { sealEvents } from '../../src/queues/sealed-events';
 import { rollupClicks } from '../../src/workers/rollup-clicks';
@@ -307,11 +307,12 @@ describe('Click analytics: overview and advanced', () => {
     assert.deepEqual(body.overview.top_links.map((l: { clicks: number }) => l.clicks), [134, 133, 133]);
   });
 
-  it('catches up on link-days whose rollup job was never queued', async () => {
+  it('rolls up link-days queued for a recompute (repair, backfill) whose job was never queued', async () => {
     const link = await createLink('lost');
-    // Stored as the ingest job does, but as if the worker died before queueing the rollup.
-    await storeClicks(stack.services.db, [enrichClick(stack.services.config.appSecret, event(link.id, Date.now(), GB))]);
-    await stack.services.db('click_rollup_pending').update({ due_at: stack.services.db.raw("now() - interval '1 second'") });
+    // Raw clicks written without their aggregates, as a backfill does, then queued for a recompute.
+    await storeClicks(stack.services.db, [enrichClick(stack.services.config.appSecret, event(link.id, Date.now(), GB))], []);
+    assert.equal((await get('/api/v1/analytics/overview')).body.overview.metrics.total_clicks, 0);
+    assert.equal(await queueRecompute(stack.services.db, new Date(Date.now() - DAY_MS), new Date(Date.now() + DAY_MS)), 1);
     await stack.services.queues.add('rollup-clicks', {});
     await drainQueues(stack.services);
     const { body } = await get('/api/v1/analytics/overview');
@@ -320,7 +321,8 @@ describe('Click analytics: overview and advanced', () => {
 
   it('leaves a link-day that is not yet due for a later pass, which it books', async () => {
     const link = await createLink('later');
-    await storeClicks(stack.services.db, [enrichClick(stack.services.config.appSecret, event(link.id, Date.now(), GB))]);
+    await storeClicks(stack.services.db, [enrichClick(stack.services.config.appSecret, event(link.id, Date.now(), GB))], []);
+    await queueRecompute(stack.services.db, new Date(Date.now() - DAY_MS), new Date(Date.now() + DAY_MS));
     await stack.services.db('click_rollup_pending').update({ due_at: stack.services.db.raw("now() + interval '2 seconds'") });
     const first = await rollupClicks(stack.services);
     assert.equal(first.linkDays, 0);
@@ -328,6 +330,38 @@ describe('Click analytics: overview and advanced', () => {
     await drainQueues(stack.services);
     const { body } = await get('/api/v1/analytics/overview');
     assert.equal(body.overview.metrics.total_clicks, 1, 'the booked pass rolled it up');
+  });
+
+  it('adds each stored batch to the daily aggregates exactly as a recompute from the raw clicks gives them', async () => {
+    const links = [await createLink('inc-a'), await createLink('inc-b'), await createLink('inc-c')];
+    const now = Date.now();
+    const agents = [IPHONE, IPAD, MAC_CHROME, GOOGLEBOT];
+    const referrers = [null, 'https://www.google.com/search', 'https://t.co/x', 'android-app://com.slack'];
+    // 600 clicks over two days and three links: 40 visitors who come back across batches, links
+    // and days, bots among them, a few unlocatable addresses.
+    const events = Array.from({ length: 600 }, (_, i) => event(
+      links[i % 3]!.id, now - (i % 5 === 0 ? DAY_MS : 0) - (i % 7) * 3_600_000,
+      i % 13 === 0 ? '10.0.0.1' : `81.2.${i % 40}.9`, agents[i % 4]!, referrers[i % 4]!,
+    ));
+    // Batches of varied sizes, some written concurrently (one shared transaction or several), and redelivered.
+    await Promise.all([ingestClicks(stack.services, { events: events.slice(0, 150) }), ingestClicks(stack.services, { events: events.slice(150, 170) })]);
+    await ingestClicks(stack.services, { events: events.slice(100, 400) });
+    await Promise.all([ingestClicks(stack.services, { events: events.slice(400, 401) }), ingestClicks(stack.services, { events: events.slice(401) }), ingestClicks(stack.services, { events: events.slice(0, 50) })]);
+    const snapshot = async () => ({
+      link: await stack.services.db('link_daily_stats').where({ user_id: account.user.id }).orderBy(['link_id', 'day']),
+      breakdowns: await stack.services.db('link_daily_breakdowns').where({ user_id: account.user.id }).orderBy(['link_id', 'day', 'dimension', 'key']),
+      user: await stack.services.db('user_daily_stats').where({ user_id: account.user.id }).orderBy(['day']),
+      userBreakdowns: await stack.services.db('user_daily_breakdowns').where({ user_id: account.user.id }).orderBy(['day', 'dimension', 'key']),
+    });
+    const added = await snapshot();
+    assert.equal(added.link.reduce((sum: number, r: { clicks: number }) => sum + r.clicks, 0), 450, 'every click but the bots');
+    assert.ok(added.link.every((r: { unique_visitors: number }) => r.unique_visitors > 0 && r.unique_visitors < 40));
+    assert.equal(added.user.length, 2);
+    assert.equal(await stack.services.db('click_rollup_pending').where({ user_id: account.user.id }).first(), undefined, 'nothing left for a rollup pass');
+    for (const day of added.user.map((r: { day: Date }) => r.day.toISOString().slice(0, 10))) {
+      await rollupUserDay(stack.services.db, account.user.id, day, { linkIds: links.map((l) => l.id) });
+    }
+    assert.deepEqual(await snapshot(), added);
   });
 
   it('estimates window uniques from the sketches once a day has more visitors than the exact set holds', async () => {

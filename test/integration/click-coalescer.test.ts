@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ClickEvent } from '../../src/lib/edge-events';
+import { storeClicks } from '../../src/db/click-store';
 import { ClickCoalescer } from '../../src/workers/click-coalescer';
 import { enrichClick } from '../../src/workers/ingest-clicks';
 import { useStackWithAccount } from '../helpers/use-stack';
@@ -49,6 +50,33 @@ describe('Click writes shared by concurrent ingest jobs', () => {
     assert.equal(good.length, 5);
     assert.equal(gone.length, 0);
     assert.equal(await clickCount(kept), 5);
+  });
+
+  it('deletes a link\'s stored clicks with it, also when the deletion waits for a batch that holds the link', async () => {
+    const coalescer = new ClickCoalescer(stack.services.db);
+    const id = await link();
+    await coalescer.write(rows(id, 5));
+    // A batch holds the link (as storeClicks does) while the deletion is asked for: the deletion
+    // waits for it, then takes the batch's clicks too.
+    const trx = await stack.services.db.transaction();
+    await trx.raw('SELECT id FROM links WHERE id = ? FOR NO KEY UPDATE', [id]);
+    const deletion = stack.services.db('links').where({ id }).delete();
+    const [late] = await Promise.all([storeClicks(trx, rows(id, 3)).then(async (inserted) => (await trx.commit(), inserted)), deletion]);
+    assert.equal(late.length, 3);
+    assert.equal(Number((await stack.services.db('clicks').where({ link_id: id }).count({ n: '*' }))[0]?.n), 0, 'no click outlives its link');
+  });
+
+  it('stores every text exactly as given, whatever characters it holds', async () => {
+    const id = await link();
+    const texts = ['São "Paulo", {x}\\y', 'NULL', ' padded ', '', 'null', 'a,b', '{}', 'tab\there', '日本'];
+    const batch = rows(id, texts.length).map((row, i) => ({ ...row, city: texts[i]!, referrer_domain: texts[(i + 1) % texts.length]!, browser_family: texts[(i + 2) % texts.length]! }));
+    await storeClicks(stack.services.db, batch);
+    const stored = await stack.services.db('clicks').where({ link_id: id }).select('event_id', 'city', 'referrer_domain', 'browser_family');
+    const byEvent = new Map(stored.map((r) => [r.event_id, r]));
+    for (const row of batch) {
+      const back = byEvent.get(row.event_id);
+      assert.deepEqual([back?.city, back?.referrer_domain, back?.browser_family], [row.city, row.referrer_domain, row.browser_family]);
+    }
   });
 
   it('fails only the bad job of a shared write; the others are stored', async () => {

@@ -17,12 +17,14 @@ import { webhookTimestamp, type ClickedData } from './events';
  */
 export function clickWebhookStep(services: Services): AfterInsertStep {
   return async (trx, inserted, batch) => {
-    const enriched = new Map<string, ClickRow>(batch.map((r) => [r.event_id, r]));
-    const clicks = inserted.filter((c) => !c.is_bot && enriched.has(c.event_id));
-    if (clicks.length === 0) return;
-    const targets = await findWebhookTargets(trx, clicks.map((c) => c.user_id));
+    const people = inserted.filter((c) => !c.is_bot);
+    if (people.length === 0) return;
+    const targets = await findWebhookTargets(trx, people.map((c) => c.user_id));
     const receiving = new Set(targets.filter((t) => planAllows(t.plan, 'webhooks')).map((t) => t.id));
-    const wanted = clicks.filter((c) => receiving.has(c.user_id));
+    if (receiving.size === 0) return;
+    // Only once an owner receives webhooks is the batch indexed (most batches stop above).
+    const enriched = new Map<string, ClickRow>(batch.map((r) => [r.event_id, r]));
+    const wanted = people.filter((c) => receiving.has(c.user_id) && enriched.has(c.event_id));
     if (wanted.length === 0) return;
 
     const linkIds = [...new Set(wanted.map((c) => c.link_id))];

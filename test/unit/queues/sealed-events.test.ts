@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { openEvents, sealEvents } from '../../../src/queues/sealed-events';
+import { openEvents, openPayload, sealEvents, sealPayload } from '../../../src/queues/sealed-events';
+import { packClicks, unpackClicks, type ClickEvent, type PackedClicks } from '../../../src/lib/edge-events';
 import { decryptSecret } from '../../../src/lib/secrets';
 
 const SECRET = 'unit-secret-unit-secret-unit-secret-0001';
@@ -21,5 +22,22 @@ describe('Sealed edge events', () => {
     const flipped = Buffer.from(body, 'base64');
     flipped[0] = (flipped[0] as number) ^ 1;
     assert.throws(() => openEvents(SECRET, [version, iv, tag, flipped.toString('base64')].join('.')));
+  });
+
+  it('carry a click batch packed (agents and referrers once) and open it to the very same events', () => {
+    const chrome = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+    const base = { linkId: 7, userId: 3, variantId: null, at: 1_765_000_000_000, ip: '81.2.69.160', userAgent: chrome, referrer: null };
+    const clicks: ClickEvent[] = [
+      { ...base, id: 'a' },
+      { ...base, id: 'b', referrer: 'https://t.co/x', variantId: 12 },
+      { ...base, id: 'c', userAgent: '', referrer: 'https://t.co/x', clickId: 99, trigger: 'qr', ruleId: 4 },
+      { ...base, id: 'd', ip: '2001:db8::1', ruleId: 5 },
+    ];
+    const packed = packClicks(clicks);
+    assert.deepEqual([packed.agents.length, packed.referrers.length], [2, 1]);
+    const sealed = sealPayload(SECRET, packed);
+    assert.ok(sealed.length < sealPayload(SECRET, clicks).length * 0.75, 'smaller than the events themselves');
+    assert.deepEqual(unpackClicks(openPayload<PackedClicks | ClickEvent[]>(SECRET, sealed)), clicks);
+    assert.deepEqual(unpackClicks(openPayload<PackedClicks | ClickEvent[]>(SECRET, sealEvents(SECRET, clicks))), clicks, 'a batch queued before packing');
   });
 });

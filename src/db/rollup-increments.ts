@@ -1,0 +1,187 @@
+import type { Knex } from 'knex';
+import { DAY_MS, nextDay, utcDay } from '../lib/days';
+import { addIds, addRegisters, emptySketch, visitorId, visitorRegister } from '../lib/hll';
+import { userDayLockKey } from './rollup-store';
+
+/**
+ * The daily aggregates moved by the clicks a batch actually stored, in the insert's own
+ * transaction (an after-insert step of db/click-store.ts): exactly once, like the link counters,
+ * and as exact as recomputing them from the raw clicks (rollup-store.ts, which remains the
+ * repair). A recompute pass re-read every raw click of a link-day for each few new ones; this
+ * reads only the batch, plus one index probe per new (link, day, visitor) for the uniques.
+ *
+ * Why each part stays exact:
+ * - Counts and breakdowns are sums: the batch's own counts are added (upserts, row-locked).
+ * - A link-day's unique visitors grow by the batch's visitors who had no earlier counted click on
+ *   that link that day. Batches of one link are serialised by its row lock (storeClicks takes it
+ *   first), so the probe sees every batch of the link committed before it.
+ * - A user-day's sketch and exact id set are unions: the batch's registers and ids are merged
+ *   under the user-day row's lock (taken before any other aggregate row, so no deadlock).
+ * - A recompute of the user-day (rollupUserDay) holds the user-day's advisory lock exclusively;
+ *   a batch holds it shared, so neither runs over the other and no increment is overwritten.
+ */
+
+/** The fields of a stored click that the aggregates are made of (db/click-store.ts ClickRow; structural, so the stores need not import each other). */
+export interface RollupClick {
+  event_id: string;
+  link_id: number;
+  user_id: number;
+  clicked_at: Date;
+  is_bot: boolean;
+  hashed_ip: string;
+  country_code: string | null;
+  device_type: string | null;
+  browser_family: string | null;
+  os_family: string | null;
+  referrer_domain: string | null;
+}
+
+// The grouping sets of the recompute (rollup-store.ts): a missing value is the key ''.
+const DIMENSIONS: Array<[string, (click: RollupClick) => string]> = [
+  ['country', (c) => c.country_code ?? ''],
+  ['device', (c) => c.device_type ?? ''],
+  ['browser', (c) => c.browser_family ?? ''],
+  ['os', (c) => c.os_family ?? ''],
+  ['referrer', (c) => c.referrer_domain ?? ''],
+  ['hour', (c) => String(c.clicked_at.getUTCHours())],
+];
+
+interface DayTotals {
+  userId: number;
+  day: string;
+  clicks: number;
+  visitors: Set<string>;
+  /** Per dimension (in DIMENSIONS' order): key → clicks. */
+  breakdowns: Array<Map<string, number>>;
+}
+
+interface LinkDayTotals extends DayTotals {
+  linkId: number;
+}
+
+const emptyBreakdowns = () => DIMENSIONS.map(() => new Map<string, number>());
+
+function add(breakdowns: Array<Map<string, number>>, dimension: number, key: string, clicks: number): void {
+  const counts = breakdowns[dimension] as Map<string, number>;
+  counts.set(key, (counts.get(key) ?? 0) + clicks);
+}
+
+/** A user-day's totals are the sum of its link-days'. */
+function userDaysOf(linkDays: Iterable<LinkDayTotals>): DayTotals[] {
+  const userDays = new Map<string, DayTotals>();
+  for (const l of linkDays) {
+    const key = `${l.userId}/${l.day}`;
+    let u = userDays.get(key);
+    if (!u) userDays.set(key, (u = { userId: l.userId, day: l.day, clicks: 0, visitors: new Set(), breakdowns: emptyBreakdowns() }));
+    u.clicks += l.clicks;
+    for (const ip of l.visitors) u.visitors.add(ip);
+    l.breakdowns.forEach((counts, dimension) => counts.forEach((clicks, key) => add(u.breakdowns, dimension, key, clicks)));
+  }
+  return [...userDays.values()];
+}
+
+function breakdownRows<T extends DayTotals>(totals: T[]): Array<{ of: T; dimension: string; key: string; clicks: number }> {
+  return totals.flatMap((of) => of.breakdowns.flatMap((counts, dimension) => [...counts].map(([key, clicks]) => ({ of, dimension: DIMENSIONS[dimension]?.[0] as string, key, clicks }))));
+}
+
+export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArray<{ event_id: string; is_bot: boolean }>, batch: readonly RollupClick[]): Promise<void> {
+  const stored = new Set(inserted.filter((c) => !c.is_bot).map((c) => c.event_id));
+  if (stored.size === 0) return;
+  const linkDays = new Map<string, LinkDayTotals>();
+  const days = new Map<number, string>(); // a batch spans a day or two: formatted once each
+  for (const click of batch) {
+    if (!stored.delete(click.event_id)) continue; // not inserted (a redelivery), a bot, or a repeat in the batch
+    const dayNumber = Math.floor(click.clicked_at.getTime() / DAY_MS);
+    let day = days.get(dayNumber);
+    if (day === undefined) days.set(dayNumber, (day = utcDay(click.clicked_at)));
+    const key = `${click.link_id}/${day}`;
+    let totals = linkDays.get(key);
+    if (!totals) linkDays.set(key, (totals = { linkId: click.link_id, userId: click.user_id, day, clicks: 0, visitors: new Set(), breakdowns: emptyBreakdowns() }));
+    totals.clicks++;
+    totals.visitors.add(click.hashed_ip);
+    DIMENSIONS.forEach(([, keyOf], dimension) => add((totals as LinkDayTotals).breakdowns, dimension, keyOf(click), 1));
+  }
+  // One order for every lock a batch takes: user, then day (then link, dimension, key).
+  const users = userDaysOf(linkDays.values()).sort((a, b) => a.userId - b.userId || a.day.localeCompare(b.day));
+  const links = [...linkDays.values()].sort((a, b) => a.linkId - b.linkId || a.day.localeCompare(b.day));
+
+  await trx.raw(
+    `SELECT pg_advisory_xact_lock_shared(${userDayLockKey('v.user_id::text', 'v.day')})
+     FROM unnest(?::bigint[], ?::text[]) AS v(user_id, day)`,
+    [users.map((u) => u.userId), users.map((u) => u.day)],
+  );
+  await trx.raw(
+    `INSERT INTO user_daily_stats (user_id, day, clicks, visitors, visitor_ids)
+     SELECT v.user_id, v.day, 0, ?::bytea, ''::bytea FROM unnest(?::bigint[], ?::date[]) AS v(user_id, day)
+     ON CONFLICT (user_id, day) DO NOTHING`,
+    [emptySketch(), users.map((u) => u.userId), users.map((u) => u.day)],
+  );
+  const current = await trx.raw<{ rows: Array<{ user_id: string | number; day: string; visitors: Buffer; visitor_ids: Buffer | null }> }>(
+    `SELECT s.user_id, to_char(s.day, 'YYYY-MM-DD') AS day, s.visitors, s.visitor_ids
+     FROM user_daily_stats s JOIN unnest(?::bigint[], ?::date[]) AS v(user_id, day) ON s.user_id = v.user_id AND s.day = v.day
+     ORDER BY s.user_id, s.day FOR UPDATE OF s`,
+    [users.map((u) => u.userId), users.map((u) => u.day)],
+  );
+
+  // Visitors with no earlier counted click on the link that day, this batch's own rows aside:
+  // NOT IN a subquery is one hash probe per row, and spares the planner weighing each of the
+  // batch's ids (as a constant array would). The batch's first and last day bound the scan once
+  // more as constants, so planning considers their partitions only.
+  const probes = links.flatMap((l) => [...l.visitors].map((ip) => ({ l, ip })));
+  const sortedDays = users.map((u) => u.day).sort();
+  const fresh = await trx.raw<{ rows: Array<{ link_id: string | number; day: string; n: number }> }>(
+    `SELECT v.link_id, v.day, count(*)::int AS n
+     FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS v(link_id, user_id, day, ip)
+     WHERE NOT EXISTS (
+       SELECT 1 FROM clicks c
+       WHERE c.user_id = v.user_id AND c.hashed_ip = v.ip AND c.link_id = v.link_id AND NOT c.is_bot
+         AND c.clicked_at >= v.day::timestamp AT TIME ZONE 'UTC' AND c.clicked_at < (v.day::timestamp + interval '1 day') AT TIME ZONE 'UTC'
+         AND c.clicked_at >= ?::timestamptz AND c.clicked_at < ?::timestamptz
+         AND c.event_id NOT IN (SELECT unnest(?::uuid[])))
+     GROUP BY v.link_id, v.day`,
+    [
+      probes.map((p) => p.l.linkId), probes.map((p) => p.l.userId), probes.map((p) => p.l.day), probes.map((p) => p.ip),
+      `${sortedDays[0]}T00:00:00Z`, `${nextDay(sortedDays[sortedDays.length - 1] as string)}T00:00:00Z`, inserted.map((c) => c.event_id),
+    ],
+  );
+  const newVisitors = new Map(fresh.rows.map((r) => [`${Number(r.link_id)}/${r.day}`, r.n]));
+
+  await trx.raw(
+    `INSERT INTO link_daily_stats (link_id, day, user_id, clicks, unique_visitors)
+     SELECT * FROM unnest(?::bigint[], ?::date[], ?::bigint[], ?::int[], ?::int[])
+     ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_stats.clicks + EXCLUDED.clicks,
+       unique_visitors = link_daily_stats.unique_visitors + EXCLUDED.unique_visitors`,
+    [links.map((l) => l.linkId), links.map((l) => l.day), links.map((l) => l.userId), links.map((l) => l.clicks), links.map((l) => newVisitors.get(`${l.linkId}/${l.day}`) ?? 0)],
+  );
+  const linkBreakdowns = breakdownRows(links);
+  await trx.raw(
+    `INSERT INTO link_daily_breakdowns (link_id, day, user_id, dimension, key, clicks)
+     SELECT * FROM unnest(?::bigint[], ?::date[], ?::bigint[], ?::text[], ?::text[], ?::int[])
+     ON CONFLICT (link_id, day, dimension, key) DO UPDATE SET clicks = link_daily_breakdowns.clicks + EXCLUDED.clicks`,
+    [linkBreakdowns.map((r) => r.of.linkId), linkBreakdowns.map((r) => r.of.day), linkBreakdowns.map((r) => r.of.userId), linkBreakdowns.map((r) => r.dimension), linkBreakdowns.map((r) => r.key), linkBreakdowns.map((r) => r.clicks)],
+  );
+  const userBreakdowns = breakdownRows(users);
+  await trx.raw(
+    `INSERT INTO user_daily_breakdowns (user_id, day, dimension, key, clicks)
+     SELECT * FROM unnest(?::bigint[], ?::date[], ?::text[], ?::text[], ?::bigint[])
+     ON CONFLICT (user_id, day, dimension, key) DO UPDATE SET clicks = user_daily_breakdowns.clicks + EXCLUDED.clicks`,
+    [userBreakdowns.map((r) => r.of.userId), userBreakdowns.map((r) => r.of.day), userBreakdowns.map((r) => r.dimension), userBreakdowns.map((r) => r.key), userBreakdowns.map((r) => r.clicks)],
+  );
+
+  // The sketch is written only when a register rose (most batches of a busy day raise none).
+  const rows = new Map(current.rows.map((r) => [`${Number(r.user_id)}/${r.day}`, r]));
+  const updates = users.map((u) => {
+    const row = rows.get(`${u.userId}/${u.day}`);
+    const before = row?.visitors ?? emptySketch();
+    const sketch = addRegisters(Buffer.from(before), [...u.visitors].flatMap((ip) => visitorRegister(ip) ?? []));
+    const ids = row?.visitor_ids ? addIds(row.visitor_ids, [...u.visitors].flatMap((ip) => visitorId(ip) ?? [])) : null;
+    return { u, sketch: sketch.equals(before) ? null : sketch, ids, keepIds: row?.visitor_ids === null };
+  });
+  await trx.raw(
+    `UPDATE user_daily_stats s SET clicks = s.clicks + v.n, visitors = COALESCE(v.visitors, s.visitors),
+       visitor_ids = CASE WHEN v.keep_ids THEN s.visitor_ids ELSE v.ids END
+     FROM unnest(?::bigint[], ?::date[], ?::bigint[], ?::bytea[], ?::bytea[], ?::boolean[]) AS v(user_id, day, n, visitors, ids, keep_ids)
+     WHERE s.user_id = v.user_id AND s.day = v.day`,
+    [updates.map((x) => x.u.userId), updates.map((x) => x.u.day), updates.map((x) => x.u.clicks), updates.map((x) => x.sketch), updates.map((x) => x.ids), updates.map((x) => x.keepIds)] as unknown as Knex.RawBinding[],
+  );
+}

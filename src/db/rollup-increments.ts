@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { DAY_MS, nextDay, utcDay } from '../lib/days';
+import { DAY_MS, utcDay } from '../lib/days';
 import { addIds, addRegisters, emptySketch, visitorId, visitorRegister } from '../lib/hll';
 import { userDayLockKey } from './rollup-store';
 
@@ -105,8 +105,10 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
   const users = userDaysOf(linkDays.values()).sort((a, b) => a.userId - b.userId || a.day.localeCompare(b.day));
   const links = [...linkDays.values()].sort((a, b) => a.linkId - b.linkId || a.day.localeCompare(b.day));
 
+  // The visitor probe below is an index lookup per visitor, estimated as thousands of them: the
+  // estimate alone would have PostgreSQL JIT-compile it, which costs more than running it.
   await trx.raw(
-    `SELECT pg_advisory_xact_lock_shared(${userDayLockKey('v.user_id::text', 'v.day')})
+    `SELECT set_config('jit', 'off', true), pg_advisory_xact_lock_shared(${userDayLockKey('v.user_id::text', 'v.day')})
      FROM unnest(?::bigint[], ?::text[]) AS v(user_id, day)`,
     [users.map((u) => u.userId), users.map((u) => u.day)],
   );
@@ -124,25 +126,24 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
   );
 
   // Visitors with no earlier counted click on the link that day, this batch's own rows aside:
-  // NOT IN a subquery is one hash probe per row, and spares the planner weighing each of the
-  // batch's ids (as a constant array would). The batch's first and last day bound the scan once
-  // more as constants, so planning considers their partitions only.
+  // one lookup each in the attribution index (user, visitor, time) of each partition, whatever
+  // the statistics say. A scalar subquery, so the planner cannot join the whole batch against
+  // every click of the day instead (the re-reading this replaces); the link and the day are
+  // filters only (link_id + 0, the day as a date), so neither the link index nor the user index
+  // (user, time) can look as cheap, as they did while a partition had no statistics yet. NOT IN
+  // a subquery is one hash probe per row and spares the planner weighing each of the batch's ids.
   const probes = links.flatMap((l) => [...l.visitors].map((ip) => ({ l, ip })));
-  const sortedDays = users.map((u) => u.day).sort();
   const fresh = await trx.raw<{ rows: Array<{ link_id: string | number; day: string; n: number }> }>(
     `SELECT v.link_id, v.day, count(*)::int AS n
      FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS v(link_id, user_id, day, ip)
-     WHERE NOT EXISTS (
+     WHERE (
        SELECT 1 FROM clicks c
-       WHERE c.user_id = v.user_id AND c.hashed_ip = v.ip AND c.link_id = v.link_id AND NOT c.is_bot
-         AND c.clicked_at >= v.day::timestamp AT TIME ZONE 'UTC' AND c.clicked_at < (v.day::timestamp + interval '1 day') AT TIME ZONE 'UTC'
-         AND c.clicked_at >= ?::timestamptz AND c.clicked_at < ?::timestamptz
-         AND c.event_id NOT IN (SELECT unnest(?::uuid[])))
+       WHERE c.user_id = v.user_id AND c.hashed_ip = v.ip AND c.link_id + 0 = v.link_id AND NOT c.is_bot
+         AND (c.clicked_at AT TIME ZONE 'UTC')::date = v.day::date
+         AND c.event_id NOT IN (SELECT unnest(?::uuid[]))
+       LIMIT 1) IS NULL
      GROUP BY v.link_id, v.day`,
-    [
-      probes.map((p) => p.l.linkId), probes.map((p) => p.l.userId), probes.map((p) => p.l.day), probes.map((p) => p.ip),
-      `${sortedDays[0]}T00:00:00Z`, `${nextDay(sortedDays[sortedDays.length - 1] as string)}T00:00:00Z`, inserted.map((c) => c.event_id),
-    ],
+    [probes.map((p) => p.l.linkId), probes.map((p) => p.l.userId), probes.map((p) => p.l.day), probes.map((p) => p.ip), inserted.map((c) => c.event_id)],
   );
   const newVisitors = new Map(fresh.rows.map((r) => [`${Number(r.link_id)}/${r.day}`, r.n]));
 
@@ -168,14 +169,16 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
     [userBreakdowns.map((r) => r.of.userId), userBreakdowns.map((r) => r.of.day), userBreakdowns.map((r) => r.dimension), userBreakdowns.map((r) => r.key), userBreakdowns.map((r) => r.clicks)],
   );
 
-  // The sketch is written only when a register rose (most batches of a busy day raise none).
+  // The sketch is written only when a register rose, the id set only when it gained an id or
+  // passed the exact limit (most batches of a busy day do neither).
   const rows = new Map(current.rows.map((r) => [`${Number(r.user_id)}/${r.day}`, r]));
   const updates = users.map((u) => {
     const row = rows.get(`${u.userId}/${u.day}`);
     const before = row?.visitors ?? emptySketch();
     const sketch = addRegisters(Buffer.from(before), [...u.visitors].flatMap((ip) => visitorRegister(ip) ?? []));
-    const ids = row?.visitor_ids ? addIds(row.visitor_ids, [...u.visitors].flatMap((ip) => visitorId(ip) ?? [])) : null;
-    return { u, sketch: sketch.equals(before) ? null : sketch, ids, keepIds: row?.visitor_ids === null };
+    const idsBefore = row?.visitor_ids ?? null;
+    const ids = idsBefore ? addIds(idsBefore, [...u.visitors].flatMap((ip) => visitorId(ip) ?? [])) : null;
+    return { u, sketch: sketch.equals(before) ? null : sketch, ids, keepIds: idsBefore === null || ids?.length === idsBefore.length };
   });
   await trx.raw(
     `UPDATE user_daily_stats s SET clicks = s.clicks + v.n, visitors = COALESCE(v.visitors, s.visitors),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { addIds, addRegisters, emptySketch, estimate, EXACT_VISITORS_MAX, HLL_PRECISION, mergeSketches, unionIds } from '../../../src/lib/hll';
+import { addIds, addRegisters, emptySketch, estimate, EXACT_VISITORS_MAX, HLL_PRECISION, mergeSketches, unionIds, visitorId, visitorRegister } from '../../../src/lib/hll';
 
 /** The registers rollup-store.ts computes in SQL from a visitor's hex HMAC, computed here in JS. */
 function register(hex: string): { idx: number; rank: number } {
@@ -50,5 +50,24 @@ describe('Exact visitor sets of small days', () => {
     const full = addIds(Buffer.alloc(0), Array.from({ length: EXACT_VISITORS_MAX }, (_, i) => hex(i)));
     assert.equal(full?.length, EXACT_VISITORS_MAX * 8);
     assert.equal(addIds(full as Buffer, [hex(EXACT_VISITORS_MAX)]), null);
+  });
+
+  it('raises, from a stored batch, the register the rollup SQL raises for each visitor', () => {
+    // [hashed IP, register, rank] as PostgreSQL computes them in rollup-store.ts.
+    const fromSql: Array<[string, number, number]> = [
+      ['ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb', 12965, 1],
+      [`fffc000000000001${'b'.repeat(48)}`, 16383, 50],
+      [`ffff000000000000${'a'.repeat(48)}`, 16383, 1],
+      [`0003ffffffffffff${'c'.repeat(48)}`, 0, 1],
+      [`0000000000000000${'e'.repeat(48)}`, 0, 51],
+    ];
+    for (const [hex, idx, rank] of fromSql) assert.deepEqual(visitorRegister(hex), { idx, rank }, hex);
+    for (let i = 0; i < 2000; i++) {
+      const hex = createHmac('sha256', 'k').update(`visitor-${i}`).digest('hex');
+      assert.deepEqual(visitorRegister(hex), register(hex));
+    }
+    assert.equal(visitorRegister('not-a-hash'), undefined);
+    assert.equal(visitorId(`ABCDEF0123456789${'0'.repeat(48)}`), 'ABCDEF0123456789');
+    assert.equal(visitorId('h1'), undefined);
   });
 });

@@ -159,6 +159,13 @@ describe('the directory, collection and user pages', function () {
     assert.equal(await head.text(), '');
   });
 
+  it('answers the /favicon.ico every browser asks for with 204, not a 404 in the visitor\'s console', async () => {
+    const icon = await get(stack.url('/favicon.ico'));
+    assert.equal(icon.status, 204);
+    assert.equal(icon.text, '');
+    assert.match(icon.headers.get('cache-control') ?? '', /public, max-age=86400/);
+  });
+
   it('labels its requests in the metrics by route template, never by the raw path', async () => {
     await get(stack.url('/directory?q=metered'));
     await get(stack.url('/collections/metered-list'));

@@ -360,6 +360,12 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('list', { name: 'Latest events' }).getByText(/^.*Click on link #/).first().waitFor({ timeout: 2000 });
     assert.ok(Date.now() - started < 2000 + 1000, 'the click arrived within two seconds');
     await visitor.close();
+    // The event leads to the link it names, whose page shows its short code.
+    const imported = await stack.services.db('links').where({ short_code: 'imported-a' }).first();
+    const linkToIt = page.getByRole('list', { name: 'Latest events' }).getByRole('link', { name: `link #${imported?.id}` }).first();
+    assert.equal(await linkToIt.getAttribute('href'), `/app/links/${imported?.id}`);
+    await linkToIt.click();
+    await page.getByRole('heading', { name: '/imported-a' }).waitFor();
   });
 
   it('creates a link with the keyboard alone, submitting with Enter', async () => {

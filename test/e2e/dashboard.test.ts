@@ -88,6 +88,13 @@ describe('the dashboard in a real browser', function () {
     await page.getByText(/^Bulk import is part of the Enterprise plan;/).waitFor();
     await page.goto('/app/conversions');
     await page.getByText(/^Conversion tracking is part of the Pro and Enterprise plans/).waitFor();
+    // Every feature of the plan by its name, the webhook sentence said once.
+    await page.goto('/app/settings');
+    const plan = page.getByRole('region', { name: 'Plan' });
+    await plan.getByText('✓ API access').waitFor();
+    await plan.getByText(/^✗ Custom domains are part of the .* plans?; you are on the Free plan\.$/).waitFor();
+    assert.equal(await plan.getByText(/undefined/).count(), 0);
+    assert.equal(await page.getByText(/^Webhooks are part of the Enterprise plan;.*Admin page\.$/).count(), 1);
     await page.goto('/');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
   });

@@ -231,6 +231,9 @@ describe('the dashboard in a real browser', function () {
     // The country by its name (with a flag and a code badge beside it), in the breakdown and the recent clicks.
     await page.getByRole('button', { name: /^United Kingdom 1 clicks, filter by this$/ }).waitFor();
     await page.getByRole('cell', { name: 'United Kingdom' }).waitFor();
+    // The visit came with no referrer: the card says so, not that there were no clicks.
+    await page.getByText('The clicks in this period came with no referrer (typed, bookmarked or from an app).').waitFor();
+    assert.equal(await page.getByText('No clicks in this period.').count(), 0);
     // Per-link: scans against clicks, clicks by targeting rule, and the bots left out.
     await page.getByRole('row', { name: 'Link clicks 1' }).waitFor();
     await page.getByRole('row', { name: 'QR code scans 0' }).waitFor();

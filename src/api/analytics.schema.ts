@@ -6,13 +6,22 @@ import { z } from 'zod';
  * Only compare=previous: the attribution window is a setting and cannot be overridden per
  * request, but the window just before it can be shown beside it.
  */
+/** Parameters that try to choose the window (days=7, start_date=…): they get the reason why not. */
+const WINDOW_LIKE = /^(days?|period|window|range|last|from|to|since|until|start|end)(_?(date|at|days))?$/i;
+
+function unknownParameters(keys: readonly string[]): string {
+  const named = `Unknown query parameter ${keys.map((k) => `"${k}"`).join(', ')}`;
+  // Only the window's own parameters are about the window; a filter such as link_id is not.
+  return keys.some((k) => WINDOW_LIKE.test(k))
+    ? `${named}: the attribution window is set in API settings and cannot be overridden per request`
+    : `${named}: the only one is compare=previous; GET /api/v1/analytics/range filters by link, collection, country, device, browser, OS or referrer`;
+}
+
 export const analyticsQuery = z.strictObject({
   compare: z.enum(['previous'], 'Compare must be previous').optional()
     .describe('previous: add `previous`, the metrics of the window of as many days just before this one'),
 }, {
-  error: (issue) => issue.code === 'unrecognized_keys'
-    ? `Unknown query parameter ${issue.keys.map((k) => `"${k}"`).join(', ')}: the attribution window is set in API settings and cannot be overridden per request`
-    : undefined,
+  error: (issue) => (issue.code === 'unrecognized_keys' ? unknownParameters(issue.keys) : undefined),
 });
 
 const counts = z.record(z.string(), z.number().int());

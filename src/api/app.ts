@@ -90,6 +90,11 @@ export function createApiApp(services: Services, options: ApiOptions = {}): Expr
   app.get('/api/v1/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  // Browsers ask every host for /favicon.ico; pages with an icon link their own (the dashboard's
+  // inline SVG). "Nothing here" without the 404 every visitor's console showed on the public pages.
+  app.get('/favicon.ico', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').status(204).end();
+  });
   mountDocsPage(app);
   mountQueueBoard(app, services);
   mountUnitySignIn(app, services);

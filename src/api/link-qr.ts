@@ -3,22 +3,22 @@ import { findUserLink } from '../db/link-store';
 import { ApiError } from './errors';
 import { presentLink } from '../domain/links.schema';
 import type { ApiRouter } from './route';
-import { idParam, queryBoolean, queryInt } from '../lib/schemas';
+import { idParam, queryBoolean, queryInt, singleLine } from '../lib/schemas';
 import { qrUrl } from '../lib/click-trigger';
 import { userDomainNames } from '../db/domain-store';
 import { findQrLogo } from '../db/qr-logo-store';
 import { renderQrPng, renderQrSvg, type QrImageOptions } from '../lib/qr-image';
 
-const color = (name: string) =>
-  z.string().regex(/^#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, `${name} must be a hex colour, RRGGBB or RRGGBBAA`).transform((v) => `#${v.replace(/^#/, '')}`);
+// Lower-case messages: formatIssues names the parameter (Fg, Bg) once, also for a repeated one.
+const color = singleLine().regex(/^#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/, 'must be a hex colour, RRGGBB or RRGGBBAA').transform((v) => `#${v.replace(/^#/, '')}`);
 
 const qrQuery = z.object({
   format: z.enum(['svg', 'png'], { error: 'Format must be svg or png' }).optional(),
   size: queryInt(64, 2048).optional().describe('Width and height in pixels (default 512)'),
   margin: queryInt(0, 16).optional().describe('Quiet zone in modules (default 4, as the QR standard asks)'),
   level: z.enum(['L', 'M', 'Q', 'H'], { error: 'Level must be L, M, Q or H' }).optional().describe('Error correction (default M; always H with logo=true)'),
-  fg: color('fg').optional().describe('Dark colour (default 000000)'),
-  bg: color('bg').optional().describe('Light colour (default ffffff)'),
+  fg: color.optional().describe('Dark colour (default 000000)'),
+  bg: color.optional().describe('Light colour (default ffffff)'),
   download: queryBoolean.optional().describe('Send as an attachment with a file name'),
   logo: queryBoolean.optional().describe('Draw the account\'s centre logo (PUT /api/v1/settings/qr_logo) over a cleared centre, at level H'),
 }).strict();

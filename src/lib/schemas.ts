@@ -64,7 +64,8 @@ export function queryInt(min: number, max: number) {
   return singleLine().regex(/^\d+$/, message).transform(Number).pipe(z.number().int().min(min, message).max(max, message));
 }
 
-export const idParam = singleLine().regex(/^\d{1,15}$/).transform(Number);
+// Its own message: without it the string's error map answered "must be a string" for "abc".
+export const idParam = singleLine().regex(/^\d{1,15}$/, 'must be a whole number of up to 15 digits').transform(Number);
 
 /** http(s) only: javascript:, data:, file: and friends are refused. */
 export function httpUrl(field: string) {

@@ -3,11 +3,13 @@ import { html, type Html } from './html';
 /**
  * Daily installs as an inline SVG bar chart (no script, no library), with a text summary and a
  * table-free description for screen readers: the figure's caption says the total and the peak.
+ * The dates under it are HTML, not SVG text: the SVG scales with its column, and text inside
+ * it shrank to about 5 px in the package page's sidebar.
  */
 export function installChart(days: ReadonlyArray<{ day: string; installs: number }>): Html {
   const width = 600;
-  const height = 140;
-  const bottom = 20;
+  const height = 120;
+  const bottom = 0;
   const peak = Math.max(1, ...days.map((d) => d.installs));
   const total = days.reduce((sum, d) => sum + d.installs, 0);
   const step = width / Math.max(days.length, 1);
@@ -19,5 +21,5 @@ export function installChart(days: ReadonlyArray<{ day: string; installs: number
   const last = days[days.length - 1]?.day ?? '';
   const summary = `${total} installs in the last ${days.length} days, at most ${days.length ? Math.max(...days.map((d) => d.installs)) : 0} in a day`;
   return html`<figure class="chart" style="margin:0"><figcaption class="muted">${summary}</figcaption>
-<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${summary}">${bars}<text class="axis" x="0" y="${height - 4}">${first}</text><text class="axis" x="${width}" y="${height - 4}" text-anchor="end">${last}</text></svg></figure>`;
+<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${summary}">${bars}</svg><div class="axis" aria-hidden="true"><span>${first}</span><span>${last}</span></div></figure>`;
 }

@@ -24,7 +24,7 @@ main{max-width:1100px;margin:0 auto;padding:1rem}footer{max-width:1100px;margin:
 .copy{display:flex;gap:.5rem}.copy input{flex:1;min-width:0;font:inherit;padding:.4rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--text)}
 button{font:inherit;padding:.4rem .8rem;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
 .readme{overflow-wrap:anywhere}.readme img{max-width:100%}.readme table{border-collapse:collapse}.readme td,.readme th{border:1px solid var(--line);padding:.3rem .5rem}
-.chart svg{width:100%;height:auto;display:block}.chart rect.bar{fill:var(--accent)}.chart .axis{fill:var(--muted);font-size:11px}
+.chart svg{width:100%;height:auto;display:block}.chart rect.bar{fill:var(--accent)}.chart .axis{display:flex;justify-content:space-between;color:var(--muted);font-size:.75rem}
 .snippet{margin:.4rem 0 .8rem}.snippet label{display:block;font-size:.9rem;color:var(--muted)}
 a.chip{display:inline-block;text-decoration:none}.items{list-style:none;padding:0;margin:0}.item h2,.item h3{font-size:1.1rem;margin:0 0 .3rem}.item p{margin:.2rem 0}
 .search{display:flex;gap:.5rem;flex-wrap:wrap;align-items:flex-end}.search label{display:block;font-size:.9rem;color:var(--muted)}.search input{font:inherit;padding:.4rem .5rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--text);width:100%}.search .field{flex:1;min-width:12rem}

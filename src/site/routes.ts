@@ -41,7 +41,7 @@ const CACHE_CONTROL = 'public, max-age=60';
 
 /** The route templates, by which the edge labels its metrics (never by the raw path). */
 export function siteTemplate(path: string): string {
-  if (path === '/directory') return '/directory';
+  if (path === '/directory' || path === '/directory/') return '/directory';
   if (path.startsWith('/collections/')) return '/collections/{slug}';
   if (path.startsWith('/u/')) return '/u/{username}';
   return '/pkg/{slug}';
@@ -51,6 +51,16 @@ export interface Site {
   owns(path: string): boolean;
   template(path: string): string;
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
+}
+
+/**
+ * The page a path with a trailing slash means (/directory/, /pkg/x/), which it is sent on to:
+ * without this, /directory/ answered the API's JSON 404 and /pkg/x/ the not-found page.
+ */
+function withoutTrailingSlash(path: string): string | undefined {
+  if (!path.endsWith('/')) return undefined;
+  const trimmed = path.slice(0, -1);
+  return trimmed === '/directory' || /^\/(pkg|collections|u)\/[^/]+$/.test(trimmed) ? trimmed : undefined;
 }
 
 /** The one segment after `prefix`, percent-decoded; undefined for anything else (nested, malformed). */
@@ -120,7 +130,15 @@ export function createSite(services: Pick<Services, 'db' | 'logger' | 'config' |
   }
 
   function serve(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
-    const to = target(req.url ?? '/');
+    const url = req.url ?? '/';
+    const canonical = withoutTrailingSlash(pathOf(url));
+    if (canonical !== undefined) {
+      const query = queryOf(url);
+      res.writeHead(301, { Location: query ? `${canonical}?${query}` : canonical, 'Cache-Control': CACHE_CONTROL });
+      res.end();
+      return;
+    }
+    const to = target(url);
     if ('notFound' in to) return answer(req, res, null);
     if ('problems' in to) return sendPage(res, req.method, 400, badRequestPage(base(), to.problems), { 'Cache-Control': CACHE_CONTROL });
     const cached = to.cache.peek(to.key);
@@ -132,7 +150,7 @@ export function createSite(services: Pick<Services, 'db' | 'logger' | 'config' |
   }
 
   return {
-    owns: (path) => path === '/directory' || path.startsWith('/pkg/') || path.startsWith('/collections/') || path.startsWith('/u/'),
+    owns: (path) => path === '/directory' || path === '/directory/' || path.startsWith('/pkg/') || path.startsWith('/collections/') || path.startsWith('/u/'),
     template: siteTemplate,
     async handle(req, res) {
       const allowance = await takeAddressAllowance(services, clientIp(req, services.config.trustProxyHops), 'public-pages', services.config.publicLimits.pagesPerMinute);

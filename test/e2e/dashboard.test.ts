@@ -88,6 +88,13 @@ describe('the dashboard in a real browser', function () {
     await page.getByText(/^Bulk import is part of the Enterprise plan;/).waitFor();
     await page.goto('/app/conversions');
     await page.getByText(/^Conversion tracking is part of the Pro and Enterprise plans/).waitFor();
+    // Every feature of the plan by its name, the webhook sentence said once.
+    await page.goto('/app/settings');
+    const plan = page.getByRole('region', { name: 'Plan' });
+    await plan.getByText('✓ API access').waitFor();
+    await plan.getByText(/^✗ Custom domains are part of the .* plans?; you are on the Free plan\.$/).waitFor();
+    assert.equal(await plan.getByText(/undefined/).count(), 0);
+    assert.equal(await page.getByText(/^Webhooks are part of the Enterprise plan;.*Admin page\.$/).count(), 1);
     await page.goto('/');
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
   });
@@ -224,6 +231,9 @@ describe('the dashboard in a real browser', function () {
     // The country by its name (with a flag and a code badge beside it), in the breakdown and the recent clicks.
     await page.getByRole('button', { name: /^United Kingdom 1 clicks, filter by this$/ }).waitFor();
     await page.getByRole('cell', { name: 'United Kingdom' }).waitFor();
+    // The visit came with no referrer: the card says so, not that there were no clicks.
+    await page.getByText('The clicks in this period came with no referrer (typed, bookmarked or from an app).').waitFor();
+    assert.equal(await page.getByText('No clicks in this period.').count(), 0);
     // Per-link: scans against clicks, clicks by targeting rule, and the bots left out.
     await page.getByRole('row', { name: 'Link clicks 1' }).waitFor();
     await page.getByRole('row', { name: 'QR code scans 0' }).waitFor();
@@ -360,6 +370,12 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('list', { name: 'Latest events' }).getByText(/^.*Click on link #/).first().waitFor({ timeout: 2000 });
     assert.ok(Date.now() - started < 2000 + 1000, 'the click arrived within two seconds');
     await visitor.close();
+    // The event leads to the link it names, whose page shows its short code.
+    const imported = await stack.services.db('links').where({ short_code: 'imported-a' }).first();
+    const linkToIt = page.getByRole('list', { name: 'Latest events' }).getByRole('link', { name: `link #${imported?.id}` }).first();
+    assert.equal(await linkToIt.getAttribute('href'), `/app/links/${imported?.id}`);
+    await linkToIt.click();
+    await page.getByRole('heading', { name: '/imported-a' }).waitFor();
   });
 
   it('creates a link with the keyboard alone, submitting with Enter', async () => {

@@ -54,6 +54,20 @@ describe('the package page in a real browser', function () {
     });
   }
 
+  it('labels the install chart with dates a person can read, at phone width too', async () => {
+    for (const width of [1280, 375]) {
+      const page = await open(width, 800);
+      // The rendered height, not the declared font size: text that scales with an SVG shrinks with it.
+      const dates = page.locator('.chart').getByText(/^\d{4}-\d{2}-\d{2}$/);
+      assert.equal(await dates.count(), 2);
+      for (const date of await dates.all()) {
+        const box = await date.boundingBox();
+        assert.ok(box && box.height >= 11, `${width} px wide: a date ${box?.height} px high`);
+      }
+      await page.context().close();
+    }
+  });
+
   it('copies the install URL with a labelled button', async () => {
     const page = await open(1280, 900);
     const field = page.getByRole('textbox', { name: 'Install URL' });

@@ -244,7 +244,14 @@ describe('Click analytics: overview and advanced', () => {
     assert.equal(overridden.status, 400);
     assert.equal(overridden.body.success, false);
     assert.match(overridden.body.errors[0], /"days".*cannot be overridden/);
-    assert.equal((await get('/api/v1/analytics/advanced?start_date=2026-01-01')).status, 400);
+    const startDate = await get('/api/v1/analytics/advanced?start_date=2026-01-01');
+    assert.equal(startDate.status, 400);
+    assert.match(startDate.body.errors[0], /"start_date".*cannot be overridden/);
+    // A filter is not a window: it is told where filters are, not about the attribution window.
+    const filtered = await get('/api/v1/analytics/advanced?link_id=1');
+    assert.equal(filtered.status, 400);
+    assert.match(filtered.body.errors[0], /^Unknown query parameter "link_id": the only one is compare=previous; GET \/api\/v1\/analytics\/range filters by link/);
+    assert.doesNotMatch(filtered.body.errors[0], /attribution window/);
     const badCompare = await get('/api/v1/analytics/overview?compare=last_year');
     assert.equal(badCompare.status, 400);
     assert.match(badCompare.body.errors.join('\n'), /Compare must be previous/);

@@ -56,8 +56,11 @@ describe('Malformed requests', () => {
     assert.equal(typeof packages.body.error.message, 'string');
   });
 
-  it('answers 404 for a non-numeric link id', async () => {
-    const res = await request(stack.url('/api/v1/links/abc'), { headers: account.auth });
-    assert.equal(res.status, 404);
+  it('answers 404 for a non-numeric link id, saying what an id must be', async () => {
+    for (const id of ['abc', '12345678901234567890']) {
+      const res = await request(stack.url(`/api/v1/links/${id}`), { headers: account.auth });
+      assert.equal(res.status, 404);
+      assert.deepEqual(res.body.errors, ['Id must be a whole number of up to 15 digits'], id);
+    }
   });
 });

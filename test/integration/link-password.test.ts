@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DEFAULT_ATTEMPT_LIMITS } from '../../src/proxy/password-attempts';
 import { request } from '../helpers/http';
 import { deleteKeys } from '../helpers/root-hooks';
 import { useStackWithAccount } from '../helpers/use-stack';
 import { waitFor } from '../helpers/wait';
+import { launchChromium } from '../e2e/browser';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 const FORM = 'application/x-www-form-urlencoded';
@@ -76,6 +79,28 @@ describe('Password-protected links', () => {
     await waitFor(async () => (await clicks()) === 1, { what: 'click recorded' });
     const [click] = await stack.services.db('clicks').select('referrer_domain');
     assert.equal(click.referrer_domain, 'news.example.org');
+  });
+
+  it('takes a real browser through the form to a destination on another origin (form-action allows the redirect)', async function () {
+    this.timeout(30_000);
+    // The destination: another origin (another port), as every real destination is.
+    const destination = createServer((_req, res) => res.end('<!doctype html><title>Secret</title><h1>The secret page</h1>'));
+    await new Promise<void>((resolve) => destination.listen(0, '127.0.0.1', resolve));
+    const browser = await launchChromium();
+    try {
+      const link = await protectedLink('open sesame', { destination_url: `http://127.0.0.1:${(destination.address() as AddressInfo).port}/secret` });
+      const page = await browser.newPage();
+      const blocked: string[] = [];
+      page.on('console', (message) => { if (message.type() === 'error') blocked.push(message.text()); });
+      await page.goto(stack.url(`/${link.short_code}`));
+      await page.fill('input[name=password]', 'open sesame');
+      await Promise.all([page.waitForURL(/\/secret$/), page.click('button[type=submit]')]);
+      assert.equal(await page.textContent('h1'), 'The secret page');
+      assert.deepEqual(blocked, []);
+    } finally {
+      await browser.close();
+      await new Promise((resolve) => destination.close(resolve));
+    }
   });
 
   it('re-shows the form with 401 on a wrong password, and 400 on an empty one', async () => {

@@ -70,6 +70,11 @@ describe('GET /api/v1/links/:id/qr', () => {
       assert.equal(res.status, 400, query);
       assert.equal(res.body.success, false);
     }
+    // The parameter is named once, also when it is repeated (an array to the schema).
+    for (const [query, message] of [['fg=red', 'Fg must be a hex colour, RRGGBB or RRGGBBAA'], ['bg=ff0000&bg=00ff00', 'Bg must be a string']]) {
+      const res = await request(stack.url(`/api/v1/links/${id}/qr?${query}`), { headers: account.auth });
+      assert.deepEqual(res.body.errors, [message], query);
+    }
     const other = await createAccount(stack.services);
     assert.equal((await request(stack.url(`/api/v1/links/${id}/qr`), { headers: other.auth })).status, 404);
     assert.equal((await request(stack.url(`/api/v1/links/${id}/qr`))).status, 401);

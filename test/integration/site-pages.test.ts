@@ -159,6 +159,29 @@ describe('the directory, collection and user pages', function () {
     assert.equal(await head.text(), '');
   });
 
+  it('sends a path with a trailing slash on to its page (301, query kept), not to a JSON or not-found answer', async () => {
+    await seedPublicPackage(stack.services, { slug: 'slash-tool', display_name: 'Slash Tool' });
+    await owner('slasher');
+    const trailing: Array<[string, string]> = [['/directory/', '/directory'], ['/directory/?q=slash&sort=recent', '/directory?q=slash&sort=recent'], ['/pkg/slash-tool/', '/pkg/slash-tool'], ['/u/slasher/', '/u/slasher'], ['/collections/some-list/', '/collections/some-list']];
+    for (const [path, to] of trailing) {
+      const res = await fetch(stack.url(path), { redirect: 'manual' });
+      assert.equal(res.status, 301, path);
+      assert.equal(res.headers.get('location'), to, path);
+    }
+    assert.equal((await get(stack.url('/directory/'))).status, 200, 'followed, the directory');
+    const page = await get(stack.url('/pkg/slash-tool/'));
+    assert.equal(page.status, 200);
+    assert.ok(page.text.includes('Slash Tool'));
+    assert.equal((await fetch(stack.url('/pkg/a/b/'), { redirect: 'manual' })).status, 404, 'nested: no such page');
+  });
+
+  it('answers the /favicon.ico every browser asks for with 204, not a 404 in the visitor\'s console', async () => {
+    const icon = await get(stack.url('/favicon.ico'));
+    assert.equal(icon.status, 204);
+    assert.equal(icon.text, '');
+    assert.match(icon.headers.get('cache-control') ?? '', /public, max-age=86400/);
+  });
+
   it('labels its requests in the metrics by route template, never by the raw path', async () => {
     await get(stack.url('/directory?q=metered'));
     await get(stack.url('/collections/metered-list'));

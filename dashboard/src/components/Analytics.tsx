@@ -163,11 +163,11 @@ export function AnalyticsPanel({ linkId, collectionId }: { linkId?: number; coll
             )}
           </div>
         ) : null}
-        <Breakdown title="Countries" rows={data.breakdowns.country} country active={filters.country} onPick={(v) => setParams({ country: v })} />
-        <Breakdown title="Devices" rows={data.breakdowns.device} active={filters.device} onPick={(v) => setParams({ device: v })} />
-        <Breakdown title="Browsers" rows={data.breakdowns.browser} active={filters.browser} onPick={(v) => setParams({ browser: v })} />
-        <Breakdown title="Operating systems" rows={data.breakdowns.os} active={filters.os} onPick={(v) => setParams({ os: v })} />
-        <Breakdown title="Referrers" rows={data.breakdowns.referrer} active={filters.referrer} onPick={(v) => setParams({ referrer: v })} />
+        <Breakdown title="Countries" rows={data.breakdowns.country} country active={filters.country} onPick={(v) => setParams({ country: v })} total={data.totals.clicks} unknown="No country is known for the clicks in this period." />
+        <Breakdown title="Devices" rows={data.breakdowns.device} active={filters.device} onPick={(v) => setParams({ device: v })} total={data.totals.clicks} unknown="No device is known for the clicks in this period." />
+        <Breakdown title="Browsers" rows={data.breakdowns.browser} active={filters.browser} onPick={(v) => setParams({ browser: v })} total={data.totals.clicks} unknown="No browser is known for the clicks in this period." />
+        <Breakdown title="Operating systems" rows={data.breakdowns.os} active={filters.os} onPick={(v) => setParams({ os: v })} total={data.totals.clicks} unknown="No operating system is known for the clicks in this period." />
+        <Breakdown title="Referrers" rows={data.breakdowns.referrer} active={filters.referrer} onPick={(v) => setParams({ referrer: v })} total={data.totals.clicks} unknown="The clicks in this period came with no referrer (typed, bookmarked or from an app)." />
       </div>
       <Heatmap cells={data.heatmap} />
     </div>

@@ -8,17 +8,18 @@ export interface BreakdownRow {
 
 /**
  * A ranked list with bars; every row is a button that filters the page by its value
- * (aria-pressed shows the active filter).
+ * (aria-pressed shows the active filter). With `total` and `unknown`, a list left empty by
+ * clicks whose value is not known says so, rather than that there were no clicks.
  */
-export function Breakdown({ title, rows, active, onPick, country, limit = 8, unit = 'clicks' }: {
-  title: string; rows: BreakdownRow[]; active?: string | null; onPick?: (key: string | null) => void; country?: boolean; limit?: number; unit?: string;
+export function Breakdown({ title, rows, active, onPick, country, limit = 8, unit = 'clicks', total = 0, unknown }: {
+  title: string; rows: BreakdownRow[]; active?: string | null; onPick?: (key: string | null) => void; country?: boolean; limit?: number; unit?: string; total?: number; unknown?: string;
 }) {
   const shown = rows.slice(0, limit);
   const max = Math.max(1, ...shown.map((r) => r.clicks));
   return (
     <div class="card breakdown">
       <h2>{title}</h2>
-      {shown.length === 0 ? <p class="muted">No {unit} in this period.</p> : (
+      {shown.length === 0 ? <p class="muted">{total > 0 && unknown ? unknown : `No ${unit} in this period.`}</p> : (
         <ul>
           {shown.map((r) => {
             const pressed = active === r.key;

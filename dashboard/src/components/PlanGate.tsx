@@ -8,15 +8,28 @@ import { ErrorNote, Loading, useLoad } from './ui';
  * plan table); this file only knows how to say each feature's name.
  */
 
-const SAID: Record<Feature, string> = {
-  api: 'API access is',
-  scheduling: 'Scheduling is',
-  variants: 'Variants are',
-  conversions: 'Conversion tracking is',
-  bulk_import: 'Bulk import is',
-  webhooks: 'Webhooks are',
-  targeting: 'Targeting rules are',
+/** Each feature's name for people, and the verb it takes ("Variants are", "Scheduling is"). */
+const NAMES: Record<Feature, readonly [name: string, verb: 'is' | 'are']> = {
+  api: ['API access', 'is'],
+  scheduling: ['Scheduling', 'is'],
+  variants: ['Variants', 'are'],
+  conversions: ['Conversion tracking', 'is'],
+  bulk_import: ['Bulk import', 'is'],
+  webhooks: ['Webhooks', 'are'],
+  targeting: ['Targeting rules', 'are'],
+  custom_domains: ['Custom domains', 'are'],
 };
+
+// The server's feature list types as any string here, so a feature it gained after this table
+// (custom_domains once read "undefined part of the … plans") still reads as words.
+function named(feature: Feature): readonly [string, 'is' | 'are'] {
+  const key = String(feature);
+  return NAMES[feature] ?? [key.charAt(0).toUpperCase() + key.slice(1).replace(/_/g, ' '), 'is'];
+}
+
+export function featureName(feature: Feature): string {
+  return named(feature)[0];
+}
 
 export function planName(plan: string): string {
   return plan.charAt(0).toUpperCase() + plan.slice(1);
@@ -30,16 +43,19 @@ function list(names: string[]): string {
 export function gateSentence(a: Account, feature: Feature): string {
   const plans = (a.plan.feature_plans[feature] ?? []).map(planName);
   const where = plans.length === 0 ? 'not part of any plan on this server' : `part of the ${list(plans)} plan${plans.length > 1 ? 's' : ''}`;
-  return `${SAID[feature]} ${where}; you are on the ${planName(a.plan.name)} plan.`;
+  const [name, verb] = named(feature);
+  return `${name} ${verb} ${where}; you are on the ${planName(a.plan.name)} plan.`;
 }
 
 export function useAccount() {
   return useLoad(() => account(), []);
 }
 
-export function PlanGate({ feature, children }: { feature: Feature; children: ComponentChildren }) {
+/** `silent`: nothing at all without the feature, where another gate on the page already says why. */
+export function PlanGate({ feature, silent = false, children }: { feature: Feature; silent?: boolean; children: ComponentChildren }) {
   const acct = useAccount();
   if (!acct.data) return acct.error ? <ErrorNote error={acct.error} /> : <Loading what="your plan" />;
   if (acct.data.plan.features[feature]) return <>{children}</>;
+  if (silent) return null;
   return <p class="notice plan-gate">{gateSentence(acct.data, feature)} An administrator can change plans on the Admin page.</p>;
 }

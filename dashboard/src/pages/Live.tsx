@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useLiveEvents, type LiveEvent } from '../api/live';
 import { Country } from '../components/Country';
-import { Empty, Page } from '../components/ui';
+import { A, Empty, Page } from '../components/ui';
 
 const KEEP = 100;
 
@@ -25,8 +25,8 @@ export function Live() {
             <li key={e.n}>
               <time>{new Date(e.at).toLocaleTimeString()}</time>{' '}
               {e.kind === 'click'
-                ? <>Click on link #{e.link_id}{e.variant_id ? ` (variant #${e.variant_id})` : ''} · {e.country ? <Country code={e.country} /> : 'unknown place'} · {e.device ?? '?'} · {e.browser ?? '?'}{e.referrer ? ` · from ${e.referrer}` : ''}</>
-                : <>Install of <strong>{e.slug}</strong> · {e.country ? <Country code={e.country} /> : 'unknown place'} · {e.os ?? '?'}</>}
+                ? <>Click on <A href={`/app/links/${e.link_id}`}>link #{e.link_id}</A>{e.variant_id ? ` (variant #${e.variant_id})` : ''} · {e.country ? <Country code={e.country} /> : 'unknown place'} · {e.device ?? 'unknown device'} · {e.browser ?? 'unknown browser'}{e.referrer ? ` · from ${e.referrer}` : ''}</>
+                : <>Install of <A href={`/app/packages/${e.slug}`}><strong>{e.slug}</strong></A> · {e.country ? <Country code={e.country} /> : 'unknown place'} · {e.os ?? 'unknown system'}</>}
             </li>
           ))}
         </ol>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { account, changePassword, listTokens, revokeToken, testWebhook } from '../api/accounts';
 import { api, ok } from '../api/client';
-import { gateSentence, planName, PlanGate } from '../components/PlanGate';
+import { featureName, gateSentence, planName, PlanGate } from '../components/PlanGate';
 import { CopyButton, Empty, ErrorNote, Field, Loading, Page, useAction, useLoad, when } from '../components/ui';
 
 const SCOPES = ['analytics:read', 'links:read', 'links:write', 'packages:read', 'packages:write', 'conversions:manage', 'settings:manage', 'tokens:manage'] as const;
@@ -157,7 +157,7 @@ function Plan() {
           <p>You are on the <strong>{planName(a.plan.name)}</strong> plan · {a.usage.requests_today.toLocaleString()} of {a.usage.daily_limit.toLocaleString()} API requests used today.</p>
           <ul class="features">
             {(Object.keys(a.plan.features) as Array<keyof typeof a.plan.features>).map((k) => (
-              <li key={k}>{a.plan.features[k] ? <>✓ {String(k).replace(/_/g, ' ')}</> : <>✗ {gateSentence(a, k)}</>}</li>
+              <li key={k}>{a.plan.features[k] ? <>✓ {featureName(k)}</> : <>✗ {gateSentence(a, k)}</>}</li>
             ))}
           </ul>
         </>
@@ -192,7 +192,8 @@ export function Settings({ signedInWithSession }: { signedInWithSession: boolean
   return (
     <Page title="Settings">
       <General />
-      <PlanGate feature="webhooks"><Deliveries /></PlanGate>
+      {/* The settings card above already says which plans have webhooks. */}
+      <PlanGate feature="webhooks" silent><Deliveries /></PlanGate>
       <Tokens />
       <Plan />
       {signedInWithSession ? <Password /> : null}

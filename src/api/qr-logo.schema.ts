@@ -67,6 +67,9 @@ export const qrLogoObject = z.object({
 
 export const qrLogoResponse = z.object({ success: z.literal(true), qr_logo: qrLogoObject }).meta({ id: 'QrLogoResponse' });
 
+/** GET's answer: null when no logo has been uploaded (an ordinary state, not a missing resource). */
+export const qrLogoState = z.object({ success: z.literal(true), qr_logo: qrLogoObject.nullable() });
+
 export function presentQrLogo(row: QrLogoRow): z.infer<typeof qrLogoObject> {
   return { content_type: row.content_type, width: row.width, height: row.height, bytes: row.image.length, updated_at: row.updated_at.toISOString() };
 }

@@ -1,7 +1,7 @@
 import { deleteQrLogo, findQrLogo, saveQrLogo } from '../db/qr-logo-store';
 import { ApiError } from './errors';
 import type { ApiRouter } from './route';
-import { putQrLogoBody, presentQrLogo, qrLogoResponse } from './qr-logo.schema';
+import { putQrLogoBody, presentQrLogo, qrLogoResponse, qrLogoState } from './qr-logo.schema';
 import { successMessage } from './envelopes.schema';
 
 /**
@@ -14,12 +14,11 @@ const NONE = 'No QR logo has been uploaded';
 export function registerQrLogoRoutes(api: ApiRouter): void {
   api.add({
     method: 'get', path: PATH, tag: 'Settings', auth: ['settings:manage', 'links:read'],
-    summary: 'The centre logo your QR codes can carry (its type and size, not its bytes)',
-    responses: { 200: { description: 'The logo', schema: qrLogoResponse }, 404: { description: NONE } },
+    summary: 'The centre logo your QR codes can carry (its type and size, not its bytes); qr_logo is null until one is uploaded',
+    responses: { 200: { description: 'The logo, or null', schema: qrLogoState } },
     handler: async ({ auth, res, services }) => {
       const row = await findQrLogo(services.db, auth.user.id);
-      if (!row) throw new ApiError(404, NONE);
-      res.json({ success: true, qr_logo: presentQrLogo(row) });
+      res.json({ success: true, qr_logo: row ? presentQrLogo(row) : null });
     },
   });
 

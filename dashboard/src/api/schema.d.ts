@@ -351,7 +351,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The centre logo your QR codes can carry (its type and size, not its bytes) */
+        /** The centre logo your QR codes can carry (its type and size, not its bytes); qr_logo is null until one is uploaded */
         get: operations["getSettingsQrLogo"];
         /** Upload (or replace) the centre logo for your QR codes: {"image":"data:image/png;base64,…"}; PNG or JPEG, at most 100 KB */
         put: operations["putSettingsQrLogo"];
@@ -3772,7 +3772,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The logo */
+            /** @description The logo, or null */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3781,7 +3781,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QrLogoResponse"];
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        qr_logo: components["schemas"]["QrLogo"] | null;
+                    };
                 };
             };
             /** @description No valid token or session */
@@ -3795,15 +3799,6 @@ export interface operations {
             };
             /** @description The token lacks the scope, the plan lacks the feature, the session sent no CSRF token, or the user is not an administrator */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PvtlnkError"];
-                };
-            };
-            /** @description No QR logo has been uploaded */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

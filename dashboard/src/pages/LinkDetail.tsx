@@ -25,14 +25,7 @@ function Qr({ linkId, code }: { linkId: number; code: string }) {
   const [src, setSrc] = useState<string | null>(null);
   const [withLogo, setWithLogo] = useState(false);
   const action = useAction();
-  const logo = useLoad(async () => {
-    try {
-      return (await ok(api.GET('/api/v1/settings/qr_logo'))).qr_logo;
-    } catch (err) {
-      if (err instanceof ApiFailure && err.status === 404) return null;
-      throw err;
-    }
-  }, []);
+  const logo = useLoad(async () => (await ok(api.GET('/api/v1/settings/qr_logo'))).qr_logo, []);
   const options = withLogo ? '&logo=true' : '';
   useEffect(() => {
     let url: string | null = null;

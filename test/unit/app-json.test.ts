@@ -31,4 +31,10 @@ describe('The Heroku app description (app.json and Procfile)', () => {
     assert.equal(app.env.NODE_ENV?.value, 'production');
     assert.ok(app.buildpacks.some((b) => b.url === 'heroku/nodejs'));
   });
+
+  it('npm start hands its shell over to the supervisor (exec), so a SIGTERM sent to npm stops web and workers', () => {
+    // npm signals the shell that runs the script; a shell waiting on a child does not pass the signal on.
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    assert.match(scripts.start ?? '', /&& exec node dist\/src\/bin\/start\.js$/);
+  });
 });

@@ -208,7 +208,8 @@ describe('Custom domains under races and floods', () => {
     assert.equal(last.status, 404);
     const limit = Number(last.headers.get('x-ratelimit-limit'));
     assert.ok(limit > 0);
-    for (let sent = 1; sent <= limit && last.status !== 429; sent++) last = await request(stack.url('/api/v1/domains/tls-ask?domain=nobody.example.com'));
+    // Allowances are per clock minute: a run that crosses a minute's end may need up to twice the limit.
+    for (let sent = 1; sent <= 2 * limit && last.status !== 429; sent++) last = await request(stack.url('/api/v1/domains/tls-ask?domain=nobody.example.com'));
     assert.equal(last.status, 429);
     assert.equal(last.body.success, false);
     assert.ok(Number(last.headers.get('retry-after')) >= 1);

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startStack, type Stack, type StackOptions } from '../helpers/stack';
+import { late } from '../helpers/use-stack';
 
 /**
  * Debian's Chromium driven by playwright-core (never a downloaded browser), and the axe-core
@@ -18,6 +20,37 @@ export function launchChromium(): Promise<Browser> {
 /** Builds dashboard/ into dist/dashboard, as `npm run build` does, so the tests serve current code. */
 export function buildDashboard(): void {
   execFileSync(process.execPath, [path.join(path.dirname(require.resolve('vite/package.json')), 'bin', 'vite.js'), 'build', 'dashboard', '--logLevel', 'error'], { cwd: path.resolve(__dirname, '..', '..'), stdio: 'inherit' });
+}
+
+export interface BrowserSuiteSetup {
+  /** Build dashboard/ first: the suite visits its pages. */
+  dashboard?: boolean;
+  /** Rows the suite reads, written once the stack is empty. */
+  seed?: (stack: Stack) => Promise<void>;
+}
+
+/**
+ * The usual setup of a browser suite, registered as mocha hooks in the describe that calls it:
+ * one stack, emptied and seeded once (a suite's tests may build on each other, so it is not reset
+ * between them), and one Chromium; both stopped after the suite. As with useStack, `stack` and
+ * `browser` stand for them inside hooks and tests.
+ */
+export function useBrowserSuite(options: StackOptions = {}, setup: BrowserSuiteSetup = {}): { stack: Stack; browser: Browser } {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  before('start the stack and Chromium', async function () {
+    this.timeout(120_000);
+    if (setup.dashboard) buildDashboard();
+    stack = await startStack(options);
+    await stack.reset();
+    await setup.seed?.(stack);
+    browser = await launchChromium();
+  });
+  after('stop Chromium and the stack', async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  return { stack: late<Stack>('the stack', () => stack), browser: late<Browser>('Chromium', () => browser) };
 }
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');

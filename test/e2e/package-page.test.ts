@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedPublicPackage } from '../helpers/public-packages';
-import { startStack, type Stack } from '../helpers/stack';
-import { launchChromium, seriousViolations } from './browser';
+import { seriousViolations, useBrowserSuite } from './browser';
 
 const HOSTILE_README = [
   '# Acme Tool',
@@ -21,20 +20,8 @@ const HOSTILE_README = [
 /** The package page in Debian's Chromium: what a visitor sees, reads with a screen reader and cannot be attacked through. */
 describe('the package page in a real browser', function () {
   this.timeout(60_000);
-  let stack: Stack;
-  let browser: Browser;
-
-  before(async function () {
-    this.timeout(120_000);
-    stack = await startStack();
-    await stack.reset();
-    await seedPublicPackage(stack.services, { slug: 'acme-tool', readme: HOSTILE_README });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
+  const { stack, browser } = useBrowserSuite({}, {
+    seed: async (started) => { await seedPublicPackage(started.services, { slug: 'acme-tool', readme: HOSTILE_README }); },
   });
 
   async function open(width: number, height: number): Promise<Page> {

@@ -1,26 +1,12 @@
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { QUEUE_NAMES } from '../../src/queues/registry';
 import { signUp } from '../helpers/sessions';
-import { startStack, type Stack } from '../helpers/stack';
-import { launchChromium } from './browser';
+import { useBrowserSuite } from './browser';
 
 /** The queue board (bull-board) as an administrator sees it in Chromium. */
 describe('the queue board in a real browser', function () {
   this.timeout(60_000);
-  let stack: Stack;
-  let browser: Browser;
-
-  before(async function () {
-    this.timeout(120_000);
-    stack = await startStack({ env: { SIGNUP: 'open' } });
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const { stack, browser } = useBrowserSuite({ env: { SIGNUP: 'open' } });
 
   it('shows every queue to an administrator and makes no request to another host (bull-board links Google Fonts)', async () => {
     // The first account of a database is its administrator; other suites may have made that one.

@@ -1,36 +1,26 @@
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { addCollectionPackage, insertCollection } from '../../src/db/collection-store';
 import { createUser } from '../../src/db/user-store';
 import { seedPublicPackage } from '../helpers/public-packages';
-import { startStack, type Stack } from '../helpers/stack';
-import { launchChromium, seriousViolations } from './browser';
+import type { Stack } from '../helpers/stack';
+import { seriousViolations, useBrowserSuite } from './browser';
 
 /** The directory, a collection and a user's page in Debian's Chromium: they render, read well with assistive tech, and search works from the keyboard. */
 describe('the directory, collection and user pages in a real browser', function () {
   this.timeout(60_000);
-  let stack: Stack;
-  let browser: Browser;
+  const { stack, browser } = useBrowserSuite({}, { seed });
 
-  before(async function () {
-    this.timeout(120_000);
-    stack = await startStack();
-    await stack.reset();
-    const { id: userId } = await createUser(stack.services.db, 'ada@example.com', 'free', { username: 'ada' });
-    const locator = await seedPublicPackage(stack.services, { slug: 'service-locator', display_name: 'Service Locator', description: 'Find services', topics: ['di'], total_installs: 900, userId });
-    const saves = await seedPublicPackage(stack.services, { slug: 'save-system', display_name: 'Save System', description: 'Save games', topics: ['saving'], total_installs: 40, userId });
-    await seedPublicPackage(stack.services, { slug: 'private-tool', display_name: 'Private Tool', is_private: true, userId });
-    for (let i = 0; i < 22; i++) await seedPublicPackage(stack.services, { slug: `filler-${i}`, display_name: `Filler ${i}`, total_installs: 10 });
-    const collection = await insertCollection(stack.services.db, userId, { slug: 'ada-picks', name: 'Ada picks', description: 'The best tools', tags: ['favourites'], is_public: true });
-    await addCollectionPackage(stack.services.db, collection.id, locator);
-    await addCollectionPackage(stack.services.db, collection.id, saves);
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  async function seed(started: Stack): Promise<void> {
+    const { id: userId } = await createUser(started.services.db, 'ada@example.com', 'free', { username: 'ada' });
+    const locator = await seedPublicPackage(started.services, { slug: 'service-locator', display_name: 'Service Locator', description: 'Find services', topics: ['di'], total_installs: 900, userId });
+    const saves = await seedPublicPackage(started.services, { slug: 'save-system', display_name: 'Save System', description: 'Save games', topics: ['saving'], total_installs: 40, userId });
+    await seedPublicPackage(started.services, { slug: 'private-tool', display_name: 'Private Tool', is_private: true, userId });
+    for (let i = 0; i < 22; i++) await seedPublicPackage(started.services, { slug: `filler-${i}`, display_name: `Filler ${i}`, total_installs: 10 });
+    const collection = await insertCollection(started.services.db, userId, { slug: 'ada-picks', name: 'Ada picks', description: 'The best tools', tags: ['favourites'], is_public: true });
+    await addCollectionPackage(started.services.db, collection.id, locator);
+    await addCollectionPackage(started.services.db, collection.id, saves);
+  }
 
   async function open(path: string, width: number, height: number): Promise<Page> {
     const context = await browser.newContext({ baseURL: stack.baseUrl, viewport: { width, height } });

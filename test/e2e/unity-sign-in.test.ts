@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { signUp } from '../helpers/sessions';
-import { startStack, type Stack } from '../helpers/stack';
-import { buildDashboard, launchChromium, seriousViolations } from './browser';
+import { seriousViolations, useBrowserSuite } from './browser';
 
 /** The pkglnk editor's sign-in in Chromium: signed out → the dashboard's sign-in → back → confirm → the editor's loopback listener. */
 describe('the editor sign-in in a real browser', function () {
   this.timeout(60_000);
-  let stack: Stack;
-  let browser: Browser;
+  const { stack, browser } = useBrowserSuite({ env: { SIGNUP: 'open' } }, { dashboard: true });
   let page: Page;
 
-  before(async function () {
-    this.timeout(120_000);
-    buildDashboard();
-    stack = await startStack({ env: { SIGNUP: 'open' } });
-    browser = await launchChromium();
+  before(async () => {
     page = await (await browser.newContext({ baseURL: stack.baseUrl })).newPage();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
   });
 
   it('signs in, comes back to an accessible confirmation, and hands the editor a token on http://localhost:{port}/ only', async () => {

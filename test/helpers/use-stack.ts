@@ -41,7 +41,7 @@ export function useStackWithAccount(options: StackOptions = {}, accountOptions: 
 }
 
 /** An object that stands for whatever `current()` returns at the moment it is used. */
-function late<T extends object>(what: string, current: () => T | undefined): T {
+export function late<T extends object>(what: string, current: () => T | undefined): T {
   const target = (): T => {
     const value = current();
     if (value === undefined) throw new Error(`${what} is not there yet: it is set up in a mocha hook, so use it inside hooks and tests`);

@@ -25,25 +25,24 @@ export function newEnrichMemo(): EnrichMemo {
   return { visitors: new Map(), agents: new Map(), referrers: new Map() };
 }
 
+/** The value `key` was given in this batch, derived on its first sighting. */
+function once<V>(seen: Map<string, V>, key: string, derive: () => V): V {
+  let value = seen.get(key);
+  if (value === undefined) {
+    value = derive();
+    seen.set(key, value);
+  }
+  return value;
+}
+
 /** The stored form of a click: raw IP, user agent and referrer go in, only derived values come out. */
 export function enrichClick(appSecret: string, event: ClickEvent, memo: EnrichMemo = newEnrichMemo()): ClickRow {
-  let agent = memo.agents.get(event.userAgent);
-  if (!agent) {
-    agent = { info: parseAgent(event.userAgent), hashed: hashUserAgent(appSecret, event.userAgent) };
-    memo.agents.set(event.userAgent, agent);
-  }
-  let visitor = memo.visitors.get(event.ip);
-  if (!visitor) {
+  const agent = once(memo.agents, event.userAgent, () => ({ info: parseAgent(event.userAgent), hashed: hashUserAgent(appSecret, event.userAgent) }));
+  const visitor = once(memo.visitors, event.ip, () => {
     const ip = canonicalIp(event.ip);
-    visitor = { hashedIp: hashIp(appSecret, ip), place: locate(ip) };
-    memo.visitors.set(event.ip, visitor);
-  }
-  let referrer: string | null = null;
-  if (event.referrer) {
-    const known = memo.referrers.get(event.referrer);
-    referrer = known !== undefined ? known : referrerDomain(event.referrer);
-    if (known === undefined) memo.referrers.set(event.referrer, referrer);
-  }
+    return { hashedIp: hashIp(appSecret, ip), place: locate(ip) };
+  });
+  const referrer = event.referrer ? once(memo.referrers, event.referrer, () => referrerDomain(event.referrer)) : null;
   return {
     ...(event.clickId !== undefined ? { id: event.clickId } : {}),
     event_id: event.id,

@@ -53,6 +53,7 @@ const schema = z.object({
   DATABASE_SSL: databaseSsl.optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   DYNO: z.string().optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or - (1-32)').default('lt'),
   PUBLIC_BASE_URL: httpUrl.optional(),
@@ -109,6 +110,12 @@ export interface Config {
    * about 6 µs more CPU (BENCHMARKS.md, "CPU per counted click").
    */
   webConcurrencyBesideWorkers: number;
+  /**
+   * The niceness `npm start` gives its worker process: where web and worker share cores, a
+   * redirect is answered first and enrichment catches up in the gaps (clicks wait in the
+   * queue, none is lost). 0 shares the cores equally.
+   */
+  workerNice: number;
   /** Running on a Heroku dyno (DYNO is set): the router is one trusted proxy hop, TLS certificates are self-signed. */
   onHeroku: boolean;
   /** Prefix of every Redis key; wrapped in braces for BullMQ so a queue's keys share one cluster slot. */
@@ -203,6 +210,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databasePoolMax: v.DATABASE_POOL_MAX,
     webConcurrency: v.WEB_CONCURRENCY ?? availableParallelism(),
     webConcurrencyBesideWorkers: v.WEB_CONCURRENCY ?? Math.max(1, availableParallelism() - 1),
+    workerNice: v.WORKER_NICE,
     onHeroku,
     redisPrefix: v.REDIS_PREFIX,
     publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,

@@ -23,9 +23,13 @@ function hasWrk(): boolean {
 /** A real browser's user agent, so the clicks count (an empty agent is a bot). */
 export const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
-/** Drives GET url with wrk (preferred: it costs the server's core least) or autocannon. */
-export function load(url: string, connections: number, seconds: number): LoadResult {
-  if (hasWrk()) {
+/**
+ * Drives GET url with wrk (preferred: it costs the server's core least) or autocannon, as fast
+ * as it answers, or at `rate` requests per second in all (autocannon): a server's CPU per
+ * request depends on the rate it is driven at, so two servers compare fairly at the same one.
+ */
+export function load(url: string, connections: number, seconds: number, rate?: number): LoadResult {
+  if (hasWrk() && rate === undefined) {
     const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', `User-Agent: ${BROWSER_UA}`, url], { encoding: 'utf8' });
     const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
     const non3xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
@@ -38,7 +42,7 @@ export function load(url: string, connections: number, seconds: number): LoadRes
       p99ms: toMs(/99%\s+(\S+)/.exec(out)?.[1] ?? ''),
     };
   }
-  const out = execFileSync(process.execPath, [require.resolve('autocannon/autocannon.js'), '-j', '-H', `User-Agent=${BROWSER_UA}`, '-c', String(connections), '-d', String(seconds), url], { encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [require.resolve('autocannon/autocannon.js'), '-j', '-H', `User-Agent=${BROWSER_UA}`, '-c', String(connections), '-d', String(seconds), ...(rate !== undefined ? ['-R', String(Math.round(rate))] : []), url], { encoding: 'utf8' });
   const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number };
   return { tool: 'autocannon', requests: r.requests.total, non3xx: 0, rps: r.requests.average, p50ms: r.latency.p50, p99ms: r.latency.p99 };
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { processLogger, settingsOrExit, type ReadyMessage } from './lifecycle';
 
@@ -40,8 +41,18 @@ function run(name: string, onMessage?: (message: ReadyMessage) => void): ChildPr
   const env = name === 'web' ? { ...process.env, WEB_CONCURRENCY: String(settings.webConcurrencyBesideWorkers) } : process.env;
   // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the children in order.
   const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env });
+  if (name === 'worker' && child.pid !== undefined) lowerPriority(child.pid);
   if (onMessage) child.on('message', (m) => onMessage(m as ReadyMessage));
   return child;
+}
+
+/** The worker yields the CPU to the redirect (config.ts: workerNice); a platform that refuses keeps it equal. */
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, settings.workerNice);
+  } catch (err) {
+    logger.warn({ category: 'start', err: (err as Error).message }, 'could not lower the worker process priority; it shares the CPU equally');
+  }
 }
 
 function announce(): void {

@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -101,7 +101,7 @@ describe('npm start: the supervisor', function () {
 
   it('serves web (two processes sharing the port) and workers, says where, restarts a crashed child and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const start = runProcess('start', { PORT: String(port), WEB_CONCURRENCY: '2', LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
+    const start = runProcess('start', { PORT: String(port), WEB_CONCURRENCY: '2', WORKER_NICE: '7', LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
     try {
       const lines = () => start.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; name: string; pid: number });
       const announced = () => lines().filter((l) => l.msg.startsWith('Linktally is serving'));
@@ -111,8 +111,18 @@ describe('npm start: the supervisor', function () {
 
       const [worker] = lines().filter((l) => l.name === 'worker' && l.msg === 'workers running');
       assert.ok(worker);
+      // Redirects get the CPU first: the worker runs at WORKER_NICE, the web processes as started.
+      assert.equal(getPriority(worker.pid), 7);
+      const webPid = lines().find((l) => l.name === 'web')?.pid;
+      assert.ok(webPid);
+      assert.equal(getPriority(webPid), getPriority());
       process.kill(worker.pid, 'SIGKILL');
       await waitFor(() => announced().length === 2, { timeoutMs: 30_000, what: 'a new worker process' });
+      const workersRunning = () => lines().filter((l) => l.name === 'worker' && l.msg === 'workers running');
+      await waitFor(() => workersRunning().length === 2, { timeoutMs: 30_000, what: 'the new worker to log' });
+      const restarted = workersRunning()[1];
+      assert.ok(restarted);
+      assert.equal(getPriority(restarted.pid), 7, 'a restarted worker is lowered too');
       const pids = lines().filter((l) => ['web', 'worker'].includes(l.name)).map((l) => l.pid);
 
       assert.equal(await start.stop(), 0);

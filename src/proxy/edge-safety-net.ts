@@ -1,22 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
+import { currentEdgeRequest } from '../lib/request-context';
 import { failRequest } from './request-failure';
-
-interface EdgeRequest {
-  route: string;
-  req: IncomingMessage;
-  res: ServerResponse;
-}
-
-// Node carries the store into every timer, event and promise callback a request starts, and
-// hands it to the process's error handlers, so an error escaping them is still that request's.
-const current = new AsyncLocalStorage<EdgeRequest>();
-
-/** Runs one edge dispatch with its request as the async context (edge.ts). */
-export function withinEdgeRequest<T>(request: EdgeRequest, run: () => T): T {
-  return current.run(request, run);
-}
 
 /**
  * The process-level last line behind the edge's own guards (edge.ts), installed by the
@@ -29,7 +13,10 @@ export function withinEdgeRequest<T>(request: EdgeRequest, run: () => T): T {
  */
 export function installEdgeSafetyNet(logger: Logger, exit: (code: number) => void = (code) => process.exit(code)): void {
   const handle = (kind: 'uncaughtException' | 'unhandledRejection') => (err: unknown) => {
-    const request = current.getStore();
+    // The edge runs each request in its async context (lib/request-context.ts), which Node
+    // carries into every timer, event and promise callback the request starts and hands to
+    // these handlers, so an error escaping them is still that request's.
+    const request = currentEdgeRequest();
     if (request) {
       failRequest(logger, request.route, request.req, request.res, err);
       return;

@@ -5,11 +5,10 @@ import { isDashboardPath } from './dashboard';
 import { isGitPath } from './git-paths';
 import { pathOf } from '../lib/url-path';
 import { VERIFICATION_PATH_PREFIX } from '../lib/domain-verification';
-import { withinEdgeRequest } from './edge-safety-net';
 import { NUGET_PREFIX } from './nuget-proxy';
 import { failRequest } from './request-failure';
-import { httpDuration, httpRequests, redirectDuration } from '../lib/metrics';
-import { acceptRequestId, REQUEST_ID_HEADER, withRequestId } from '../lib/request-context';
+import { countRedirect, httpDuration, httpRequests, redirectDuration } from '../lib/metrics';
+import { acceptRequestId, REQUEST_ID_HEADER, withEdgeRequest } from '../lib/request-context';
 
 /**
  * A public-edge handler. Whatever it does asynchronously it must return as its promise (or
@@ -47,97 +46,105 @@ export interface EdgeRoutes {
  * through the request's async context (edge-safety-net.ts).
  */
 export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
-  function guarded(route: string, req: IncomingMessage, res: ServerResponse, run: () => void | Promise<void>): void {
-    withinEdgeRequest({ route, req, res }, () => {
-      try {
-        const pending = run();
-        if (pending) pending.catch((err: unknown) => failRequest(logger, route, req, res, err));
-      } catch (err) {
-        failRequest(logger, route, req, res, err);
-      }
-    });
-  }
-
   return (req, res) => {
     // Every response, edge or API, says which request it answered; the id rides on every log line.
     const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
     res.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
-    const surface = withRequestId(requestId, () => dispatch(req, res));
-    res.once('finish', () => record(surface, req, res, Number(process.hrtime.bigint() - started) / 1e9, surface === 'site' ? routes.site?.template(pathOf(req.url ?? '/')) : undefined));
+    const surface = surfaceOf(req);
+    // One async context per request, for its log lines and for the process-level safety net.
+    withEdgeRequest(requestId, { route: surface, req, res }, () => {
+      try {
+        const pending = handle(surface, req, res);
+        if (pending) pending.catch((err: unknown) => failRequest(logger, surface, req, res, err));
+      } catch (err) {
+        failRequest(logger, surface, req, res, err);
+      }
+    });
+    // A response already ended (a cached redirect answers synchronously) is recorded now, with no
+    // listener to add; any other when it finishes.
+    if (res.writableEnded) record(surface, req, res, started);
+    else res.once('finish', () => record(surface, req, res, started));
   };
 
-  function dispatch(req: IncomingMessage, res: ServerResponse): EdgeSurface {
+  /** Which surface answers: public edge paths without touching Express, everything else the API app. */
+  function surfaceOf(req: IncomingMessage): EdgeSurface {
     const url = req.url ?? '/';
     const { git, badge, nuget, dashboard, root, domainVerification, card, site } = routes;
-    if (git && isGitPath(url)) {
-      guarded('git', req, res, () => git(req, res));
-      return 'git';
-    }
+    if (git && isGitPath(url)) return 'git';
     // POST /:code is a password form's answer; the redirector takes it too.
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') {
       const path = pathOf(url);
-      if (badge && path.startsWith('/badge/')) {
-        guarded('badge', req, res, () => badge(req, res));
-        return 'badge';
-      }
-      if (card && path.startsWith('/card/')) {
-        guarded('card', req, res, () => card(req, res));
-        return 'card';
-      }
-      if (site && req.method !== 'POST' && site.owns(path)) {
-        guarded('site', req, res, () => site.handle(req, res));
-        return 'site';
-      }
-      if (nuget && path.startsWith(NUGET_PREFIX)) {
-        guarded('nuget', req, res, () => nuget(req, res));
-        return 'nuget';
-      }
-      if (domainVerification && req.method !== 'POST' && path.startsWith(VERIFICATION_PATH_PREFIX)) {
-        guarded('domain-verification', req, res, () => domainVerification(req, res));
-        return 'domain-verification';
-      }
-      if (root && req.method !== 'POST' && path === '/') {
-        // Not a custom domain's root: the dashboard's sign-in page where there is one, else the API.
-        const otherwise = dashboard && isDashboardPath(path) ? () => dashboard(req, res) : () => routes.api(req, res);
-        guarded('redirect', req, res, () => root(req, res, otherwise));
-        return 'redirect';
-      }
-      if (dashboard && req.method !== 'POST' && isDashboardPath(path)) {
-        guarded('dashboard', req, res, () => dashboard(req, res));
-        return 'dashboard';
-      }
+      if (badge && path.startsWith('/badge/')) return 'badge';
+      if (card && path.startsWith('/card/')) return 'card';
+      if (site && req.method !== 'POST' && site.owns(path)) return 'site';
+      if (nuget && path.startsWith(NUGET_PREFIX)) return 'nuget';
+      if (domainVerification && req.method !== 'POST' && path.startsWith(VERIFICATION_PATH_PREFIX)) return 'domain-verification';
+      if (root && req.method !== 'POST' && path === '/') return 'root';
+      if (dashboard && req.method !== 'POST' && isDashboardPath(path)) return 'dashboard';
       const code = path.slice(1);
-      if (code.length > 0 && code.indexOf('/') === -1 && SHORT_CODE_PATTERN.test(code) && !RESERVED_CODES.has(code.toLowerCase())) {
-        guarded('redirect', req, res, () => routes.redirect(req, res, code));
-        return 'redirect';
-      }
+      if (code.length > 0 && code.indexOf('/') === -1 && SHORT_CODE_PATTERN.test(code) && !RESERVED_CODES.has(code.toLowerCase())) return 'redirect';
     }
-    guarded('api', req, res, () => routes.api(req, res));
     return 'api';
   }
+
+  /** Runs the surface's handler; surfaceOf chose it, so the routes it needs are there. */
+  function handle(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse): void | Promise<void> {
+    const { git, badge, nuget, dashboard, root, domainVerification, card, site } = routes;
+    switch (surface) {
+      case 'redirect':
+        return routes.redirect(req, res, pathOf(req.url ?? '/').slice(1));
+      case 'root': {
+        // Not a custom domain's root: the dashboard's sign-in page where there is one, else the API.
+        const otherwise = dashboard && isDashboardPath('/') ? () => dashboard(req, res) : () => routes.api(req, res);
+        return root?.(req, res, otherwise);
+      }
+      case 'git':
+        return git?.(req, res);
+      case 'badge':
+        return badge?.(req, res);
+      case 'card':
+        return card?.(req, res);
+      case 'site':
+        return site?.handle(req, res);
+      case 'nuget':
+        return nuget?.(req, res);
+      case 'domain-verification':
+        return domainVerification?.(req, res);
+      case 'dashboard':
+        return dashboard?.(req, res);
+      case 'api':
+        return routes.api(req, res);
+    }
+  }
+
+  /** `started`: process.hrtime.bigint() when the request arrived. */
+  function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, started: bigint): void {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const method = req.method ?? 'GET';
+    if (surface === 'redirect' || surface === 'root') {
+      // The hot path: plain counters and one label-free histogram (lib/metrics.ts).
+      countRedirect(method, res.statusCode);
+      redirectDuration.observe(seconds);
+      return;
+    }
+    let route: string;
+    if (surface === 'api') {
+      // Express leaves the matched route on the request; unmatched paths share one label.
+      const matched = req as IncomingMessage & { baseUrl?: string; route?: { path?: unknown } };
+      route = typeof matched.route?.path === 'string' ? `${matched.baseUrl ?? ''}${matched.route.path}` : 'unmatched';
+    } else {
+      route = surface === 'site' ? (routes.site?.template(pathOf(req.url ?? '/')) ?? EDGE_TEMPLATES.site) : EDGE_TEMPLATES[surface];
+    }
+    httpRequests.inc({ method, route, status: String(res.statusCode) });
+    httpDuration.observe({ method, route }, seconds);
+  }
 }
 
-type EdgeSurface = 'git' | 'badge' | 'card' | 'site' | 'nuget' | 'dashboard' | 'redirect' | 'domain-verification' | 'api';
+type EdgeSurface = 'git' | 'badge' | 'card' | 'site' | 'nuget' | 'dashboard' | 'redirect' | 'root' | 'domain-verification' | 'api';
 
 /** Route templates of the public edge: metrics are labelled by these, never by the raw path. */
-const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api'>, string> = {
-  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', card: '/card/{slug}', site: '/pkg/{slug}', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard', redirect: '/{code}',
+const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api' | 'redirect' | 'root'>, string> = {
+  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', card: '/card/{slug}', site: '/pkg/{slug}', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard',
   'domain-verification': `${VERIFICATION_PATH_PREFIX}{token}`,
 };
-
-/** `template`: the route label a surface with several routes (the site) gives the path. */
-function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, seconds: number, template?: string): void {
-  let route: string;
-  if (surface === 'api') {
-    // Express leaves the matched route on the request; unmatched paths share one label.
-    const matched = req as IncomingMessage & { baseUrl?: string; route?: { path?: unknown } };
-    route = typeof matched.route?.path === 'string' ? `${matched.baseUrl ?? ''}${matched.route.path}` : 'unmatched';
-  } else {
-    route = template ?? EDGE_TEMPLATES[surface];
-  }
-  const method = req.method ?? 'GET';
-  httpRequests.inc({ method, route, status: String(res.statusCode) });
-  httpDuration.observe({ method, route }, seconds);
-  if (surface === 'redirect') redirectDuration.observe(seconds);
-}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ClickEvent } from '../../src/lib/edge-events';
-import { storeClicks } from '../../src/db/click-store';
+import { AFTER_INSERT, storeClicks, type AfterInsertStep } from '../../src/db/click-store';
 import { ClickCoalescer } from '../../src/workers/click-coalescer';
 import { enrichClick } from '../../src/workers/ingest-clicks';
 import { useStackWithAccount } from '../helpers/use-stack';
@@ -88,5 +88,22 @@ describe('Click writes shared by concurrent ingest jobs', () => {
     assert.equal(good?.status, 'fulfilled');
     assert.equal(failed?.status, 'rejected');
     assert.equal(await clickCount(id), 10);
+  });
+
+  it('under steady traffic waits for more batches to share a transaction; a lone batch after a pause is written at once', async () => {
+    let transactions = 0;
+    const counting: AfterInsertStep = async () => {
+      transactions++;
+    };
+    // A minute's linger: a lone batch that waited for company would time the test out.
+    const coalescer = new ClickCoalescer(stack.services.db, [...AFTER_INSERT, counting], 10, 60_000);
+    const id = await link();
+    assert.equal((await coalescer.write(rows(id, 3))).length, 3);
+    assert.equal(transactions, 1);
+    const second = coalescer.write(rows(id, 4)); // within the linger of the first: waits
+    const third = coalescer.write(rows(id, 6)); // 10 rows waiting: both are written now, together
+    assert.deepEqual((await Promise.all([second, third])).map((inserted) => inserted.length), [4, 6]);
+    assert.equal(transactions, 2);
+    assert.equal(await clickCount(id), 13);
   });
 });

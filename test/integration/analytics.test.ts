@@ -341,7 +341,8 @@ describe('Click analytics: overview and advanced', () => {
 
   it('adds each stored batch to the daily aggregates exactly as a recompute from the raw clicks gives them', async () => {
     const links = [await createLink('inc-a'), await createLink('inc-b'), await createLink('inc-c')];
-    const now = Date.now();
+    // Noon yesterday (UTC): the clicks fall on exactly two days whatever the hour the test runs.
+    const now = Math.floor(Date.now() / DAY_MS) * DAY_MS - DAY_MS / 2;
     const agents = [IPHONE, IPAD, MAC_CHROME, GOOGLEBOT];
     const referrers = [null, 'https://www.google.com/search', 'https://t.co/x', 'android-app://com.slack'];
     // 600 clicks over two days and three links: 40 visitors who come back across batches, links

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ClickEvent } from '../lib/edge-events';
 import { boundReferrer, boundUserAgent } from '../lib/visitor-bounds';
 import type { ClickBuffer } from './click-buffer';
 import { appendClickId, withClickId, type ClickIdBlocks } from './click-ids';
@@ -76,10 +77,8 @@ export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: 
       return;
     }
     if (isClick) {
-      const trigger = triggerOf(req.url ?? '/');
-      deps.clicks.push({
+      const click: ClickEvent = {
         id: randomUUID(),
-        ...(clickId !== undefined ? { clickId } : {}),
         linkId: link.id,
         userId: link.userId,
         variantId: choice.variant?.id ?? null,
@@ -87,21 +86,25 @@ export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: 
         ip: clientIp(req, deps.trustedHops),
         userAgent: boundUserAgent(req.headers['user-agent'] ?? ''),
         referrer: boundReferrer(extras.referrer !== undefined ? extras.referrer : (req.headers.referer ?? null)),
-        ...(trigger === 'qr' ? { trigger } : {}),
-        ...(rule !== null ? { ruleId: rule.id } : {}),
-      });
+      };
+      // Optional fields only when present: most clicks carry none.
+      if (clickId !== undefined) click.clickId = clickId;
+      if (triggerOf(req.url ?? '/') === 'qr') click.trigger = 'qr';
+      if (rule !== null) click.ruleId = rule.id;
+      deps.clicks.push(click);
     }
-    const { 'Set-Cookie': extraCookie, ...extraHeaders } = extras.headers ?? {};
-    const cookies = combineCookies(extraCookie, choice.setCookie);
-    res.writeHead(302, {
-      ...extraHeaders,
-      Location: location,
-      'Cache-Control': 'private, max-age=0',
-      'Content-Length': '0',
-      ...(cookies ? { 'Set-Cookie': cookies } : {}),
-    });
+    res.writeHead(302, redirectHeaders(location, extras.headers, choice.setCookie));
     res.end();
   });
+}
+
+/** The 302's headers; the usual redirect (no extra headers, no cookie) builds nothing else. */
+function redirectHeaders(location: string, extra: Record<string, string> | undefined, variantCookie: string | null): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = { Location: location, 'Cache-Control': 'private, max-age=0', 'Content-Length': '0' };
+  if (extra === undefined && variantCookie === null) return headers;
+  const { 'Set-Cookie': extraCookie, ...rest } = extra ?? {};
+  const cookies = combineCookies(extraCookie, variantCookie);
+  return { ...rest, ...headers, ...(cookies ? { 'Set-Cookie': cookies } : {}) };
 }
 
 function locationFor(destination: string, clickId: number | undefined): string | null {

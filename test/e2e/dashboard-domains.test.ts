@@ -189,4 +189,23 @@ describe('custom domains in the dashboard, in a real browser', function () {
     assert.match(asked, new RegExp(`Remove ${HOST.replace(/\./g, '\\.')}\\?`));
     await waitFor(async () => ((await domainRow()) === undefined ? true : undefined), { what: 'the domain row gone' });
   });
+
+  it('tells a person whose plan lacks domains which plans have them, and shows their link form no Domain select', async () => {
+    await createUser(stack.services.db, 'free@example.com', 'free', { passwordHash: await hashPassword(PASSWORD, 10) });
+    const context = await browser.newContext({ baseURL: stack.baseUrl });
+    const tab = await context.newPage();
+    await tab.goto('/signin');
+    await tab.getByLabel('Email').fill('free@example.com');
+    await tab.getByLabel('Password').fill(PASSWORD);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('heading', { name: 'Overview' }).waitFor();
+    await tab.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Domains' }).click();
+    await tab.getByText('Custom domains are part of the Pro and Enterprise plans; you are on the Free plan.').waitFor();
+    assert.equal(await tab.getByRole('form', { name: 'Add a domain' }).count(), 0);
+    await tab.goto('/app/links/new');
+    await tab.getByLabel('Destination URL').waitFor();
+    await settled(tab);
+    assert.equal(await tab.getByRole('combobox', { name: /^Domain\b/ }).count(), 0);
+    await context.close();
+  });
 });

@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api/client';
-import { listDomains, type Domain } from '../api/domains';
 import { checkDraft, fromLocal, ruleDraft, saveLink, toLocal, type Link, type LinkDraft, type RuleDraft, type VariantDraft } from '../api/save-link';
 import { DomainSelect } from '../components/DomainSelect';
 import { PlanGate, useAccount } from '../components/PlanGate';
@@ -31,15 +30,14 @@ export function LinkFormPage({ id }: { id?: number }) {
   // Variants and rules are read only when the plan has them (the API refuses them otherwise).
   const variants = useLoad(async () => (id === undefined || !features?.variants ? [] : (await ok(api.GET('/api/v1/links/{link_id}/variants', { params: { path: { link_id: String(id) } } }))).variants), [id, features?.variants]);
   const rules = useLoad(async () => (id === undefined || !features?.targeting ? [] : (await ok(api.GET('/api/v1/links/{id}/rules', path))).rules), [id, features?.targeting]);
-  const domains = useLoad(async () => (features?.custom_domains ? listDomains() : []), [features?.custom_domains]);
-  const error = acct.error ?? existing.error ?? variants.error ?? rules.error ?? domains.error;
-  if (!features || domains.loading || (id !== undefined && (!existing.data || variants.loading || rules.loading))) {
+  const error = acct.error ?? existing.error ?? variants.error ?? rules.error;
+  if (!features || (id !== undefined && (!existing.data || variants.loading || rules.loading))) {
     return <Page title={id === undefined ? 'New link' : 'Edit link'}>{error ? <ErrorNote error={error} /> : <Loading what="the link" />}</Page>;
   }
-  return <LinkForm key={id ?? 'new'} link={existing.data} variants={(variants.data ?? []) as VariantDraft[]} rules={(rules.data ?? []).map((r) => ruleDraft(r, existing.data?.destination_url ?? ''))} targeting={Boolean(features.targeting)} domains={domains.data ?? []} />;
+  return <LinkForm key={id ?? 'new'} link={existing.data} variants={(variants.data ?? []) as VariantDraft[]} rules={(rules.data ?? []).map((r) => ruleDraft(r, existing.data?.destination_url ?? ''))} targeting={Boolean(features.targeting)} />;
 }
 
-function LinkForm({ link: initial, variants: initialVariants, rules: initialRules, targeting, domains }: { link?: Link; variants: VariantDraft[]; rules: RuleDraft[]; targeting: boolean; domains: Domain[] }) {
+function LinkForm({ link: initial, variants: initialVariants, rules: initialRules, targeting }: { link?: Link; variants: VariantDraft[]; rules: RuleDraft[]; targeting: boolean }) {
   const collections = useCollections();
   const action = useAction();
   // The link as saved: set once a new link is created, so a later failure and a retry edit it.
@@ -139,7 +137,7 @@ function LinkForm({ link: initial, variants: initialVariants, rules: initialRule
           <Field label="Custom code" hint="Leave blank for a generated one."><input name="short_code" value={code} onInput={(e) => setCode(e.currentTarget.value)} pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}" /></Field>
           <Field label="Title"><input name="title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} maxLength={255} /></Field>
         </div>
-        {domains.length > 0 ? <DomainSelect domains={domains} value={domain} onChange={setDomain} /> : null}
+        <DomainSelect value={domain} onChange={setDomain} />
         <Field label="Description"><textarea name="description" rows={2} value={description} onInput={(e) => setDescription(e.currentTarget.value)} /></Field>
         <div class="two">
           <Field label="Tags" hint="Separated by commas."><input name="tags" value={tags} onInput={(e) => setTags(e.currentTarget.value)} /></Field>

@@ -6,6 +6,7 @@ import { navigate, useLocation } from './router';
 import { Admin } from './pages/Admin';
 import { CollectionDetail, Collections } from './pages/Collections';
 import { Conversions } from './pages/Conversions';
+import { Domains } from './pages/Domains';
 import { LinkDetail } from './pages/LinkDetail';
 import { LinkFormPage } from './pages/LinkForm';
 import { Links } from './pages/Links';
@@ -18,7 +19,7 @@ import { Transfers } from './pages/Transfers';
 
 const NAV = [
   ['/', 'Overview'], ['/app/links', 'Links'], ['/app/live', 'Live'], ['/app/conversions', 'Conversions'],
-  ['/app/packages', 'Packages'], ['/app/collections', 'Collections'], ['/app/transfers', 'Imports and exports'], ['/app/settings', 'Settings'],
+  ['/app/packages', 'Packages'], ['/app/collections', 'Collections'], ['/app/domains', 'Domains'], ['/app/transfers', 'Imports and exports'], ['/app/settings', 'Settings'],
 ] as const;
 
 type Who = { kind: 'session'; user: User } | { kind: 'token' } | { kind: 'none' };
@@ -36,6 +37,7 @@ function Route({ path, who }: { path: string; who: Who }) {
   if ((m = /^\/app\/packages\/([^/]+)$/.exec(path))) return <PackageDetail slug={decodeURIComponent(m[1] ?? '')} />;
   if (path === '/app/collections') return <Collections />;
   if ((m = /^\/app\/collections\/([^/]+)$/.exec(path))) return <CollectionDetail slug={decodeURIComponent(m[1] ?? '')} />;
+  if (path === '/app/domains') return <Domains />;
   if (path === '/app/transfers') return <Transfers />;
   if (path === '/app/settings') return <Settings signedInWithSession={who.kind === 'session'} />;
   if (path === '/app/admin') return <Admin />;

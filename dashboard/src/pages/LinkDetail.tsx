@@ -119,6 +119,7 @@ export function LinkDetail({ id }: { id: number }) {
       <div class="link-head card">
         <p><a href={l.short_url}>{l.short_url}</a> <CopyButton text={l.short_url} label="Copy short URL" /></p>
         <p class="muted truncate">→ {l.destination_url}</p>
+        {l.domain ? <p>Domain: <A href="/app/domains">{l.domain}</A></p> : null}
         <p>{linkState(l)}{l.password_protected ? ' · password protected' : ''} · <strong>{fmt(l.click_count)}</strong> clicks in all{liveClicks ? <span role="status"> · {liveClicks} new while you watched</span> : null}</p>
       </div>
       <AnalyticsPanel linkId={id} />

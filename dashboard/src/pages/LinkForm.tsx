@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api/client';
 import { checkDraft, fromLocal, ruleDraft, saveLink, toLocal, type Link, type LinkDraft, type RuleDraft, type VariantDraft } from '../api/save-link';
+import { DomainSelect } from '../components/DomainSelect';
 import { PlanGate, useAccount } from '../components/PlanGate';
 import { RulesEditor } from '../components/RulesEditor';
 import { ErrorNote, Field, Loading, Page, useAction, useLoad } from '../components/ui';
@@ -47,6 +48,7 @@ function LinkForm({ link: initial, variants: initialVariants, rules: initialRule
   const [title, setTitle] = useState(initial?.title ?? '');
   const [description, setDescription] = useState(initial?.description ?? '');
   const [tags, setTags] = useState((initial?.tags ?? []).join(', '));
+  const [domain, setDomain] = useState(initial?.domain ?? '');
   const [collection, setCollection] = useState(initial?.collection_id ? String(initial.collection_id) : '');
   const [utm, setUtm] = useState<Record<string, string>>({ ...(initial?.utm_params ?? {}) });
   const [start, setStart] = useState(toLocal(initial?.scheduled_start_at));
@@ -88,6 +90,8 @@ function LinkForm({ link: initial, variants: initialVariants, rules: initialRule
       preview_title: previewTitle.trim() || null,
       preview_description: previewDescription.trim() || null,
       preview_image_url: previewImage.trim() || null,
+      // Sent only when changed: an account without the domains feature never names one.
+      ...(domain !== (link?.domain ?? '') ? { domain: domain || null } : {}),
     },
     short_code: code,
     ...(password ? { password } : removePassword ? { password: null } : {}),
@@ -133,6 +137,7 @@ function LinkForm({ link: initial, variants: initialVariants, rules: initialRule
           <Field label="Custom code" hint="Leave blank for a generated one."><input name="short_code" value={code} onInput={(e) => setCode(e.currentTarget.value)} pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}" /></Field>
           <Field label="Title"><input name="title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} maxLength={255} /></Field>
         </div>
+        <DomainSelect value={domain} onChange={setDomain} />
         <Field label="Description"><textarea name="description" rows={2} value={description} onInput={(e) => setDescription(e.currentTarget.value)} /></Field>
         <div class="two">
           <Field label="Tags" hint="Separated by commas."><input name="tags" value={tags} onInput={(e) => setTags(e.currentTarget.value)} /></Field>

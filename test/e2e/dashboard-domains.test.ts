@@ -166,7 +166,7 @@ describe('custom domains in the dashboard, in a real browser', function () {
     await show('/app/domains');
     page.once('dialog', (dialog) => void dialog.accept());
     await card().getByRole('button', { name: 'Delete' }).click();
-    await card().getByRole('alert').getByText('Domain still has links: move or delete them first').waitFor();
+    await card().getByRole('alert').getByText('Domain still has links, archived ones included: move them to another domain first').waitFor();
     assert.ok(await domainRow(), 'the domain is still there');
   });
 

@@ -55,7 +55,8 @@ export async function changeUserDomain(services: Services, owner: Owner, id: num
   return domain;
 }
 
-const STILL_HAS_LINKS = 'Domain still has links: move or delete them first';
+// Archived links keep their domain (their clicks and history stay), so they count too.
+const STILL_HAS_LINKS = 'Domain still has links, archived ones included: move them to another domain first';
 
 /**
  * A domain that still holds links is kept (409): its links would lose their address. A link

@@ -14,7 +14,7 @@ import { checkDomainVerification } from './verification-check';
 
 type Owner = Pick<User, 'id' | 'plan'>;
 
-/** Retried with backoff: 10 s, 20 s, 40 s … about 40 minutes over 8 attempts, for DNS that is still spreading. */
+/** Retried with backoff: 10 s, 20 s, 40 s … 640 s, about 21 minutes over 8 attempts, for DNS that is still spreading. */
 export const VERIFY_ATTEMPTS = 8;
 export const VERIFY_BACKOFF = { type: 'exponential', delay: 10_000 } as const;
 

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from './knex';
 import { arrayLiteral } from './array-literal';
+import { reserveClickIds } from './click-id-store';
+import { copyRows, type CopyValue } from './copy-rows';
 import { isUniqueViolation } from './pg-errors';
 import { addToRollups } from './rollup-increments';
 import type { ClickTrigger } from '../lib/click-trigger';
@@ -57,11 +59,9 @@ export interface InsertedClick {
  */
 export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[], batch: readonly ClickRow[]) => Promise<void>;
 
-type ColumnValue = string | number | boolean | null;
-
-// Column order of the unnest insert; the casts give each array its element type. One reader
-// per column, so each array is built by a call that always reads the same field.
-const COLUMNS: Array<[keyof ClickRow, string, (c: ClickRow) => ColumnValue]> = [
+// Column order of the COPY and of the unnest insert; the casts give each array its element type.
+// One reader per column, so each column is read by a call that always reads the same field.
+const COLUMNS: Array<[keyof ClickRow, string, (c: ClickRow) => CopyValue]> = [
   ['event_id', 'uuid', (c) => c.event_id], ['link_id', 'bigint', (c) => c.link_id], ['user_id', 'bigint', (c) => c.user_id],
   ['variant_id', 'bigint', (c) => c.variant_id], ['clicked_at', 'timestamptz', (c) => c.clicked_at.toISOString()], ['trigger', 'text', (c) => c.trigger],
   ['rule_id', 'bigint', (c) => c.rule_id], ['hashed_ip', 'text', (c) => c.hashed_ip], ['hashed_user_agent', 'text', (c) => c.hashed_user_agent],
@@ -70,35 +70,48 @@ const COLUMNS: Array<[keyof ClickRow, string, (c: ClickRow) => ColumnValue]> = [
   ['is_bot', 'boolean', (c) => c.is_bot],
 ];
 
-// An id minted at the edge (links that append it to their destination) is kept; others draw
-// from the sequence the edge reserves its blocks from, so the two never collide (its name is
-// looked up once per statement, not per row). Only what the batch does not already know comes
-// back: every other field of an inserted click is the batch's own.
-const INSERT_SQL = (onConflict: string) => `
-  INSERT INTO clicks (id, ${COLUMNS.map(([name]) => name).join(', ')})
-  SELECT COALESCE(u.edge_id, nextval((SELECT pg_get_serial_sequence('clicks', 'id')::regclass))), ${COLUMNS.map(([name]) => `u.${name}`).join(', ')}
-  FROM unnest(?::bigint[], ${COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')}) AS u(edge_id, ${COLUMNS.map(([name]) => name).join(', ')})
-  ${onConflict}
+const COPY_COLUMNS = ['id', ...COLUMNS.map(([name]) => name)];
+
+// The fallback for a batch that repeats stored events. Every row has its id by then; only what
+// the batch does not already know comes back: every other field of an inserted click is the
+// batch's own.
+const INSERT_SKIPPING_STORED = `
+  INSERT INTO clicks (${COPY_COLUMNS.join(', ')})
+  SELECT * FROM unnest(?::bigint[], ${COLUMNS.map(([, type]) => `?::${type}[]`).join(', ')})
+  ON CONFLICT (event_id, clicked_at) DO NOTHING
   RETURNING id, event_id`;
-const INSERT_NEW = INSERT_SQL('');
-const INSERT_SKIPPING_STORED = INSERT_SQL('ON CONFLICT (event_id, clicked_at) DO NOTHING');
 
 /**
- * Inserts the rows no earlier delivery stored. Almost every batch is new, and a plain insert
- * skips ON CONFLICT's speculative insertion (a second probe of the event index per row): it is
- * tried first, under a savepoint; a batch that repeats a stored event (a redelivery) fails it
- * on the unique event id and is inserted again skipping what exists.
+ * The stored id of each row: an id minted at the edge (links that append it to their
+ * destination) is kept; the others are reserved in one round trip from the sequence the edge
+ * reserves its blocks from, so the two never collide.
  */
-async function insertNew(trx: Knex.Transaction, bindings: string[]): Promise<Array<{ id: number; event_id: string }>> {
+async function idsOf(trx: Knex.Transaction, rows: readonly ClickRow[]): Promise<number[]> {
+  const missing = rows.reduce((n, row) => (row.id === undefined ? n + 1 : n), 0);
+  const reserved = missing === 0 ? [] : await reserveClickIds(trx, missing);
+  let next = 0;
+  return rows.map((row) => row.id ?? (reserved[next++] as number));
+}
+
+/**
+ * Inserts the rows no earlier delivery stored. Almost every batch is new, and COPY is
+ * PostgreSQL's cheapest way in (no statement or arrays to parse, a WAL record per page rather
+ * than per row, no speculative insertion of ON CONFLICT): it is tried first, under a savepoint;
+ * a batch that repeats a stored event (a redelivery) fails it on the unique event id and is
+ * inserted again skipping what exists.
+ */
+async function insertNew(trx: Knex.Transaction, rows: readonly ClickRow[]): Promise<InsertedClick[]> {
+  const ids = await idsOf(trx, rows);
   await trx.raw('SAVEPOINT insert_clicks');
   try {
-    const result = await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_NEW, bindings);
+    await copyRows(trx, 'clicks', COPY_COLUMNS, rows.map((row, i) => [ids[i] as number, ...COLUMNS.map(([, , read]) => read(row))]));
     await trx.raw('RELEASE SAVEPOINT insert_clicks');
-    return result.rows;
+    return rows.map((row, i) => insertedClick(ids[i] as number, row));
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     await trx.raw('ROLLBACK TO SAVEPOINT insert_clicks');
-    return (await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_SKIPPING_STORED, bindings)).rows;
+    const bindings = [arrayLiteral(ids), ...COLUMNS.map(([, , read]) => arrayLiteral(rows.map(read)))];
+    return insertedOf(rows, (await trx.raw<{ rows: Array<{ id: number; event_id: string }> }>(INSERT_SKIPPING_STORED, bindings)).rows);
   }
 }
 
@@ -157,6 +170,10 @@ export const moveVariantCounters: AfterInsertStep = async (trx, inserted) => {
 
 export const AFTER_INSERT: AfterInsertStep[] = [moveLinkCounters, moveVariantCounters, addToRollups];
 
+function insertedClick(id: number, row: ClickRow): InsertedClick {
+  return { id, event_id: row.event_id, link_id: row.link_id, user_id: row.user_id, variant_id: row.variant_id, clicked_at: row.clicked_at, is_bot: row.is_bot };
+}
+
 /** The inserted clicks, from the ids the insert returned and the batch's rows (the first of any repeated event id: the one inserted). */
 function insertedOf(batch: readonly ClickRow[], returned: ReadonlyArray<{ id: number; event_id: string }>): InsertedClick[] {
   const byEvent = new Map<string, ClickRow>();
@@ -164,14 +181,11 @@ function insertedOf(batch: readonly ClickRow[], returned: ReadonlyArray<{ id: nu
     const key = row.event_id.toLowerCase(); // uuid's output form
     if (!byEvent.has(key)) byEvent.set(key, row);
   }
-  return returned.map(({ id, event_id }) => {
-    const row = byEvent.get(event_id) as ClickRow;
-    return { id, event_id: row.event_id, link_id: row.link_id, user_id: row.user_id, variant_id: row.variant_id, clicked_at: row.clicked_at, is_bot: row.is_bot };
-  });
+  return returned.map(({ id, event_id }) => insertedClick(id, byEvent.get(event_id) as ClickRow));
 }
 
 /**
- * Stores a batch of clicks exactly once (one multi-row insert; event ids are unique) and runs
+ * Stores a batch of clicks exactly once (one COPY; event ids are unique) and runs
  * the after-insert steps on what was actually inserted, in one transaction: a redelivered batch
  * inserts nothing and moves nothing. Bots are stored (flagged) but never counted.
  */
@@ -190,8 +204,7 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
     const live = new Set(locked.rows.map((r) => r.id));
     const kept = live.size === linkIds.length ? clicks : clicks.filter((c) => live.has(c.link_id));
     if (kept.length === 0) return [];
-    const columns = [arrayLiteral(kept.map((c) => c.id ?? null)), ...COLUMNS.map(([, , read]) => arrayLiteral(kept.map(read)))];
-    const inserted = insertedOf(kept, await insertNew(trx, columns));
+    const inserted = await insertNew(trx, kept);
     for (const step of steps) await step(trx, inserted, kept);
     return inserted;
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ClickEvent } from '../../src/lib/edge-events';
+import { reserveClickIds } from '../../src/db/click-id-store';
 import { AFTER_INSERT, storeClicks, type AfterInsertStep } from '../../src/db/click-store';
 import { ClickCoalescer } from '../../src/workers/click-coalescer';
 import { enrichClick } from '../../src/workers/ingest-clicks';
@@ -38,6 +39,36 @@ describe('Click writes shared by concurrent ingest jobs', () => {
     assert.equal(await clickCount(id), 500);
     assert.equal((await coalescer.write(batches[3]!)).length, 0, 'a redelivered job inserts nothing');
     assert.equal(await clickCount(id), 500);
+  });
+
+  async function storedIds(linkId: number): Promise<Map<string, number>> {
+    const stored = await stack.services.db('clicks').where({ link_id: linkId }).select('event_id', 'id');
+    return new Map(stored.map((r: { event_id: string; id: number }) => [r.event_id, r.id]));
+  }
+
+  it('stores a batch that repeats some stored events once: only its new rows are inserted, counted and reported, with their stored ids', async () => {
+    const id = await link();
+    const first = rows(id, 5);
+    await storeClicks(stack.services.db, first);
+    const fresh = rows(id, 3);
+    const inserted = await storeClicks(stack.services.db, [...first.slice(0, 2), ...fresh, ...first.slice(2)]);
+    assert.deepEqual(inserted.map((c) => c.event_id).sort(), fresh.map((r) => r.event_id).sort());
+    const ids = await storedIds(id);
+    assert.equal(ids.size, 8);
+    for (const click of inserted) assert.equal(click.id, ids.get(click.event_id));
+    assert.equal(await clickCount(id), 8);
+  });
+
+  it('keeps an id minted at the edge and gives the others ids from the clicks sequence, each reported as stored', async () => {
+    const id = await link();
+    const [minted] = await reserveClickIds(stack.services.db, 1);
+    const batch = rows(id, 3);
+    batch[1]!.id = minted;
+    const inserted = await storeClicks(stack.services.db, batch);
+    const ids = await storedIds(id);
+    assert.equal(ids.get(batch[1]!.event_id), minted);
+    assert.deepEqual(inserted.map((c) => [c.event_id, c.id]), batch.map((r) => [r.event_id, ids.get(r.event_id)]));
+    assert.equal(new Set(ids.values()).size, 3);
   });
 
   it('drops the clicks of a link deleted while they were queued, without failing the others', async () => {

@@ -1,0 +1,49 @@
+import { finished } from 'node:stream/promises';
+import type { Knex } from 'knex';
+import { escapeIdentifier, type ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/** A field as COPY's text format reads it: numbers and booleans as they print ('true' is a boolean's input form too). */
+export type CopyValue = string | number | boolean | null;
+
+// In COPY's text format a backslash starts an escape and tab, newline and carriage return end a
+// field or a row, so exactly these four are escaped; with every backslash doubled, no value can
+// read as \N (NULL) or as the \. end marker.
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const escape = (c: string) => ESCAPED[c] as string;
+
+export function copyField(value: CopyValue): string {
+  if (value === null) return '\\N';
+  if (typeof value !== 'string') return String(value);
+  return SPECIAL.test(value) ? value.replace(SPECIALS, escape) : value;
+}
+
+/** Rows in COPY's text format: fields separated by tabs, each row ended by a newline. */
+export function copyText(rows: ReadonlyArray<readonly CopyValue[]>): string {
+  let text = '';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) text += (i === 0 ? '' : '\t') + copyField(row[i] as CopyValue);
+    text += '\n';
+  }
+  return text;
+}
+
+/**
+ * Writes rows into `table (columns)` with one COPY FROM STDIN inside the transaction `trx`
+ * (PostgreSQL's bulk path: no statement to parse per batch, rows written a page at a time) and
+ * returns how many it stored. A failure (a constraint, a value that does not fit) rejects, and
+ * leaves the transaction aborted like any failed statement.
+ */
+export async function copyRows(trx: Knex.Transaction, table: string, columns: readonly string[], rows: ReadonlyArray<readonly CopyValue[]>): Promise<number> {
+  // COPY needs the driver's connection itself, as a stream. A transaction's knex client hands out
+  // the one connection the transaction runs on (and releasing it is a no-op: knex's makeTxClient),
+  // so the COPY is part of the transaction; a pool connection would not be.
+  if (!trx.isTransaction) throw new Error('copyRows runs inside a transaction');
+  const connection = (await trx.client.acquireConnection()) as ClientBase;
+  const stream = connection.query(copyFrom(`COPY ${escapeIdentifier(table)} (${columns.map(escapeIdentifier).join(', ')}) FROM STDIN`));
+  stream.end(copyText(rows));
+  await finished(stream);
+  return stream.rowCount;
+}

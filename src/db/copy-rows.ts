@@ -39,8 +39,10 @@ export function copyText(rows: ReadonlyArray<readonly CopyValue[]>): string {
 export async function copyRows(trx: Knex.Transaction, table: string, columns: readonly string[], rows: ReadonlyArray<readonly CopyValue[]>): Promise<number> {
   // COPY needs the driver's connection itself, as a stream. A transaction's knex client hands out
   // the one connection the transaction runs on (and releasing it is a no-op: knex's makeTxClient),
-  // so the COPY is part of the transaction; a pool connection would not be.
-  if (!trx.isTransaction) throw new Error('copyRows runs inside a transaction');
+  // so the COPY is part of the transaction; a pool connection would not be. knex refuses a query
+  // on a finished transaction (its connection may be back in the pool); this bypasses knex, so
+  // it refuses too.
+  if (!trx.isTransaction || trx.isCompleted()) throw new Error('copyRows runs inside an open transaction');
   const connection = (await trx.client.acquireConnection()) as ClientBase;
   const stream = connection.query(copyFrom(`COPY ${escapeIdentifier(table)} (${columns.map(escapeIdentifier).join(', ')}) FROM STDIN`));
   stream.end(copyText(rows));

@@ -71,4 +71,10 @@ describe('copyRows: rows through a real COPY in the caller\'s transaction', () =
     assert.deepEqual(kept, ['kept'], 'only the rows before the savepoint remain');
     assert.equal((await db.raw("SELECT to_regclass('copy_rows_rolled_back') AS t")).rows[0].t, null, 'the rolled-back transaction wrote nothing');
   });
+
+  it('refuses a transaction that has ended, whose connection may already serve someone else', async () => {
+    const trx = await db.transaction();
+    await trx.commit();
+    await assert.rejects(copyRows(trx, 'copied', ['n'], [[1]]), /open transaction/);
+  });
 });

@@ -9,6 +9,7 @@ import { isPlan, PLANS, type Plan } from '../lib/plans';
 import { closeServices, createServices, type Services } from '../services';
 import { isScope, SCOPES, type Scope } from '../lib/tokens';
 import { startProcess } from './lifecycle';
+import pino from 'pino';
 import { createLogger } from '../logger';
 
 const USAGE = `Usage: linktally <command> [options]
@@ -120,9 +121,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  // The CLI prints its answer as JSON on stdout: the instance-secret notice is not logged here.
-  const { config } = await startProcess('cli', createLogger('error', 'cli'));
-  const services = createServices(config, { logger: createLogger('warn', 'cli'), dbPoolMax: 2 });
+  // The CLI prints its answer as JSON on stdout, so its logs go to stderr: a warning (a slow
+  // dependency, say) must never make that answer unreadable. The instance-secret notice is not logged.
+  const { config } = await startProcess('cli', createLogger('error', 'cli', 'auto', pino.destination({ dest: 2, sync: true })));
+  const services = createServices(config, { logger: createLogger('warn', 'cli', 'auto', pino.destination({ dest: 2, sync: true })), dbPoolMax: 2 });
   try {
     const result = await run(services, command, values as Record<string, string | undefined>);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -64,6 +64,7 @@ describe('Admin CLI: users and tokens', function () {
 
     const child = await request(stack.url('/api/v1/tokens/generate'), { method: 'POST', headers: { authorization: `Bearer ${created.json.api_token}` }, json: { name: 'child' } });
     const tokens = await cli(['tokens:list', '--email', 'operator@example.com']);
+    assert.equal(tokens.code, 0, tokens.stderr);
     assert.deepEqual(tokens.json.tokens.map((t: { name: string | null }) => t.name), ['child', null]);
     assert.ok(!tokens.stdout.includes(created.json.api_token));
     const root = tokens.json.tokens[1];

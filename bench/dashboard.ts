@@ -8,6 +8,7 @@
  *
  *   npx tsx bench/dashboard.ts [--clicks 1000000] [--links 1000] [--days 365] [--runs 5]
  */
+import { insertDomain } from '../src/db/domain-store';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -168,11 +169,12 @@ async function main(): Promise<void> {
         await services.db('link_variants').insert({ link_id: linkIds[0], name, destination_url: `https://example.com/${name.replace(' ', '-')}`, weight });
       }
       await services.db('collections').insert({ user_id: user.id, slug: 'spring-launch', name: 'Spring launch', description: 'Everything for the spring campaign' }).catch(() => undefined);
+      await insertDomain(services.db, { user_id: user.id, hostname: 'go.acme.example', verification_token: 'bench-domain-token', root_redirect_url: 'https://acme.example/', not_found_redirect_url: null });
       const topLink = linkIds[0] as number;
       const shots: Array<[string, string]> = [
         ['overview', '/?period=12m'], ['links', '/app/links'], ['link', `/app/links/${topLink}?period=90d`], ['link-edit', `/app/links/${topLink}/edit`],
         ['live', '/app/live'], ['conversions', '/app/conversions'], ['packages', '/app/packages'], ['package', `/app/packages/${slug}`],
-        ['collections', '/app/collections'], ['transfers', '/app/transfers'], ['settings', '/app/settings'], ['admin', '/app/admin'],
+        ['collections', '/app/collections'], ['domains', '/app/domains'], ['transfers', '/app/transfers'], ['settings', '/app/settings'], ['admin', '/app/admin'],
       ];
       for (const [name, path] of shots) {
         await page.goto(path);

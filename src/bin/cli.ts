@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import pino from 'pino';
 import { changePlan, createAccount, createToken, setPasswordByEmail } from '../domain/accounts';
 import { DomainError } from '../domain/errors';
 import { listAllLiveTokens, revokeTokenTree } from '../db/token-store';
@@ -9,7 +10,6 @@ import { isPlan, PLANS, type Plan } from '../lib/plans';
 import { closeServices, createServices, type Services } from '../services';
 import { isScope, SCOPES, type Scope } from '../lib/tokens';
 import { startProcess } from './lifecycle';
-import pino from 'pino';
 import { createLogger } from '../logger';
 
 const USAGE = `Usage: linktally <command> [options]
@@ -123,8 +123,9 @@ async function main(): Promise<number> {
   }
   // The CLI prints its answer as JSON on stdout, so its logs go to stderr: a warning (a slow
   // dependency, say) must never make that answer unreadable. The instance-secret notice is not logged.
-  const { config } = await startProcess('cli', createLogger('error', 'cli', 'auto', pino.destination({ dest: 2, sync: true })));
-  const services = createServices(config, { logger: createLogger('warn', 'cli', 'auto', pino.destination({ dest: 2, sync: true })), dbPoolMax: 2 });
+  const stderr = pino.destination({ dest: 2, sync: true });
+  const { config } = await startProcess('cli', createLogger('error', 'cli', 'auto', stderr));
+  const services = createServices(config, { logger: createLogger('warn', 'cli', 'auto', stderr), dbPoolMax: 2 });
   try {
     const result = await run(services, command, values as Record<string, string | undefined>);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

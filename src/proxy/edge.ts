@@ -46,6 +46,23 @@ export interface EdgeRoutes {
  * through the request's async context (edge-safety-net.ts).
  */
 export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+  const { api, git, badge, nuget, dashboard, root, domainVerification, card, site } = routes;
+  // Each surface's handler, built once. surfaceOf picks only surfaces whose route exists; the
+  // API app stands in for the others so the table is total.
+  const handlers: Record<EdgeSurface, EdgeHandler> = {
+    redirect: (req, res) => routes.redirect(req, res, pathOf(req.url ?? '/').slice(1)),
+    // Not a custom domain's root: the dashboard's sign-in page where there is one, else the API.
+    root: (req, res) => (root ? root(req, res, dashboard && isDashboardPath('/') ? () => dashboard(req, res) : () => api(req, res)) : api(req, res)),
+    git: git ?? api,
+    badge: badge ?? api,
+    card: card ?? api,
+    site: site ? (req, res) => site.handle(req, res) : api,
+    nuget: nuget ?? api,
+    'domain-verification': domainVerification ?? api,
+    dashboard: dashboard ?? api,
+    api,
+  };
+
   return (req, res) => {
     // Every response, edge or API, says which request it answered; the id rides on every log line.
     const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
@@ -55,7 +72,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
     // One async context per request, for its log lines and for the process-level safety net.
     withEdgeRequest(requestId, { route: surface, req, res }, () => {
       try {
-        const pending = handle(surface, req, res);
+        const pending = handlers[surface](req, res);
         if (pending) pending.catch((err: unknown) => failRequest(logger, surface, req, res, err));
       } catch (err) {
         failRequest(logger, surface, req, res, err);
@@ -70,7 +87,6 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
   /** Which surface answers: public edge paths without touching Express, everything else the API app. */
   function surfaceOf(req: IncomingMessage): EdgeSurface {
     const url = req.url ?? '/';
-    const { git, badge, nuget, dashboard, root, domainVerification, card, site } = routes;
     if (git && isGitPath(url)) return 'git';
     // POST /:code is a password form's answer; the redirector takes it too.
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST') {
@@ -86,36 +102,6 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
       if (code.length > 0 && code.indexOf('/') === -1 && SHORT_CODE_PATTERN.test(code) && !RESERVED_CODES.has(code.toLowerCase())) return 'redirect';
     }
     return 'api';
-  }
-
-  /** Runs the surface's handler; surfaceOf chose it, so the routes it needs are there. */
-  function handle(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse): void | Promise<void> {
-    const { git, badge, nuget, dashboard, root, domainVerification, card, site } = routes;
-    switch (surface) {
-      case 'redirect':
-        return routes.redirect(req, res, pathOf(req.url ?? '/').slice(1));
-      case 'root': {
-        // Not a custom domain's root: the dashboard's sign-in page where there is one, else the API.
-        const otherwise = dashboard && isDashboardPath('/') ? () => dashboard(req, res) : () => routes.api(req, res);
-        return root?.(req, res, otherwise);
-      }
-      case 'git':
-        return git?.(req, res);
-      case 'badge':
-        return badge?.(req, res);
-      case 'card':
-        return card?.(req, res);
-      case 'site':
-        return site?.handle(req, res);
-      case 'nuget':
-        return nuget?.(req, res);
-      case 'domain-verification':
-        return domainVerification?.(req, res);
-      case 'dashboard':
-        return dashboard?.(req, res);
-      case 'api':
-        return routes.api(req, res);
-    }
   }
 
   /** `started`: process.hrtime.bigint() when the request arrived. */
@@ -134,7 +120,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
       const matched = req as IncomingMessage & { baseUrl?: string; route?: { path?: unknown } };
       route = typeof matched.route?.path === 'string' ? `${matched.baseUrl ?? ''}${matched.route.path}` : 'unmatched';
     } else {
-      route = surface === 'site' ? (routes.site?.template(pathOf(req.url ?? '/')) ?? EDGE_TEMPLATES.site) : EDGE_TEMPLATES[surface];
+      route = surface === 'site' ? (site?.template(pathOf(req.url ?? '/')) ?? EDGE_TEMPLATES.site) : EDGE_TEMPLATES[surface];
     }
     httpRequests.inc({ method, route, status: String(res.statusCode) });
     httpDuration.observe({ method, route }, seconds);

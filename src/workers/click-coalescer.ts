@@ -31,7 +31,6 @@ interface Request {
  */
 export class ClickCoalescer {
   private queue: Request[] = [];
-  private queuedRows = 0;
   private writing = false;
   private lingering: NodeJS.Timeout | undefined;
   private lastArrival = Number.NEGATIVE_INFINITY;
@@ -50,9 +49,8 @@ export class ClickCoalescer {
     this.lastArrival = now;
     return new Promise((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
-      this.queuedRows += rows.length;
       if (this.writing) return; // the running write takes it next
-      if (this.queuedRows >= this.maxRows || !steady) return this.startNow();
+      if (!steady || this.queue.reduce((n, r) => n + r.rows.length, 0) >= this.maxRows) return this.startNow();
       // Steady traffic: the transaction's fixed cost (link locks, a dozen statements, the
       // commit) is shared by the batches of the next moment rather than paid for each.
       this.lingering ??= setTimeout(() => this.startNow(), this.lingerMs);
@@ -105,7 +103,6 @@ export class ClickCoalescer {
       if (group.length > 0 && rows + next.rows.length > this.maxRows) break;
       group.push(next);
       rows += next.rows.length;
-      this.queuedRows -= next.rows.length;
       this.queue.shift();
     }
     return group;

@@ -5,7 +5,7 @@
  * same run. PostgreSQL and Redis are private servers started for the run, so their CPU time is
  * this run's alone.
  *
- *   npm run bench -- cost            (CONNECTIONS=50 BENCH_SECONDS=10 by default)
+ *   npm run bench -- cost            (CONNECTIONS=50 BENCH_SECONDS=10 REPS=3 by default; medians printed)
  *   COST_PROFILE=1 npm run bench -- cost
  *     also prints the SQL statements of the measured load by total time (pg_stat_statements on
  *     the private server) and the Redis commands by calls; pg_stat_statements costs a little
@@ -25,6 +25,7 @@ import { freePort, runTs, stop, waitForHttp } from './lib/processes';
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PROFILE = process.env.COST_PROFILE === '1';
+const REPS = Number(process.env.REPS ?? 3);
 
 /** The statements of the measured load, most total time first (COST_PROFILE=1). */
 async function printStatements(db: Db, clicks: number): Promise<void> {
@@ -58,6 +59,7 @@ async function settled(db: Db, linkId: number, answered: number): Promise<number
 }
 
 const us = (n: number) => `${n.toFixed(1).padStart(6)} µs`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
   const [postgres, redis] = await Promise.all([startPrivatePostgres({ tls: false, settings: PROFILE ? ['shared_preload_libraries=pg_stat_statements', 'pg_stat_statements.track_planning=on'] : [] }), startPrivateRedis()]);
@@ -69,9 +71,11 @@ async function main(): Promise<void> {
     const bare = runTs('bench/lib/bare-302.ts', { PORT: String(barePort) });
     await waitForHttp(`http://127.0.0.1:${barePort}/`);
     load(`http://127.0.0.1:${barePort}/bench`, CONNECTIONS, 2);
-    const bareBefore = treeCpuUs(bare.pid ?? 0);
-    const ceiling = load(`http://127.0.0.1:${barePort}/bench`, CONNECTIONS, SECONDS);
-    const bareUs = (treeCpuUs(bare.pid ?? 0) - bareBefore) / ceiling.requests;
+    const bareCpu = (rate?: number) => {
+      const before = treeCpuUs(bare.pid ?? 0);
+      const result = load(`http://127.0.0.1:${barePort}/bench`, CONNECTIONS, SECONDS, rate);
+      return { us: (treeCpuUs(bare.pid ?? 0) - before) / result.requests, rps: result.rps };
+    };
 
     const port = await freePort();
     const cpuProf = process.env.COST_CPU_PROF;
@@ -82,47 +86,55 @@ async function main(): Promise<void> {
     const link = await createLink(db, { user_id: user.id, destination_url: 'https://example.com/landing', short_code: 'bench' });
     const url = `http://127.0.0.1:${port}/bench`;
     const warm = load(url, CONNECTIONS, 2);
-    let answered = warm.requests - warm.non3xx;
-    await settled(db, link.id, answered);
-    // Counted clicks beyond what wrk saw are in-flight requests at its stop; the settle uses the count itself.
-    const baseline = Number((await db('links').where({ id: link.id }).first('click_count'))?.click_count);
+    await settled(db, link.id, warm.requests - warm.non3xx);
 
     const web = childMatching(start.pid ?? 0, 'web.ts') ?? 0;
     const worker = childMatching(start.pid ?? 0, 'worker.ts') ?? 0;
     const sample = () => ({ web: treeCpuUs(web), worker: treeCpuUs(worker), postgres: treeCpuUs(postgres.pid()), redis: treeCpuUs(redis.pid()) });
+    type Part = keyof ReturnType<typeof sample>;
+    const PARTS: Part[] = ['web', 'worker', 'postgres', 'redis'];
     if (PROFILE) {
       await db.raw('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
       await db.raw('SELECT pg_stat_statements_reset()');
     }
-    const before = sample();
-    const measured = load(url, CONNECTIONS, SECONDS);
-    answered = baseline + measured.requests - measured.non3xx;
-    const counted = (await settled(db, link.id, answered)) - baseline;
-    const after = sample();
+    const runs: Array<Record<Part | 'total' | 'bare' | 'bareAtRate' | 'rps', number> & { cores: string }> = [];
+    let profiledClicks = 0;
+    for (let rep = 0; rep < REPS; rep++) {
+      // Interleaved: the bare server as fast as it answers, npm start, the bare server at npm start's
+      // rate (a server's CPU per request grows as its rate falls: fewer requests share a wake-up).
+      const ceiling = bareCpu();
+      // Counted clicks beyond what wrk saw are in-flight requests at its stop; the settle uses the count itself.
+      const baseline = Number((await db('links').where({ id: link.id }).first('click_count'))?.click_count);
+      const before = sample();
+      const measured = load(url, CONNECTIONS, SECONDS);
+      const endOfLoad = sample();
+      const counted = (await settled(db, link.id, baseline + measured.requests - measured.non3xx)) - baseline;
+      const after = sample();
+      profiledClicks += counted;
+      const atRate = bareCpu(measured.rps);
+      const per = Object.fromEntries(PARTS.map((k) => [k, (after[k] - before[k]) / counted])) as Record<Part, number>;
+      const total = PARTS.reduce((sum, k) => sum + per[k], 0);
+      // Who had the cores while the load ran (the worker may finish its share after it).
+      const cores = PARTS.map((k) => `${k} ${((endOfLoad[k] - before[k]) / (SECONDS * 1e6)).toFixed(2)}`).join(', ');
+      runs.push({ ...per, total, bare: ceiling.us, bareAtRate: atRate.us, rps: measured.rps, cores });
+      console.log(`run ${rep + 1}: ${measured.rps.toFixed(0)} req/s, ${counted} clicks: ${PARTS.map((k) => `${k} ${per[k].toFixed(1)}`).join(', ')} = ${total.toFixed(1)} µs; bare 302 ${ceiling.us.toFixed(1)} µs (${atRate.us.toFixed(1)} at the same rate); cores during the load: ${cores}`);
+    }
     if (PROFILE) {
-      await printStatements(db, counted);
-      printRedisCommands(redis.port, counted);
+      await printStatements(db, profiledClicks);
+      printRedisCommands(redis.port, profiledClicks);
     }
     await stop(start);
-    // The bare server once more, driven at the rate npm start answered: a server's CPU per request
-    // grows as its rate falls (fewer requests share each wake-up), so this is the like-for-like ceiling.
-    const bareAtRateBefore = treeCpuUs(bare.pid ?? 0);
-    const atRate = load(`http://127.0.0.1:${barePort}/bench`, CONNECTIONS, SECONDS, measured.rps);
-    const bareAtRateUs = (treeCpuUs(bare.pid ?? 0) - bareAtRateBefore) / atRate.requests;
     await stop(bare);
 
-    const per = (k: keyof typeof before) => (after[k] - before[k]) / counted;
-    const parts = { web: per('web'), worker: per('worker'), postgres: per('postgres'), redis: per('redis') };
-    const total = parts.web + parts.worker + parts.postgres + parts.redis;
-    console.log(`\nCPU per counted click under npm start (${CONNECTIONS} connections, ${SECONDS} s, ${measured.rps.toFixed(0)} req/s, ${counted} clicks counted and rolled up)`);
-    console.log(`  web      ${us(parts.web)}`);
-    console.log(`  worker   ${us(parts.worker)}`);
-    console.log(`  postgres ${us(parts.postgres)}`);
-    console.log(`  redis    ${us(parts.redis)}`);
-    console.log(`  total    ${us(total)}  -> ${(1e6 / total).toFixed(0)} counted clicks per second per core (target ≤ 40 µs, set where the bare 302 cost 11–13 µs: about 3.3x)`);
-    console.log(`bare 302   ${us(bareUs)} per request -> ${(1e6 / bareUs).toFixed(0)} per second per core (${ceiling.rps.toFixed(0)} req/s, as fast as it answers)`);
-    console.log(`           ${us(bareAtRateUs)} per request at npm start's rate (${atRate.rps.toFixed(0)} req/s)`);
-    console.log(`ratio      ${(total / bareUs).toFixed(1)}x the bare 302's CPU per request; ${(total / bareAtRateUs).toFixed(1)}x at the same rate`);
+    const med = (k: Part | 'total' | 'bare' | 'bareAtRate' | 'rps') => median(runs.map((r) => r[k]));
+    const ratio = median(runs.map((r) => r.total / r.bare));
+    const ratioAtRate = median(runs.map((r) => r.total / r.bareAtRate));
+    console.log(`\nCPU per counted click under npm start (${CONNECTIONS} connections, ${SECONDS} s a run, median of ${REPS} runs, ${med('rps').toFixed(0)} req/s; every click counted and rolled up)`);
+    for (const k of PARTS) console.log(`  ${k.padEnd(8)} ${us(med(k))}`);
+    console.log(`  total    ${us(med('total'))}  -> ${(1e6 / med('total')).toFixed(0)} counted clicks per second per core (target ≤ 40 µs, set where the bare 302 cost 11–13 µs: about 3.3x)`);
+    console.log(`bare 302   ${us(med('bare'))} per request -> ${(1e6 / med('bare')).toFixed(0)} per second per core (as fast as it answers)`);
+    console.log(`           ${us(med('bareAtRate'))} per request at npm start's rate`);
+    console.log(`ratio      ${ratio.toFixed(1)}x the bare 302's CPU per request; ${ratioAtRate.toFixed(1)}x at the same rate (medians of each run's ratio)`);
   } finally {
     if (start) await stop(start);
     await db?.destroy();

@@ -18,11 +18,13 @@ export async function findOwnerClick(db: Db, ownerId: number, clickId: number): 
 /**
  * The latest human (non-bot) click on the owner's links by this visitor inside the window:
  * the same keyed IP hash and, when a user agent hash is given, the same user agent hash.
- * Served by clicks_attribution_idx (user_id, hashed_ip, clicked_at DESC).
+ * Served by clicks_visitor_idx (user_id, visitor_key(hashed_ip), clicked_at DESC); the full hash is
+ * rechecked.
  */
 export async function findLatestVisitorClick(db: Db, ownerId: number, hashedIp: string, hashedUserAgent: string | null, windowDays: number): Promise<AttributableClick | undefined> {
   const query = db('clicks')
     .where({ user_id: ownerId, hashed_ip: hashedIp, is_bot: false })
+    .whereRaw('visitor_key(hashed_ip) = visitor_key(?)', [hashedIp])
     .where('clicked_at', '>=', db.raw("now() - make_interval(days => ?)", [windowDays]))
     .where('clicked_at', '<=', db.fn.now())
     .orderBy('clicked_at', 'desc')

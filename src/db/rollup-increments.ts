@@ -126,7 +126,7 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
   );
 
   // Visitors with no earlier counted click on the link that day, this batch's own rows aside:
-  // one lookup each in the attribution index (user, visitor, time) of each partition, whatever
+  // one lookup each in the visitor index (user, visitor key, time) of each partition, whatever
   // the statistics say. A scalar subquery, so the planner cannot join the whole batch against
   // every click of the day instead (the re-reading this replaces); the link and the day are
   // filters only (link_id + 0, the day as a date), so neither the link index nor the user index
@@ -138,7 +138,8 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
      FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS v(link_id, user_id, day, ip)
      WHERE (
        SELECT 1 FROM clicks c
-       WHERE c.user_id = v.user_id AND c.hashed_ip = v.ip AND c.link_id + 0 = v.link_id AND NOT c.is_bot
+       WHERE c.user_id = v.user_id AND visitor_key(c.hashed_ip) = visitor_key(v.ip) AND c.hashed_ip = v.ip
+         AND c.link_id + 0 = v.link_id AND NOT c.is_bot
          AND (c.clicked_at AT TIME ZONE 'UTC')::date = v.day::date
          AND c.event_id NOT IN (SELECT unnest(?::uuid[]))
        LIMIT 1) IS NULL

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../lib/event-ids';
 import type { RedisClient } from '../redis';
 import type { InstallEvent, InstallEventType, InstallProgressMark } from '../lib/edge-events';
 import type { Logger } from '../logger';
@@ -115,7 +115,7 @@ export class InstallTracker {
     try {
       const sessionId = await this.sessionFor(sighting);
       if (sessionId === null) return; // over the IP's hourly limit: logging pauses
-      this.buffer.push({ id: randomUUID(), packageId: sighting.packageId, type: sighting.type, sessionId, at: sighting.at, ip: sighting.ip, userAgent: sighting.userAgent, subpath: sighting.subpath, delivered: sighting.delivered ?? false, ...(sighting.installId ? { installId: sighting.installId } : {}) });
+      this.buffer.push({ id: timeOrderedId(sighting.at), packageId: sighting.packageId, type: sighting.type, sessionId, at: sighting.at, ip: sighting.ip, userAgent: sighting.userAgent, subpath: sighting.subpath, delivered: sighting.delivered ?? false, ...(sighting.installId ? { installId: sighting.installId } : {}) });
     } catch (err) {
       this.logger.error({ category: 'installs', err: (err as Error).message }, 'install event lost');
     }

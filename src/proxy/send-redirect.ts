@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { ClickEvent } from '../lib/edge-events';
 import { boundReferrer, boundUserAgent } from '../lib/visitor-bounds';
 import type { ClickBuffer } from './click-buffer';
 import { appendClickId, withClickId, type ClickIdBlocks } from './click-ids';
 import { clientIp } from '../lib/client-ip';
+import { timeOrderedId } from '../lib/event-ids';
 import type { CachedLink } from './link-cache';
 import { decideVariant, type VariantDecision } from './variant-choice';
 import { canonicalDestination } from '../lib/destination-url';
@@ -78,7 +78,7 @@ export function sendRedirect(deps: SendRedirectDeps, req: IncomingMessage, res: 
     }
     if (isClick) {
       const click: ClickEvent = {
-        id: randomUUID(),
+        id: timeOrderedId(now),
         linkId: link.id,
         userId: link.userId,
         variantId: choice.variant?.id ?? null,

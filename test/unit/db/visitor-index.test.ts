@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { findLatestVisitorClick } from '../../../src/db/conversion-store';
+import { copyRows } from '../../../src/db/copy-rows';
+import { createDb, type Db } from '../../../src/db/knex';
+import { addToRollups, type RollupClick } from '../../../src/db/rollup-increments';
+import { createUser } from '../../../src/db/user-store';
+import { createLink } from '../../../src/domain/links';
+import { timeOrderedId } from '../../../src/lib/event-ids';
+import { keyedHash } from '../../../src/lib/secrets';
+
+/**
+ * The two lookups of one visitor's clicks (conversion attribution and the rollup's new-visitor
+ * probe) must reach them through the visitor index (user, visitor_key(hashed_ip), time): the
+ * index matches only a query that spells the same expression, and any other plan reads every
+ * click of the owner. Checked on the plans PostgreSQL makes for the queries the code sends.
+ */
+describe('the visitor index serves the per-visitor lookups', () => {
+  let db: Db;
+  let userId: number;
+  let linkId: number;
+  const visitor = (i: number) => keyedHash('test-secret', 'ip', `10.0.${i >> 8}.${i & 255}`);
+
+  // Set up once: both tests only read (the rollup's transaction is rolled back).
+  before(async () => {
+    db = createDb(process.env.DATABASE_URL as string, { max: 2 });
+    userId = (await createUser(db, 'visitors@example.com', 'pro')).id;
+    linkId = (await createLink(db, { user_id: userId, destination_url: 'https://example.com/' })).id;
+    // Enough clicks of one owner, over many visitors, that reading them all is the costly plan.
+    const start = Date.now() - 3_600_000;
+    const rows = Array.from({ length: 4_000 }, (_, i) => [timeOrderedId(start + i * 500), linkId, userId, new Date(start + i * 500).toISOString(), visitor(i % 400), 'agent', false]);
+    await db.transaction((trx) => copyRows(trx, 'clicks', ['event_id', 'link_id', 'user_id', 'clicked_at', 'hashed_ip', 'hashed_user_agent', 'is_bot'], rows));
+    await db.raw('ANALYZE clicks');
+  });
+  after(() => db.destroy());
+
+  /** The index names in the plan of every statement `run` sends that matches `pattern`. */
+  async function indexesOf(pattern: RegExp, run: () => Promise<unknown>): Promise<string[]> {
+    const sent: Array<{ sql: string; bindings: unknown[] }> = [];
+    const listen = (q: { sql: string; bindings?: unknown[] }) => pattern.test(q.sql) && sent.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    db.on('query', listen);
+    try {
+      await run();
+    } finally {
+      db.off('query', listen);
+    }
+    assert.ok(sent.length > 0, `no statement matched ${pattern}`);
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    try {
+      const names: string[] = [];
+      for (const { sql, bindings } of sent) {
+        const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
+        JSON.stringify(rows[0]?.['QUERY PLAN'], (key, value: unknown) => (key === 'Index Name' && typeof value === 'string' && names.push(value), value));
+      }
+      return names;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('finds a visitor\'s latest click for attribution', async () => {
+    const names = await indexesOf(/visitor_key/, async () => {
+      const click = await findLatestVisitorClick(db, userId, visitor(7), null, 30);
+      assert.ok(click, 'the visitor clicked within the window');
+    });
+    assert.ok(names.length > 0 && names.every((n) => n.includes('visitor_key')), `plan used ${names.join(', ')}`);
+  });
+
+  it('probes whether a batch\'s visitors clicked the link earlier that day', async () => {
+    const at = new Date();
+    const batch: RollupClick[] = [visitor(3), visitor(9_999)].map((hashedIp) => ({
+      event_id: timeOrderedId(at.getTime()), link_id: linkId, user_id: userId, clicked_at: at, is_bot: false, hashed_ip: hashedIp,
+      country_code: null, device_type: null, browser_family: null, os_family: null, referrer_domain: null,
+    }));
+    const rolledBack = new Error('rolled back');
+    const names = await indexesOf(/visitor_key/, () =>
+      db
+        .transaction(async (trx) => {
+          await addToRollups(trx, batch, batch);
+          throw rolledBack;
+        })
+        .catch((err: unknown) => {
+          if (err !== rolledBack) throw err;
+        }),
+    );
+    assert.ok(names.length > 0 && names.every((n) => n.includes('visitor_key')), `plan used ${names.join(', ')}`);
+  });
+});

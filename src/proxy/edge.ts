@@ -108,7 +108,8 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
   function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, started: bigint): void {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const method = req.method ?? 'GET';
-    if (surface === 'redirect' || surface === 'root') {
+    // GET / is a redirect only on a custom domain; elsewhere it is the dashboard's sign-in page.
+    if (surface === 'redirect' || (surface === 'root' && res.statusCode >= 300 && res.statusCode < 400)) {
       // The hot path: plain counters and one label-free histogram (lib/metrics.ts).
       countRedirect(method, res.statusCode);
       redirectDuration.observe(seconds);
@@ -130,7 +131,7 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
 type EdgeSurface = 'git' | 'badge' | 'card' | 'site' | 'nuget' | 'dashboard' | 'redirect' | 'root' | 'domain-verification' | 'api';
 
 /** Route templates of the public edge: metrics are labelled by these, never by the raw path. */
-const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api' | 'redirect' | 'root'>, string> = {
-  git: '/{slug}.git/*', badge: '/badge/{slug}.svg', card: '/card/{slug}', site: '/pkg/{slug}', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard',
+const EDGE_TEMPLATES: Record<Exclude<EdgeSurface, 'api' | 'redirect'>, string> = {
+  root: '/', git: '/{slug}.git/*', badge: '/badge/{slug}.svg', card: '/card/{slug}', site: '/pkg/{slug}', nuget: `${NUGET_PREFIX}*`, dashboard: '/dashboard',
   'domain-verification': `${VERIFICATION_PATH_PREFIX}{token}`,
 };

@@ -33,7 +33,10 @@ describe('GET /metrics on the web port', () => {
     assert.equal(created.status, 201, await created.text());
     await (await fetch(stack.url('/metered1'), { redirect: 'manual' })).arrayBuffer();
     await (await fetch(stack.url('/api/v1/links/987654'), { headers: account.auth })).arrayBuffer();
+    await (await fetch(stack.url('/'), { redirect: 'manual' })).arrayBuffer();
     const text = await (await scrape(stack.url('/metrics'))).text();
+    // GET / on the deployment's own host is a page, not a redirect.
+    assert.match(text, /linktally_http_requests_total\{method="GET",route="\/",status="[245]\d\d"\} 1\n/);
     assert.match(text, /linktally_http_requests_total\{method="GET",route="\/\{code\}",status="30\d"\} \d+/);
     assert.match(text, /linktally_http_requests_total\{method="GET",route="\/api\/v1\/links\/:id",status="404"\} \d+/);
     assert.match(text, /linktally_redirect_duration_seconds_count [1-9]/);

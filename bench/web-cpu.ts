@@ -7,6 +7,8 @@
  *   WEB_CPU_TREES=/path/a,/path/b npm run bench -- web-cpu
  *     compares the web process of two checkouts (git worktrees) in the same run, A-B-A-B, so a
  *     change to the hot path is measured against its parent under the same load.
+ *   WEB_NODE_FLAGS='--single-threaded-gc' npm run -s bench -- web-cpu
+ *     runs the web process with those node flags.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createDb } from '../src/db/knex';
@@ -22,6 +24,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const REPS = Number(process.env.REPS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const TREES = (process.env.WEB_CPU_TREES ?? ROOT).split(',').filter(Boolean);
+/** Node flags for the web process only (not the bare server), e.g. a garbage collector setting. */
+const NODE_FLAGS = (process.env.WEB_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 interface Server {
   name: string;
@@ -32,7 +36,7 @@ interface Server {
 
 /** One web process (no cluster) of the checkout at `tree`, on the run's database. */
 function startWeb(tree: string, port: number, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--require', 'tsx/cjs', `${tree}/src/bin/web.ts`], {
+  return spawn(process.execPath, [...NODE_FLAGS, '--require', 'tsx/cjs', `${tree}/src/bin/web.ts`], {
     cwd: tree,
     env: { ...process.env, ...env, PORT: String(port), WEB_CONCURRENCY: '1' },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -7,9 +7,11 @@ import type { Db } from './knex';
  * The sequence's name is looked up once per call (a catalog scan), not once per id.
  */
 export async function reserveClickIds(db: Db, count: number): Promise<number[]> {
-  const { rows } = await db.raw<{ rows: Array<{ id: number }> }>(
-    "SELECT nextval((SELECT pg_get_serial_sequence('clicks', 'id')::regclass)) AS id FROM generate_series(1, ?::int)",
+  // One value, not a row per id: a batch of thousands would be as many rows to send and parse.
+  const { rows } = await db.raw<{ rows: Array<{ ids: string | null }> }>(
+    "SELECT string_agg(nextval((SELECT pg_get_serial_sequence('clicks', 'id')::regclass))::text, ',') AS ids FROM generate_series(1, ?::int)",
     [count],
   );
-  return rows.map((r) => r.id);
+  const ids = rows[0]?.ids;
+  return ids ? ids.split(',').map(Number) : [];
 }

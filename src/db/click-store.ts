@@ -71,6 +71,15 @@ const COLUMNS: Array<[keyof ClickRow, string, (c: ClickRow) => CopyValue]> = [
 ];
 
 const COPY_COLUMNS = ['id', ...COLUMNS.map(([name]) => name)];
+const READERS = COLUMNS.map(([, , read]) => read);
+
+/** A click's fields in COPY_COLUMNS order, in one array per click (the hot loop of the insert). */
+function copyRow(id: number, row: ClickRow): CopyValue[] {
+  const fields = new Array<CopyValue>(READERS.length + 1);
+  fields[0] = id;
+  for (let i = 0; i < READERS.length; i++) fields[i + 1] = (READERS[i] as (c: ClickRow) => CopyValue)(row);
+  return fields;
+}
 
 // The fallback for a batch that repeats stored events. Every row has its id by then; only what
 // the batch does not already know comes back: every other field of an inserted click is the
@@ -104,7 +113,7 @@ async function insertNew(trx: Knex.Transaction, rows: readonly ClickRow[]): Prom
   const ids = await idsOf(trx, rows);
   await trx.raw('SAVEPOINT insert_clicks');
   try {
-    await copyRows(trx, 'clicks', COPY_COLUMNS, rows.map((row, i) => [ids[i] as number, ...COLUMNS.map(([, , read]) => read(row))]));
+    await copyRows(trx, 'clicks', COPY_COLUMNS, rows.map((row, i) => copyRow(ids[i] as number, row)));
     await trx.raw('RELEASE SAVEPOINT insert_clicks');
     return rows.map((row, i) => insertedClick(ids[i] as number, row));
   } catch (err) {

@@ -20,14 +20,21 @@ export function copyField(value: CopyValue): string {
   return SPECIAL.test(value) ? value.replace(SPECIALS, escape) : value;
 }
 
-/** Rows in COPY's text format: fields separated by tabs, each row ended by a newline. */
+/**
+ * Rows in COPY's text format: fields separated by tabs, each row ended by a newline. Each row is
+ * joined into one flat string and the rows into one more: appending field by field would leave a
+ * chain of a few dozen string pieces per row for the collector (the worker's largest allocation).
+ */
 export function copyText(rows: ReadonlyArray<readonly CopyValue[]>): string {
-  let text = '';
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) text += (i === 0 ? '' : '\t') + copyField(row[i] as CopyValue);
-    text += '\n';
+  const lines = new Array<string>(rows.length + 1);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as readonly CopyValue[];
+    const fields = new Array<string>(row.length);
+    for (let i = 0; i < row.length; i++) fields[i] = copyField(row[i] as CopyValue);
+    lines[r] = fields.join('\t');
   }
-  return text;
+  lines[rows.length] = ''; // the last row's newline
+  return lines.join('\n');
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { DAY_MS, utcDay } from '../lib/days';
 import { addIds, addRegisters, emptySketch, visitorId, visitorRegister } from '../lib/hll';
+import { arrayLiteral } from './array-literal';
 import { userDayLockKey } from './rollup-store';
 
 /**
@@ -144,7 +145,7 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
          AND c.event_id NOT IN (SELECT unnest(?::uuid[]))
        LIMIT 1) IS NULL
      GROUP BY v.link_id, v.day`,
-    [probes.map((p) => p.l.linkId), probes.map((p) => p.l.userId), probes.map((p) => p.l.day), probes.map((p) => p.ip), inserted.map((c) => c.event_id)],
+    [probes.map((p) => p.l.linkId), probes.map((p) => p.l.userId), probes.map((p) => p.l.day), probes.map((p) => p.ip), arrayLiteral(inserted.map((c) => c.event_id))],
   );
   const newVisitors = new Map(fresh.rows.map((r) => [`${Number(r.link_id)}/${r.day}`, r.n]));
 

@@ -44,7 +44,7 @@ export function enrichClick(appSecret: string, event: ClickEvent, memo: EnrichMe
   });
   const referrer = event.referrer ? once(memo.referrers, event.referrer, () => referrerDomain(event.referrer)) : null;
   return {
-    ...(event.clickId !== undefined ? { id: event.clickId } : {}),
+    id: event.clickId, // undefined unless minted at the edge; one object shape either way
     event_id: event.id,
     link_id: event.linkId,
     user_id: event.userId,

@@ -88,17 +88,7 @@ export async function startProcess(name: string, logger?: Logger): Promise<{ con
   }
 }
 
-/**
- * Node flags of the worker process: the supervisor (bin/start.ts) passes them, and the Procfile's
- * worker line spells them. Its garbage is collected on its own thread: its pauses delay no
- * visitor, while V8's parallel helpers cost more CPU in all than they save on a machine whose
- * cores are busy, about a tenth of the worker's CPU per stored click (BENCHMARKS.md, "The
- * worker's garbage collector").
- */
-export const WORKER_NODE_FLAGS = ['--single-threaded-gc'];
-
 /** What a child of the `npm start` supervisor (bin/start.ts) reports once it serves. */
-
 export type ReadyMessage = { ready: 'web'; port: number; processes: number } | { ready: 'worker'; queues: string[] };
 
 /** Tells the supervisor, when there is one (an IPC channel), that this process serves. */

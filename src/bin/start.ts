@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { processLogger, settingsOrExit, WORKER_NODE_FLAGS, type ReadyMessage } from './lifecycle';
+import { processLogger, settingsOrExit, type ReadyMessage } from './lifecycle';
 
 /**
  * `npm start`: a small supervisor for a local run. It applies migrations (the release
@@ -40,8 +40,7 @@ function run(name: string, onMessage?: (message: ReadyMessage) => void): ChildPr
   // The web process is sized to share the machine with the worker (config.ts: webConcurrencyBesideWorkers).
   const env = name === 'web' ? { ...process.env, WEB_CONCURRENCY: String(settings.webConcurrencyBesideWorkers) } : process.env;
   // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the children in order.
-  const flags = name === 'worker' ? WORKER_NODE_FLAGS : [];
-  const child = spawn(process.execPath, [...process.execArgv, ...flags, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env });
+  const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env });
   if (name === 'worker' && child.pid !== undefined) lowerPriority(child.pid);
   if (onMessage) child.on('message', (m) => onMessage(m as ReadyMessage));
   return child;

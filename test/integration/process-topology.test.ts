@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -113,7 +113,6 @@ describe('npm start: the supervisor', function () {
       assert.ok(worker);
       // Redirects get the CPU first: the worker runs at WORKER_NICE, the web processes as started.
       assert.equal(getPriority(worker.pid), 7);
-      assert.ok(readFileSync(`/proc/${worker.pid}/cmdline`, 'utf8').split('\0').includes('--single-threaded-gc'), 'the worker collects garbage on its own thread');
       const webPid = lines().find((l) => l.name === 'web')?.pid;
       assert.ok(webPid);
       assert.equal(getPriority(webPid), getPriority());

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKER_NODE_FLAGS } from '../../src/bin/lifecycle';
 
 const ROOT = join(__dirname, '../..');
 
@@ -23,12 +22,6 @@ describe('The Heroku app description (app.json and Procfile)', () => {
     assert.deepEqual(Object.keys(app.formation).sort(), ['web', 'worker']);
     for (const type of Object.keys(app.formation)) assert.ok(procfile[type], `Procfile has ${type}`);
     assert.match(procfile.release ?? '', /bin\/release\.js$/);
-  });
-
-  it('runs the worker dyno with the node flags npm start gives its worker', () => {
-    assert.equal(procfile.worker, `node ${WORKER_NODE_FLAGS.join(' ')} dist/src/bin/worker.js`);
-    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    assert.equal(scripts.worker, procfile.worker);
   });
 
   it('provisions PostgreSQL and Redis as DATABASE_URL and REDIS_URL, and generates APP_SECRET', () => {

@@ -3,9 +3,11 @@
  * and rolled up; then the redirect-to-counted lag at a steady rate; then the overview endpoint
  * over 1,000,000 stored clicks. Standalone, on its own database and Redis prefix:
  *
- *   npx tsx bench/ingest.ts [--clicks 100000] [--rate 2000] [--lag-seconds 15] [--seed 1000000]
+ *   npx tsx bench/ingest.ts [--clicks 100000] [--rate 2000] [--lag-seconds 15] [--seed 1000000] [--worker-flags '...']
  *
- * --lag-seconds 0 or --seed 0 skips that part. The worker's CPU time is read from /proc (Linux).
+ * --lag-seconds 0 or --seed 0 skips that part. The worker's CPU time is read from /proc (Linux),
+ * every thread of it (V8's helper threads included). --worker-flags=... starts the worker with
+ * those node flags (e.g. --worker-flags=--single-threaded-gc), to compare with node's defaults.
  * Needs PostgreSQL and Redis as for the tests (TEST_POSTGRES_URL, REDIS_URL).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     'lag-seconds': { type: 'string', default: '15' },
     seed: { type: 'string', default: '1000000' },
     links: { type: 'string', default: '100' },
+    'worker-flags': { type: 'string', default: '' },
   },
 });
 const N = Number(args.clicks);
@@ -37,6 +40,7 @@ const RATE = Number(args.rate);
 const LAG_SECONDS = Number(args['lag-seconds']);
 const SEED = Number(args.seed);
 const LINKS = Number(args.links);
+const WORKER_FLAGS = (args['worker-flags'] ?? '').split(' ').filter(Boolean);
 
 const AGENTS = [
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
@@ -96,7 +100,7 @@ function cpuSeconds(pid: number | undefined): number {
 }
 
 function startWorker(env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../src/bin/worker.ts')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...WORKER_FLAGS, '--import', 'tsx', join(__dirname, '../src/bin/worker.ts')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   return child;
 }
 
@@ -153,7 +157,7 @@ async function main(): Promise<void> {
     const total = await counted(services);
     const storedRate = N / ((storedAt - first) / 1000);
     const endToEnd = N / ((doneAt - first) / 1000);
-    console.log(`worker: ${fmt(N)} events (${fmt(N - humans)} bots) stored in ${((storedAt - first) / 1000).toFixed(2)} s = ${fmt(storedRate)} events/s; stored and rolled up in ${((doneAt - first) / 1000).toFixed(2)} s = ${fmt(endToEnd)} events/s (one worker process, WORKER_CONCURRENCY=${config.workerConcurrency}, worker CPU ${workerCpu.toFixed(1)} s = ${Math.round((workerCpu / ((doneAt - first) / 1000)) * 100)}% of one core)`);
+    console.log(`worker: ${fmt(N)} events (${fmt(N - humans)} bots) stored in ${((storedAt - first) / 1000).toFixed(2)} s = ${fmt(storedRate)} events/s; stored and rolled up in ${((doneAt - first) / 1000).toFixed(2)} s = ${fmt(endToEnd)} events/s (one worker process, WORKER_CONCURRENCY=${config.workerConcurrency}, worker CPU ${workerCpu.toFixed(1)} s = ${Math.round((workerCpu / ((doneAt - first) / 1000)) * 100)}% of one core, ${((workerCpu * 1e6) / total.stored).toFixed(1)} µs per counted click; node flags: ${WORKER_FLAGS.join(' ') || 'none'})`);
 
     // 2. Lag at a steady rate: redirect time → counted (links.click_count) and → rolled up.
     if (LAG_SECONDS > 0) {

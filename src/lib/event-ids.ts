@@ -13,19 +13,15 @@ import { randomFillSync } from 'node:crypto';
 // sixteen hex pieces cost seven times as much).
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 const text = Buffer.alloc(36, '-'.charCodeAt(0));
+text[14] = '7'.charCodeAt(0); // the version
 // Random bytes drawn a pool at a time: one getrandom call per 512 ids.
 const RANDOM_BYTES = 10;
 const pool = Buffer.alloc(512 * RANDOM_BYTES);
 let offset = pool.length;
 let stampedMs = -1;
 
-function writeByte(at: number, byte: number): void {
-  text[at] = HEX[byte >> 4] as number;
-  text[at + 1] = HEX[byte & 0x0f] as number;
-}
-
-/** Positions of the 10 random bytes' hex pairs after the version digit (8-4-4-4-12 layout). */
-const RANDOM_AT = [16, 19, 21, 24, 26, 28, 30, 32, 34];
+/** Where the hex pairs of the random bytes 1–9 go (8-4-4-4-12 layout); byte 0 gives one digit, after the version. */
+const PAIRS_AT = [16, 19, 21, 24, 26, 28, 30, 32, 34];
 
 export function timeOrderedId(nowMs: number = Date.now()): string {
   const ms = Math.floor(nowMs);
@@ -39,11 +35,15 @@ export function timeOrderedId(nowMs: number = Date.now()): string {
     randomFillSync(pool);
     offset = 0;
   }
-  text[14] = 0x37; // '7': the version
+  // The variant: the two high bits of the byte after the third dash are 10.
+  pool[offset + 2] = ((pool[offset + 2] as number) & 0x3f) | 0x80;
   text[15] = HEX[(pool[offset] as number) & 0x0f] as number;
-  // The variant's two high bits are 10.
-  const variant = ((pool[offset + 2] as number) & 0x3f) | 0x80;
-  for (let i = 0; i < RANDOM_AT.length; i++) writeByte(RANDOM_AT[i] as number, i === 1 ? variant : (pool[offset + 1 + i] as number));
+  for (let i = 0; i < PAIRS_AT.length; i++) {
+    const byte = pool[offset + 1 + i] as number;
+    const at = PAIRS_AT[i] as number;
+    text[at] = HEX[byte >> 4] as number;
+    text[at + 1] = HEX[byte & 0x0f] as number;
+  }
   offset += RANDOM_BYTES;
   return text.toString('latin1', 0, 36);
 }

@@ -47,12 +47,13 @@ export interface EdgeRoutes {
  */
 export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
   const { api, git, badge, nuget, dashboard, root, domainVerification, card, site } = routes;
+  // GET / that is not a custom domain's root: the dashboard's sign-in page where there is one, else the API.
+  const notCustomRoot = dashboard && isDashboardPath('/') ? dashboard : api;
   // Each surface's handler, built once. surfaceOf picks only surfaces whose route exists; the
   // API app stands in for the others so the table is total.
   const handlers: Record<EdgeSurface, EdgeHandler> = {
     redirect: (req, res) => routes.redirect(req, res, pathOf(req.url ?? '/').slice(1)),
-    // Not a custom domain's root: the dashboard's sign-in page where there is one, else the API.
-    root: (req, res) => (root ? root(req, res, dashboard && isDashboardPath('/') ? () => dashboard(req, res) : () => api(req, res)) : api(req, res)),
+    root: root ? (req, res) => root(req, res, () => notCustomRoot(req, res)) : api,
     git: git ?? api,
     badge: badge ?? api,
     card: card ?? api,

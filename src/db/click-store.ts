@@ -4,7 +4,7 @@ import { arrayLiteral } from './array-literal';
 import { reserveClickIds } from './click-id-store';
 import { copyRows, type CopyValue } from './copy-rows';
 import { isUniqueViolation } from './pg-errors';
-import { addToRollups } from './rollup-increments';
+import { addToRollups, findNewVisitors, type NewVisitors } from './rollup-increments';
 import type { ClickTrigger } from '../lib/click-trigger';
 
 export interface ClickRow {
@@ -52,12 +52,20 @@ export interface InsertedClick {
   is_bot: boolean;
 }
 
+/** What storeClicks learns before the insert, for the steps after it. */
+export interface BeforeInsert {
+  /** The batch's visitors with no counted click on the link that day before it (rollup-increments.ts). */
+  newVisitors: NewVisitors;
+}
+
 /**
  * Work done in the insert's transaction with the rows actually inserted (a redelivered batch
  * yields none, so nothing moves twice). Add a step here to keep another counter exactly-once.
  * `batch` is what was written (the enriched rows), for steps that need more than the ids.
  */
-export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[], batch: readonly ClickRow[]) => Promise<void>;
+export type AfterInsertStep = (trx: Knex.Transaction, inserted: InsertedClick[], batch: readonly ClickRow[], before: BeforeInsert) => Promise<void>;
+
+const moveRollups: AfterInsertStep = (trx, inserted, batch, before) => addToRollups(trx, inserted, batch, before.newVisitors);
 
 // Column order of the COPY and of the unnest insert; the casts give each array its element type.
 // One reader per column, so each column is read by a call that always reads the same field.
@@ -177,7 +185,7 @@ export const moveVariantCounters: AfterInsertStep = async (trx, inserted) => {
   );
 };
 
-export const AFTER_INSERT: AfterInsertStep[] = [moveLinkCounters, moveVariantCounters, addToRollups];
+export const AFTER_INSERT: AfterInsertStep[] = [moveLinkCounters, moveVariantCounters, moveRollups];
 
 function insertedClick(id: number, row: ClickRow): InsertedClick {
   return { id, event_id: row.event_id, link_id: row.link_id, user_id: row.user_id, variant_id: row.variant_id, clicked_at: row.clicked_at, is_bot: row.is_bot };
@@ -213,8 +221,9 @@ export async function storeClicks(db: Db, clicks: ClickRow[], steps: AfterInsert
     const live = new Set(locked.rows.map((r) => r.id));
     const kept = live.size === linkIds.length ? clicks : clicks.filter((c) => live.has(c.link_id));
     if (kept.length === 0) return [];
+    const before: BeforeInsert = { newVisitors: await findNewVisitors(trx, kept) };
     const inserted = await insertNew(trx, kept);
-    for (const step of steps) await step(trx, inserted, kept);
+    for (const step of steps) await step(trx, inserted, kept, before);
     return inserted;
   });
 }

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { DAY_MS, utcDay } from '../lib/days';
 import { addIds, addRegisters, emptySketch, visitorId, visitorRegister } from '../lib/hll';
-import { arrayLiteral } from './array-literal';
 import { userDayLockKey } from './rollup-store';
 
 /**
@@ -9,7 +8,8 @@ import { userDayLockKey } from './rollup-store';
  * transaction (an after-insert step of db/click-store.ts): exactly once, like the link counters,
  * and as exact as recomputing them from the raw clicks (rollup-store.ts, which remains the
  * repair). A recompute pass re-read every raw click of a link-day for each few new ones; this
- * reads only the batch, plus one index probe per new (link, day, visitor) for the uniques.
+ * reads only the batch, plus one index probe per (link, day, visitor) of the batch, made before
+ * it is inserted (findNewVisitors), for the uniques.
  *
  * Why each part stays exact:
  * - Counts and breakdowns are sums: the batch's own counts are added (upserts, row-locked).
@@ -60,6 +60,19 @@ interface LinkDayTotals extends DayTotals {
   linkId: number;
 }
 
+/** Visitors (link, day, hashed ip) with no counted click stored before their batch: findNewVisitors. */
+export type NewVisitors = ReadonlySet<string>;
+
+const visitorKey = (linkId: number, day: string, ip: string) => `${linkId}/${day}/${ip}`;
+
+/** A click's UTC day; a batch spans a day or two, each formatted once (`days` remembers them). */
+function dayOf(at: Date, days: Map<number, string>): string {
+  const dayNumber = Math.floor(at.getTime() / DAY_MS);
+  let day = days.get(dayNumber);
+  if (day === undefined) days.set(dayNumber, (day = utcDay(at)));
+  return day;
+}
+
 const emptyBreakdowns = () => DIMENSIONS.map(() => new Map<string, number>());
 
 function add(breakdowns: Array<Map<string, number>>, dimension: number, key: string, clicks: number): void {
@@ -85,16 +98,69 @@ function breakdownRows<T extends DayTotals>(totals: T[]): Array<{ of: T; dimensi
   return totals.flatMap((of) => of.breakdowns.flatMap((counts, dimension) => [...counts].map(([key, clicks]) => ({ of, dimension: DIMENSIONS[dimension]?.[0] as string, key, clicks }))));
 }
 
-export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArray<{ event_id: string; is_bot: boolean }>, batch: readonly RollupClick[]): Promise<void> {
+/**
+ * The (link, day, visitor)s of a batch with no counted click stored yet, asked before the batch
+ * is inserted (storeClicks, under the batch's link locks): every click it finds is another
+ * batch's, so it needs no list of the batch's own rows to skip, and a returning visitor is
+ * answered by the first entry the lookup reads. Asked after the insert, each lookup first walked
+ * past the visitor's clicks in the batch itself (a thousand heap reads for a busy visitor) and
+ * sent every event id of the batch to tell them apart: 2.9 µs of PostgreSQL per click in the
+ * cost bench (BENCHMARKS.md). A redelivered click's visitor is found (its earlier delivery is
+ * stored), and that delivery counted it.
+ */
+export async function findNewVisitors(trx: Knex.Transaction, batch: readonly RollupClick[]): Promise<NewVisitors> {
+  const probes = new Map<string, { linkId: number; userId: number; day: string; ip: string }>();
+  const days = new Map<number, string>();
+  for (const click of batch) {
+    if (click.is_bot) continue;
+    const day = dayOf(click.clicked_at, days);
+    const key = visitorKey(click.link_id, day, click.hashed_ip);
+    if (!probes.has(key)) probes.set(key, { linkId: click.link_id, userId: click.user_id, day, ip: click.hashed_ip });
+  }
+  if (probes.size === 0) return new Set();
+  const list = [...probes.values()];
+  // An index lookup per visitor, estimated as thousands of them: the estimate alone would have
+  // PostgreSQL JIT-compile it, which costs more than running it. And a lookup that stops at the
+  // first click it finds: a bitmap scan (chosen on stale statistics) reads every click of the
+  // visitor first, 11 ms for a visitor with 300,000. Both settings last to the end of the
+  // transaction, whose other statements are lookups by key.
+  await trx.raw(`SELECT set_config('jit', 'off', true), set_config('enable_bitmapscan', 'off', true)`);
+  // One lookup each in the visitor index (user, visitor key, time) of each partition, whatever
+  // the statistics say. A scalar subquery, so the planner cannot join the whole batch against
+  // every click of the day instead; the link and the day are filters only (link_id + 0, the day
+  // as a date), so neither the link index nor the user index (user, time) can look as cheap, as
+  // they did while a partition had no statistics yet.
+  const fresh = await trx.raw<{ rows: Array<{ i: string | number }> }>(
+    `SELECT v.i
+     FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) WITH ORDINALITY AS v(link_id, user_id, day, ip, i)
+     WHERE (
+       SELECT 1 FROM clicks c
+       WHERE c.user_id = v.user_id AND visitor_key(c.hashed_ip) = visitor_key(v.ip) AND c.hashed_ip = v.ip
+         AND c.link_id + 0 = v.link_id AND NOT c.is_bot
+         AND (c.clicked_at AT TIME ZONE 'UTC')::date = v.day::date
+       LIMIT 1) IS NULL`,
+    [list.map((p) => p.linkId), list.map((p) => p.userId), list.map((p) => p.day), list.map((p) => p.ip)],
+  );
+  return new Set(
+    fresh.rows.map((r) => {
+      const p = list[Number(r.i) - 1] as (typeof list)[number];
+      return visitorKey(p.linkId, p.day, p.ip);
+    }),
+  );
+}
+
+/**
+ * Adds what the batch's inserted clicks move to the daily aggregates. `fresh` is
+ * findNewVisitors' answer for the batch, asked before it was inserted.
+ */
+export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArray<{ event_id: string; is_bot: boolean }>, batch: readonly RollupClick[], fresh: NewVisitors): Promise<void> {
   const stored = new Set(inserted.filter((c) => !c.is_bot).map((c) => c.event_id));
   if (stored.size === 0) return;
   const linkDays = new Map<string, LinkDayTotals>();
-  const days = new Map<number, string>(); // a batch spans a day or two: formatted once each
+  const days = new Map<number, string>();
   for (const click of batch) {
     if (!stored.delete(click.event_id)) continue; // not inserted (a redelivery), a bot, or a repeat in the batch
-    const dayNumber = Math.floor(click.clicked_at.getTime() / DAY_MS);
-    let day = days.get(dayNumber);
-    if (day === undefined) days.set(dayNumber, (day = utcDay(click.clicked_at)));
+    const day = dayOf(click.clicked_at, days);
     const key = `${click.link_id}/${day}`;
     let totals = linkDays.get(key);
     if (!totals) linkDays.set(key, (totals = { linkId: click.link_id, userId: click.user_id, day, clicks: 0, visitors: new Set(), breakdowns: emptyBreakdowns() }));
@@ -106,10 +172,8 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
   const users = userDaysOf(linkDays.values()).sort((a, b) => a.userId - b.userId || a.day.localeCompare(b.day));
   const links = [...linkDays.values()].sort((a, b) => a.linkId - b.linkId || a.day.localeCompare(b.day));
 
-  // The visitor probe below is an index lookup per visitor, estimated as thousands of them: the
-  // estimate alone would have PostgreSQL JIT-compile it, which costs more than running it.
   await trx.raw(
-    `SELECT set_config('jit', 'off', true), pg_advisory_xact_lock_shared(${userDayLockKey('v.user_id::text', 'v.day')})
+    `SELECT pg_advisory_xact_lock_shared(${userDayLockKey('v.user_id::text', 'v.day')})
      FROM unnest(?::bigint[], ?::text[]) AS v(user_id, day)`,
     [users.map((u) => u.userId), users.map((u) => u.day)],
   );
@@ -126,35 +190,18 @@ export async function addToRollups(trx: Knex.Transaction, inserted: ReadonlyArra
     [users.map((u) => u.userId), users.map((u) => u.day)],
   );
 
-  // Visitors with no earlier counted click on the link that day, this batch's own rows aside:
-  // one lookup each in the visitor index (user, visitor key, time) of each partition, whatever
-  // the statistics say. A scalar subquery, so the planner cannot join the whole batch against
-  // every click of the day instead (the re-reading this replaces); the link and the day are
-  // filters only (link_id + 0, the day as a date), so neither the link index nor the user index
-  // (user, time) can look as cheap, as they did while a partition had no statistics yet. NOT IN
-  // a subquery is one hash probe per row and spares the planner weighing each of the batch's ids.
-  const probes = links.flatMap((l) => [...l.visitors].map((ip) => ({ l, ip })));
-  const fresh = await trx.raw<{ rows: Array<{ link_id: string | number; day: string; n: number }> }>(
-    `SELECT v.link_id, v.day, count(*)::int AS n
-     FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS v(link_id, user_id, day, ip)
-     WHERE (
-       SELECT 1 FROM clicks c
-       WHERE c.user_id = v.user_id AND visitor_key(c.hashed_ip) = visitor_key(v.ip) AND c.hashed_ip = v.ip
-         AND c.link_id + 0 = v.link_id AND NOT c.is_bot
-         AND (c.clicked_at AT TIME ZONE 'UTC')::date = v.day::date
-         AND c.event_id NOT IN (SELECT unnest(?::uuid[]))
-       LIMIT 1) IS NULL
-     GROUP BY v.link_id, v.day`,
-    [probes.map((p) => p.l.linkId), probes.map((p) => p.l.userId), probes.map((p) => p.l.day), probes.map((p) => p.ip), arrayLiteral(inserted.map((c) => c.event_id))],
-  );
-  const newVisitors = new Map(fresh.rows.map((r) => [`${Number(r.link_id)}/${r.day}`, r.n]));
+  const newVisitors = links.map((l) => {
+    let n = 0;
+    for (const ip of l.visitors) if (fresh.has(visitorKey(l.linkId, l.day, ip))) n++;
+    return n;
+  });
 
   await trx.raw(
     `INSERT INTO link_daily_stats (link_id, day, user_id, clicks, unique_visitors)
      SELECT * FROM unnest(?::bigint[], ?::date[], ?::bigint[], ?::int[], ?::int[])
      ON CONFLICT (link_id, day) DO UPDATE SET clicks = link_daily_stats.clicks + EXCLUDED.clicks,
        unique_visitors = link_daily_stats.unique_visitors + EXCLUDED.unique_visitors`,
-    [links.map((l) => l.linkId), links.map((l) => l.day), links.map((l) => l.userId), links.map((l) => l.clicks), links.map((l) => newVisitors.get(`${l.linkId}/${l.day}`) ?? 0)],
+    [links.map((l) => l.linkId), links.map((l) => l.day), links.map((l) => l.userId), links.map((l) => l.clicks), newVisitors],
   );
   const linkBreakdowns = breakdownRows(links);
   await trx.raw(

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { findLatestVisitorClick } from '../../../src/db/conversion-store';
 import { copyRows } from '../../../src/db/copy-rows';
 import { createDb, type Db } from '../../../src/db/knex';
-import { addToRollups, type RollupClick } from '../../../src/db/rollup-increments';
+import { findNewVisitors, type RollupClick } from '../../../src/db/rollup-increments';
 import { createUser } from '../../../src/db/user-store';
 import { createLink } from '../../../src/domain/links';
 import { timeOrderedId } from '../../../src/lib/event-ids';
@@ -77,7 +77,7 @@ describe('the visitor index serves the per-visitor lookups', () => {
     const names = await indexesOf(/visitor_key/, () =>
       db
         .transaction(async (trx) => {
-          await addToRollups(trx, batch, batch);
+          await findNewVisitors(trx, batch);
           throw rolledBack;
         })
         .catch((err: unknown) => {

@@ -21,7 +21,7 @@ describe('the visitor index serves the per-visitor lookups', () => {
   let linkId: number;
   const visitor = (i: number) => keyedHash('test-secret', 'ip', `10.0.${i >> 8}.${i & 255}`);
 
-  // Set up once: both tests only read (the rollup's transaction is rolled back).
+  // Set up once: both tests only read (the probe's transaction is rolled back).
   before(async () => {
     db = createDb(process.env.DATABASE_URL as string, { max: 2 });
     userId = (await createUser(db, 'visitors@example.com', 'pro')).id;
@@ -34,47 +34,61 @@ describe('the visitor index serves the per-visitor lookups', () => {
   });
   after(() => db.destroy());
 
-  /** The index names in the plan of every statement `run` sends that matches `pattern`. */
-  async function indexesOf(pattern: RegExp, run: () => Promise<unknown>): Promise<string[]> {
+  /**
+   * The index names and scan kinds in the plan of every statement `run` sends that matches
+   * `pattern`, planned under the settings `run` set on its transaction (set_config) beforehand.
+   */
+  async function plansOf(pattern: RegExp, run: () => Promise<unknown>): Promise<{ indexes: string[]; scans: string[] }> {
     const sent: Array<{ sql: string; bindings: unknown[] }> = [];
-    const listen = (q: { sql: string; bindings?: unknown[] }) => pattern.test(q.sql) && sent.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    const listen = (q: { sql: string; bindings?: unknown[] }) => (pattern.test(q.sql) || /set_config/.test(q.sql)) && sent.push({ sql: q.sql, bindings: q.bindings ?? [] });
     db.on('query', listen);
     try {
       await run();
     } finally {
       db.off('query', listen);
     }
-    assert.ok(sent.length > 0, `no statement matched ${pattern}`);
+    assert.ok(sent.some(({ sql }) => pattern.test(sql)), `no statement matched ${pattern}`);
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await client.connect();
     try {
-      const names: string[] = [];
+      const indexes: string[] = [];
+      const scans: string[] = [];
+      await client.query('BEGIN');
       for (const { sql, bindings } of sent) {
+        if (!pattern.test(sql)) {
+          await client.query(sql, bindings);
+          continue;
+        }
         const { rows } = await client.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, bindings);
-        JSON.stringify(rows[0]?.['QUERY PLAN'], (key, value: unknown) => (key === 'Index Name' && typeof value === 'string' && names.push(value), value));
+        JSON.stringify(rows[0]?.['QUERY PLAN'], (key, value: unknown) => {
+          if (key === 'Index Name' && typeof value === 'string') indexes.push(value);
+          if (key === 'Node Type' && typeof value === 'string' && value.includes('Scan')) scans.push(value);
+          return value;
+        });
       }
-      return names;
+      await client.query('ROLLBACK');
+      return { indexes, scans };
     } finally {
       await client.end();
     }
   }
 
   it('finds a visitor\'s latest click for attribution', async () => {
-    const names = await indexesOf(/visitor_key/, async () => {
+    const { indexes } = await plansOf(/visitor_key/, async () => {
       const click = await findLatestVisitorClick(db, userId, visitor(7), null, 30);
       assert.ok(click, 'the visitor clicked within the window');
     });
-    assert.ok(names.length > 0 && names.every((n) => n.includes('visitor_key')), `plan used ${names.join(', ')}`);
+    assert.ok(indexes.length > 0 && indexes.every((n) => n.includes('visitor_key')), `plan used ${indexes.join(', ')}`);
   });
 
-  it('probes whether a batch\'s visitors clicked the link earlier that day', async () => {
+  it('probes whether a batch\'s visitors clicked the link earlier that day, stopping at the first click found', async () => {
     const at = new Date();
     const batch: RollupClick[] = [visitor(3), visitor(9_999)].map((hashedIp) => ({
       event_id: timeOrderedId(at.getTime()), link_id: linkId, user_id: userId, clicked_at: at, is_bot: false, hashed_ip: hashedIp,
       country_code: null, device_type: null, browser_family: null, os_family: null, referrer_domain: null,
     }));
     const rolledBack = new Error('rolled back');
-    const names = await indexesOf(/visitor_key/, () =>
+    const { indexes, scans } = await plansOf(/visitor_key/, () =>
       db
         .transaction(async (trx) => {
           await findNewVisitors(trx, batch);
@@ -84,6 +98,8 @@ describe('the visitor index serves the per-visitor lookups', () => {
           if (err !== rolledBack) throw err;
         }),
     );
-    assert.ok(names.length > 0 && names.every((n) => n.includes('visitor_key')), `plan used ${names.join(', ')}`);
+    assert.ok(indexes.length > 0 && indexes.every((n) => n.includes('visitor_key')), `plan used ${indexes.join(', ')}`);
+    // A bitmap scan reads every click of the visitor before it answers.
+    assert.ok(scans.every((kind) => !kind.startsWith('Bitmap')), `plan used ${scans.join(', ')}`);
   });
 });

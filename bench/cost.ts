@@ -12,6 +12,8 @@
  *     CPU itself, so profile and measure in separate runs.
  *   COST_CPU_PROF=<dir> npm run bench -- cost
  *     runs npm start's processes with node --cpu-prof, writing their profiles to <dir>.
+ *   COST_NODE_FLAGS='--max-semi-space-size=32' npm run bench -- cost
+ *     runs npm start's processes with those node flags as well.
  */
 import { execFileSync } from 'node:child_process';
 import { createDb, type Db } from '../src/db/knex';
@@ -79,7 +81,9 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     const cpuProf = process.env.COST_CPU_PROF;
-    start = runTs('src/bin/start.ts', { ...env, PORT: String(port) }, cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : []);
+    // npm start's children inherit the supervisor's node flags (bin/start.ts).
+    const flags = [...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : []), ...(process.env.COST_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+    start = runTs('src/bin/start.ts', { ...env, PORT: String(port) }, flags);
     await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000);
     db = createDb(postgres.url, { max: 1 });
     const user = await createUser(db, 'cost@example.com', 'enterprise');

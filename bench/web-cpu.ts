@@ -9,6 +9,8 @@
  *     change to the hot path is measured against its parent under the same load.
  *   WEB_NODE_FLAGS='--single-threaded-gc' npm run -s bench -- web-cpu
  *     runs the web process with those node flags.
+ *   WEB_CPU_TREES='/path/a,/path/a --max-semi-space-size=32' npm run -s bench -- web-cpu
+ *     an entry's node flags follow its path: the same checkout with and without a flag, A-B-A-B.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createDb } from '../src/db/knex';
@@ -35,8 +37,8 @@ interface Server {
 }
 
 /** One web process (no cluster) of the checkout at `tree`, on the run's database. */
-function startWeb(tree: string, port: number, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [...NODE_FLAGS, '--require', 'tsx/cjs', `${tree}/src/bin/web.ts`], {
+function startWeb(tree: string, flags: string[], port: number, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [...NODE_FLAGS, ...flags, '--require', 'tsx/cjs', `${tree}/src/bin/web.ts`], {
     cwd: tree,
     env: { ...process.env, ...env, PORT: String(port), WEB_CONCURRENCY: '1' },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -57,7 +59,9 @@ async function main(): Promise<void> {
     for (const [i, tree] of TREES.entries()) {
       const port = await freePort();
       const env = { DATABASE_URL: databaseUrl, REDIS_PREFIX: `lt_webcpu_${process.pid}_${i}`, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
-      servers.push({ name: TREES.length === 1 ? 'web' : `web ${tree}`, port, process: startWeb(tree, port, env), samples: [] });
+      // An entry may name node flags for that web process after its path: '/path --flag'.
+      const [path = ROOT, ...flags] = tree.split(' ').filter(Boolean);
+      servers.push({ name: TREES.length === 1 ? 'web' : `web ${tree}`, port, process: startWeb(path, flags, port, env), samples: [] });
     }
     for (const s of servers) await waitForHttp(`http://127.0.0.1:${s.port}/${s.name === 'bare 302' ? '' : 'healthz'}`);
     for (const s of servers) load(`http://127.0.0.1:${s.port}/bench`, CONNECTIONS, 2, RATE); // warm-up
@@ -74,6 +78,15 @@ async function main(): Promise<void> {
     for (const s of servers) {
       const m = median(s.samples);
       console.log(`${s.name.padEnd(14)} median ${m.toFixed(1).padStart(6)} µs  (${(m / bare).toFixed(2)}x the bare 302)  runs: ${s.samples.map((x) => x.toFixed(1)).join(' ')}`);
+    }
+    // The machine's speed drifts within a run; a round's servers are loaded back to back, so the
+    // median of each round's ratio to the first web process moves least with it.
+    const first = servers[1];
+    if (first) {
+      for (const s of servers.slice(2)) {
+        const ratios = s.samples.map((x, i) => x / (first.samples[i] ?? Number.NaN));
+        console.log(`${s.name}: median ratio to ${first.name} in the same round ${median(ratios).toFixed(3)}  (${ratios.map((r) => r.toFixed(2)).join(' ')})`);
+      }
     }
   } finally {
     for (const s of servers) await stop(s.process);

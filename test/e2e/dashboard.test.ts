@@ -203,6 +203,25 @@ describe('the dashboard in a real browser', function () {
     assert.deepEqual(await setOf(), [[null, 'Variant A']]);
     assert.deepEqual((await stack.services.db('link_variants').where({ link_id: link?.id }).select('name')).map((v: { name: string }) => v.name), ['Variant A']);
 
+    // The QR panel's colours are drawn into the code; a pale code is warned about before it is printed.
+    // The page's CSP keeps blob: URLs from being fetched back, so the image is read as it arrives.
+    const tintedQr = '**/api/v1/links/*/qr?*fg=1d4ed8*';
+    let tinted: Promise<string> | undefined;
+    await page.route(tintedQr, async (route) => {
+      const response = await route.fetch();
+      tinted = response.text();
+      await route.fulfill({ response });
+    });
+    const answered = page.waitForResponse((r) => r.url().includes('fg=1d4ed8'));
+    await page.getByLabel('Code colour').fill('#1d4ed8');
+    await answered;
+    assert.match(await (tinted ?? Promise.resolve('')), /#1d4ed8/i);
+    await page.unroute(tintedQr);
+    await page.getByLabel('Code colour').fill('#c0c0c0');
+    await page.getByRole('status').filter({ hasText: 'Low contrast (1.8:1)' }).waitFor();
+    await page.getByRole('button', { name: 'Black on white' }).click();
+    await page.getByText('Low contrast').waitFor({ state: 'detached' });
+
     // The QR panel takes the account's centre logo and draws the code with it.
     await page.getByLabel('Add a centre logo').setInputFiles({ name: 'logo.jpg', mimeType: 'image/jpeg', buffer: readFileSync(join(__dirname, '..', 'fixtures', 'logo-16x16.jpg')) });
     await page.getByRole('checkbox', { name: 'With my logo', checked: true }).waitFor();

@@ -1,70 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiFailure, ok, raw } from '../api/client';
+import { useState } from 'preact/hooks';
+import { api, ok } from '../api/client';
 import { useLiveEvents } from '../api/live';
 import { AnalyticsPanel, PeriodPicker } from '../components/Analytics';
 import { Country } from '../components/Country';
 import { PlanGate, useAccount } from '../components/PlanGate';
-import { A, CopyButton, ErrorNote, Field, fmt, Loading, Page, useAction, useLoad, when } from '../components/ui';
+import { QrPanel } from '../components/QrPanel';
+import { A, CopyButton, ErrorNote, fmt, Loading, Page, useLoad, when } from '../components/ui';
 import { linkState } from './Links';
-
-function readAsDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(new ApiFailure(0, 'The file could not be read'));
-    reader.readAsDataURL(file);
-  });
-}
-
-/**
- * The QR image is fetched (it needs the same auth headers as any call) and shown from a blob.
- * The account's centre logo (one for all its links) is uploaded here; once there is one, the
- * code can be drawn with it.
- */
-function Qr({ linkId, code }: { linkId: number; code: string }) {
-  const [src, setSrc] = useState<string | null>(null);
-  const [withLogo, setWithLogo] = useState(false);
-  const action = useAction();
-  const logo = useLoad(async () => (await ok(api.GET('/api/v1/settings/qr_logo'))).qr_logo, []);
-  const options = withLogo ? '&logo=true' : '';
-  useEffect(() => {
-    let url: string | null = null;
-    void action.run(async () => {
-      const blob = await (await raw('GET', `/api/v1/links/${linkId}/qr?format=svg&size=240${options}`)).blob();
-      url = URL.createObjectURL(blob);
-      setSrc(url);
-    });
-    return () => { if (url) URL.revokeObjectURL(url); };
-  }, [linkId, options, withLogo ? logo.data?.updated_at : null]); // a replaced logo redraws
-  const upload = (file: File) => void action.run(async () => {
-    await ok(api.PUT('/api/v1/settings/qr_logo', { body: { image: await readAsDataUrl(file) } }));
-    setWithLogo(true);
-    logo.reload();
-  });
-  const download = (format: 'svg' | 'png') => void action.run(async () => {
-    const blob = await (await raw('GET', `/api/v1/links/${linkId}/qr?format=${format}&size=1024&download=1${options}`)).blob();
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${code}-qr.${format}`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  });
-  return (
-    <div class="card qr">
-      <h2>QR code</h2>
-      {src ? <img src={src} width={160} height={160} alt={`QR code for /${code}`} /> : action.error ? null : <Loading what="the QR code" />}
-      <ErrorNote error={action.error ?? logo.error} />
-      {logo.data ? <label class="check"><input type="checkbox" checked={withLogo} onChange={(e) => setWithLogo(e.currentTarget.checked)} /> With my logo</label> : null}
-      <Field label={logo.data ? 'Replace my logo' : 'Add a centre logo'} hint="PNG or JPEG, at most 100 KB; one for all your links.">
-        <input type="file" accept="image/png,image/jpeg" onChange={(e) => { const file = e.currentTarget.files?.[0]; if (file) upload(file); }} />
-      </Field>
-      <div class="actions">
-        <button type="button" class="small" onClick={() => download('svg')}>Download SVG</button>
-        <button type="button" class="small" onClick={() => download('png')}>Download PNG</button>
-      </div>
-    </div>
-  );
-}
 
 /** Where the link's counted clicks came from: a QR code scan or the link, and which targeting rule sent them. */
 function ClickSources({ id, analytics }: { id: number; analytics: { trigger_breakdown: { qr: number; link: number }; rule_breakdown: Array<{ rule_id: number | null; clicks: number }> } }) {
@@ -136,7 +78,7 @@ export function LinkDetail({ id }: { id: number }) {
           )}
           </PlanGate>
         </div>
-        <Qr linkId={id} code={l.short_code} />
+        <QrPanel linkId={id} code={l.short_code} />
       </div>
       <ClickSources id={id} analytics={l.analytics} />
       <div class="card">

@@ -9,11 +9,12 @@ export interface LoadResult {
   p99ms: number;
 }
 
+// wrk prints a latency in the unit that suits it, up to minutes and hours for a stalled server.
+const MS_PER_UNIT: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
 function toMs(value: string): number {
-  const match = /^([\d.]+)(us|ms|s)$/.exec(value.trim());
-  if (!match) return Number.NaN;
-  const n = Number(match[1]);
-  return match[2] === 'us' ? n / 1000 : match[2] === 's' ? n * 1000 : n;
+  const match = /^([\d.]+)(us|ms|s|m|h)$/.exec(value.trim());
+  return match ? Number(match[1]) * (MS_PER_UNIT[match[2] as string] as number) : Number.NaN;
 }
 
 function hasWrk(): boolean {

@@ -54,6 +54,7 @@ const schema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  WORKER_YIELD_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   DYNO: z.string().optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ or - (1-32)').default('lt'),
   PUBLIC_BASE_URL: httpUrl.optional(),
@@ -101,21 +102,24 @@ export interface Config {
   databaseSsl: 'url' | 'no-verify' | 'verify' | 'off';
   /** Connections each process's knex pool may hold. */
   databasePoolMax: number;
-  /** Web processes sharing the port (node's cluster); Heroku's name for it. */
-  webConcurrency: number;
   /**
-   * Web processes `npm start` runs beside its worker process on the same machine: WEB_CONCURRENCY
-   * when set, else one per core but the one the worker (and a local PostgreSQL and Redis) keeps
-   * busy. On two cores a second web process answered no more redirects and cost every click
-   * about 6 µs more CPU (BENCHMARKS.md, "CPU per counted click").
+   * Web processes sharing the port (node's cluster); Heroku's name for it. One per core, under
+   * `npm start` too: its worker steps aside while the web is saturated (workers/yield-to-web.ts),
+   * and on two cores two web processes answered 40–70 % more redirects than one, at no more CPU
+   * per click (BENCHMARKS.md, "npm start").
    */
-  webConcurrencyBesideWorkers: number;
+  webConcurrency: number;
   /**
    * The niceness `npm start` gives its worker process: where web and worker share cores, a
    * redirect is answered first and enrichment catches up in the gaps (clicks wait in the
    * queue, none is lost). 0 shares the cores equally.
    */
   workerNice: number;
+  /**
+   * Under `npm start`: the longest the worker holds back storing clicks and installs while the
+   * web process is saturated (workers/yield-to-web.ts); 0 never holds back.
+   */
+  workerYieldMs: number;
   /** Running on a Heroku dyno (DYNO is set): the router is one trusted proxy hop, TLS certificates are self-signed. */
   onHeroku: boolean;
   /** Prefix of every Redis key; wrapped in braces for BullMQ so a queue's keys share one cluster slot. */
@@ -209,8 +213,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseSsl: v.DATABASE_SSL ?? (onHeroku ? 'no-verify' : 'url'),
     databasePoolMax: v.DATABASE_POOL_MAX,
     webConcurrency: v.WEB_CONCURRENCY ?? availableParallelism(),
-    webConcurrencyBesideWorkers: v.WEB_CONCURRENCY ?? Math.max(1, availableParallelism() - 1),
     workerNice: v.WORKER_NICE,
+    workerYieldMs: v.WORKER_YIELD_MS,
     onHeroku,
     redisPrefix: v.REDIS_PREFIX,
     publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`,

@@ -39,8 +39,8 @@ export function load(url: string, connections: number, seconds: number, rate?: n
       requests,
       non3xx,
       rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
-      p50ms: toMs(/50%\s+(\S+)/.exec(out)?.[1] ?? ''),
-      p99ms: toMs(/99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+      p50ms: toMs(/^\s*50%\s+(\S+)/m.exec(out)?.[1] ?? ''),
+      p99ms: toMs(/^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? ''),
     };
   }
   const out = execFileSync(process.execPath, [require.resolve('autocannon/autocannon.js'), '-j', '-H', `User-Agent=${BROWSER_UA}`, '-c', String(connections), '-d', String(seconds), ...(rate !== undefined ? ['-R', String(Math.round(rate))] : []), url], { encoding: 'utf8' });

@@ -91,6 +91,10 @@ export async function startProcess(name: string, logger?: Logger): Promise<{ con
 /** What a child of the `npm start` supervisor (bin/start.ts) reports once it serves. */
 export type ReadyMessage = { ready: 'web'; port: number; processes: number } | { ready: 'worker'; queues: string[] };
 
+export function isReadyMessage(message: unknown): message is ReadyMessage {
+  return typeof message === 'object' && message !== null && ((message as { ready?: unknown }).ready === 'web' || (message as { ready?: unknown }).ready === 'worker');
+}
+
 /** Tells the supervisor, when there is one (an IPC channel), that this process serves. */
 export function reportReady(message: ReadyMessage): void {
   process.send?.(message);

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
-import { processLogger, settingsOrExit, type ReadyMessage } from './lifecycle';
+import { isReadyMessage, processLogger, settingsOrExit, type ReadyMessage } from './lifecycle';
+import { isWebLoadMessage } from '../lib/web-load';
 
 /**
  * `npm start`: a small supervisor for a local run. It applies migrations (the release
@@ -9,6 +10,8 @@ import { processLogger, settingsOrExit, type ReadyMessage } from './lifecycle';
  * the worker process as separate OS processes, so enrichment never shares an event loop with
  * the redirect. A child that crashes is restarted with a growing pause; SIGTERM or Ctrl-C is
  * forwarded as SIGTERM and the supervisor exits once both have stopped (a second Ctrl-C kills).
+ * It passes the web process's load readings to the worker, which holds back ingest while the
+ * web is saturated (workers/yield-to-web.ts).
  */
 
 const settings = settingsOrExit();
@@ -36,13 +39,11 @@ const children: Child[] = [
   { name: 'worker', backoffMs: MIN_BACKOFF_MS, startedAt: 0 },
 ];
 
-function run(name: string, onMessage?: (message: ReadyMessage) => void): ChildProcess {
-  // The web process is sized to share the machine with the worker (config.ts: webConcurrencyBesideWorkers).
-  const env = name === 'web' ? { ...process.env, WEB_CONCURRENCY: String(settings.webConcurrencyBesideWorkers) } : process.env;
+function run(name: string, onMessage?: (message: unknown) => void): ChildProcess {
   // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the children in order.
-  const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env });
+  const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
   if (name === 'worker' && child.pid !== undefined) lowerPriority(child.pid);
-  if (onMessage) child.on('message', (m) => onMessage(m as ReadyMessage));
+  if (onMessage) child.on('message', onMessage);
   return child;
 }
 
@@ -69,8 +70,13 @@ function announce(): void {
 function start(child: Child): void {
   child.startedAt = Date.now();
   const proc = run(child.name, (message) => {
-    ready.set(child.name, message);
-    announce();
+    if (isWebLoadMessage(message)) {
+      const worker = children.find((c) => c.name === 'worker')?.process;
+      if (worker?.connected) worker.send(message);
+    } else if (isReadyMessage(message)) {
+      ready.set(child.name, message);
+      announce();
+    }
   });
   child.process = proc;
   proc.on('exit', (code, signal) => {

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../logger';
 import { reportReady } from './lifecycle';
+import { isWebLoadMessage, type WebLoadMessage } from '../lib/web-load';
 
 const RESTART_DELAY_MS = 1000;
 
@@ -19,7 +20,15 @@ export function runWebCluster(count: number, logger: Logger): void {
     listening++;
     if (listening === count) reportReady({ ready: 'web', port: address.port, processes: count });
   });
+  // Each process's latest load reading; the busiest is passed on, as a process saturated alone slows its share of redirects.
+  const loads = new Map<number, number>();
+  cluster.on('message', (worker, message) => {
+    if (!isWebLoadMessage(message)) return;
+    loads.set(worker.id, message.webLoad);
+    if (process.connected) process.send?.({ webLoad: Math.max(...loads.values()) } satisfies WebLoadMessage);
+  });
   cluster.on('exit', (worker, code, signal) => {
+    loads.delete(worker.id);
     if (stopping) {
       if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
       return;

@@ -5,6 +5,7 @@ import { startWeb } from '../web';
 import { onShutdown, processLogger, reportReady, settingsOrExit, startProcess } from './lifecycle';
 import { checkConnections } from './preflight';
 import { runWebCluster } from './web-cluster';
+import { reportWebLoad } from '../lib/web-load';
 
 /** One web process; or, with WEB_CONCURRENCY above 1, the primary of that many sharing the port. */
 async function main(): Promise<void> {
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   }
   const web = await startWeb(services);
   if (cluster.isPrimary) reportReady({ ready: 'web', port: web.port, processes: 1 });
+  reportWebLoad();
   onShutdown(services.logger, async () => {
     await web.close();
     await closeServices(services);

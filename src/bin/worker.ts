@@ -2,6 +2,7 @@ import { reportGeoipAge } from '../workers/geoip-age';
 import { startMetricsListener } from '../workers/metrics-listener';
 import { closeServices, createServices } from '../services';
 import { startWorkers } from '../workers/run';
+import { yieldToWeb } from '../workers/yield-to-web';
 import { registerSchedules } from '../queues/repeating-jobs';
 import { onShutdown, reportReady, startProcess } from './lifecycle';
 import { checkConnections } from './preflight';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
   }
   await reportGeoipAge(logger);
   const workers = startWorkers(services);
+  yieldToWeb(workers.workers, config.workerYieldMs, services.logger);
   registerSchedules(services);
   // Its own listener: a worker has no web port (Heroku routes none to it).
   const metricsServer = config.metricsPort === null ? undefined : await startMetricsListener(services, config.metricsPort);

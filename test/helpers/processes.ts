@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { ReadyMessage } from '../../src/bin/lifecycle';
+import { isReadyMessage, type ReadyMessage } from '../../src/bin/lifecycle';
 
 const BIN = join(__dirname, '../../src/bin');
 
@@ -24,7 +24,13 @@ export function runProcess(name: 'web' | 'worker' | 'start', env: Record<string,
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<ReadyMessage>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as ReadyMessage));
+    // A web process also reports its load (lib/web-load.ts), possibly first.
+    const onMessage = (m: unknown) => {
+      if (!isReadyMessage(m)) return;
+      child.off('message', onMessage);
+      resolve(m);
+    };
+    child.on('message', onMessage);
     void exited.then((code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${output}`)));
   });
   ready.catch(() => {});

@@ -16,6 +16,7 @@ import { testConfig } from '../helpers/stack';
 import { clickTally, installTally } from '../helpers/tally';
 import { waitFor } from '../helpers/wait';
 import { QUEUE_NAMES } from '../../src/queues/registry';
+import { isWebLoadMessage } from '../../src/lib/web-load';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
@@ -52,6 +53,20 @@ describe('Two web and two worker processes on one PostgreSQL and Redis', functio
     await Promise.all(processes.map((p) => p.stop()));
     await closeServices(services);
     await upstream.close();
+  });
+
+  it('has each supervised web process report its event loop\'s load, for the worker to step aside (workers/yield-to-web.ts)', async () => {
+    const web = processes[0]?.child;
+    assert.ok(web);
+    const reading = await new Promise<unknown>((resolve) => {
+      const onMessage = (m: unknown) => {
+        if (!isWebLoadMessage(m)) return;
+        web.off('message', onMessage);
+        resolve(m.webLoad);
+      };
+      web.on('message', onMessage);
+    });
+    assert.ok(typeof reading === 'number' && reading >= 0 && reading <= 1, String(reading));
   });
 
   it('counts clicks and installs sent to both web processes exactly once: rows, counters and rollups agree', async () => {

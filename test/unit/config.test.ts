@@ -71,8 +71,7 @@ describe('config', () => {
     assert.equal(config.databaseSsl, 'url');
     assert.equal(config.databasePoolMax, 10);
     assert.equal(config.redisClusterNodes, null);
-    assert.ok(config.webConcurrency >= 1);
-    assert.equal(config.webConcurrencyBesideWorkers, Math.max(1, availableParallelism() - 1), 'npm start leaves the worker a core');
+    assert.equal(config.webConcurrency, availableParallelism(), 'one web process per core');
   });
 
   it('on a Heroku dyno trusts exactly the router hop and accepts the self-signed certificates', () => {
@@ -95,7 +94,6 @@ describe('config', () => {
     assert.deepEqual(config.redisClusterNodes, [{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b.internal', port: 7001 }]);
     assert.equal(config.databasePoolMax, 4);
     assert.equal(config.webConcurrency, 3);
-    assert.equal(config.webConcurrencyBesideWorkers, 3, 'an explicit count wins under npm start too');
   });
 
   it('reads the per-address allowances of the public reads, generous by default, and refuses a limit that is no positive whole number', () => {

@@ -4,6 +4,8 @@ import { createDb } from '../db/knex';
 import { pgAddress } from '../db/pg-connection';
 import { createLogger, type Logger } from '../logger';
 import { keyedHash } from '../lib/secrets';
+import { WEB_LOAD_INTERVAL_MS, type WebLoadMessage } from '../lib/web-load';
+import { performance } from 'node:perf_hooks';
 import { unreachable } from './preflight';
 
 /** Reads the environment or exits with the one line that names the bad variable. */
@@ -98,4 +100,19 @@ export function isReadyMessage(message: unknown): message is ReadyMessage {
 /** Tells the supervisor, when there is one (an IPC channel), that this process serves. */
 export function reportReady(message: ReadyMessage): void {
   process.send?.(message);
+}
+
+/**
+ * Sends this process's event-loop utilisation to its parent (the cluster primary, or `npm start`'s
+ * supervisor) every interval, while there is one; a dyno has none.
+ */
+export function reportWebLoad(): void {
+  if (!process.send) return;
+  let last = performance.eventLoopUtilization();
+  setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    const { utilization } = performance.eventLoopUtilization(now, last);
+    last = now;
+    if (process.connected) process.send?.({ webLoad: utilization } satisfies WebLoadMessage);
+  }, WEB_LOAD_INTERVAL_MS).unref();
 }

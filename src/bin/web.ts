@@ -2,10 +2,9 @@ import cluster from 'node:cluster';
 import { installEdgeSafetyNet } from '../proxy/edge-safety-net';
 import { closeServices, createServices } from '../services';
 import { startWeb } from '../web';
-import { onShutdown, processLogger, reportReady, settingsOrExit, startProcess } from './lifecycle';
+import { onShutdown, processLogger, reportReady, reportWebLoad, settingsOrExit, startProcess } from './lifecycle';
 import { checkConnections } from './preflight';
 import { runWebCluster } from './web-cluster';
-import { reportWebLoad } from '../lib/web-load';
 
 /** One web process; or, with WEB_CONCURRENCY above 1, the primary of that many sharing the port. */
 async function main(): Promise<void> {

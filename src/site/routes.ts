@@ -101,7 +101,8 @@ export function createSite(services: Pick<Services, 'db' | 'logger' | 'config' |
       return 'view' in read ? { cache: directory, key: directoryPath(read.view) } : read;
     }
     if (path.startsWith('/pkg/')) {
-      const slug = segment(path, '/pkg/');
+      // Lower-case, as the git proxy reads a slug (proxy/git-paths.ts) and as /u/ and /collections/ are.
+      const slug = segment(path, '/pkg/')?.toLowerCase();
       return slug !== undefined && LOOKUP_SLUG.test(slug) ? { cache: packages, key: slug } : NOT_FOUND;
     }
     if (path.startsWith('/collections/')) {

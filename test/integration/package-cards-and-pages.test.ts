@@ -74,6 +74,10 @@ describe('package cards and the package page', function () {
     assert.ok(text.includes(`[![Acme Tool](${stack.baseUrl}/badge/acme-page.svg)](${stack.baseUrl}/pkg/acme-page)`));
     assert.ok(text.includes('7 installs in the last 30 days, at most 7 in a day'));
     assert.ok(text.includes('<h1>Acme Tool</h1>'));
+    // Typed from a README or a talk, the slug's case does not matter, as for its git URL.
+    const typed = await get(stack.url('/pkg/Acme-Page'));
+    assert.equal(typed.status, 200);
+    assert.ok(typed.body.toString().includes(`<link rel="canonical" href="${stack.baseUrl}/pkg/acme-page">`));
   });
 
   it('shows the README the worker rendered when there is one, rather than rendering it again', async () => {

@@ -397,6 +397,21 @@ describe('the dashboard in a real browser', function () {
     await page.getByRole('heading', { name: '/imported-a' }).waitFor();
   });
 
+  it('closes a breakdown with the clicks its rows leave out, so the bars add up to the total', async () => {
+    // /imported-a has one click with no country and no referrer (above); this one has both.
+    const visitor = await browser.newContext({ userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36', extraHTTPHeaders: { 'X-Forwarded-For': '81.2.69.160' } });
+    await (await visitor.newPage()).goto(stack.url('/imported-a'), { waitUntil: 'commit', referer: 'https://news.example.org/story' }).catch(() => undefined);
+    await visitor.close();
+    const card = (title: string) => page.locator('.breakdown', { has: page.getByRole('heading', { name: title, exact: true }) });
+    await reloadUntil(() => card('Referrers').getByText('news.example.org'), 'the second click in the breakdowns');
+    const rows = async (title: string, which = '.row') => (await card(title).locator(which).allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+    assert.deepEqual(await rows('Countries'), ['🇬🇧 GB United Kingdom 1 clicks, filter by this', 'Other or not known 1 clicks']);
+    assert.deepEqual(await rows('Referrers', '.row.rest'), ['No referrer, or another 1 clicks']);
+    // Every click's browser is known: no such row.
+    assert.equal(await card('Browsers').locator('.row.rest').count(), 0);
+    await assertAccessible();
+  });
+
   it('creates a link with the keyboard alone, submitting with Enter', async () => {
     await page.goto('/app/links');
     await page.getByRole('heading', { name: 'Links' }).waitFor();

@@ -167,7 +167,7 @@ export function AnalyticsPanel({ linkId, collectionId }: { linkId?: number; coll
         <Breakdown title="Devices" rows={data.breakdowns.device} active={filters.device} onPick={(v) => setParams({ device: v })} total={data.totals.clicks} unknown="No device is known for the clicks in this period." />
         <Breakdown title="Browsers" rows={data.breakdowns.browser} active={filters.browser} onPick={(v) => setParams({ browser: v })} total={data.totals.clicks} unknown="No browser is known for the clicks in this period." />
         <Breakdown title="Operating systems" rows={data.breakdowns.os} active={filters.os} onPick={(v) => setParams({ os: v })} total={data.totals.clicks} unknown="No operating system is known for the clicks in this period." />
-        <Breakdown title="Referrers" rows={data.breakdowns.referrer} active={filters.referrer} onPick={(v) => setParams({ referrer: v })} total={data.totals.clicks} unknown="The clicks in this period came with no referrer (typed, bookmarked or from an app)." />
+        <Breakdown title="Referrers" rows={data.breakdowns.referrer} active={filters.referrer} onPick={(v) => setParams({ referrer: v })} total={data.totals.clicks} unknown="The clicks in this period came with no referrer (typed, bookmarked or from an app)." rest="No referrer, or another" />
       </div>
       <Heatmap cells={data.heatmap} />
     </div>

@@ -15,7 +15,7 @@ export interface YieldLimits {
   maxMs: number;
 }
 
-/** Where a saturated web process read 0.9 and above, and one serving a steady trickle under 0.1. */
+/** A web process saturated by the redirect bench reached the upper bound in every run; the band between keeps a burst's dips from ending its hold. */
 export const DEFAULT_YIELD_LIMITS: Omit<YieldLimits, 'maxMs'> = { busyAbove: 0.8, freeBelow: 0.5 };
 
 /**

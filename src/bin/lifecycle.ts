@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { ConfigError, loadSettings, withAppSecret, type Config, type Settings } from '../config';
 import { instanceSecret } from '../db/instance-secret-store';
 import { createDb } from '../db/knex';
@@ -5,7 +6,6 @@ import { pgAddress } from '../db/pg-connection';
 import { createLogger, type Logger } from '../logger';
 import { keyedHash } from '../lib/secrets';
 import { WEB_LOAD_INTERVAL_MS, type WebLoadMessage } from '../lib/web-load';
-import { performance } from 'node:perf_hooks';
 import { unreachable } from './preflight';
 
 /** Reads the environment or exits with the one line that names the bad variable. */
@@ -94,7 +94,8 @@ export async function startProcess(name: string, logger?: Logger): Promise<{ con
 export type ReadyMessage = { ready: 'web'; port: number; processes: number } | { ready: 'worker'; queues: string[] };
 
 export function isReadyMessage(message: unknown): message is ReadyMessage {
-  return typeof message === 'object' && message !== null && ((message as { ready?: unknown }).ready === 'web' || (message as { ready?: unknown }).ready === 'worker');
+  const ready = typeof message === 'object' && message !== null ? (message as { ready?: unknown }).ready : undefined;
+  return ready === 'web' || ready === 'worker';
 }
 
 /** Tells the supervisor, when there is one (an IPC channel), that this process serves. */

@@ -4,7 +4,7 @@ import type { QueueName } from '../queues/registry';
 import { isWebLoadMessage, WEB_LOAD_INTERVAL_MS } from '../lib/web-load';
 
 /** The queues whose jobs cost CPU per click or install (enrichment, COPY): the ones held back. */
-export const YIELDING_QUEUES: readonly QueueName[] = ['clicks', 'installs'];
+const YIELDING_QUEUES: readonly QueueName[] = ['clicks', 'installs'];
 
 export interface YieldLimits {
   /** A web load (event-loop utilisation, 0–1) at or above this starts a hold. */
@@ -15,8 +15,11 @@ export interface YieldLimits {
   maxMs: number;
 }
 
-/** A web process saturated by the redirect bench reached the upper bound in every run; the band between keeps a burst's dips from ending its hold. */
-export const DEFAULT_YIELD_LIMITS: Omit<YieldLimits, 'maxMs'> = { busyAbove: 0.8, freeBelow: 0.5 };
+/**
+ * A web process saturated by the redirect bench reached the upper bound in every run; the band
+ * between keeps a burst's dips from ending its hold.
+ */
+const DEFAULT_YIELD_LIMITS: Omit<YieldLimits, 'maxMs'> = { busyAbove: 0.8, freeBelow: 0.5 };
 
 /**
  * Whether ingest holds back, from the web's load readings. A burst is absorbed: its clicks wait

@@ -4,6 +4,18 @@ import { isReadyMessage, type ReadyMessage } from '../../src/bin/lifecycle';
 
 const BIN = join(__dirname, '../../src/bin');
 
+/** The first message from `child` that `guard` accepts. */
+export function firstMessage<M>(child: ChildProcess, guard: (message: unknown) => message is M): Promise<M> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (!guard(message)) return;
+      child.off('message', onMessage);
+      resolve(message);
+    };
+    child.on('message', onMessage);
+  });
+}
+
 /** A Linktally entry point (src/bin/NAME.ts) run as its own OS process under tsx, as a dyno runs it. */
 export interface AppProcess {
   child: ChildProcess;
@@ -24,13 +36,8 @@ export function runProcess(name: 'web' | 'worker' | 'start', env: Record<string,
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = new Promise<ReadyMessage>((resolve, reject) => {
-    // A web process also reports its load (lib/web-load.ts), possibly first.
-    const onMessage = (m: unknown) => {
-      if (!isReadyMessage(m)) return;
-      child.off('message', onMessage);
-      resolve(m);
-    };
-    child.on('message', onMessage);
+    // A web process also reports its load (bin/lifecycle.ts reportWebLoad), possibly first.
+    void firstMessage(child, isReadyMessage).then(resolve);
     void exited.then((code) => reject(new Error(`${name} exited (${code}) before it was ready:\n${output}`)));
   });
   ready.catch(() => {});

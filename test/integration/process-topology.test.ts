@@ -11,7 +11,7 @@ import { createAccount } from '../helpers/accounts';
 import { runGit, startPackageUpstream, type GitUpstream } from '../helpers/git-upstream';
 import { request } from '../helpers/http';
 import { freePort } from '../helpers/private-servers';
-import { runProcess, type AppProcess } from '../helpers/processes';
+import { firstMessage, runProcess, type AppProcess } from '../helpers/processes';
 import { testConfig } from '../helpers/stack';
 import { clickTally, installTally } from '../helpers/tally';
 import { waitFor } from '../helpers/wait';
@@ -58,15 +58,8 @@ describe('Two web and two worker processes on one PostgreSQL and Redis', functio
   it('has each supervised web process report its event loop\'s load, for the worker to step aside (workers/yield-to-web.ts)', async () => {
     const web = processes[0]?.child;
     assert.ok(web);
-    const reading = await new Promise<unknown>((resolve) => {
-      const onMessage = (m: unknown) => {
-        if (!isWebLoadMessage(m)) return;
-        web.off('message', onMessage);
-        resolve(m.webLoad);
-      };
-      web.on('message', onMessage);
-    });
-    assert.ok(typeof reading === 'number' && reading >= 0 && reading <= 1, String(reading));
+    const { webLoad } = await firstMessage(web, isWebLoadMessage);
+    assert.ok(webLoad >= 0 && webLoad <= 1, String(webLoad));
   });
 
   it('counts clicks and installs sent to both web processes exactly once: rows, counters and rollups agree', async () => {

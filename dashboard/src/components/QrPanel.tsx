@@ -26,7 +26,7 @@ function luminance(hex: string): number {
 }
 
 /** Why these colours may not scan, or null: readers expect dark modules on a light ground, well apart. */
-export function scanWarning(dark: string, light: string): string | null {
+function scanWarning(dark: string, light: string): string | null {
   const [d, l] = [luminance(dark), luminance(light)];
   if (d >= l) return 'The modules are lighter than the background: many phone cameras will not read an inverted code.';
   const ratio = (l + 0.05) / (d + 0.05);

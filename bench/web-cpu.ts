@@ -11,6 +11,9 @@
  *     runs the web process with those node flags.
  *   WEB_CPU_TREES='/path/a,/path/a --max-semi-space-size=32' npm run -s bench -- web-cpu
  *     an entry's node flags follow its path: the same checkout with and without a flag, A-B-A-B.
+ *   PAIRED=1 WEB_CPU_TREES=/path/a,/path/b npm run -s bench -- web-cpu
+ *     loads the checkouts' web processes at the same time, each at RATE, so a machine that
+ *     speeds up and slows down from one minute to the next slows them alike.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createDb } from '../src/db/knex';
@@ -18,13 +21,15 @@ import { createUser } from '../src/db/user-store';
 import { createLink } from '../src/domain/links';
 import { createRunDatabase, dropRunDatabase } from '../test/helpers/test-database';
 import { treeCpuUs } from './lib/cpu';
-import { load } from './lib/load';
+import { load, loadAtRate, type LoadResult } from './lib/load';
 import { freePort, ROOT, runTs, stop, waitForHttp } from './lib/processes';
 
 const RATE = Number(process.env.RATE ?? 6000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const REPS = Number(process.env.REPS ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+/** Load the web processes of WEB_CPU_TREES at the same time rather than in turn (PAIRED=1). */
+const PAIRED = process.env.PAIRED === '1';
 const TREES = (process.env.WEB_CPU_TREES ?? ROOT).split(',').filter(Boolean);
 /** Node flags for the web process only (not the bare server), e.g. a garbage collector setting. */
 const NODE_FLAGS = (process.env.WEB_NODE_FLAGS ?? '').split(' ').filter(Boolean);
@@ -66,11 +71,18 @@ async function main(): Promise<void> {
     for (const s of servers) await waitForHttp(`http://127.0.0.1:${s.port}/${s.name === 'bare 302' ? '' : 'healthz'}`);
     for (const s of servers) load(`http://127.0.0.1:${s.port}/bench`, CONNECTIONS, 2, RATE); // warm-up
     for (let rep = 0; rep < REPS; rep++) {
-      for (const s of servers) {
-        const before = treeCpuUs(s.process.pid as number);
-        const result = load(`http://127.0.0.1:${s.port}/bench`, CONNECTIONS, SECONDS, RATE);
-        s.samples.push((treeCpuUs(s.process.pid as number) - before) / result.requests);
-        if (result.rps < RATE * 0.95) console.log(`  ${s.name}: held ${result.rps.toFixed(0)} of ${RATE} req/s`);
+      // Paired: the web processes are loaded at the same time, the bare 302 alone before them.
+      const groups = PAIRED ? [servers.slice(0, 1), servers.slice(1)] : servers.map((s) => [s]);
+      for (const inOrder of groups) {
+        // The load started first measured a little cheaper in A-A runs: the order alternates.
+        const group = rep % 2 === 0 ? inOrder : [...inOrder].reverse();
+        const before = group.map((s) => treeCpuUs(s.process.pid as number));
+        const results = await Promise.all(group.map((s) => loadAtRate(`http://127.0.0.1:${s.port}/bench`, CONNECTIONS, SECONDS, RATE)));
+        group.forEach((s, i) => {
+          const result = results[i] as LoadResult;
+          s.samples.push((treeCpuUs(s.process.pid as number) - (before[i] as number)) / result.requests);
+          if (result.rps < RATE * 0.95) console.log(`  ${s.name}: held ${result.rps.toFixed(0)} of ${RATE} req/s`);
+        });
       }
     }
     console.log(`\nCPU per request at ${RATE} req/s (${CONNECTIONS} connections, ${SECONDS} s, ${REPS} runs each, interleaved)`);

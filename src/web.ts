@@ -14,6 +14,7 @@ import { createSite } from './site/routes';
 import { createDashboardHandler } from './proxy/dashboard';
 import { ClickIdBlocks } from './proxy/click-ids';
 import { createEdge } from './proxy/edge';
+import { EdgeResponse } from './proxy/edge-response';
 import { EVENT_OVERHEAD_BYTES, EventBuffer, type EventBufferOptions } from './proxy/event-buffer';
 import { createGitProxy, DEFAULT_GIT_PROXY, type GitProxyOptions } from './proxy/git-proxy';
 import { createNuGetProxy } from './proxy/nuget-proxy';
@@ -122,7 +123,7 @@ export async function startWeb(services: Services, options: WebOptions = {}): Pr
     { name: 'installs', pending: () => installs.pending, dropped: () => installs.dropped },
     { name: 'install_progress', pending: () => installProgress.pending, dropped: () => installProgress.dropped },
   ]);
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+  const server = createServer({ keepAliveTimeout: 5000, ServerResponse: EdgeResponse }, (req, res) => {
     if (!metricsRoute(req, res)) edge(req, res);
   });
 

@@ -1,4 +1,5 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 
 export interface LoadResult {
   tool: string;
@@ -43,7 +44,23 @@ export function load(url: string, connections: number, seconds: number, rate?: n
       p99ms: toMs(/^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? ''),
     };
   }
-  const out = execFileSync(process.execPath, [require.resolve('autocannon/autocannon.js'), '-j', '-H', `User-Agent=${BROWSER_UA}`, '-c', String(connections), '-d', String(seconds), ...(rate !== undefined ? ['-R', String(Math.round(rate))] : []), url], { encoding: 'utf8' });
+  return autocannonResult(execFileSync(process.execPath, autocannonArgs(url, connections, seconds, rate), { encoding: 'utf8' }));
+}
+
+/**
+ * As `load` at a fixed rate, without blocking: several servers can be loaded at the same time,
+ * so that whatever else the machine runs slows them alike (web-cpu's paired rounds).
+ */
+export async function loadAtRate(url: string, connections: number, seconds: number, rate: number): Promise<LoadResult> {
+  const { stdout } = await promisify(execFile)(process.execPath, autocannonArgs(url, connections, seconds, rate), { encoding: 'utf8' });
+  return autocannonResult(stdout);
+}
+
+function autocannonArgs(url: string, connections: number, seconds: number, rate: number | undefined): string[] {
+  return [require.resolve('autocannon/autocannon.js'), '-j', '-H', `User-Agent=${BROWSER_UA}`, '-c', String(connections), '-d', String(seconds), ...(rate !== undefined ? ['-R', String(Math.round(rate))] : []), url];
+}
+
+function autocannonResult(out: string): LoadResult {
   const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number };
   return { tool: 'autocannon', requests: r.requests.total, non3xx: 0, rps: r.requests.average, p50ms: r.latency.p50, p99ms: r.latency.p99 };
 }

@@ -1,7 +1,8 @@
 import { randomFillSync } from 'node:crypto';
 
 /**
- * Ids for the events the edge records (clicks, installs): UUIDs version 7 (RFC 9562), whose
+ * Ids for the events the edge records (clicks, installs), and for requests that bring none
+ * (request-context.ts): UUIDs version 7 (RFC 9562), whose
  * first 48 bits are the Unix time in milliseconds and the rest random. Each event table keeps
  * a unique index on its event id to store a redelivered event once; random (version 4) ids land
  * on a random page of that index for every row, time-ordered ones on the few pages at its end,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './event-ids';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A public-edge request, for the process-level safety net to answer (proxy/edge-safety-net.ts). */
@@ -27,9 +27,13 @@ const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** The caller's id when it is well-formed, a fresh UUID otherwise. */
+/**
+ * The caller's id when it is well-formed, a fresh UUID otherwise: a time-ordered one
+ * (event-ids.ts), which is built in one reused buffer, where Node 20's randomUUID joins sixteen
+ * pieces of string for every request.
+ */
 export function acceptRequestId(offered: string | string[] | undefined): string {
-  return typeof offered === 'string' && WELL_FORMED.test(offered) ? offered : randomUUID();
+  return typeof offered === 'string' && WELL_FORMED.test(offered) ? offered : timeOrderedId();
 }
 
 export function withRequestId<T>(requestId: string, fn: () => T): T {

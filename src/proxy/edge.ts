@@ -6,6 +6,7 @@ import { isGitPath } from './git-paths';
 import { pathOf } from '../lib/url-path';
 import { VERIFICATION_PATH_PREFIX } from '../lib/domain-verification';
 import { NUGET_PREFIX } from './nuget-proxy';
+import { EdgeResponse } from './edge-response';
 import { failRequest } from './request-failure';
 import { countRedirect, httpDuration, httpRequests, redirectDuration } from '../lib/metrics';
 import { acceptRequestId, REQUEST_ID_HEADER, withEdgeRequest } from '../lib/request-context';
@@ -67,9 +68,12 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
   return (req, res) => {
     // Every response, edge or API, says which request it answered; the id rides on every log line.
     const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
-    res.setHeader('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const surface = surfaceOf(req);
+    // The redirect's responses add the id as they are written (edge-response.ts); the other
+    // surfaces may hand the response to Express, which gives it a prototype of its own.
+    if (surface === 'redirect' && res instanceof EdgeResponse) res.requestId = requestId;
+    else res.setHeader('X-Request-Id', requestId);
     // One async context per request, for its log lines and for the process-level safety net.
     withEdgeRequest(requestId, { route: surface, req, res }, () => {
       try {
@@ -105,9 +109,9 @@ export function createEdge(routes: EdgeRoutes, logger: Logger): (req: IncomingMe
     return 'api';
   }
 
-  /** `started`: process.hrtime.bigint() when the request arrived. */
-  function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, started: bigint): void {
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  /** `started`: performance.now() when the request arrived. */
+  function record(surface: EdgeSurface, req: IncomingMessage, res: ServerResponse, started: number): void {
+    const seconds = (performance.now() - started) / 1e3;
     const method = req.method ?? 'GET';
     // GET / is a redirect only on a custom domain; elsewhere it is the dashboard's sign-in page.
     if (surface === 'redirect' || (surface === 'root' && res.statusCode >= 300 && res.statusCode < 400)) {

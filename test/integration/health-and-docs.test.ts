@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createAccount } from '../helpers/accounts';
 import { request } from '../helpers/http';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -50,6 +51,26 @@ describe('Health checks and the OpenAPI document', () => {
       const res = await fetch(stack.url(path), { headers: { 'X-Request-Id': 'trace-42.a:b_c' } });
       assert.equal(res.headers.get('x-request-id'), 'trace-42.a:b_c', path);
     }
+  });
+
+  it('puts X-Request-Id on every answer of a short link: the redirect, HEAD, a password form, the 404', async () => {
+    const account = await createAccount(stack.services);
+    const create = (link: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      request(stack.url('/api/v1/links'), { method: 'POST', headers: account.auth, json: { link: { destination_url: 'https://example.com/landing', ...link }, ...extra } });
+    const plain = (await create({})).body.link.short_code as string;
+    const locked = (await create({}, { password: 'open sesame' })).body.link.short_code as string;
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const answers: Array<[string, number, string]> = [[plain, 302, 'GET'], [plain, 302, 'HEAD'], [locked, 200, 'GET'], ['no-such-code', 404, 'GET']];
+    for (const [code, status, method] of answers) {
+      const sent = await fetch(stack.url(`/${code}`), { method, redirect: 'manual', headers: { 'X-Request-Id': 'trace-7' } });
+      assert.equal(sent.status, status, `${method} /${code}`);
+      assert.equal(sent.headers.get('x-request-id'), 'trace-7', `${method} /${code}`);
+      const fresh = await fetch(stack.url(`/${code}`), { method, redirect: 'manual' });
+      assert.match(fresh.headers.get('x-request-id') ?? '', uuid, `${method} /${code}`);
+    }
+    // Two answers, two ids.
+    const [a, b] = await Promise.all([1, 2].map(() => fetch(stack.url(`/${plain}`), { redirect: 'manual' })));
+    assert.notEqual(a?.headers.get('x-request-id'), b?.headers.get('x-request-id'));
   });
 
   it('replaces a missing or malformed X-Request-Id with a generated one', async () => {

@@ -1,0 +1,37 @@
+import { ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders } from 'node:http';
+import { REQUEST_ID_HEADER } from '../lib/request-context';
+
+type HeaderArgument = OutgoingHttpHeaders | OutgoingHttpHeader[];
+
+/**
+ * The web server's responses (createServer's ServerResponse option), which can add the request's
+ * X-Request-Id as they are written rather than before the route runs.
+ *
+ * Why: a header set with setHeader before `writeHead(status, headers)` sends that call down
+ * Node's slower path, where each of its headers is set, validated and lower-cased one at a time
+ * and then written from that map. The redirect answers with `writeHead(302, {...})` alone; with
+ * the id added to its headers object instead, it takes Node's direct path (about 2 % of the
+ * redirect's CPU, BENCHMARKS.md). Express gives its responses its own prototype, so routes that
+ * reach the API app set the id with setHeader before they run (proxy/edge.ts).
+ */
+export class EdgeResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  /** Written with the head when set; '' for a response whose id was set with setHeader. */
+  requestId = '';
+
+  override writeHead(statusCode: number, reasonOrHeaders?: string | HeaderArgument, headers?: HeaderArgument): this {
+    if (this.requestId === '' || this.hasHeader(REQUEST_ID_HEADER)) return this.writeHeadAs(statusCode, reasonOrHeaders, headers);
+    const reason = typeof reasonOrHeaders === 'string' ? reasonOrHeaders : undefined;
+    const given = typeof reasonOrHeaders === 'string' ? headers : reasonOrHeaders;
+    if (given === undefined || Array.isArray(given)) {
+      // No headers object (an implicit head after setHeader calls, Node's slow path anyway) or raw pairs.
+      this.setHeader('X-Request-Id', this.requestId);
+      return this.writeHeadAs(statusCode, reason, given);
+    }
+    return this.writeHeadAs(statusCode, reason, { 'X-Request-Id': this.requestId, ...given });
+  }
+
+  private writeHeadAs(statusCode: number, reason: string | HeaderArgument | undefined, headers: HeaderArgument | undefined): this {
+    if (typeof reason === 'string') return super.writeHead(statusCode, reason, headers);
+    return super.writeHead(statusCode, reason ?? headers);
+  }
+}

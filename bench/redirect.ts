@@ -50,7 +50,7 @@ async function npmStartPhase(env: Record<string, string>, db: Db, userId: number
   const port = await freePort();
   const start = runTs('src/bin/start.ts', { ...env, PORT: String(port) });
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000);
-  const webProcesses = loadSettings({ ...process.env, ...env }).webConcurrency;
+  const webProcesses = loadSettings({ ...process.env, ...env }).webConcurrencyBesideWorkers;
   const url = `http://127.0.0.1:${port}/bench-start`;
   const warm = load(url, CONNECTIONS, 2);
   const result = load(url, CONNECTIONS, SECONDS);

@@ -102,13 +102,16 @@ export interface Config {
   databaseSsl: 'url' | 'no-verify' | 'verify' | 'off';
   /** Connections each process's knex pool may hold. */
   databasePoolMax: number;
-  /**
-   * Web processes sharing the port (node's cluster); Heroku's name for it. One per core, under
-   * `npm start` too: its worker steps aside while the web is saturated (workers/yield-to-web.ts),
-   * and on two cores two web processes answered 40–70 % more redirects than one, at no more CPU
-   * per click (BENCHMARKS.md, "npm start").
-   */
+  /** Web processes sharing the port (node's cluster); Heroku's name for it. One per core on a web dyno. */
   webConcurrency: number;
+  /**
+   * The web processes `npm start` runs, where the worker, PostgreSQL and Redis share the machine:
+   * WEB_CONCURRENCY when set, else one per core but one (at least one). A web process on every
+   * core left the rest none: on two cores, two web processes beside the worker answered no more
+   * redirects than one, at a p99 of 12–17 ms against 7–8.5 ms and more CPU per click
+   * (BENCHMARKS.md, session 10).
+   */
+  webConcurrencyBesideWorkers: number;
   /**
    * The niceness `npm start` gives its worker process: where web and worker share cores, a
    * redirect is answered first and enrichment catches up in the gaps (clicks wait in the
@@ -213,6 +216,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseSsl: v.DATABASE_SSL ?? (onHeroku ? 'no-verify' : 'url'),
     databasePoolMax: v.DATABASE_POOL_MAX,
     webConcurrency: v.WEB_CONCURRENCY ?? availableParallelism(),
+    webConcurrencyBesideWorkers: v.WEB_CONCURRENCY ?? Math.max(1, availableParallelism() - 1),
     workerNice: v.WORKER_NICE,
     workerYieldMs: v.WORKER_YIELD_MS,
     onHeroku,

@@ -40,8 +40,10 @@ const children: Child[] = [
 ];
 
 function run(name: string, onMessage?: (message: unknown) => void): ChildProcess {
+  // The web process is sized to leave the worker, PostgreSQL and Redis a core (config.ts: webConcurrencyBesideWorkers).
+  const env = name === 'web' ? { ...process.env, WEB_CONCURRENCY: String(settings.webConcurrencyBesideWorkers) } : process.env;
   // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops the children in order.
-  const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
+  const child = spawn(process.execPath, [...process.execArgv, script(name)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, env });
   if (name === 'worker' && child.pid !== undefined) lowerPriority(child.pid);
   if (onMessage) child.on('message', onMessage);
   return child;

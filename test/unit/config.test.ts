@@ -72,6 +72,7 @@ describe('config', () => {
     assert.equal(config.databasePoolMax, 10);
     assert.equal(config.redisClusterNodes, null);
     assert.equal(config.webConcurrency, availableParallelism(), 'one web process per core');
+    assert.equal(config.webConcurrencyBesideWorkers, Math.max(1, availableParallelism() - 1), 'npm start leaves the worker a core');
   });
 
   it('on a Heroku dyno trusts exactly the router hop and accepts the self-signed certificates', () => {
@@ -94,6 +95,7 @@ describe('config', () => {
     assert.deepEqual(config.redisClusterNodes, [{ host: '10.0.0.1', port: 7000 }, { host: 'redis-b.internal', port: 7001 }]);
     assert.equal(config.databasePoolMax, 4);
     assert.equal(config.webConcurrency, 3);
+    assert.equal(config.webConcurrencyBesideWorkers, 3, 'a set WEB_CONCURRENCY holds under npm start too');
   });
 
   it('reads the per-address allowances of the public reads, generous by default, and refuses a limit that is no positive whole number', () => {

@@ -68,7 +68,19 @@ export function createRedirector(deps: RedirectorDeps) {
       defaultHostHeader = base.host;
     }
     // The usual case costs one comparison and no allocation.
-    return header === defaultHostHeader || header === undefined || hostOf(header) === defaultHost;
+    return header === defaultHostHeader || header === undefined || hostnameOf(header) === defaultHost;
+  }
+
+  // A process's requests mostly carry one Host: its hostname is derived once rather than on every
+  // redirect, and the domain cache is asked with the same string, whose hash is kept.
+  let lastHostHeader: string | undefined;
+  let lastHostname = '';
+  function hostnameOf(header: string | undefined): string {
+    if (header !== lastHostHeader) {
+      lastHostname = hostOf(header);
+      lastHostHeader = header;
+    }
+    return lastHostname;
   }
 
   function follow(req: IncomingMessage, res: ServerResponse, code: string, link: CachedLink | null, domain: CachedDomain | null): void | Promise<void> {
@@ -127,7 +139,7 @@ export function createRedirector(deps: RedirectorDeps) {
    */
   function withDomain(req: IncomingMessage, res: ServerResponse, then: (domain: CachedDomain | null) => void | Promise<void>): void | Promise<void> {
     if (!deps.domains || isDefaultHost(req.headers.host)) return then(null);
-    const host = hostOf(req.headers.host);
+    const host = hostnameOf(req.headers.host);
     if (host === '') return then(null);
     const cached = deps.domains.peek(host);
     if (cached !== undefined) return then(cached);

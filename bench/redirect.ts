@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     console.log(row('web, again', measuredAfter));
     console.log(row('npm start', topology.result));
     console.log(`ratio        web alone ${(ratio * 100).toFixed(1)}% of the ceiling (target ≥ 60%), p99 ${measured.p99ms.toFixed(2)} ms (target < 10 ms)`);
-    console.log(`             npm start ${((topology.result.rps / ceiling.rps) * 100).toFixed(1)}% of the ceiling (target ≥ 45%), p99 ${topology.result.p99ms.toFixed(2)} ms (target < 10 ms), ${topology.webProcesses} web processes + worker`);
+    console.log(`             npm start ${((topology.result.rps / ceiling.rps) * 100).toFixed(1)}% of the ceiling (target ≥ 45%), p99 ${topology.result.p99ms.toFixed(2)} ms (target < 10 ms), ${topology.webProcesses} web process${topology.webProcesses === 1 ? "" : "es"} + worker`);
     // wrk counts responses it read; requests still in flight when it stops may have been answered
     // (and counted by us) without being counted by wrk, at most one per connection per run.
     const slack = 3 * CONNECTIONS;

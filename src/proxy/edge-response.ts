@@ -27,6 +27,7 @@ export class EdgeResponse<Request extends IncomingMessage = IncomingMessage> ext
       this.setHeader('X-Request-Id', this.requestId);
       return this.writeHeadAs(statusCode, reason, given);
     }
+    if (namesRequestId(given)) return this.writeHeadAs(statusCode, reason, given);
     return this.writeHeadAs(statusCode, reason, { 'X-Request-Id': this.requestId, ...given });
   }
 
@@ -34,4 +35,12 @@ export class EdgeResponse<Request extends IncomingMessage = IncomingMessage> ext
     if (typeof reason === 'string') return super.writeHead(statusCode, reason, headers);
     return super.writeHead(statusCode, reason ?? headers);
   }
+}
+
+/** Whether a route wrote its own X-Request-Id, in any letter case: then it is the one sent. */
+function namesRequestId(headers: OutgoingHttpHeaders): boolean {
+  for (const name in headers) {
+    if (name.length === REQUEST_ID_HEADER.length && name.toLowerCase() === REQUEST_ID_HEADER) return true;
+  }
+  return false;
 }

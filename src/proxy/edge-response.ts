@@ -19,21 +19,15 @@ export class EdgeResponse<Request extends IncomingMessage = IncomingMessage> ext
   requestId = '';
 
   override writeHead(statusCode: number, reasonOrHeaders?: string | HeaderArgument, headers?: HeaderArgument): this {
-    if (this.requestId === '' || this.hasHeader(REQUEST_ID_HEADER)) return this.writeHeadAs(statusCode, reasonOrHeaders, headers);
     const reason = typeof reasonOrHeaders === 'string' ? reasonOrHeaders : undefined;
-    const given = typeof reasonOrHeaders === 'string' ? headers : reasonOrHeaders;
-    if (given === undefined || Array.isArray(given)) {
+    let given = typeof reasonOrHeaders === 'string' ? headers : reasonOrHeaders;
+    if (this.requestId !== '' && !this.hasHeader(REQUEST_ID_HEADER)) {
       // No headers object (an implicit head after setHeader calls, Node's slow path anyway) or raw pairs.
-      this.setHeader('X-Request-Id', this.requestId);
-      return this.writeHeadAs(statusCode, reason, given);
+      if (given === undefined || Array.isArray(given)) this.setHeader('X-Request-Id', this.requestId);
+      else if (!namesRequestId(given)) given = { 'X-Request-Id': this.requestId, ...given };
     }
-    if (namesRequestId(given)) return this.writeHeadAs(statusCode, reason, given);
-    return this.writeHeadAs(statusCode, reason, { 'X-Request-Id': this.requestId, ...given });
-  }
-
-  private writeHeadAs(statusCode: number, reason: string | HeaderArgument | undefined, headers: HeaderArgument | undefined): this {
-    if (typeof reason === 'string') return super.writeHead(statusCode, reason, headers);
-    return super.writeHead(statusCode, reason ?? headers);
+    // Node reads headers in the third place when no reason is given.
+    return super.writeHead(statusCode, reason, given);
   }
 }
 
